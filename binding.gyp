@@ -1,0 +1,26 @@
+{
+  "targets": [
+    {
+      "target_name": "vtepd",
+      "sources": [
+        "native/addon.cc",
+        "native/endpoint.cc",
+        "native/fdb.cc",
+        "native/flow_hash.cc",
+        "native/mac_address.cc",
+        "native/rx_path.cc",
+        "native/tap_device.cc",
+        "native/tx_path.cc",
+        "native/udp_socket.cc",
+        "native/vxlan_device.cc",
+        "native/vxlan_device_wrap.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fexceptions"],
+      "libraries": ["-lpthread"]
+    }
+  ]
+}

@@ -1,0 +1,40 @@
+#include "tap_device.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+#include "system_error.h"
+
+namespace vtepd {
+
+TapDevice::TapDevice(const std::string& requested_name, int mtu) {
+  if (requested_name.empty() || requested_name.size() >= IFNAMSIZ) {
+    ThrowErrno("interface name \"" + requested_name + "\"", EINVAL);
+  }
+  // TUNSETIFF would silently attach to an existing persistent TAP of that name; a device
+  // name must be new, as with `ip link add`.
+  if (if_nametoindex(requested_name.c_str()) != 0) ThrowErrno(requested_name, EEXIST);
+
+  fd_ = UniqueFd(::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC));
+  if (fd_.get() < 0) ThrowErrno("open /dev/net/tun");
+
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, requested_name.c_str(), IFNAMSIZ - 1);
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  if (::ioctl(fd_.get(), TUNSETIFF, &ifr) < 0) ThrowErrno("TUNSETIFF " + requested_name);
+  name_ = ifr.ifr_name;
+
+  UniqueFd ctl(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (ctl.get() < 0) ThrowErrno("socket");
+  ifr.ifr_mtu = mtu;
+  if (::ioctl(ctl.get(), SIOCSIFMTU, &ifr) < 0) ThrowErrno("set mtu " + std::to_string(mtu));
+  if (::ioctl(ctl.get(), SIOCGIFINDEX, &ifr) < 0) ThrowErrno("SIOCGIFINDEX " + name_);
+  ifindex_ = ifr.ifr_ifindex;
+}
+
+}  // namespace vtepd

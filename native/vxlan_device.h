@@ -1,0 +1,70 @@
+// One VXLAN device: its TAP, its underlay sockets, its FDB and the two data-path threads
+// (TAP->UDP and UDP->TAP) that run from construction until Stop().
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rx_path.h"
+#include "shared_fdb.h"
+#include "stats.h"
+#include "tap_device.h"
+#include "tx_path.h"
+#include "udp_socket.h"
+#include "unique_fd.h"
+
+namespace vtepd {
+
+struct VxlanConfig {
+  std::string name;
+  uint32_t vni;
+  Endpoint local;  // bind address and dstport
+  uint16_t srcport_min;
+  uint16_t srcport_max;
+  UnderlayOptions underlay;
+  uint32_t ageing_seconds;
+  bool learning;
+  size_t max_addresses;
+  int mtu;
+};
+
+class VxlanDevice {
+ public:
+  // Opens the TAP and sockets and starts the threads; throws std::system_error on failure,
+  // leaving nothing behind.
+  VxlanDevice(const VxlanConfig& config, FdbEventSink sink);
+  ~VxlanDevice();
+  VxlanDevice(const VxlanDevice&) = delete;
+  VxlanDevice& operator=(const VxlanDevice&) = delete;
+
+  // Joins the threads; the TAP disappears when the object is destroyed. Idempotent.
+  void Stop();
+
+  // Control plane; errno-style results (EAFNOSUPPORT for a remote of the other family).
+  int FdbUpdate(MacAddress mac, const Remote& remote, FdbMode mode);
+  int FdbRemove(MacAddress mac, const Endpoint* only_dst);
+  std::vector<FdbRow> FdbRows();
+
+  const VxlanConfig& config() const { return config_; }
+  const TapDevice& tap() const { return tap_; }
+  const Stats& stats() const { return stats_; }
+
+ private:
+  VxlanConfig config_;
+  TapDevice tap_;
+  UniqueFd rx_socket_;
+  TxSocketPool tx_sockets_;
+  UniqueFd stop_event_;
+  SharedFdb fdb_;
+  Stats stats_;
+  TxPath tx_path_;
+  RxPath rx_path_;
+  std::atomic<bool> stopping_{false};
+  std::thread tx_thread_;
+  std::thread rx_thread_;
+};
+
+}  // namespace vtepd
