@@ -1,20 +1,42 @@
 #include "rx_path.h"
 
+#include <linux/udp.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <utility>
 
 namespace vtepd {
 
 namespace {
 constexpr int kAgeingTickMs = 1000;
-}
+constexpr size_t kCoalesceBytes = kVirtioNetHdrSize + 65536;
+const VirtioNetHdr kPlainHeader{};  // no offload: a finished, single frame
 
-RxPath::RxPath(const TapDevice& tap, int socket_fd, const RxConfig& config, SharedFdb& fdb,
-               Stats& stats, FdbEventSink sink)
-    : tap_(tap), socket_fd_(socket_fd), config_(config), fdb_(fdb), stats_(stats),
-      sink_(std::move(sink)), buffers_(new uint8_t[kBatch * kMaxDatagram]) {
+// The segment size of a UDP GRO bundle, or 0 for a single datagram.
+size_t GroSegmentSize(const msghdr& hdr) {
+  for (cmsghdr* cm = CMSG_FIRSTHDR(const_cast<msghdr*>(&hdr)); cm;
+       cm = CMSG_NXTHDR(const_cast<msghdr*>(&hdr), cm)) {
+    if (cm->cmsg_level == IPPROTO_UDP && cm->cmsg_type == UDP_GRO) {
+      int size;
+      std::memcpy(&size, CMSG_DATA(cm), sizeof size);
+      return size > 0 ? static_cast<size_t>(size) : 0;
+    }
+  }
+  return 0;
+}
+}  // namespace
+
+RxPath::RxPath(const TapDevice& tap, int socket_fd, bool gro, const RxConfig& config,
+               SharedFdb& fdb, Stats& stats, FdbEventSink sink)
+    : tap_(tap), socket_fd_(socket_fd), gro_(gro), config_(config), fdb_(fdb), stats_(stats),
+      sink_(std::move(sink)), buffers_(new uint8_t[kBatch * kMaxDatagram]),
+      coalesce_buffer_(new uint8_t[kCoalesceBytes]),
+      coalescer_(coalesce_buffer_.get(), kCoalesceBytes) {
   for (size_t i = 0; i < kBatch; i++) {
     iov_[i] = {buffers_.get() + i * kMaxDatagram, kMaxDatagram};
     message_[i].msg_hdr = msghdr{};
@@ -35,57 +57,66 @@ void RxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
       if (::poll(fds, 2, kAgeingTickMs) < 0 && errno != EINTR) return;
       if (fds[1].revents) return;
     }
-    for (size_t i = 0; i < kBatch; i++) message_[i].msg_hdr.msg_namelen = sizeof from_[i];
+    for (size_t i = 0; i < kBatch; i++) {
+      msghdr& hdr = message_[i].msg_hdr;
+      hdr.msg_namelen = sizeof from_[i];
+      hdr.msg_control = gro_ ? control_[i] : nullptr;
+      hdr.msg_controllen = gro_ ? sizeof control_[i] : 0;
+    }
     int received = ::recvmmsg(socket_fd_, message_, kBatch, MSG_DONTWAIT, nullptr);
     backlog = received == static_cast<int>(kBatch);
     if (received < 0 && errno != EAGAIN && errno != EINTR) counts.Add(Counter::rx_errors);
-    if (received > 0) Receive(static_cast<size_t>(received), counts, events);
+    if (received > 0) {
+      Decapsulate(static_cast<size_t>(received), counts);
+      if (config_.learning) Learn(counts, events);
+      Deliver(counts);
+    }
     Age(counts, events);
     counts.FlushInto(&stats_);
-    Deliver(events);
+    Hand(events);
   }
 }
 
-void RxPath::Receive(size_t datagrams, BatchCounts& counts, std::vector<FdbEvent>& events) {
-  bool any_valid = false;
-  for (size_t i = 0; i < datagrams; i++) {
-    const uint8_t* payload = static_cast<const uint8_t*>(iov_[i].iov_base);
-    VxlanDecodeResult decoded = DecodeVxlan(payload, message_[i].msg_len, config_.vni);
-    valid_[i] = decoded.status == VxlanDecode::kOk;
-    any_valid |= valid_[i];
-    switch (decoded.status) {
-      case VxlanDecode::kOk: break;
-      case VxlanDecode::kTooShort: counts.Add(Counter::rx_drop_too_short); break;
-      case VxlanDecode::kBadFlags: counts.Add(Counter::rx_drop_bad_flags); break;
-      case VxlanDecode::kVniMismatch: counts.Add(Counter::rx_drop_vni_mismatch); break;
+void RxPath::Decapsulate(size_t datagrams, BatchCounts& counts) {
+  frame_count_ = 0;
+  for (size_t d = 0; d < datagrams; d++) {
+    const uint8_t* data = static_cast<const uint8_t*>(iov_[d].iov_base);
+    size_t len = message_[d].msg_len;
+    size_t segment = gro_ ? GroSegmentSize(message_[d].msg_hdr) : 0;
+    if (segment == 0) segment = len;
+    for (size_t off = 0; off < len && frame_count_ < kMaxFrames; off += segment) {
+      size_t packet = len - off < segment ? len - off : segment;
+      VxlanDecodeResult decoded = DecodeVxlan(data + off, packet, config_.vni);
+      switch (decoded.status) {
+        case VxlanDecode::kOk:
+          frames_[frame_count_++] = {data + off + kVxlanHeaderSize,
+                                     static_cast<uint32_t>(packet - kVxlanHeaderSize),
+                                     static_cast<uint16_t>(d), true};
+          break;
+        case VxlanDecode::kTooShort: counts.Add(Counter::rx_drop_too_short); break;
+        case VxlanDecode::kBadFlags: counts.Add(Counter::rx_drop_bad_flags); break;
+        case VxlanDecode::kVniMismatch: counts.Add(Counter::rx_drop_vni_mismatch); break;
+      }
     }
-  }
-  if (any_valid && config_.learning) Learn(datagrams, counts, events);
-
-  for (size_t i = 0; i < datagrams; i++) {
-    if (!valid_[i]) continue;
-    const uint8_t* frame = static_cast<const uint8_t*>(iov_[i].iov_base) + kVxlanHeaderSize;
-    size_t len = message_[i].msg_len - kVxlanHeaderSize;
-    // One write per frame: a plain TAP has no batched write. A failed write (interface
-    // down, queue full) costs this frame only.
-    if (::write(tap_.fd(), frame, len) < 0) {
-      counts.Add(Counter::rx_drop_tap_write);
-      continue;
-    }
-    counts.Add(Counter::rx_packets);
-    counts.Add(Counter::rx_bytes, len);
   }
 }
 
-void RxPath::Learn(size_t datagrams, BatchCounts& counts, std::vector<FdbEvent>& events) {
+void RxPath::Learn(BatchCounts& counts, std::vector<FdbEvent>& events) {
+  if (frame_count_ == 0) return;
   uint64_t now = MonotonicSeconds();
   std::lock_guard<std::mutex> lock(fdb_.mutex);
-  for (size_t i = 0; i < datagrams; i++) {
-    if (!valid_[i]) continue;
-    const uint8_t* frame = static_cast<const uint8_t*>(iov_[i].iov_base) + kVxlanHeaderSize;
-    MacAddress source = ReadMac(frame + 6);
-    Endpoint from = Endpoint::FromSockaddr(from_[i]);
-    switch (fdb_.fdb.Learn(source, from, config_.vni, now, &events)) {
+  MacAddress last_source = kFloodMac;
+  size_t last_datagram = SIZE_MAX;
+  for (size_t i = 0; i < frame_count_; i++) {
+    Frame& frame = frames_[i];
+    MacAddress source = ReadMac(frame.data + 6);
+    // A GRO bundle is one flow: its frames share source MAC and address, learned once.
+    if (source == last_source && frame.datagram == last_datagram) continue;
+    Endpoint from = Endpoint::FromSockaddr(from_[frame.datagram]);
+    LearnResult result = fdb_.fdb.Learn(source, from, config_.vni, now, &events);
+    last_source = source;
+    last_datagram = frame.datagram;
+    switch (result) {
       case LearnResult::kRefreshed: break;
       case LearnResult::kLearned: counts.Add(Counter::fdb_learned); break;
       case LearnResult::kMoved: counts.Add(Counter::fdb_moved); break;
@@ -93,10 +124,62 @@ void RxPath::Learn(size_t datagrams, BatchCounts& counts, std::vector<FdbEvent>&
       case LearnResult::kInvalidSource: counts.Add(Counter::learn_drop_invalid_source); break;
       case LearnResult::kStaticConflict:
         counts.Add(Counter::rx_drop_static_conflict);
-        valid_[i] = false;
+        frame.deliver = false;
+        last_source = kFloodMac;  // judge the next frame on its own
         break;
     }
   }
+}
+
+void RxPath::Deliver(BatchCounts& counts) {
+  for (size_t i = 0; i < frame_count_; i++) {
+    const Frame& frame = frames_[i];
+    if (!frame.deliver) continue;
+    if (!tap_.offloads()) {
+      WriteFrame(frame.data, frame.len, counts);
+      continue;
+    }
+    if (coalescer_.Add(frame.data, frame.len)) {
+      coalesced_frames_++;
+      coalesced_bytes_ += frame.len;
+      continue;
+    }
+    WriteCoalesced(counts);
+    if (coalescer_.Add(frame.data, frame.len)) {
+      coalesced_frames_++;
+      coalesced_bytes_ += frame.len;
+    } else {
+      WriteFrame(frame.data, frame.len, counts);
+    }
+  }
+  WriteCoalesced(counts);
+}
+
+void RxPath::WriteFrame(const uint8_t* frame, size_t len, BatchCounts& counts) {
+  // One write per frame: a TAP has no batched write. A failed write (interface down,
+  // queue full) costs this frame only.
+  iovec iov[2] = {{const_cast<VirtioNetHdr*>(&kPlainHeader), kVirtioNetHdrSize},
+                  {const_cast<uint8_t*>(frame), len}};
+  bool vnet = tap_.vnet_hdr();
+  if (::writev(tap_.fd(), vnet ? iov : iov + 1, vnet ? 2 : 1) < 0) {
+    counts.Add(Counter::rx_drop_tap_write);
+    return;
+  }
+  counts.Add(Counter::rx_packets);
+  counts.Add(Counter::rx_bytes, len);
+}
+
+void RxPath::WriteCoalesced(BatchCounts& counts) {
+  if (!coalescer_.pending()) return;
+  size_t frames = std::exchange(coalesced_frames_, 0);
+  size_t bytes = std::exchange(coalesced_bytes_, 0);
+  size_t len = coalescer_.Finish();
+  if (::write(tap_.fd(), coalesce_buffer_.get(), len) < 0) {
+    counts.Add(Counter::rx_drop_tap_write, frames);
+    return;
+  }
+  counts.Add(Counter::rx_packets, frames);
+  counts.Add(Counter::rx_bytes, bytes);
 }
 
 void RxPath::Age(BatchCounts& counts, std::vector<FdbEvent>& events) {
@@ -111,7 +194,7 @@ void RxPath::Age(BatchCounts& counts, std::vector<FdbEvent>& events) {
   counts.Add(Counter::fdb_aged, events.size() - before);
 }
 
-void RxPath::Deliver(std::vector<FdbEvent>& events) {
+void RxPath::Hand(std::vector<FdbEvent>& events) {
   if (events.empty()) return;
   size_t count = events.size();
   if (!sink_(std::move(events))) stats_.Add(Counter::events_dropped, count);

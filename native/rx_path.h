@@ -1,7 +1,9 @@
-// UDP -> TAP: receives a batch of datagrams with recvmmsg, validates each VXLAN header,
-// learns inner source MACs (one FDB lock per batch), writes inner frames to the TAP and
-// runs FDB ageing once a second. Drops are counted by reason; nothing here allocates except
-// the vector of FDB events handed to JavaScript when learning actually changes something.
+// UDP -> TAP: receives a batch of datagrams with recvmmsg (each possibly a UDP GRO bundle
+// of many VXLAN packets), validates each VXLAN header, learns inner source MACs (one FDB
+// lock per batch), writes inner frames to the TAP, merging same-flow TCP segments into
+// superframes when the TAP takes offloads, and runs FDB ageing once a second. Drops are
+// counted by reason; nothing here allocates except the vector of FDB events handed to
+// JavaScript when learning actually changes something.
 #pragma once
 
 #include <sys/socket.h>
@@ -15,6 +17,7 @@
 #include "shared_fdb.h"
 #include "stats.h"
 #include "tap_device.h"
+#include "tcp_coalescer.h"
 #include "vxlan_header.h"
 
 namespace vtepd {
@@ -28,20 +31,33 @@ class RxPath {
  public:
   static constexpr size_t kBatch = 64;
   static constexpr size_t kMaxDatagram = 65536;
+  static constexpr size_t kMaxFrames = kBatch * 64;  // GRO bundles hold up to 64 packets
 
-  RxPath(const TapDevice& tap, int socket_fd, const RxConfig& config, SharedFdb& fdb,
+  // gro: the socket has UDP_GRO enabled, so a datagram may carry several VXLAN packets.
+  RxPath(const TapDevice& tap, int socket_fd, bool gro, const RxConfig& config, SharedFdb& fdb,
          Stats& stats, FdbEventSink sink);
 
   void Run(int stop_fd, const std::atomic<bool>& stopping);
 
  private:
-  void Receive(size_t datagrams, BatchCounts& counts, std::vector<FdbEvent>& events);
-  void Learn(size_t datagrams, BatchCounts& counts, std::vector<FdbEvent>& events);
+  struct Frame {
+    const uint8_t* data;  // inner Ethernet frame
+    uint32_t len;
+    uint16_t datagram;  // index of the datagram it came in (for its source address)
+    bool deliver;
+  };
+
+  void Decapsulate(size_t datagrams, BatchCounts& counts);
+  void Learn(BatchCounts& counts, std::vector<FdbEvent>& events);
+  void Deliver(BatchCounts& counts);
+  void WriteFrame(const uint8_t* frame, size_t len, BatchCounts& counts);
+  void WriteCoalesced(BatchCounts& counts);
   void Age(BatchCounts& counts, std::vector<FdbEvent>& events);
-  void Deliver(std::vector<FdbEvent>& events);
+  void Hand(std::vector<FdbEvent>& events);
 
   const TapDevice& tap_;
   int socket_fd_;
+  bool gro_;
   RxConfig config_;
   SharedFdb& fdb_;
   Stats& stats_;
@@ -51,8 +67,16 @@ class RxPath {
   std::unique_ptr<uint8_t[]> buffers_;
   iovec iov_[kBatch];
   SocketAddress from_[kBatch];
+  alignas(cmsghdr) uint8_t control_[kBatch][CMSG_SPACE(sizeof(int))];
   mmsghdr message_[kBatch];
-  bool valid_[kBatch];
+
+  Frame frames_[kMaxFrames];
+  size_t frame_count_ = 0;
+
+  std::unique_ptr<uint8_t[]> coalesce_buffer_;
+  TcpCoalescer coalescer_;
+  size_t coalesced_frames_ = 0;  // frames and their bytes in the pending superframe,
+  size_t coalesced_bytes_ = 0;   // for rx_packets and rx_bytes
 };
 
 }  // namespace vtepd

@@ -22,6 +22,7 @@ namespace vtepd {
   X(rx_errors)                 /* recvmmsg failures */                                    \
   X(tx_drop_runt)              /* TAP frame shorter than an Ethernet header */            \
   X(tx_drop_no_destination)    /* no FDB entry and an empty flood list */                 \
+  X(tx_drop_bad_offload)       /* malformed GSO superframe or partial-checksum offsets */ \
   X(tx_errors)                 /* sendmmsg failures (unreachable, no buffer, ...) */      \
   X(fdb_learned)               /* new MACs learned */                                     \
   X(fdb_moved)                 /* learned MACs that moved to another remote */            \

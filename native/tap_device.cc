@@ -12,7 +12,7 @@
 
 namespace vtepd {
 
-TapDevice::TapDevice(const std::string& requested_name, int mtu) {
+TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offloads) {
   if (requested_name.empty() || requested_name.size() >= IFNAMSIZ) {
     ThrowErrno("interface name \"" + requested_name + "\"", EINVAL);
   }
@@ -25,9 +25,13 @@ TapDevice::TapDevice(const std::string& requested_name, int mtu) {
 
   ifreq ifr{};
   std::strncpy(ifr.ifr_name, requested_name.c_str(), IFNAMSIZ - 1);
-  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (want_offloads ? IFF_VNET_HDR : 0);
   if (::ioctl(fd_.get(), TUNSETIFF, &ifr) < 0) ThrowErrno("TUNSETIFF " + requested_name);
   name_ = ifr.ifr_name;
+  vnet_hdr_ = want_offloads;
+  // Without TUNSETOFFLOAD the header stays (always "no GSO") and the plain path is used.
+  unsigned offload_flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+  offloads_ = want_offloads && ::ioctl(fd_.get(), TUNSETOFFLOAD, offload_flags) == 0;
 
   UniqueFd ctl(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (ctl.get() < 0) ThrowErrno("socket");

@@ -1,4 +1,7 @@
 // A TAP interface (IFF_TAP | IFF_NO_PI) owned by this process: it exists while the fd is open.
+// With offloads it also carries a virtio-net header (IFF_VNET_HDR) and accepts checksum and
+// TCP segmentation offload, so the kernel hands over up to 64 KiB TCP superframes instead of
+// MTU-sized frames, and accepts them back.
 #pragma once
 
 #include <string>
@@ -11,16 +14,22 @@ class TapDevice {
  public:
   // Creates the interface admin-down, as `ip link add` leaves a kernel vxlan device, with the
   // given MTU. Throws std::system_error (EEXIST if any interface already has the name).
-  TapDevice(const std::string& requested_name, int mtu);
+  TapDevice(const std::string& requested_name, int mtu, bool want_offloads);
 
   int fd() const { return fd_.get(); }
   const std::string& name() const { return name_; }
   int ifindex() const { return ifindex_; }
+  // Every read and write starts with a VirtioNetHdr.
+  bool vnet_hdr() const { return vnet_hdr_; }
+  // The kernel accepted TUNSETOFFLOAD: reads may be GSO superframes or checksum-partial.
+  bool offloads() const { return offloads_; }
 
  private:
   UniqueFd fd_;
   std::string name_;
   int ifindex_ = 0;
+  bool vnet_hdr_ = false;
+  bool offloads_ = false;
 };
 
 }  // namespace vtepd

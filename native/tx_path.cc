@@ -1,17 +1,31 @@
 #include "tx_path.h"
 
+#include <linux/udp.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "flow_hash.h"
 
 namespace vtepd {
 
-TxPath::TxPath(const TapDevice& tap, const TxSocketPool& sockets, SharedFdb& fdb, Stats& stats)
-    : tap_(tap), sockets_(sockets), fdb_(fdb), stats_(stats),
-      frames_(new uint8_t[kBatch * kMaxFrame]) {}
+namespace {
+// UDP_MAX_SEGMENTS of older kernels, and the UDP payload that fits one IPv4 packet.
+constexpr size_t kMaxGsoSegments = 64;
+constexpr size_t kMaxGsoPayload = 65507;
+}  // namespace
+
+TxPath::TxPath(const TapDevice& tap, const TxSocketPool& sockets, SharedFdb& fdb, Stats& stats,
+               uint32_t vni)
+    : tap_(tap), sockets_(sockets), fdb_(fdb), stats_(stats), vni_(vni),
+      vnet_hdr_len_(tap.vnet_hdr() ? kVirtioNetHdrSize : 0),
+      max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1),
+      frames_(new uint8_t[kBatch * kMaxFrame]),
+      arena_(new uint8_t[kArenaBytes]) {}
 
 void TxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
   pollfd fds[2] = {{tap_.fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}};
@@ -24,8 +38,15 @@ void TxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
     }
     size_t frames = ReadBatch();
     backlog = frames == kBatch;
-    if (frames == 0) continue;
-    Encapsulate(frames, counts);
+    // Frames are prepared (segmented) without the FDB lock, as many as the arena holds,
+    // then routed under it.
+    for (size_t begin = 0; begin < frames;) {
+      arena_used_ = 0;
+      size_t end = begin;
+      while (end < frames && Prepare(end, counts)) end++;
+      Route(begin, end, counts);
+      begin = end;
+    }
     counts.FlushInto(&stats_);
   }
 }
@@ -35,54 +56,141 @@ size_t TxPath::ReadBatch() {
   while (n < kBatch) {
     ssize_t len = ::read(tap_.fd(), frames_.get() + n * kMaxFrame, kMaxFrame);
     if (len < 0) break;  // EAGAIN: drained (the TAP fd is non-blocking)
-    frame_len_[n] = static_cast<size_t>(len);
-    frame_hash_[n] = InnerFlowHash(frames_.get() + n * kMaxFrame, frame_len_[n]);
-    n++;
+    frame_len_[n++] = static_cast<size_t>(len);
   }
   return n;
 }
 
-void TxPath::Encapsulate(size_t frames, BatchCounts& counts) {
-  size_t messages = 0;
-  std::unique_lock<std::mutex> lock(fdb_.mutex);
-  for (size_t i = 0; i < frames; i++) {
-    uint8_t* frame = frames_.get() + i * kMaxFrame;
-    size_t len = frame_len_[i];
-    if (len < kEthernetHeaderSize) {
-      counts.Add(Counter::tx_drop_runt);
-      continue;
-    }
-    const std::vector<Remote>* remotes = fdb_.fdb.Destinations(ReadMac(frame));
-    if (!remotes || remotes->empty()) {
-      counts.Add(Counter::tx_drop_no_destination);
-      continue;
-    }
-    uint16_t socket = static_cast<uint16_t>(sockets_.IndexFor(frame_hash_[i]));
-    for (const Remote& remote : *remotes) {
-      // Only a flood list of hundreds of peers fills this; flushing under the lock is
-      // simpler than re-resolving the entry and rare enough not to matter.
-      if (messages == kMaxMessages) {
-        Flush(messages, counts);
-        messages = 0;
+bool TxPath::Prepare(size_t index, BatchCounts& counts) {
+  uint8_t* slot = frames_.get() + index * kMaxFrame;
+  Prepared& p = prepared_[index];
+  p = Prepared{};
+  if (frame_len_[index] < vnet_hdr_len_ + kEthernetHeaderSize) {
+    counts.Add(Counter::tx_drop_runt);
+    return true;
+  }
+  uint8_t* frame = slot + vnet_hdr_len_;
+  size_t len = frame_len_[index] - vnet_hdr_len_;
+  uint32_t hash = InnerFlowHash(frame, len);
+  if (vnet_hdr_len_) {
+    VirtioNetHdr hdr;
+    std::memcpy(&hdr, slot, sizeof hdr);
+    if (hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+      SegmentLayout layout;
+      if (!PlanTcpSegments(hdr, frame, len, &layout)) {
+        counts.Add(Counter::tx_drop_bad_offload);
+        return true;
       }
-      EncodeVxlan(header_[messages], remote.vni);
-      iov_[messages][0] = {header_[messages], kVxlanHeaderSize};
-      iov_[messages][1] = {frame, len};
-      msghdr& hdr = message_[messages].msg_hdr;
-      hdr = msghdr{};
-      hdr.msg_name = &address_[messages];
-      hdr.msg_namelen = remote.dst.ToSockaddr(&address_[messages]);
-      hdr.msg_iov = iov_[messages];
-      hdr.msg_iovlen = 2;
-      socket_[messages] = socket;
-      messages++;
+      size_t stride = kVxlanHeaderSize + layout.header_len + layout.mss;
+      size_t need = stride * layout.segments;
+      if (arena_used_ + need > kArenaBytes) {
+        if (arena_used_ != 0) return false;  // route what is prepared, then retry
+        counts.Add(Counter::tx_drop_bad_offload);
+        return true;
+      }
+      uint8_t* out = arena_.get() + arena_used_;
+      WriteTcpSegments(frame, layout, kVxlanHeaderSize, out);
+      for (size_t k = 0; k < layout.segments; k++) EncodeVxlan(out + k * stride, vni_);
+      size_t total = need - (layout.mss - layout.last_payload);
+      p = {out, total, stride, layout.segments, total - layout.segments * kVxlanHeaderSize, hash};
+      arena_used_ += need;
+      return true;
+    }
+    if ((hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+        !FinishPartialChecksum(frame, len, hdr.csum_start, hdr.csum_offset)) {
+      counts.Add(Counter::tx_drop_bad_offload);
+      return true;
     }
   }
-  lock.unlock();
-  Flush(messages, counts);
+  p = {frame, len, 0, 0, len, hash};
+  return true;
 }
 
-void TxPath::Flush(size_t messages, BatchCounts& counts) {
+void TxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
+  std::unique_lock<std::mutex> lock(fdb_.mutex);
+  for (size_t i = begin; i < end; i++) {
+    const Prepared& p = prepared_[i];
+    if (p.len == 0) continue;  // dropped in Prepare
+    const uint8_t* inner = p.segments ? p.data + kVxlanHeaderSize : p.data;
+    const std::vector<Remote>* remotes = fdb_.fdb.Destinations(ReadMac(inner));
+    if (!remotes || remotes->empty()) {
+      counts.Add(Counter::tx_drop_no_destination, std::max<size_t>(p.segments, 1));
+      continue;
+    }
+    for (const Remote& remote : *remotes) AddMessages(p, remote, counts);
+  }
+  lock.unlock();
+  Flush(counts);
+}
+
+void TxPath::AddMessages(const Prepared& p, const Remote& remote, BatchCounts& counts) {
+  uint16_t socket = static_cast<uint16_t>(sockets_.IndexFor(p.hash));
+  if (p.segments == 0) {
+    AddMessage(p.data, p.len, /*behind_header=*/true, 0, remote, socket, 1, p.len, counts);
+    return;
+  }
+  uint8_t* data = p.data;
+  if (remote.vni != vni_) {
+    // A remote in another VNI (bridge fdb ... vni N) needs its own copy of the headers.
+    size_t need = p.segments * p.stride;
+    if (arena_used_ + need > kArenaBytes) {
+      counts.Add(Counter::tx_errors, p.segments);
+      return;
+    }
+    data = arena_.get() + arena_used_;
+    arena_used_ += need;
+    std::memcpy(data, p.data, p.len);
+    for (size_t k = 0; k < p.segments; k++) EncodeVxlan(data + k * p.stride, remote.vni);
+  }
+  size_t per_send = std::max<size_t>(1, std::min(max_segments_per_send_, kMaxGsoPayload / p.stride));
+  for (size_t first = 0; first < p.segments; first += per_send) {
+    size_t n = std::min(per_send, p.segments - first);
+    size_t len = first + n == p.segments ? p.len - first * p.stride : n * p.stride;
+    AddMessage(data + first * p.stride, len, /*behind_header=*/false, n > 1 ? p.stride : 0,
+               remote, socket, n, len - n * kVxlanHeaderSize, counts);
+  }
+}
+
+// behind_header: data is a bare Ethernet frame, sent after a VXLAN header of its own.
+// Otherwise data holds VXLAN packets segment_size apart (a single one if segment_size is 0).
+void TxPath::AddMessage(uint8_t* data, size_t len, bool behind_header, size_t segment_size,
+                        const Remote& remote, uint16_t socket, size_t packets,
+                        size_t inner_bytes, BatchCounts& counts) {
+  // Only a flood list of hundreds of peers fills this mid-route; flushing under the FDB
+  // lock then is simpler than re-resolving the entry, and rare enough not to matter.
+  if (messages_ == kMaxMessages) Flush(counts);
+  size_t m = messages_++;
+  msghdr& hdr = message_[m].msg_hdr;
+  hdr = msghdr{};
+  if (behind_header) {
+    EncodeVxlan(header_[m], remote.vni);
+    iov_[m][0] = {header_[m], kVxlanHeaderSize};
+    iov_[m][1] = {data, len};
+    hdr.msg_iovlen = 2;
+  } else {
+    iov_[m][0] = {data, len};
+    hdr.msg_iovlen = 1;
+  }
+  hdr.msg_iov = iov_[m];
+  hdr.msg_name = &address_[m];
+  hdr.msg_namelen = remote.dst.ToSockaddr(&address_[m]);
+  if (segment_size) {
+    hdr.msg_control = control_[m];
+    hdr.msg_controllen = sizeof control_[m];
+    cmsghdr* cm = CMSG_FIRSTHDR(&hdr);
+    cm->cmsg_level = IPPROTO_UDP;
+    cm->cmsg_type = UDP_SEGMENT;
+    cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    uint16_t size = static_cast<uint16_t>(segment_size);
+    std::memcpy(CMSG_DATA(cm), &size, sizeof size);
+  }
+  socket_[m] = socket;
+  packets_[m] = static_cast<uint32_t>(packets);
+  inner_bytes_[m] = static_cast<uint32_t>(inner_bytes);
+}
+
+void TxPath::Flush(BatchCounts& counts) {
+  size_t messages = std::exchange(messages_, 0);
   if (messages == 0) return;
   // Counting sort by socket keeps each flow's packets in order and needs one sendmmsg per
   // socket used, not one per change of socket.
@@ -91,7 +199,11 @@ void TxPath::Flush(size_t messages, BatchCounts& counts) {
   for (size_t s = 1; s <= sockets_.size(); s++) start[s] += start[s - 1];
   size_t next[TxSocketPool::kMaxSockets];
   for (size_t s = 0; s < sockets_.size(); s++) next[s] = start[s];
-  for (size_t i = 0; i < messages; i++) by_socket_[next[socket_[i]]++] = message_[i];
+  for (size_t i = 0; i < messages; i++) {
+    size_t slot = next[socket_[i]]++;
+    by_socket_[slot] = message_[i];
+    by_socket_index_[slot] = static_cast<uint16_t>(i);
+  }
 
   for (size_t s = 0; s < sockets_.size(); s++) {
     size_t done = start[s];
@@ -100,13 +212,13 @@ void TxPath::Flush(size_t messages, BatchCounts& counts) {
       int sent = ::sendmmsg(sockets_.fd(s), by_socket_ + done, static_cast<unsigned>(end - done), 0);
       if (sent < 0) {
         if (errno == EINTR) continue;
-        counts.Add(Counter::tx_errors);  // this message failed; the rest may still go
-        done++;
+        counts.Add(Counter::tx_errors, packets_[by_socket_index_[done]]);
+        done++;  // this message failed; the rest may still go
         continue;
       }
-      for (size_t m = done; m < done + static_cast<size_t>(sent); m++) {
-        counts.Add(Counter::tx_packets);
-        counts.Add(Counter::tx_bytes, by_socket_[m].msg_hdr.msg_iov[1].iov_len);
+      for (size_t k = done; k < done + static_cast<size_t>(sent); k++) {
+        counts.Add(Counter::tx_packets, packets_[by_socket_index_[k]]);
+        counts.Add(Counter::tx_bytes, inner_bytes_[by_socket_index_[k]]);
       }
       done += static_cast<size_t>(sent);
     }

@@ -1,6 +1,7 @@
 #include "udp_socket.h"
 
 #include <linux/filter.h>
+#include <linux/udp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -56,6 +57,11 @@ UniqueFd OpenReceiveSocket(const Endpoint& local) {
   return fd;
 }
 
+bool EnableUdpGro(int fd) {
+  int on = 1;
+  return ::setsockopt(fd, IPPROTO_UDP, UDP_GRO, &on, sizeof on) == 0;
+}
+
 TxSocketPool::TxSocketPool(const Endpoint& local, uint16_t port_min, uint16_t port_max,
                            const UnderlayOptions& options) {
   uint32_t span = uint32_t{port_max} - port_min + 1;
@@ -95,6 +101,9 @@ TxSocketPool::TxSocketPool(const Endpoint& local, uint16_t port_min, uint16_t po
     sockets_.push_back(std::move(fd));
     ports_.push_back(port);
   }
+  int no_segmentation = 0;
+  gso_ = !sockets_.empty() && ::setsockopt(sockets_[0].get(), IPPROTO_UDP, UDP_SEGMENT,
+                                           &no_segmentation, sizeof no_segmentation) == 0;
   if (sockets_.empty()) {
     ThrowErrno("no free source port in " + std::to_string(port_min) + "-" +
                    std::to_string(port_max),

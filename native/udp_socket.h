@@ -21,6 +21,10 @@ struct UnderlayOptions {
 
 UniqueFd OpenReceiveSocket(const Endpoint& local);
 
+// Asks for UDP GRO: same-flow datagrams arrive as one buffer plus a segment size. False
+// where the kernel lacks it (before 5.0).
+bool EnableUdpGro(int fd);
+
 class TxSocketPool {
  public:
   static constexpr uint32_t kMaxSockets = 16;
@@ -34,10 +38,13 @@ class TxSocketPool {
   size_t IndexFor(uint32_t flow_hash) const;
   int fd(size_t index) const { return sockets_[index].get(); }
   uint16_t port(size_t index) const { return ports_[index]; }
+  // UDP_SEGMENT works here: one sendmsg may carry many equal-sized datagrams.
+  bool gso() const { return gso_; }
 
  private:
   std::vector<UniqueFd> sockets_;
   std::vector<uint16_t> ports_;
+  bool gso_ = false;
 };
 
 }  // namespace vtepd

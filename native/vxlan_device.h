@@ -29,6 +29,16 @@ struct VxlanConfig {
   bool learning;
   size_t max_addresses;
   int mtu;
+  // Use TAP offloads, UDP GSO and GRO where the kernel has them; false forces the plain
+  // path (one frame per read, one datagram per packet) for comparison or troubleshooting.
+  bool offloads;
+};
+
+// What the data path actually runs with, after asking the kernel.
+struct DataPathFeatures {
+  bool tap_offloads;  // TSO/checksum offload on the TAP (virtio-net header)
+  bool udp_gso;
+  bool udp_gro;
 };
 
 class VxlanDevice {
@@ -51,11 +61,13 @@ class VxlanDevice {
   const VxlanConfig& config() const { return config_; }
   const TapDevice& tap() const { return tap_; }
   const Stats& stats() const { return stats_; }
+  DataPathFeatures features() const { return {tap_.offloads(), tx_sockets_.gso(), udp_gro_}; }
 
  private:
   VxlanConfig config_;
   TapDevice tap_;
   UniqueFd rx_socket_;
+  bool udp_gro_;
   TxSocketPool tx_sockets_;
   UniqueFd stop_event_;
   SharedFdb fdb_;

@@ -44,6 +44,7 @@ VxlanConfig ReadConfig(const Napi::Object& obj) {
   config.learning = BoolField(obj, "learning");
   config.max_addresses = UintField(obj, "maxaddress", UINT32_MAX);
   config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
+  config.offloads = BoolField(obj, "offloads");
   return config;
 }
 
@@ -79,6 +80,7 @@ Napi::Function VxlanDeviceWrap::Define(Napi::Env env) {
                      {
                          InstanceAccessor<&VxlanDeviceWrap::Name>("name"),
                          InstanceAccessor<&VxlanDeviceWrap::Ifindex>("ifindex"),
+                         InstanceAccessor<&VxlanDeviceWrap::Features>("features"),
                          InstanceMethod<&VxlanDeviceWrap::FdbAdd>("fdbAdd"),
                          InstanceMethod<&VxlanDeviceWrap::FdbDel>("fdbDel"),
                          InstanceMethod<&VxlanDeviceWrap::FdbList>("fdbList"),
@@ -135,6 +137,16 @@ Napi::Value VxlanDeviceWrap::Name(const Napi::CallbackInfo& info) {
 
 Napi::Value VxlanDeviceWrap::Ifindex(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), Device(info.Env()).tap().ifindex());
+}
+
+Napi::Value VxlanDeviceWrap::Features(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DataPathFeatures features = Device(env).features();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("tapOffloads", features.tap_offloads);
+  out.Set("udpGso", features.udp_gso);
+  out.Set("udpGro", features.udp_gro);
+  return out;
 }
 
 void VxlanDeviceWrap::FdbAdd(const Napi::CallbackInfo& info) {

@@ -21,6 +21,7 @@ class VxlanDeviceWrap : public Napi::ObjectWrap<VxlanDeviceWrap> {
  private:
   Napi::Value Name(const Napi::CallbackInfo& info);
   Napi::Value Ifindex(const Napi::CallbackInfo& info);
+  Napi::Value Features(const Napi::CallbackInfo& info);
   void FdbAdd(const Napi::CallbackInfo& info);
   void FdbDel(const Napi::CallbackInfo& info);
   Napi::Value FdbList(const Napi::CallbackInfo& info);

@@ -1,0 +1,53 @@
+// Userspace GRO: merges consecutive in-order segments of one TCP flow, each with a verified
+// checksum, into one superframe written to the TAP with a virtio-net GSO header, so the
+// kernel stack handles 64 KiB at a time. The rules follow the kernel's tcp_gro_receive:
+// identical headers but for sequence, length, IP ID and checksums; ACK (and a final PSH)
+// only; every segment but the last exactly one MSS. Pure logic over byte spans.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "virtio_net.h"
+
+namespace vtepd {
+
+class TcpCoalescer {
+ public:
+  // buffer receives [VirtioNetHdr | superframe]; capacity bounds it.
+  TcpCoalescer(uint8_t* buffer, size_t capacity) : buffer_(buffer), capacity_(capacity) {}
+
+  // Absorbs the frame into the pending superframe (or starts one) and returns true; false
+  // when it cannot join: the caller finishes the pending one and then retries or writes the
+  // frame as it is.
+  bool Add(const uint8_t* frame, size_t len);
+
+  bool pending() const { return segments_ != 0; }
+
+  // Completes the pending superframe; returns its length including the virtio-net header
+  // (which starts at buffer). Resets the coalescer.
+  size_t Finish();
+
+ private:
+  struct Parsed {
+    bool ipv6;
+    size_t ip_len;
+    size_t tcp_off;
+    size_t header_len;  // through the TCP options
+    size_t payload;
+    uint32_t seq;
+    uint8_t flags;
+  };
+  static bool Parse(const uint8_t* frame, size_t len, Parsed* out);
+  bool Continues(const uint8_t* frame, const Parsed& p) const;
+
+  uint8_t* buffer_;
+  size_t capacity_;
+  size_t segments_ = 0;
+  Parsed first_{};
+  size_t length_ = 0;  // frame bytes after the virtio-net header
+  uint32_t next_seq_ = 0;
+  bool closed_ = false;  // a short or PSH segment ended the run
+};
+
+}  // namespace vtepd
