@@ -27,6 +27,18 @@ export interface NativeVxlanConfig {
   maxaddress: number;
   /** MTU set on the TAP. */
   mtu: number;
+  /**
+   * Use TAP TSO/checksum offload, UDP GSO and UDP GRO where the kernel has them; false forces
+   * the plain path (one frame per syscall, one datagram per packet).
+   */
+  offloads: boolean;
+}
+
+/** What the data path runs with after asking the kernel (reported by `link show -j`). */
+export interface NativeDataPathFeatures {
+  tapOffloads: boolean;
+  udpGso: boolean;
+  udpGro: boolean;
 }
 
 /** One forwarding row: a MAC and one of its remote destinations (a MAC may have several). */
@@ -66,6 +78,7 @@ export interface NativeVxlanDevice {
   /** Interface name the kernel gave the TAP. */
   readonly name: string;
   readonly ifindex: number;
+  readonly features: NativeDataPathFeatures;
   /** Throws Error('File exists') on add of an existing MAC, Error('No space left on device') at maxaddress. */
   fdbAdd(entry: NativeFdbRequest, mode: NativeFdbMode): void;
   /** Deletes the MAC, or only its `dst` remote when given; throws Error('No such file or directory'). */
@@ -76,11 +89,18 @@ export interface NativeVxlanDevice {
   close(): void;
 }
 
+/** The pure parsers, exposed so tests can feed them crafted bytes. */
+export interface NativeInternals {
+  decodeVxlan(payload: Buffer, vni: number): 'ok' | 'too_short' | 'bad_flags' | 'vni_mismatch';
+  innerFlowHash(frame: Buffer): number;
+}
+
 export interface NativeAddon {
   VxlanDevice: new (
     config: NativeVxlanConfig,
     onEvents: (events: NativeFdbEvent[]) => void,
   ) => NativeVxlanDevice;
+  internals: NativeInternals;
 }
 
 const require = createRequire(import.meta.url);
