@@ -24,6 +24,18 @@
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fexceptions"],
       "libraries": ["-lpthread"]
+    },
+    {
+      "target_name": "udp_blast",
+      "type": "executable",
+      "sources": ["bench/tools/udp_blast.c"],
+      "cflags": ["-O2", "-Wall"]
+    },
+    {
+      "target_name": "udp_rr",
+      "type": "executable",
+      "sources": ["bench/tools/udp_rr.c"],
+      "cflags": ["-O2", "-Wall"]
     }
   ]
 }

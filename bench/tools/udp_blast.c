@@ -1,0 +1,107 @@
+// Small-frame load generator and counter for the benchmark: iperf3's single sender thread
+// cannot outrun an overlay here, sendmmsg batches of 64 can.
+//
+//   udp_blast send DST PORT PAYLOAD SECONDS   prints {"sent":N,"seconds":S}
+//   udp_blast recv BIND PORT SECONDS          prints {"received":N,"bytes":B,"seconds":S}
+//
+// Both stop by themselves: send after SECONDS, recv SECONDS after its first datagram or
+// after SECONDS of silence.
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { kBatch = 64, kMaxPayload = 1472 };
+
+static double Now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int Usage(void) {
+  fprintf(stderr, "usage: udp_blast send DST PORT PAYLOAD SECONDS | recv BIND PORT SECONDS\n");
+  return 2;
+}
+
+static int Address(const char* host, const char* port, struct sockaddr_in* out) {
+  memset(out, 0, sizeof *out);
+  out->sin_family = AF_INET;
+  out->sin_port = htons((unsigned short)atoi(port));
+  return inet_pton(AF_INET, host, &out->sin_addr) == 1 ? 0 : -1;
+}
+
+static int Send(struct sockaddr_in* dst, size_t payload, double seconds) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0 || connect(fd, (struct sockaddr*)dst, sizeof *dst) < 0) return perror("socket"), 1;
+  static char data[kMaxPayload];
+  struct iovec iov[kBatch];
+  struct mmsghdr msgs[kBatch];
+  memset(msgs, 0, sizeof msgs);
+  for (int i = 0; i < kBatch; i++) {
+    iov[i].iov_base = data;
+    iov[i].iov_len = payload;
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  unsigned long long sent = 0;
+  double start = Now(), end = start + seconds;
+  while (Now() < end) {
+    int n = sendmmsg(fd, msgs, kBatch, 0);
+    if (n > 0) sent += (unsigned)n;
+  }
+  printf("{\"sent\":%llu,\"seconds\":%.6f}\n", sent, Now() - start);
+  return 0;
+}
+
+static int Receive(struct sockaddr_in* bind_to, double seconds) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  int size = 8 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size);
+  if (fd < 0 || bind(fd, (struct sockaddr*)bind_to, sizeof *bind_to) < 0) return perror("bind"), 1;
+  struct timeval tick = {0, 100000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof tick);
+  static char data[kBatch][kMaxPayload];
+  struct iovec iov[kBatch];
+  struct mmsghdr msgs[kBatch];
+  memset(msgs, 0, sizeof msgs);
+  for (int i = 0; i < kBatch; i++) {
+    iov[i].iov_base = data[i];
+    iov[i].iov_len = kMaxPayload;
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  unsigned long long received = 0, bytes = 0;
+  double opened = Now(), first = 0, last = 0;
+  for (;;) {
+    double now = Now();
+    if (first ? now - first > seconds : now - opened > seconds) break;
+    int n = recvmmsg(fd, msgs, kBatch, 0, NULL);
+    if (n <= 0) continue;
+    last = Now();
+    if (!first) first = last;
+    received += (unsigned)n;
+    for (int i = 0; i < n; i++) bytes += msgs[i].msg_len;
+  }
+  printf("{\"received\":%llu,\"bytes\":%llu,\"seconds\":%.6f}\n", received, bytes,
+         first ? last - first : 0.0);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  struct sockaddr_in addr;
+  if (argc == 6 && strcmp(argv[1], "send") == 0 && Address(argv[2], argv[3], &addr) == 0) {
+    size_t payload = (size_t)atoi(argv[4]);
+    if (payload > kMaxPayload) return Usage();
+    return Send(&addr, payload, atof(argv[5]));
+  }
+  if (argc == 5 && strcmp(argv[1], "recv") == 0 && Address(argv[2], argv[3], &addr) == 0) {
+    return Receive(&addr, atof(argv[4]));
+  }
+  return Usage();
+}
