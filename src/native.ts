@@ -2,7 +2,7 @@
 // every data-path file descriptor and thread; JavaScript only configures and observes.
 import { createRequire } from 'node:module';
 
-/** Everything the data plane needs to run one VXLAN device. Validated in config.ts first. */
+/** Everything the data plane needs to run one VXLAN device. Validated in linkSpec.ts first. */
 export interface NativeVxlanConfig {
   /** Requested TAP name (IFNAMSIZ-1 chars at most); the kernel's choice comes back as `name`. */
   name: string;

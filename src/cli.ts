@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// `vtepd`: the daemon, and the iproute2-style commands that talk to it over the control socket.
+// Exit status 0 on success, 1 on any error, which is printed as one `Error: ...` line.
+import { fileURLToPath } from 'node:url';
+import { type Command, type GlobalOptions, USAGE, parseArgs } from './cli/args.js';
+import { formatFdb, formatFdbEvent, formatLinks, formatStats } from './cli/format.js';
+import { ControlClient } from './control/client.js';
+import { resolveSocketPath } from './control/protocol.js';
+
+async function main(argv: string[]): Promise<void> {
+  const { options, command } = parseArgs(argv);
+  switch (command.name) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    case 'daemon': {
+      // Loaded only here: nothing else in the CLI needs the data plane.
+      const { runDaemon } = await import('./daemon.js');
+      await runDaemon({ socketPath: options.socket, configPath: command.config });
+      return;
+    }
+    case 'demo':
+      return runSubcommandModule('demo', 'runDemo', command.argv);
+    case 'bench':
+      return runSubcommandModule('bench', 'runBench', command.argv);
+    default: {
+      // `vtepd fdb show | head` closes stdout early: that is the reader's choice, not an error.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') process.stderr.write(`Error: cannot write output: ${err.message}\n`);
+        process.exit(err.code === 'EPIPE' ? 0 : 1);
+      });
+      const client = await ControlClient.connect(resolveSocketPath(options.socket));
+      try {
+        process.stdout.write(await runControlCommand(client, command, options));
+      } finally {
+        client.close();
+      }
+    }
+  }
+}
+
+type ControlCommand = Exclude<Command, { name: 'help' | 'daemon' | 'demo' | 'bench' }>;
+
+/** Carries out `command` through the daemon; returns what to print. */
+async function runControlCommand(client: ControlClient, command: ControlCommand, options: GlobalOptions): Promise<string> {
+  switch (command.name) {
+    case 'link.add':
+      await client.request('link.add', command.spec);
+      return '';
+    case 'link.del':
+      await client.request('link.del', { name: command.link });
+      return '';
+    case 'link.show':
+      return formatLinks(await client.request('link.show', { name: command.link }), options.json);
+    case 'fdb.add':
+    case 'fdb.append':
+    case 'fdb.replace':
+      await client.request(command.name, { dev: command.dev, ...command.entry });
+      return '';
+    case 'fdb.del':
+      await client.request('fdb.del', { dev: command.dev, ...command.selector });
+      return '';
+    case 'fdb.show': {
+      const rows = await client.request('fdb.show', { dev: command.dev });
+      // Text leaves out port and vni where they are the device's own: that needs the devices.
+      const links = options.json ? [] : await client.request('link.show', { name: command.dev });
+      return formatFdb(rows, links, options.json);
+    }
+    case 'stats':
+      return formatStats(await client.request('stats', { name: command.link }), options.json);
+    case 'monitor':
+      client.on('event', (event) => process.stdout.write(formatFdbEvent(event, options.json)));
+      await client.monitor();
+      await client.closed;
+      throw new Error('vtepd closed the connection');
+  }
+}
+
+/**
+ * demo and bench live in modules of their own (dist/demo.js, dist/bench.js) that pull in the
+ * testbed; a build without one says so instead of failing on the import.
+ */
+async function runSubcommandModule(name: string, entry: string, argv: string[]): Promise<void> {
+  const modulePath = `./${name}.js`;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(modulePath)) as Record<string, unknown>;
+  } catch (err) {
+    const missing = fileURLToPath(new URL(modulePath, import.meta.url));
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && (err as Error).message.includes(missing)) {
+      throw new Error(`"vtepd ${name}" is not available: ${missing} is missing`);
+    }
+    throw err;
+  }
+  const run = module[entry];
+  if (typeof run !== 'function') throw new Error(`${modulePath} does not export ${entry}()`);
+  await (run as (argv: string[]) => unknown)(argv);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`Error: ${message.trim().replace(/\s*\n\s*/g, '; ')}\n`);
+  process.exitCode = 1;
+});

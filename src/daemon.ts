@@ -1,0 +1,154 @@
+// vtepd's long-running process: owns the devices, serves the control socket, logs FDB events.
+// Devices live exactly as long as the daemon (TAPs vanish with their file descriptors), so
+// stop() and the signal handlers of runDaemon() are the only clean way out.
+import { EventEmitter } from 'node:events';
+import { formatFdbEvent } from './cli/format.js';
+import { type DeviceConfig, deviceField, loadConfigFile } from './configFile.js';
+import { dispatch } from './control/dispatch.js';
+import { resolveSocketPath } from './control/protocol.js';
+import { ControlServer } from './control/server.js';
+import { type FdbEvent, type FdbRow, type LinkInfo, VxlanDevice } from './device.js';
+import type { LinkSpec } from './linkSpec.js';
+import type { NativeStats } from './native.js';
+import { ConfigError } from './validation.js';
+
+export interface DaemonOptions {
+  /** Control socket; default $VTEPD_SOCKET, else /run/vtepd.sock. */
+  socketPath?: string;
+  /** JSON config whose devices are created at start, all or none. */
+  configPath?: string;
+  /** Gets every FDB event as a `bridge monitor fdb` line; default: stdout. */
+  log?: (line: string) => void;
+}
+
+interface DaemonEvents {
+  /** Any device's learned, moved or aged entry. */
+  fdb: [FdbEvent];
+}
+
+const FDB_EVENT_TYPES = ['learned', 'moved', 'aged'] as const;
+
+export class Daemon extends EventEmitter<DaemonEvents> {
+  readonly socketPath: string;
+  private readonly devices = new Map<string, VxlanDevice>();
+  private readonly server: ControlServer;
+  /** Requests wait for the config's devices, so no client sees half a configuration. */
+  private startup: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly options: DaemonOptions = {}) {
+    super();
+    this.socketPath = resolveSocketPath(options.socketPath);
+    this.server = new ControlServer({
+      call: async (method, params) => {
+        await this.startup;
+        return dispatch(this, method, params);
+      },
+      subscribe: (listener) => {
+        this.on('fdb', listener);
+        return () => this.off('fdb', listener);
+      },
+    });
+    const log = options.log ?? ((line: string) => process.stdout.write(line));
+    this.on('fdb', (event) => log(formatFdbEvent(event, false)));
+  }
+
+  /**
+   * Checks the config, claims the socket, then creates the config's devices. On any failure
+   * everything created so far is removed again and the error names the config path.
+   */
+  async start(): Promise<void> {
+    const { configPath } = this.options;
+    const config = configPath === undefined ? undefined : await loadConfigFile(configPath);
+    await this.server.listen(this.socketPath);
+    this.startup = this.createConfiguredDevices(config?.devices ?? [], configPath ?? '');
+    try {
+      await this.startup;
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Closes every device and the control socket; idempotent. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.server.close();
+    for (const device of this.devices.values()) device.close();
+    this.devices.clear();
+  }
+
+  /** `vtepd link add`: returns once the TAP exists (admin-down). */
+  async addLink(spec: LinkSpec): Promise<LinkInfo> {
+    const device = await VxlanDevice.create(spec);
+    if (this.stopped) {
+      device.close();
+      throw new Error('vtepd is shutting down');
+    }
+    for (const type of FDB_EVENT_TYPES) device.on(type, (event) => this.emit('fdb', event));
+    this.devices.set(device.name, device);
+    return device.info();
+  }
+
+  deleteLink(name: string): void {
+    this.device(name).close();
+    this.devices.delete(name);
+  }
+
+  device(name: string): VxlanDevice {
+    const device = this.devices.get(name);
+    if (!device) throw new Error(`Cannot find device "${name}"`);
+    return device;
+  }
+
+  /** One device, or all of them in ifindex order. */
+  links(name?: string): LinkInfo[] {
+    return this.selected(name)
+      .map((device) => device.info())
+      .sort((a, b) => a.ifindex - b.ifindex);
+  }
+
+  fdbRows(dev?: string): FdbRow[] {
+    return this.selected(dev).flatMap((device) => device.fdbList());
+  }
+
+  /** Counters by interface name. */
+  stats(name?: string): Record<string, NativeStats> {
+    return Object.fromEntries(this.selected(name).map((device) => [device.name, device.stats()]));
+  }
+
+  private selected(name: string | undefined): VxlanDevice[] {
+    return name === undefined ? [...this.devices.values()] : [this.device(name)];
+  }
+
+  private async createConfiguredDevices(devices: DeviceConfig[], configPath: string): Promise<void> {
+    for (const [i, { link, fdb }] of devices.entries()) {
+      const field = deviceField(i);
+      const device = await this.addLink(link).catch((err: Error) => {
+        throw new ConfigError(`${configPath}: ${field.label}: ${err.message}`);
+      });
+      for (const [j, entry] of fdb.entries()) {
+        try {
+          this.device(device.ifname).fdbAppend(entry);
+        } catch (err) {
+          throw new ConfigError(`${configPath}: ${field.at('fdb').at(j).label}: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+}
+
+/** Runs a daemon until SIGINT or SIGTERM, then removes its devices and socket. */
+export async function runDaemon(options: DaemonOptions): Promise<void> {
+  // A log reader that went away must not take the devices down with it.
+  process.stdout.on('error', () => undefined);
+  const daemon = new Daemon(options);
+  await daemon.start();
+  await new Promise<void>((resolve, reject) => {
+    const shutdown = (): void => {
+      daemon.stop().then(resolve, reject);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}

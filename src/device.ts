@@ -1,0 +1,172 @@
+// One VXLAN device of the data plane, for the daemon and for programs that embed vtepd. The
+// addon is loaded on first use, so importing this module (or the package) needs no build.
+import { EventEmitter } from 'node:events';
+import { type FdbEntry } from './fdbEntry.js';
+import { resolveLinkSpec } from './hostDefaults.js';
+import { type LinkSpec, type ResolvedLinkSpec, linkFamily } from './linkSpec.js';
+import { FLOOD_MAC } from './mac.js';
+import type {
+  NativeAddon,
+  NativeDataPathFeatures,
+  NativeFdbEntry,
+  NativeFdbEvent,
+  NativeFdbMode,
+  NativeStats,
+  NativeVxlanConfig,
+  NativeVxlanDevice,
+} from './native.js';
+import { type AddressFamily, addressFamily, wildcardAddress } from './validation.js';
+
+/** A learned, moved or aged FDB entry, and the device it happened on. */
+export type FdbEvent = NativeFdbEvent & { ifname: string };
+
+/** One forwarding row (a MAC with several remotes has several) of a device. */
+export type FdbRow = NativeFdbEntry & { ifname: string };
+
+export interface LinkInfo {
+  ifindex: number;
+  ifname: string;
+  /** As created, except `remote`: the flood list as it is now (fdb append/del change it). */
+  spec: ResolvedLinkSpec;
+  /** The offloads the data path actually uses, after asking the kernel. */
+  features: NativeDataPathFeatures;
+}
+
+interface VxlanDeviceEvents {
+  learned: [FdbEvent];
+  moved: [FdbEvent];
+  aged: [FdbEvent];
+}
+
+export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
+  /** The interface name the kernel gave the TAP. */
+  readonly name: string;
+  readonly ifindex: number;
+  /** The settings the device runs with (host defaults filled in). */
+  readonly spec: ResolvedLinkSpec;
+  private readonly family: AddressFamily;
+  private readonly device: NativeVxlanDevice;
+
+  /**
+   * Creates the TAP (admin-down, as `ip link add` leaves it) and starts the data plane, with
+   * `spec.remote` as the flood list. `spec` must come from parseLinkSpec().
+   */
+  static async create(spec: LinkSpec): Promise<VxlanDevice> {
+    const resolved = await resolveLinkSpec(spec);
+    return new VxlanDevice(await loadAddon(), resolved);
+  }
+
+  private constructor(addon: NativeAddon, spec: ResolvedLinkSpec) {
+    super();
+    this.family = linkFamily(spec);
+    this.device = new addon.VxlanDevice(nativeConfig(spec, this.family), (events) => this.dispatch(events));
+    this.name = this.device.name;
+    this.ifindex = this.device.ifindex;
+    this.spec = { ...spec, name: this.name };
+    try {
+      for (const dst of spec.remote) this.fdbAppend({ mac: FLOOD_MAC, dst });
+    } catch (err) {
+      this.device.close();
+      throw err;
+    }
+  }
+
+  /** `bridge fdb add`: fails if the MAC has an entry already. */
+  fdbAdd(entry: FdbEntry): void {
+    this.fdbUpdate(entry, 'add');
+  }
+
+  /** `bridge fdb append`: one more remote for the MAC (how flood lists are built). */
+  fdbAppend(entry: FdbEntry): void {
+    this.fdbUpdate(entry, 'append');
+  }
+
+  /** `bridge fdb replace`: the MAC's first remote becomes this one; creates it if missing. */
+  fdbReplace(entry: FdbEntry): void {
+    this.fdbUpdate(entry, 'replace');
+  }
+
+  /** `bridge fdb del`: the MAC with all its remotes, or only its `dst` remote. */
+  fdbDel(mac: string, dst?: string): void {
+    this.native(() => this.device.fdbDel(mac, dst), `fdb entry ${mac}${dst === undefined ? '' : ` dst ${dst}`}`);
+  }
+
+  fdbList(): FdbRow[] {
+    return this.native(() => this.device.fdbList(), 'fdb').map((row) => ({ ...row, ifname: this.name }));
+  }
+
+  stats(): NativeStats {
+    return this.native(() => this.device.stats(), 'stats');
+  }
+
+  info(): LinkInfo {
+    const remote = this.fdbList()
+      .filter((row) => row.mac === FLOOD_MAC)
+      .map((row) => row.dst);
+    const features = this.native(() => this.device.features, 'features');
+    return { ifindex: this.ifindex, ifname: this.name, spec: { ...this.spec, remote }, features };
+  }
+
+  /** Stops the data plane and removes the TAP; idempotent. */
+  close(): void {
+    this.device.close();
+  }
+
+  private fdbUpdate(entry: FdbEntry, mode: NativeFdbMode): void {
+    const { mac, dst } = entry;
+    if (addressFamily(dst) !== this.family) {
+      throw new Error(`${this.name}: dst ${dst} is IPv${addressFamily(dst)} but the underlay is IPv${this.family}`);
+    }
+    const request = { mac, dst, port: entry.port ?? this.spec.dstport, vni: entry.vni ?? this.spec.id };
+    this.native(() => this.device.fdbAdd(request, mode), `fdb entry ${mac}`);
+  }
+
+  /** Runs a native call, turning its errno text into a message naming the device and object. */
+  private native<T>(call: () => T, subject: string): T {
+    try {
+      return call();
+    } catch (err) {
+      const reason = (err as Error).message;
+      const explained = NATIVE_ERRORS[reason];
+      throw new Error(`${this.name}: ${explained ? `${subject} ${explained(this.spec)}` : reason}`);
+    }
+  }
+
+  private dispatch(events: NativeFdbEvent[]): void {
+    for (const event of events) this.emit(event.type, { ...event, ifname: this.name });
+  }
+}
+
+/** The errno texts the addon documents, in words that say what happened to the user's request. */
+const NATIVE_ERRORS: Record<string, (spec: ResolvedLinkSpec) => string> = {
+  'File exists': () => 'already exists (use "append" or "replace")',
+  'No such file or directory': () => 'does not exist',
+  'No space left on device': (spec) => `does not fit: the fdb is full (maxaddress ${spec.maxaddress})`,
+};
+
+function nativeConfig(spec: ResolvedLinkSpec, family: AddressFamily): NativeVxlanConfig {
+  return {
+    name: spec.name,
+    vni: spec.id,
+    local: spec.local ?? wildcardAddress(family),
+    dstport: spec.dstport,
+    srcportMin: spec.srcport[0],
+    srcportMax: spec.srcport[1],
+    ttl: spec.ttl,
+    tos: spec.tos,
+    ageing: spec.ageing,
+    learning: spec.learning,
+    maxaddress: spec.maxaddress,
+    mtu: spec.mtu,
+    offloads: spec.offloads,
+  };
+}
+
+async function loadAddon(): Promise<NativeAddon> {
+  try {
+    return (await import('./native.js')).native;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error('the native addon build/Release/vtepd.node is missing: build it with "npx node-gyp rebuild"');
+  }
+}

@@ -1,0 +1,153 @@
+// Checks for untyped input (CLI words, config JSON, control requests). Every check takes a
+// Field, so one rule words its error either as a config path or as an iproute2 argument:
+//   devices[0].id: "x" is not a valid VNI (0..16777215)
+//   argument "x" is wrong: invalid VNI (0..16777215)
+import { BlockList, SocketAddress, isIP } from 'node:net';
+
+/** Invalid configuration of a link or FDB entry, whatever it came from. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type FieldStyle = 'config' | 'argument';
+
+/** Longest part of a rejected value quoted in a message: requests may be up to 1 MiB. */
+const MAX_QUOTED_CHARS = 64;
+
+function quote(value: unknown, style: FieldStyle): string {
+  const text =
+    style === 'config'
+      ? (JSON.stringify(value) ?? String(value))
+      : `"${Array.isArray(value) ? value.join(' ') : String(value)}"`;
+  return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS)}...` : text;
+}
+
+/** Where a value sits in its input: `devices[0].remote[1]`, `params.mac`, or a CLI keyword. */
+export class Field {
+  private constructor(
+    readonly label: string,
+    private readonly style: FieldStyle,
+  ) {}
+
+  /** A JSON document or object; label is the prefix of every path ('' for a file's top level). */
+  static config(label = ''): Field {
+    return new Field(label, 'config');
+  }
+
+  /** Command-line words, reported the way `ip` does. */
+  static argument(): Field {
+    return new Field('', 'argument');
+  }
+
+  /** The member key (or array index) of this field. */
+  at(key: string | number): Field {
+    if (this.style === 'argument') return new Field(typeof key === 'number' ? this.label : key, this.style);
+    if (typeof key === 'number') return new Field(`${this.label}[${key}]`, this.style);
+    return new Field(this.label ? `${this.label}.${key}` : key, this.style);
+  }
+
+  /** `expected` completes "is not a valid ..." / "invalid ...", e.g. 'VNI (0..16777215)'. */
+  invalid(value: unknown, expected: string): ConfigError {
+    return this.style === 'config'
+      ? new ConfigError(`${this.prefix()}${quote(value, this.style)} is not a valid ${expected}`)
+      : new ConfigError(`argument ${quote(value, this.style)} is wrong: invalid ${expected}`);
+  }
+
+  missing(): ConfigError {
+    return this.style === 'config'
+      ? new ConfigError(`${this.label} is required`)
+      : new ConfigError(`argument "${this.label}" is required`);
+  }
+
+  unknownKey(key: string): ConfigError {
+    return new ConfigError(`${this.prefix()}unknown key ${quote(key, 'config')}`);
+  }
+
+  private prefix(): string {
+    return this.label ? `${this.label}: ` : '';
+  }
+}
+
+/** A plain object whose keys are all in `allowed`. */
+export function checkObject(value: unknown, field: Field, allowed: readonly string[]): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw field.invalid(value, 'object');
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw field.unknownKey(key);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** raw[key] of an object checked by checkObject, which must be present. */
+export function requiredKey(raw: Record<string, unknown>, key: string, field: Field): unknown {
+  if (raw[key] === undefined) throw field.at(key).missing();
+  return raw[key];
+}
+
+export function checkArray(value: unknown, field: Field): unknown[] {
+  if (!Array.isArray(value)) throw field.invalid(value, 'array');
+  return value;
+}
+
+export function checkBoolean(value: unknown, field: Field): boolean {
+  if (typeof value !== 'boolean') throw field.invalid(value, 'boolean (true or false)');
+  return value;
+}
+
+export function checkString(value: unknown, field: Field, expected: string): string {
+  if (typeof value !== 'string') throw field.invalid(value, expected);
+  return value;
+}
+
+// Command-line words are strings; decimal and 0x-hex are accepted as ip's get_u32 does
+// (octal is not: "010" meaning 8 surprises more than it helps).
+const INTEGER_TEXT = /^(?:0x[0-9a-f]+|[0-9]+)$/i;
+
+/** An integer in [min, max], given as a JSON number or as decimal/0x-hex text. */
+export function checkInteger(value: unknown, field: Field, min: number, max: number, what: string): number {
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(number) || number < min || number > max) throw field.invalid(value, `${what} (${min}..${max})`);
+  return number;
+}
+
+export type AddressFamily = 4 | 6;
+
+/** Multicast and broadcast addresses: neither names one remote VTEP nor a local one. */
+const GROUP_ADDRESSES = new BlockList();
+GROUP_ADDRESSES.addSubnet('224.0.0.0', 4, 'ipv4');
+GROUP_ADDRESSES.addAddress('255.255.255.255', 'ipv4');
+GROUP_ADDRESSES.addSubnet('ff00::', 8, 'ipv6');
+
+export function addressFamily(address: string): AddressFamily {
+  return isIP(address) === 6 ? 6 : 4;
+}
+
+/** The wildcard of a family: the bind address when no local address is given. */
+export function wildcardAddress(family: AddressFamily): string {
+  return family === 6 ? '::' : '0.0.0.0';
+}
+
+export function isWildcardAddress(address: string): boolean {
+  return address === wildcardAddress(addressFamily(address));
+}
+
+/**
+ * A unicast IPv4 or IPv6 literal in canonical form (so it compares equal to what the data
+ * plane reports), optionally of one family; the wildcard (0.0.0.0, ::) only where a bind
+ * address is meant. Zone indexes (fe80::1%eth0) are not supported.
+ */
+export function checkAddress(
+  value: unknown,
+  field: Field,
+  options: { family?: AddressFamily; wildcard?: boolean } = {},
+): string {
+  const expected = `${options.family ? `IPv${options.family}` : 'IPv4 or IPv6'} unicast address`;
+  const family = typeof value === 'string' && !value.includes('%') ? isIP(value) : 0;
+  if (family === 0 || (options.family && family !== options.family)) throw field.invalid(value, expected);
+  const type = family === 6 ? 'ipv6' : 'ipv4';
+  const address = new SocketAddress({ address: value as string, family: type }).address;
+  if (GROUP_ADDRESSES.check(address, type) || (!options.wildcard && isWildcardAddress(address))) {
+    throw field.invalid(value, expected);
+  }
+  return address;
+}
