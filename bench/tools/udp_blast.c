@@ -81,7 +81,7 @@ static int Receive(struct sockaddr_in* bind_to, double seconds) {
   for (;;) {
     double now = Now();
     if (first ? now - first > seconds : now - opened > seconds) break;
-    int n = recvmmsg(fd, msgs, kBatch, 0, NULL);
+    int n = recvmmsg(fd, msgs, kBatch, MSG_WAITFORONE, NULL);
     if (n <= 0) continue;
     last = Now();
     if (!first) first = last;
