@@ -10,6 +10,8 @@
 #include <cstring>
 #include <utility>
 
+#include "wait_readable.h"
+
 namespace vtepd {
 
 namespace {
@@ -47,15 +49,13 @@ RxPath::RxPath(const TapDevice& tap, int socket_fd, bool gro, const RxConfig& co
 }
 
 void RxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
-  pollfd fds[2] = {{socket_fd_, POLLIN, 0}, {stop_fd, POLLIN, 0}};
   BatchCounts counts;
   std::vector<FdbEvent> events;
   events.reserve(kBatch);
   bool backlog = false;
   while (!stopping.load(std::memory_order_relaxed)) {
-    if (!backlog) {
-      if (::poll(fds, 2, kAgeingTickMs) < 0 && errno != EINTR) return;
-      if (fds[1].revents) return;
+    if (!backlog && WaitReadable(socket_fd_, stop_fd, kAgeingTickMs, config_.spin_ns) == Wake::kStop) {
+      return;
     }
     for (size_t i = 0; i < kBatch; i++) {
       msghdr& hdr = message_[i].msg_hdr;

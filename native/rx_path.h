@@ -25,6 +25,7 @@ namespace vtepd {
 struct RxConfig {
   uint32_t vni;
   bool learning;
+  uint64_t spin_ns;  // how long to poll without sleeping after traffic (wait_readable.h)
 };
 
 class RxPath {

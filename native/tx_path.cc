@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "flow_hash.h"
+#include "wait_readable.h"
 
 namespace vtepd {
 
@@ -20,22 +21,18 @@ constexpr size_t kMaxGsoPayload = 65507;
 }  // namespace
 
 TxPath::TxPath(const TapDevice& tap, const TxSocketPool& sockets, SharedFdb& fdb, Stats& stats,
-               uint32_t vni)
-    : tap_(tap), sockets_(sockets), fdb_(fdb), stats_(stats), vni_(vni),
+               uint32_t vni, uint64_t spin_ns)
+    : tap_(tap), sockets_(sockets), fdb_(fdb), stats_(stats), vni_(vni), spin_ns_(spin_ns),
       vnet_hdr_len_(tap.vnet_hdr() ? kVirtioNetHdrSize : 0),
       max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1),
       frames_(new uint8_t[kBatch * kMaxFrame]),
       arena_(new uint8_t[kArenaBytes]) {}
 
 void TxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
-  pollfd fds[2] = {{tap_.fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}};
   BatchCounts counts;
   bool backlog = false;  // the last batch was full: read again without polling
   while (!stopping.load(std::memory_order_relaxed)) {
-    if (!backlog) {
-      if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
-      if (fds[1].revents) return;
-    }
+    if (!backlog && WaitReadable(tap_.fd(), stop_fd, -1, spin_ns_) == Wake::kStop) return;
     size_t frames = ReadBatch();
     backlog = frames == kBatch;
     // Frames are prepared (segmented) without the FDB lock, as many as the arena holds,

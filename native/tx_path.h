@@ -31,8 +31,9 @@ class TxPath {
   static constexpr size_t kMaxFrame = 65536 + 64;
   static constexpr size_t kArenaBytes = 8u << 20;  // segmented superframes of one batch
 
+  // spin_ns: how long to poll without sleeping after traffic (see wait_readable.h).
   TxPath(const TapDevice& tap, const TxSocketPool& sockets, SharedFdb& fdb, Stats& stats,
-         uint32_t vni);
+         uint32_t vni, uint64_t spin_ns);
 
   // Runs until stop_fd becomes readable (and `stopping` is set).
   void Run(int stop_fd, const std::atomic<bool>& stopping);
@@ -62,6 +63,7 @@ class TxPath {
   SharedFdb& fdb_;
   Stats& stats_;
   const uint32_t vni_;
+  const uint64_t spin_ns_;
   const size_t vnet_hdr_len_;
   const size_t max_segments_per_send_;
 

@@ -22,9 +22,10 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
       tx_sockets_(config.local, config.srcport_min, config.srcport_max, config.underlay),
       stop_event_(NewEventFd()),
       fdb_(config.max_addresses, config.ageing_seconds, config.local.port),
-      tx_path_(tap_, tx_sockets_, fdb_, stats_, config.vni),
-      rx_path_(tap_, rx_socket_.get(), udp_gro_, RxConfig{config.vni, config.learning}, fdb_,
-               stats_, std::move(sink)) {
+      tx_path_(tap_, tx_sockets_, fdb_, stats_, config.vni, config.spin_ns),
+      rx_path_(tap_, rx_socket_.get(), udp_gro_,
+               RxConfig{config.vni, config.learning, config.spin_ns}, fdb_, stats_,
+               std::move(sink)) {
   tx_thread_ = std::thread([this] { tx_path_.Run(stop_event_.get(), stopping_); });
   rx_thread_ = std::thread([this] { rx_path_.Run(stop_event_.get(), stopping_); });
 }

@@ -32,6 +32,8 @@ struct VxlanConfig {
   // Use TAP offloads, UDP GSO and GRO where the kernel has them; false forces the plain
   // path (one frame per read, one datagram per packet) for comparison or troubleshooting.
   bool offloads;
+  // After traffic, poll this long without sleeping before blocking (wait_readable.h).
+  uint64_t spin_ns;
 };
 
 // What the data path actually runs with, after asking the kernel.

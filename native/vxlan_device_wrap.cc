@@ -45,6 +45,7 @@ VxlanConfig ReadConfig(const Napi::Object& obj) {
   config.max_addresses = UintField(obj, "maxaddress", UINT32_MAX);
   config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
   config.offloads = BoolField(obj, "offloads");
+  config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
   return config;
 }
 

@@ -159,6 +159,7 @@ function nativeConfig(spec: ResolvedLinkSpec, family: AddressFamily): NativeVxla
     maxaddress: spec.maxaddress,
     mtu: spec.mtu,
     offloads: spec.offloads,
+    spinMicroseconds: spec.busypoll,
   };
 }
 

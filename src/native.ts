@@ -32,6 +32,8 @@ export interface NativeVxlanConfig {
    * the plain path (one frame per syscall, one datagram per packet).
    */
   offloads: boolean;
+  /** After traffic, poll this long without sleeping before blocking (0 = always sleep). */
+  spinMicroseconds: number;
 }
 
 /** What the data path runs with after asking the kernel (reported by `link show -j`). */

@@ -16,7 +16,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd link add [ dev ] NAME type vxlan id VNI [ local ADDR ] [ remote ADDR ]...
                       [ dstport PORT ] [ srcport MIN MAX ] [ ttl N ] [ tos N ]
                       [ ageing SECONDS ] [ nolearning | learning ] [ maxaddress N ]
-                      [ mtu N ] [ nooffloads | offloads ]
+                      [ mtu N ] [ nooffloads | offloads ] [ busypoll USEC ]
        vtepd link { del | delete } [ dev ] NAME
        vtepd link [ { show | list | ls } [ [ dev ] NAME ] ]
        vtepd fdb { add | append | replace } LLADDR dev NAME dst ADDR [ port PORT ] [ vni VNI ]
@@ -133,6 +133,7 @@ const LINK_ADD_KEYWORDS: Rules = {
   mtu: { slot: 'mtu', arity: 1 },
   offloads: { slot: 'offloads', arity: 0, flag: true },
   nooffloads: { slot: 'offloads', arity: 0, flag: false },
+  busypoll: { slot: 'busypoll', arity: 1 },
 };
 
 function parseLinkCommand(verb: string, words: string[]): Command {
@@ -154,6 +155,7 @@ function parseLinkCommand(verb: string, words: string[]): Command {
         maxaddress: single(found, 'maxaddress'),
         mtu: single(found, 'mtu'),
         offloads: flag(found, 'offloads'),
+        busypoll: single(found, 'busypoll'),
       };
       return { name: 'link.add', spec: parseLinkSpec(input, Field.argument()) };
     }

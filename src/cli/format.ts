@@ -26,6 +26,7 @@ function linkText({ ifindex, ifname, spec }: LinkInfo): string {
   words.push(`ttl ${spec.ttl}`, `ageing ${spec.ageing}`);
   if (spec.maxaddress) words.push(`maxaddress ${spec.maxaddress}`);
   if (!spec.offloads) words.push('nooffloads');
+  words.push(`busypoll ${spec.busypoll}`);
   return words.join(' ');
 }
 
@@ -48,6 +49,7 @@ function linkJson({ ifindex, ifname, spec, features }: LinkInfo): object {
         learning: spec.learning,
         limit: spec.maxaddress,
         offloads: spec.offloads,
+        busypoll: spec.busypoll,
       },
     },
     features: { tap_offloads: features.tapOffloads, udp_gso: features.udpGso, udp_gro: features.udpGro },

@@ -1,0 +1,117 @@
+// `vtepd bench` / `npm run bench`: the kernel vxlan driver and vtepd on one namespace
+// testbed, interleaved round by round so machine drift hits every plane alike. Writes
+// bench/results/latest.{json,md,svg} and prints the table.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { requestResponse, smallFrameRate, tcpThroughput } from './bench/measure.js';
+import { PLANES, PlaneRig, type PlaneName } from './bench/planes.js';
+import { buildReport, markdown, type MetricName, type Samples, writeReport } from './bench/report.js';
+import { ROOT, Testbed } from './testbed.js';
+
+interface BenchOptions {
+  rounds: number;
+  seconds: number;
+  planes: PlaneName[];
+  out: string;
+}
+
+const USAGE = 'usage: vtepd bench [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --out DIR ]';
+
+function parseOptions(argv: string[]): BenchOptions {
+  const opts: BenchOptions = {
+    rounds: 3,
+    seconds: 5,
+    planes: ['underlay', 'kernel', 'vtepd', 'vtepd-plain', 'vtepd-kernel'],
+    out: path.join(ROOT, 'bench', 'results'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [key, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`argument "${key}" requires a value; ${USAGE}`);
+    i++;
+    if (key === '--rounds' || key === '--seconds') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 60) throw new Error(`argument "${value}" is wrong: ${key} takes 1..60`);
+      opts[key === '--rounds' ? 'rounds' : 'seconds'] = n;
+    } else if (key === '--planes') {
+      const planes = value.split(',');
+      const bad = planes.find((p) => !(p in PLANES));
+      if (bad) throw new Error(`argument "${bad}" is wrong: planes are ${Object.keys(PLANES).join(', ')}`);
+      if (!planes.includes('kernel')) planes.unshift('kernel'); // every ratio needs it
+      opts.planes = planes as PlaneName[];
+    } else if (key === '--out') {
+      opts.out = path.resolve(value);
+    } else {
+      throw new Error(`"${key}" is unknown; ${USAGE}`);
+    }
+  }
+  return opts;
+}
+
+function requireTools(): void {
+  if (process.getuid?.() !== 0) throw new Error('the benchmark builds network namespaces: run it as root');
+  for (const tool of ['iperf3', 'ethtool']) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    } catch {
+      throw new Error(`the benchmark needs ${tool}: apt-get install -y ${tool}`);
+    }
+  }
+  for (const probe of ['udp_blast', 'udp_rr']) {
+    if (!existsSync(path.join(ROOT, 'build', 'Release', probe))) {
+      throw new Error(`build/Release/${probe} is missing: run "npm install" (node-gyp builds it)`);
+    }
+  }
+}
+
+function record(samples: Samples, plane: PlaneName, metric: MetricName, value: number): void {
+  ((samples[plane] ??= {})[metric] ??= []).push(value);
+}
+
+export async function runBench(argv: string[]): Promise<void> {
+  const opts = parseOptions(argv);
+  requireTools();
+  const tb = new Testbed({ prefix: 'vtb' });
+  const onSignal = () => void tb.destroy().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const samples: Samples = {};
+  try {
+    const [h1, h2] = await tb.underlay(['h1', 'h2']);
+    const rig = new PlaneRig(tb, [h1!, h2!], [await tb.startDaemon(h1!.ns), await tb.startDaemon(h2!.ns)]);
+    for (let round = 1; round <= opts.rounds; round++) {
+      // Rotate the order each round so no plane always runs first (or last) in a round.
+      const order = opts.planes.map((_, i) => opts.planes[(i + round - 1) % opts.planes.length]!);
+      for (const plane of order) {
+        const ep = await rig.setUp(plane);
+        try {
+          const tcp1 = await tcpThroughput(tb, h1!, h2!, ep.server, 1, opts.seconds);
+          const tcp4 = await tcpThroughput(tb, h1!, h2!, ep.server, 4, opts.seconds);
+          const small = await smallFrameRate(tb, h1!, h2!, ep.server, opts.seconds);
+          const rr = await requestResponse(tb, h1!, h2!, ep.server, 2000);
+          record(samples, plane, 'tcp1_gbps', tcp1.gbps);
+          record(samples, plane, 'cpu_s_per_gbit', tcp1.cpuSecondsPerGbit);
+          record(samples, plane, 'tcp4_gbps', tcp4.gbps);
+          record(samples, plane, 'small_kpps', small.kpps);
+          record(samples, plane, 'small_loss_pct', small.loss * 100);
+          record(samples, plane, 'rr_p50_us', rr.p50us);
+          record(samples, plane, 'rr_p99_us', rr.p99us);
+          console.log(
+            `round ${round} ${plane.padEnd(12)} tcp1 ${tcp1.gbps.toFixed(2)} Gbit/s  tcp4 ${tcp4.gbps.toFixed(2)} Gbit/s  ` +
+              `64B ${small.kpps.toFixed(0)} kpps (loss ${(small.loss * 100).toFixed(1)}%)  rr p50 ${rr.p50us.toFixed(0)} µs p99 ${rr.p99us.toFixed(0)} µs`,
+          );
+        } finally {
+          await ep.teardown();
+        }
+      }
+    }
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await tb.destroy();
+  }
+  const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds });
+  const files = writeReport(report, opts.out);
+  console.log('\n' + markdown(report));
+  console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+}

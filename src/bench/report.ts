@@ -1,0 +1,151 @@
+// Turns the rounds' samples into medians, spreads and vtepd/kernel ratios, and writes them
+// as JSON, a Markdown table and an SVG chart.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PLANES, type PlaneName } from './planes.js';
+
+export const METRICS = {
+  tcp1_gbps: { label: 'TCP 1 stream (Gbit/s)', better: 'higher' },
+  tcp4_gbps: { label: 'TCP 4 streams (Gbit/s)', better: 'higher' },
+  cpu_s_per_gbit: { label: 'CPU s per Gbit, 1 stream (whole machine)', better: 'lower' },
+  small_kpps: { label: '64-byte UDP delivered (kpps)', better: 'higher' },
+  small_loss_pct: { label: '64-byte UDP loss (%)', better: 'lower' },
+  rr_p50_us: { label: 'UDP request/response p50 (µs)', better: 'lower' },
+  rr_p99_us: { label: 'UDP request/response p99 (µs)', better: 'lower' },
+} as const;
+export type MetricName = keyof typeof METRICS;
+
+export type Samples = Partial<Record<PlaneName, Partial<Record<MetricName, number[]>>>>;
+
+export interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function summarize(values: number[]): Summary {
+  const sorted = [...values].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const n = sorted.length;
+  const median = n === 0 ? Number.NaN : n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+  return { median, min: sorted[0] ?? Number.NaN, max: sorted[n - 1] ?? Number.NaN, n };
+}
+
+export interface Report {
+  date: string;
+  machine: { cpus: number; model: string; kernel: string; memoryGiB: number };
+  settings: { rounds: number; seconds: number };
+  planes: Partial<Record<PlaneName, string>>;
+  results: Partial<Record<PlaneName, Partial<Record<MetricName, Summary>>>>;
+  /** median(vtepd) / median(kernel) for each metric. */
+  ratios: Partial<Record<MetricName, number>>;
+  samples: Samples;
+}
+
+export function buildReport(samples: Samples, settings: Report['settings']): Report {
+  const results: Report['results'] = {};
+  for (const [plane, metrics] of Object.entries(samples) as Array<[PlaneName, Samples[PlaneName]]>) {
+    results[plane] = {};
+    for (const [metric, values] of Object.entries(metrics ?? {}) as Array<[MetricName, number[]]>) {
+      results[plane]![metric] = summarize(values);
+    }
+  }
+  const ratios: Report['ratios'] = {};
+  for (const metric of Object.keys(METRICS) as MetricName[]) {
+    const v = results.vtepd?.[metric]?.median;
+    const k = results.kernel?.[metric]?.median;
+    if (v !== undefined && k !== undefined && k !== 0) ratios[metric] = v / k;
+  }
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus.length,
+      model: cpus[0]?.model ?? 'unknown',
+      kernel: os.release(),
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    },
+    settings,
+    planes: Object.fromEntries(Object.keys(samples).map((p) => [p, PLANES[p as PlaneName]])),
+    results,
+    ratios,
+    samples,
+  };
+}
+
+function fmt(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '–';
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+export function markdown(report: Report): string {
+  const planes = Object.keys(report.results) as PlaneName[];
+  const lines = [
+    `Benchmark ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.machine.cpus} × ${report.machine.model}, ` +
+      `Linux ${report.machine.kernel}; median (min–max) of ${report.settings.rounds} interleaved rounds, ` +
+      `${report.settings.seconds} s per throughput run.`,
+    '',
+    `| metric | ${planes.join(' | ')} | vtepd / kernel |`,
+    `|---|${planes.map(() => '---').join('|')}|---|`,
+  ];
+  for (const [metric, meta] of Object.entries(METRICS) as Array<[MetricName, (typeof METRICS)[MetricName]]>) {
+    const cells = planes.map((p) => {
+      const s = report.results[p]?.[metric];
+      return s ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : '–';
+    });
+    const ratio = report.ratios[metric];
+    lines.push(`| ${meta.label} | ${cells.join(' | ')} | ${ratio === undefined ? '–' : `${ratio.toFixed(2)}×`} (${meta.better} is better) |`);
+  }
+  lines.push('', ...planes.map((p) => `- **${p}**: ${report.planes[p]}`));
+  return lines.join('\n') + '\n';
+}
+
+/** Bars of each plane relative to the kernel driver (1.0 = kernel), one group per metric. */
+export function svgChart(report: Report): string {
+  const planes = (Object.keys(report.results) as PlaneName[]).filter((p) => p !== 'underlay');
+  const metrics = (Object.keys(METRICS) as MetricName[]).filter((m) => report.results.kernel?.[m]?.median);
+  const colors = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f'];
+  const groupW = 150;
+  const barW = Math.floor((groupW - 30) / Math.max(planes.length, 1));
+  const h = 260;
+  const top = 40;
+  const maxRatio = 2;
+  const width = 60 + metrics.length * groupW;
+  const y = (r: number) => top + h - (Math.min(r, maxRatio) / maxRatio) * h;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top + h + 90}" font-family="sans-serif" font-size="11">`,
+    `<text x="10" y="20" font-size="14">Relative to the kernel vxlan driver (1.0 = kernel; bars capped at ${maxRatio}×)</text>`,
+    `<line x1="50" x2="${width}" y1="${y(1)}" y2="${y(1)}" stroke="#999" stroke-dasharray="4"/>`,
+    `<text x="10" y="${y(1) + 4}">1.0×</text>`,
+  ];
+  metrics.forEach((m, gi) => {
+    const k = report.results.kernel![m]!.median;
+    planes.forEach((p, pi) => {
+      const v = report.results[p]?.[m]?.median;
+      if (v === undefined || !Number.isFinite(v)) return;
+      const r = v / k;
+      const x = 60 + gi * groupW + pi * barW;
+      parts.push(`<rect x="${x}" y="${y(r)}" width="${barW - 2}" height="${top + h - y(r)}" fill="${colors[pi % colors.length]}"><title>${p}: ${fmt(v)} (${r.toFixed(2)}×)</title></rect>`);
+    });
+    parts.push(`<text x="${60 + gi * groupW}" y="${top + h + 15}">${METRICS[m].label.replace(/ \(.*$/, '')}</text>`);
+    parts.push(`<text x="${60 + gi * groupW}" y="${top + h + 28}" fill="#666">${METRICS[m].better} is better</text>`);
+  });
+  planes.forEach((p, pi) => {
+    parts.push(`<rect x="${60 + pi * 130}" y="${top + h + 50}" width="10" height="10" fill="${colors[pi % colors.length]}"/>`);
+    parts.push(`<text x="${74 + pi * 130}" y="${top + h + 59}">${p}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+export function writeReport(report: Report, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files = [
+    [path.join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n'],
+    [path.join(dir, 'latest.md'), markdown(report)],
+    [path.join(dir, 'latest.svg'), svgChart(report)],
+  ] as const;
+  for (const [file, content] of files) writeFileSync(file, content);
+  return files.map(([f]) => f);
+}
