@@ -1,0 +1,79 @@
+// Pure tests of the addon's packet parsers (native/vxlan_header.h, native/flow_hash.cc) on
+// crafted bytes: no TAP, no socket, no root.
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import type { NativeAddon } from '../src/native.js';
+
+const { internals } = createRequire(import.meta.url)('../build/Release/vtepd.node') as NativeAddon;
+
+function vxlan(vni: number, flags = 0x08, innerBytes = 14): Buffer {
+  const b = Buffer.alloc(8 + innerBytes);
+  b[0] = flags;
+  b.writeUIntBE(vni, 4, 3);
+  return b;
+}
+
+/** An Ethernet + IPv4 + TCP/UDP header with the given ports. */
+function ipv4Frame(proto: 6 | 17, sport: number, dport: number, src = [192, 0, 2, 1], dst = [192, 0, 2, 2]): Buffer {
+  const f = Buffer.alloc(14 + 20 + 20);
+  f.writeUInt16BE(0x0800, 12);
+  f[14] = 0x45;
+  f[14 + 9] = proto;
+  Buffer.from(src).copy(f, 14 + 12);
+  Buffer.from(dst).copy(f, 14 + 16);
+  f.writeUInt16BE(sport, 34);
+  f.writeUInt16BE(dport, 36);
+  return f;
+}
+
+describe('decodeVxlan', () => {
+  it('accepts the I flag and the expected VNI, ignoring reserved bits (RFC 7348 §5)', () => {
+    expect(internals.decodeVxlan(vxlan(42), 42)).toBe('ok');
+    const reserved = vxlan(42, 0x08 | 0x40);
+    reserved[7] = 0xff;
+    expect(internals.decodeVxlan(reserved, 42)).toBe('ok');
+  });
+
+  it('drops each malformed case with its own reason', () => {
+    expect(internals.decodeVxlan(Buffer.alloc(0), 42)).toBe('too_short');
+    expect(internals.decodeVxlan(vxlan(42, 0x08, 13), 42)).toBe('too_short');
+    expect(internals.decodeVxlan(vxlan(42, 0x00), 42)).toBe('bad_flags');
+    expect(internals.decodeVxlan(vxlan(43), 42)).toBe('vni_mismatch');
+    expect(internals.decodeVxlan(vxlan(0xffffff), 0xffffff)).toBe('ok');
+  });
+
+  it('never reads past the buffer on random input', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    for (let i = 0; i < 2000; i++) {
+      const b = Buffer.alloc(rand() % 40);
+      for (let j = 0; j < b.length; j++) b[j] = rand() & 0xff;
+      expect(['ok', 'too_short', 'bad_flags', 'vni_mismatch']).toContain(internals.decodeVxlan(b, rand() & 0xffffff));
+    }
+  });
+});
+
+describe('innerFlowHash', () => {
+  it('is stable for a flow and differs between flows', () => {
+    const a = internals.innerFlowHash(ipv4Frame(6, 40000, 80));
+    expect(internals.innerFlowHash(ipv4Frame(6, 40000, 80))).toBe(a);
+    const others = new Set([40001, 40002, 40003, 40004].map((p) => internals.innerFlowHash(ipv4Frame(6, p, 80))));
+    expect(others.has(a)).toBe(false);
+    expect(others.size).toBe(4);
+  });
+
+  it('uses ports for TCP and UDP but not for later fragments', () => {
+    expect(internals.innerFlowHash(ipv4Frame(17, 1, 2))).not.toBe(internals.innerFlowHash(ipv4Frame(17, 3, 4)));
+    const frag1 = ipv4Frame(17, 1, 2);
+    const frag2 = ipv4Frame(17, 3, 4);
+    for (const f of [frag1, frag2]) f.writeUInt16BE(0x0010, 14 + 6); // fragment offset 16
+    expect(internals.innerFlowHash(frag1)).toBe(internals.innerFlowHash(frag2));
+  });
+
+  it('handles runts and non-IP frames without reading past them', () => {
+    for (let len = 0; len < 60; len++) expect(typeof internals.innerFlowHash(ipv4Frame(6, 1, 2).subarray(0, len))).toBe('number');
+    const arp = Buffer.alloc(42);
+    arp.writeUInt16BE(0x0806, 12);
+    expect(internals.innerFlowHash(arp)).toBe(internals.innerFlowHash(Buffer.from(arp)));
+  });
+});
