@@ -36,6 +36,22 @@
       "type": "executable",
       "sources": ["bench/tools/udp_rr.c"],
       "cflags": ["-O2", "-Wall"]
+    },
+    {
+      "target_name": "native_micro",
+      "type": "executable",
+      "sources": [
+        "bench/micro/native_micro.cc",
+        "native/checksum.cc",
+        "native/endpoint.cc",
+        "native/fdb.cc",
+        "native/flow_hash.cc",
+        "native/mac_address.cc",
+        "native/tcp_coalescer.cc",
+        "native/tcp_segmenter.cc"
+      ],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-fexceptions"]
     }
   ]
 }

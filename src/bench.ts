@@ -57,11 +57,18 @@ function requireTools(): void {
       throw new Error(`the benchmark needs ${tool}: apt-get install -y ${tool}`);
     }
   }
-  for (const probe of ['udp_blast', 'udp_rr']) {
+  for (const probe of ['udp_blast', 'udp_rr', 'native_micro']) {
     if (!existsSync(path.join(ROOT, 'build', 'Release', probe))) {
       throw new Error(`build/Release/${probe} is missing: run "npm install" (node-gyp builds it)`);
     }
   }
+}
+
+/** Per-packet native costs (C++, ns/op) and control operations through the API (benchmark.js). */
+async function microbenchmarks(tb: Testbed, ns: string): Promise<Record<string, number>> {
+  const native = await tb.exec(ns, [path.join(ROOT, 'build', 'Release', 'native_micro')], { timeoutMs: 60_000 });
+  const control = await tb.exec(ns, [process.execPath, path.join(ROOT, 'dist', 'bench', 'controlOps.js')], { timeoutMs: 120_000 });
+  return { ...Testbed.result<Record<string, number>>(native), ...Testbed.result<Record<string, number>>(control) };
 }
 
 function record(samples: Samples, plane: PlaneName, metric: MetricName, value: number): void {
@@ -76,8 +83,11 @@ export async function runBench(argv: string[]): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const samples: Samples = {};
+  let micro: Record<string, number> = {};
   try {
     const [h1, h2] = await tb.underlay(['h1', 'h2']);
+    micro = await microbenchmarks(tb, h1!.ns);
+    console.log(`microbenchmarks: ${JSON.stringify(micro)}`);
     const rig = new PlaneRig(tb, [h1!, h2!], [await tb.startDaemon(h1!.ns), await tb.startDaemon(h2!.ns)]);
     for (let round = 1; round <= opts.rounds; round++) {
       // Rotate the order each round so no plane always runs first (or last) in a round.
@@ -110,7 +120,7 @@ export async function runBench(argv: string[]): Promise<void> {
     process.removeListener('SIGTERM', onSignal);
     await tb.destroy();
   }
-  const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds });
+  const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro);
   const files = writeReport(report, opts.out);
   console.log('\n' + markdown(report));
   console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);

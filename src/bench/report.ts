@@ -41,9 +41,11 @@ export interface Report {
   /** median(vtepd) / median(kernel) for each metric. */
   ratios: Partial<Record<MetricName, number>>;
   samples: Samples;
+  /** Microbenchmarks: native per-packet costs (ns) and control operations. */
+  micro: Record<string, number>;
 }
 
-export function buildReport(samples: Samples, settings: Report['settings']): Report {
+export function buildReport(samples: Samples, settings: Report['settings'], micro: Record<string, number>): Report {
   const results: Report['results'] = {};
   for (const [plane, metrics] of Object.entries(samples) as Array<[PlaneName, Samples[PlaneName]]>) {
     results[plane] = {};
@@ -71,6 +73,7 @@ export function buildReport(samples: Samples, settings: Report['settings']): Rep
     results,
     ratios,
     samples,
+    micro,
   };
 }
 
@@ -98,6 +101,11 @@ export function markdown(report: Report): string {
     lines.push(`| ${meta.label} | ${cells.join(' | ')} | ${ratio === undefined ? '–' : `${ratio.toFixed(2)}×`} (${meta.better} is better) |`);
   }
   lines.push('', ...planes.map((p) => `- **${p}**: ${report.planes[p]}`));
+  if (Object.keys(report.micro).length) {
+    lines.push('', 'Microbenchmarks (per-packet native costs in ns; control operations through the TypeScript API):', '');
+    lines.push('| measure | value |', '|---|---|');
+    for (const [k, v] of Object.entries(report.micro)) lines.push(`| ${k} | ${fmt(v)} |`);
+  }
   return lines.join('\n') + '\n';
 }
 
