@@ -84,8 +84,16 @@ void RxPath::Decapsulate(size_t datagrams, BatchCounts& counts) {
     size_t len = message_[d].msg_len;
     size_t segment = gro_ ? GroSegmentSize(message_[d].msg_hdr) : 0;
     if (segment == 0) segment = len;
-    for (size_t off = 0; off < len && frame_count_ < kMaxFrames; off += segment) {
+    if (len == 0) {  // an empty datagram is a packet too: too short for VXLAN
+      counts.Add(Counter::rx_drop_too_short);
+      continue;
+    }
+    for (size_t off = 0; off < len; off += segment) {
       size_t packet = len - off < segment ? len - off : segment;
+      if (frame_count_ == kMaxFrames) {  // more than UDP GRO ever bundles; never silent
+        counts.Add(Counter::rx_errors);
+        continue;
+      }
       VxlanDecodeResult decoded = DecodeVxlan(data + off, packet, config_.vni);
       switch (decoded.status) {
         case VxlanDecode::kOk:

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// The integration tests build network namespaces on the one shared kernel of a 2-core
+// machine: files run one at a time, and every hook and test has a bounded time.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/globalSetup.ts'],
+    fileParallelism: false,
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    teardownTimeout: 60_000,
+    reporters: ['default', './test/summaryReporter.ts'],
+  },
+});
