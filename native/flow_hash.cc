@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "byte_order.h"
+
 namespace vtepd {
 
 namespace {
@@ -12,8 +14,6 @@ constexpr uint16_t kEtherTypeVlan = 0x8100;
 constexpr uint16_t kEtherTypeQinQ = 0x88A8;
 constexpr uint8_t kProtoTcp = 6;
 constexpr uint8_t kProtoUdp = 17;
-
-uint16_t Read16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
 
 // murmur3-style mixing: cheap, and good enough to spread flows over a port range.
 struct Mixer {
@@ -50,10 +50,10 @@ uint32_t InnerFlowHash(const uint8_t* frame, size_t len) {
   Mixer mix;
   if (len < 14) return mix.Finish();
   size_t off = 12;
-  uint16_t ethertype = Read16(frame + off);
+  uint16_t ethertype = Load16(frame + off);
   while ((ethertype == kEtherTypeVlan || ethertype == kEtherTypeQinQ) && off + 6 <= len) {
     off += 4;
-    ethertype = Read16(frame + off);
+    ethertype = Load16(frame + off);
   }
   off += 2;
   const uint8_t* l3 = frame + off;
@@ -63,7 +63,7 @@ uint32_t InnerFlowHash(const uint8_t* frame, size_t len) {
   size_t l4_off = 0;
   if (ethertype == kEtherTypeIpv4 && l3_len >= 20) {
     size_t ihl = (l3[0] & 0x0f) * 4u;
-    bool later_fragment = (Read16(l3 + 6) & 0x1fff) != 0;
+    bool later_fragment = (Load16(l3 + 6) & 0x1fff) != 0;
     mix.AddBytes(l3 + 12, 8);
     proto = l3[9];
     if (!later_fragment && ihl >= 20) l4_off = ihl;

@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "byte_order.h"
 #include "checksum.h"
 
 namespace vtepd {
@@ -15,10 +16,6 @@ constexpr size_t kEth = 14;
 constexpr uint8_t kTcpAck = 0x10;
 constexpr uint8_t kTcpPsh = 0x08;
 constexpr size_t kMaxIpPayload = 65535 - 60;  // keeps IPv4 total length and IPv6 payload valid
-
-uint16_t Load16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-void Store16(uint8_t* p, uint16_t v) { p[0] = static_cast<uint8_t>(v >> 8); p[1] = static_cast<uint8_t>(v); }
-uint32_t Load32(const uint8_t* p) { uint32_t v; std::memcpy(&v, p, 4); return ntohl(v); }
 
 }  // namespace
 

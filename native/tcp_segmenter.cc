@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "byte_order.h"
 #include "checksum.h"
 
 namespace vtepd {
@@ -14,11 +15,6 @@ constexpr uint8_t kTcpFin = 0x01;
 constexpr uint8_t kTcpPsh = 0x08;
 constexpr uint8_t kTcpCwr = 0x80;
 constexpr size_t kEthernetHeader = 14;
-
-uint16_t Load16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-void Store16(uint8_t* p, uint16_t v) { p[0] = static_cast<uint8_t>(v >> 8); p[1] = static_cast<uint8_t>(v); }
-uint32_t Load32(const uint8_t* p) { uint32_t v; std::memcpy(&v, p, 4); return ntohl(v); }
-void Store32(uint8_t* p, uint32_t v) { v = htonl(v); std::memcpy(p, &v, 4); }
 
 }  // namespace
 

@@ -16,24 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { kBatch = 64, kMaxPayload = 1472 };
+#include "probe_common.h"
 
-static double Now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+enum { kBatch = 64, kMaxPayload = 1472 };
 
 static int Usage(void) {
   fprintf(stderr, "usage: udp_blast send DST PORT PAYLOAD SECONDS | recv BIND PORT SECONDS\n");
   return 2;
-}
-
-static int Address(const char* host, const char* port, struct sockaddr_in* out) {
-  memset(out, 0, sizeof *out);
-  out->sin_family = AF_INET;
-  out->sin_port = htons((unsigned short)atoi(port));
-  return inet_pton(AF_INET, host, &out->sin_addr) == 1 ? 0 : -1;
 }
 
 static int Send(struct sockaddr_in* dst, size_t payload, double seconds) {

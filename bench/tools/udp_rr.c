@@ -14,24 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { kPayload = 64, kMaxCount = 100000 };
+#include "probe_common.h"
 
-static double Now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+enum { kPayload = 64, kMaxCount = 100000 };
 
 static int Compare(const void* a, const void* b) {
   double x = *(const double*)a, y = *(const double*)b;
   return (x > y) - (x < y);
-}
-
-static int Address(const char* host, const char* port, struct sockaddr_in* out) {
-  memset(out, 0, sizeof *out);
-  out->sin_family = AF_INET;
-  out->sin_port = htons((unsigned short)atoi(port));
-  return inet_pton(AF_INET, host, &out->sin_addr) == 1 ? 0 : -1;
 }
 
 static int Echo(struct sockaddr_in* bind_to, double idle_seconds) {
