@@ -33,9 +33,9 @@ size_t GroSegmentSize(const msghdr& hdr) {
 }
 }  // namespace
 
-RxPath::RxPath(const TapDevice& tap, int socket_fd, bool gro, const RxConfig& config,
-               SharedFdb& fdb, Stats& stats, FdbEventSink sink)
-    : tap_(tap), socket_fd_(socket_fd), gro_(gro), config_(config), fdb_(fdb), stats_(stats),
+RxPath::RxPath(const TapDevice& tap, size_t queue, int socket_fd, bool gro,
+               const RxConfig& config, SharedFdb& fdb, Stats& stats, FdbEventSink sink)
+    : tap_(tap), tap_fd_(tap.fd(queue)), socket_fd_(socket_fd), gro_(gro), config_(config), fdb_(fdb), stats_(stats),
       sink_(std::move(sink)), buffers_(new uint8_t[kBatch * kMaxDatagram]),
       coalesce_buffer_(new uint8_t[kCoalesceBytes]),
       coalescer_(coalesce_buffer_.get(), kCoalesceBytes) {
@@ -71,7 +71,7 @@ void RxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
       if (config_.learning) Learn(counts, events);
       Deliver(counts);
     }
-    Age(counts, events);
+    if (config_.ageing) Age(counts, events);
     counts.FlushInto(&stats_);
     Hand(events);
   }
@@ -169,7 +169,7 @@ void RxPath::WriteFrame(const uint8_t* frame, size_t len, BatchCounts& counts) {
   iovec iov[2] = {{const_cast<VirtioNetHdr*>(&kPlainHeader), kVirtioNetHdrSize},
                   {const_cast<uint8_t*>(frame), len}};
   bool vnet = tap_.vnet_hdr();
-  if (::writev(tap_.fd(), vnet ? iov : iov + 1, vnet ? 2 : 1) < 0) {
+  if (::writev(tap_fd_, vnet ? iov : iov + 1, vnet ? 2 : 1) < 0) {
     counts.Add(Counter::rx_drop_tap_write);
     return;
   }
@@ -182,7 +182,7 @@ void RxPath::WriteCoalesced(BatchCounts& counts) {
   size_t frames = std::exchange(coalesced_frames_, 0);
   size_t bytes = std::exchange(coalesced_bytes_, 0);
   size_t len = coalescer_.Finish();
-  if (::write(tap_.fd(), coalesce_buffer_.get(), len) < 0) {
+  if (::write(tap_fd_, coalesce_buffer_.get(), len) < 0) {
     counts.Add(Counter::rx_drop_tap_write, frames);
     return;
   }

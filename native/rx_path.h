@@ -25,6 +25,7 @@ namespace vtepd {
 struct RxConfig {
   uint32_t vni;
   bool learning;
+  bool ageing;       // this path runs FDB ageing (one per device does)
   uint64_t spin_ns;  // how long to poll without sleeping after traffic (wait_readable.h)
 };
 
@@ -35,8 +36,9 @@ class RxPath {
   static constexpr size_t kMaxFrames = kBatch * 64;  // GRO bundles hold up to 64 packets
 
   // gro: the socket has UDP_GRO enabled, so a datagram may carry several VXLAN packets.
-  RxPath(const TapDevice& tap, int socket_fd, bool gro, const RxConfig& config, SharedFdb& fdb,
-         Stats& stats, FdbEventSink sink);
+  // Writes to TAP queue `queue`; the FDB and counters are shared with other queues.
+  RxPath(const TapDevice& tap, size_t queue, int socket_fd, bool gro, const RxConfig& config,
+         SharedFdb& fdb, Stats& stats, FdbEventSink sink);
 
   void Run(int stop_fd, const std::atomic<bool>& stopping);
 
@@ -57,6 +59,7 @@ class RxPath {
   void Hand(std::vector<FdbEvent>& events);
 
   const TapDevice& tap_;
+  const int tap_fd_;
   int socket_fd_;
   bool gro_;
   RxConfig config_;

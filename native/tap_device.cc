@@ -12,7 +12,8 @@
 
 namespace vtepd {
 
-TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offloads) {
+TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offloads,
+                     size_t queues) {
   if (requested_name.empty() || requested_name.size() >= IFNAMSIZ) {
     ThrowErrno("interface name \"" + requested_name + "\"", EINVAL);
   }
@@ -20,21 +21,29 @@ TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offlo
   // name must be new, as with `ip link add`.
   if (if_nametoindex(requested_name.c_str()) != 0) ThrowErrno(requested_name, EEXIST);
 
-  fd_ = UniqueFd(::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC));
-  if (fd_.get() < 0) ThrowErrno("open /dev/net/tun");
-
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, requested_name.c_str(), IFNAMSIZ - 1);
-  ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (want_offloads ? IFF_VNET_HDR : 0);
-  if (::ioctl(fd_.get(), TUNSETIFF, &ifr) < 0) ThrowErrno("TUNSETIFF " + requested_name);
-  name_ = ifr.ifr_name;
   vnet_hdr_ = want_offloads;
-  // Without TUNSETOFFLOAD the header stays (always "no GSO") and the plain path is used.
-  unsigned offload_flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
-  offloads_ = want_offloads && ::ioctl(fd_.get(), TUNSETOFFLOAD, offload_flags) == 0;
+  ifreq ifr{};
+  for (size_t q = 0; q < queues; q++) {
+    UniqueFd fd(::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC));
+    if (fd.get() < 0) ThrowErrno("open /dev/net/tun");
+    ifr = ifreq{};
+    // Queues after the first attach to the interface the first one created.
+    std::strncpy(ifr.ifr_name, q == 0 ? requested_name.c_str() : name_.c_str(), IFNAMSIZ - 1);
+    ifr.ifr_flags = static_cast<short>(IFF_TAP | IFF_NO_PI | (want_offloads ? IFF_VNET_HDR : 0) |
+                                       (queues > 1 ? IFF_MULTI_QUEUE : 0));
+    if (::ioctl(fd.get(), TUNSETIFF, &ifr) < 0) ThrowErrno("TUNSETIFF " + requested_name);
+    if (q == 0) name_ = ifr.ifr_name;
+    // Without TUNSETOFFLOAD the header stays (always "no GSO") and the plain path is used.
+    unsigned offload_flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+    bool offloaded = want_offloads && ::ioctl(fd.get(), TUNSETOFFLOAD, offload_flags) == 0;
+    offloads_ = q == 0 ? offloaded : offloads_ && offloaded;
+    fds_.push_back(std::move(fd));
+  }
 
   UniqueFd ctl(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (ctl.get() < 0) ThrowErrno("socket");
+  ifr = ifreq{};
+  std::strncpy(ifr.ifr_name, name_.c_str(), IFNAMSIZ - 1);
   ifr.ifr_mtu = mtu;
   if (::ioctl(ctl.get(), SIOCSIFMTU, &ifr) < 0) ThrowErrno("set mtu " + std::to_string(mtu));
   if (::ioctl(ctl.get(), SIOCGIFINDEX, &ifr) < 0) ThrowErrno("SIOCGIFINDEX " + name_);

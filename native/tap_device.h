@@ -1,10 +1,12 @@
 // A TAP interface (IFF_TAP | IFF_NO_PI) owned by this process: it exists while the fd is open.
 // With offloads it also carries a virtio-net header (IFF_VNET_HDR) and accepts checksum and
 // TCP segmentation offload, so the kernel hands over up to 64 KiB TCP superframes instead of
-// MTU-sized frames, and accepts them back.
+// MTU-sized frames, and accepts them back. With several queues (IFF_MULTI_QUEUE) the kernel
+// spreads flows over one fd per queue, each served by its own thread.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "unique_fd.h"
 
@@ -14,9 +16,10 @@ class TapDevice {
  public:
   // Creates the interface admin-down, as `ip link add` leaves a kernel vxlan device, with the
   // given MTU. Throws std::system_error (EEXIST if any interface already has the name).
-  TapDevice(const std::string& requested_name, int mtu, bool want_offloads);
+  TapDevice(const std::string& requested_name, int mtu, bool want_offloads, size_t queues);
 
-  int fd() const { return fd_.get(); }
+  int fd(size_t queue) const { return fds_[queue].get(); }
+  size_t queues() const { return fds_.size(); }
   const std::string& name() const { return name_; }
   int ifindex() const { return ifindex_; }
   // Every read and write starts with a VirtioNetHdr.
@@ -25,7 +28,7 @@ class TapDevice {
   bool offloads() const { return offloads_; }
 
  private:
-  UniqueFd fd_;
+  std::vector<UniqueFd> fds_;
   std::string name_;
   int ifindex_ = 0;
   bool vnet_hdr_ = false;

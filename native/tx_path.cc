@@ -20,9 +20,9 @@ constexpr size_t kMaxGsoSegments = 64;
 constexpr size_t kMaxGsoPayload = 65507;
 }  // namespace
 
-TxPath::TxPath(const TapDevice& tap, const TxSocketPool& sockets, SharedFdb& fdb, Stats& stats,
-               uint32_t vni, uint64_t spin_ns)
-    : tap_(tap), sockets_(sockets), fdb_(fdb), stats_(stats), vni_(vni), spin_ns_(spin_ns),
+TxPath::TxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
+               Stats& stats, uint32_t vni, uint64_t spin_ns)
+    : tap_(tap), tap_fd_(tap.fd(queue)), sockets_(sockets), fdb_(fdb), stats_(stats), vni_(vni), spin_ns_(spin_ns),
       vnet_hdr_len_(tap.vnet_hdr() ? kVirtioNetHdrSize : 0),
       max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1),
       frames_(new uint8_t[kBatch * kMaxFrame]),
@@ -32,7 +32,7 @@ void TxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
   BatchCounts counts;
   bool backlog = false;  // the last batch was full: read again without polling
   while (!stopping.load(std::memory_order_relaxed)) {
-    if (!backlog && WaitReadable(tap_.fd(), stop_fd, -1, spin_ns_) == Wake::kStop) return;
+    if (!backlog && WaitReadable(tap_fd_, stop_fd, -1, spin_ns_) == Wake::kStop) return;
     size_t frames = ReadBatch();
     backlog = frames == kBatch;
     // Frames are prepared (segmented) without the FDB lock, as many as the arena holds,
@@ -51,7 +51,7 @@ void TxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
 size_t TxPath::ReadBatch() {
   size_t n = 0;
   while (n < kBatch) {
-    ssize_t len = ::read(tap_.fd(), frames_.get() + n * kMaxFrame, kMaxFrame);
+    ssize_t len = ::read(tap_fd_, frames_.get() + n * kMaxFrame, kMaxFrame);
     if (len < 0) break;  // EAGAIN: drained (the TAP fd is non-blocking)
     frame_len_[n++] = static_cast<size_t>(len);
   }

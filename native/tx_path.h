@@ -32,8 +32,9 @@ class TxPath {
   static constexpr size_t kArenaBytes = 8u << 20;  // segmented superframes of one batch
 
   // spin_ns: how long to poll without sleeping after traffic (see wait_readable.h).
-  TxPath(const TapDevice& tap, const TxSocketPool& sockets, SharedFdb& fdb, Stats& stats,
-         uint32_t vni, uint64_t spin_ns);
+  // Serves TAP queue `queue`; the sockets, FDB and counters are shared with other queues.
+  TxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
+         Stats& stats, uint32_t vni, uint64_t spin_ns);
 
   // Runs until stop_fd becomes readable (and `stopping` is set).
   void Run(int stop_fd, const std::atomic<bool>& stopping);
@@ -59,6 +60,7 @@ class TxPath {
   void Flush(BatchCounts& counts);
 
   const TapDevice& tap_;
+  const int tap_fd_;
   const TxSocketPool& sockets_;
   SharedFdb& fdb_;
   Stats& stats_;

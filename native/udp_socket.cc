@@ -50,11 +50,22 @@ std::string Describe(const Endpoint& ep) {
 
 }  // namespace
 
-UniqueFd OpenReceiveSocket(const Endpoint& local) {
-  UniqueFd fd = NewUdpSocket(local.family);
-  SetBuffer(fd.get(), SO_RCVBUFFORCE, SO_RCVBUF);
-  if (Bind(fd.get(), local) < 0) ThrowErrno("bind " + Describe(local));
-  return fd;
+std::vector<UniqueFd> OpenReceiveSockets(const Endpoint& local, size_t count) {
+  // A reuseport group would let another device on this port join it and take a share of
+  // the traffic; a plain bind first proves the port is free.
+  if (count > 1) {
+    UniqueFd probe = NewUdpSocket(local.family);
+    if (Bind(probe.get(), local) < 0) ThrowErrno("bind " + Describe(local));
+  }
+  std::vector<UniqueFd> sockets;
+  for (size_t i = 0; i < count; i++) {
+    UniqueFd fd = NewUdpSocket(local.family);
+    SetBuffer(fd.get(), SO_RCVBUFFORCE, SO_RCVBUF);
+    if (count > 1) SetOption(fd.get(), SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
+    if (Bind(fd.get(), local) < 0) ThrowErrno("bind " + Describe(local));
+    sockets.push_back(std::move(fd));
+  }
+  return sockets;
 }
 
 bool EnableUdpGro(int fd) {

@@ -19,7 +19,10 @@ struct UnderlayOptions {
   int tos;
 };
 
-UniqueFd OpenReceiveSocket(const Endpoint& local);
+// One receive socket per queue. Several share the port through SO_REUSEPORT, whose 4-tuple
+// hash keeps each flow (the outer source port is the inner flow's hash) on one socket.
+// Throws EADDRINUSE if anything else already has the port.
+std::vector<UniqueFd> OpenReceiveSockets(const Endpoint& local, size_t count);
 
 // Asks for UDP GRO: same-flow datagrams arrive as one buffer plus a segment size. False
 // where the kernel lacks it (before 5.0).

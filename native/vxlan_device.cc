@@ -16,18 +16,29 @@ UniqueFd NewEventFd() {
 
 VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
     : config_(config),
-      tap_(config.name, config.mtu, config.offloads),
-      rx_socket_(OpenReceiveSocket(config.local)),
-      udp_gro_(config.offloads && EnableUdpGro(rx_socket_.get())),
+      tap_(config.name, config.mtu, config.offloads, config.queues),
+      rx_sockets_(OpenReceiveSockets(config.local, config.queues)),
+      udp_gro_(config.offloads),
       tx_sockets_(config.local, config.srcport_min, config.srcport_max, config.underlay),
       stop_event_(NewEventFd()),
-      fdb_(config.max_addresses, config.ageing_seconds, config.local.port),
-      tx_path_(tap_, tx_sockets_, fdb_, stats_, config.vni, config.spin_ns),
-      rx_path_(tap_, rx_socket_.get(), udp_gro_,
-               RxConfig{config.vni, config.learning, config.spin_ns}, fdb_, stats_,
-               std::move(sink)) {
-  tx_thread_ = std::thread([this] { tx_path_.Run(stop_event_.get(), stopping_); });
-  rx_thread_ = std::thread([this] { rx_path_.Run(stop_event_.get(), stopping_); });
+      fdb_(config.max_addresses, config.ageing_seconds, config.local.port) {
+  for (const UniqueFd& socket : rx_sockets_) udp_gro_ = udp_gro_ && EnableUdpGro(socket.get());
+  for (size_t q = 0; q < config.queues; q++) {
+    tx_paths_.push_back(std::make_unique<TxPath>(tap_, q, tx_sockets_, fdb_, stats_, config.vni,
+                                                 config.spin_ns));
+    RxConfig rx{config.vni, config.learning, /*ageing=*/q == 0, config.spin_ns};
+    rx_paths_.push_back(std::make_unique<RxPath>(tap_, q, rx_sockets_[q].get(), udp_gro_, rx,
+                                                 fdb_, stats_, sink));
+  }
+  try {
+    for (size_t q = 0; q < config.queues; q++) {
+      threads_.emplace_back([this, q] { tx_paths_[q]->Run(stop_event_.get(), stopping_); });
+      threads_.emplace_back([this, q] { rx_paths_[q]->Run(stop_event_.get(), stopping_); });
+    }
+  } catch (...) {
+    Stop();  // no destructor runs for a half-built object: join what started
+    throw;
+  }
 }
 
 VxlanDevice::~VxlanDevice() { Stop(); }
@@ -37,8 +48,9 @@ void VxlanDevice::Stop() {
     uint64_t one = 1;
     (void)!::write(stop_event_.get(), &one, sizeof one);
   }
-  if (tx_thread_.joinable()) tx_thread_.join();
-  if (rx_thread_.joinable()) rx_thread_.join();
+  for (std::thread& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
 }
 
 int VxlanDevice::FdbUpdate(MacAddress mac, const Remote& remote, FdbMode mode) {

@@ -1,9 +1,10 @@
-// One VXLAN device: its TAP, its underlay sockets, its FDB and the two data-path threads
-// (TAP->UDP and UDP->TAP) that run from construction until Stop().
+// One VXLAN device: its TAP, its underlay sockets, its FDB and, per queue, the two
+// data-path threads (TAP->UDP and UDP->TAP) that run from construction until Stop().
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +35,8 @@ struct VxlanConfig {
   bool offloads;
   // After traffic, poll this long without sleeping before blocking (wait_readable.h).
   uint64_t spin_ns;
+  // TAP queues and receive sockets, each pair with its own two threads.
+  size_t queues;
 };
 
 // What the data path actually runs with, after asking the kernel.
@@ -68,17 +71,16 @@ class VxlanDevice {
  private:
   VxlanConfig config_;
   TapDevice tap_;
-  UniqueFd rx_socket_;
+  std::vector<UniqueFd> rx_sockets_;
   bool udp_gro_;
   TxSocketPool tx_sockets_;
   UniqueFd stop_event_;
   SharedFdb fdb_;
   Stats stats_;
-  TxPath tx_path_;
-  RxPath rx_path_;
+  std::vector<std::unique_ptr<TxPath>> tx_paths_;
+  std::vector<std::unique_ptr<RxPath>> rx_paths_;
   std::atomic<bool> stopping_{false};
-  std::thread tx_thread_;
-  std::thread rx_thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace vtepd

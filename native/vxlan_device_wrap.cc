@@ -46,6 +46,8 @@ VxlanConfig ReadConfig(const Napi::Object& obj) {
   config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
   config.offloads = BoolField(obj, "offloads");
   config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
+  config.queues = UintField(obj, "queues", 16);
+  if (config.queues == 0) throw Napi::RangeError::New(env, "\"queues\" must be 1..16");
   return config;
 }
 

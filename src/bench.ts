@@ -22,7 +22,7 @@ function parseOptions(argv: string[]): BenchOptions {
   const opts: BenchOptions = {
     rounds: 3,
     seconds: 5,
-    planes: ['underlay', 'kernel', 'vtepd', 'vtepd-plain', 'vtepd-kernel'],
+    planes: ['underlay', 'kernel', 'vtepd', 'vtepd-2q', 'vtepd-plain', 'vtepd-kernel'],
     out: path.join(ROOT, 'bench', 'results'),
   };
   for (let i = 0; i < argv.length; i++) {

@@ -160,6 +160,7 @@ function nativeConfig(spec: ResolvedLinkSpec, family: AddressFamily): NativeVxla
     mtu: spec.mtu,
     offloads: spec.offloads,
     spinMicroseconds: spec.busypoll,
+    queues: spec.queues,
   };
 }
 

@@ -44,6 +44,8 @@ export interface LinkSpec {
    * latency for some CPU while traffic flows; 0 = always sleep.
    */
   busypoll: number;
+  /** Data-path queues, each a TAP queue and a receive socket with a thread pair; 1..16. */
+  queues: number;
 }
 
 /** A LinkSpec with the host-dependent defaults filled in, as a running device has it. */
@@ -69,6 +71,7 @@ export const LINK_SPEC_KEYS = [
   'mtu',
   'offloads',
   'busypoll',
+  'queues',
 ] as const;
 
 /** The kernel's defaults (IANA port; ttl 64 where the kernel would inherit the route's). */
@@ -81,6 +84,7 @@ export const LINK_DEFAULTS = {
   maxaddress: 0,
   offloads: true,
   busypoll: 0,
+  queues: 1,
 } as const;
 
 const MAX_VNI = 0xffffff;
@@ -143,6 +147,7 @@ export function parseLinkSpec(input: unknown, field = Field.config()): LinkSpec 
       optional('maxaddress', (value, at) => checkInteger(value, at, 0, UINT32_MAX, 'address limit')) ??
       LINK_DEFAULTS.maxaddress,
     offloads: optional('offloads', checkBoolean) ?? LINK_DEFAULTS.offloads,
+    queues: optional('queues', (value, at) => checkInteger(value, at, 1, 16, 'queue count')) ?? LINK_DEFAULTS.queues,
     busypoll: optional('busypoll', (value, at) => checkInteger(value, at, 0, 1_000_000, 'busy-poll time')) ?? LINK_DEFAULTS.busypoll,
   };
   // Optional keys only when given, so a spec serialises without undefined holes.

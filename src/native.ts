@@ -34,6 +34,8 @@ export interface NativeVxlanConfig {
   offloads: boolean;
   /** After traffic, poll this long without sleeping before blocking (0 = always sleep). */
   spinMicroseconds: number;
+  /** TAP queues (IFF_MULTI_QUEUE) and receive sockets (SO_REUSEPORT), a thread pair each; 1..16. */
+  queues: number;
 }
 
 /** What the data path runs with after asking the kernel (reported by `link show -j`). */

@@ -60,6 +60,17 @@ describe.skipIf(skipNetns())('device and daemon lifecycle', () => {
     await expectTcp(tb(), h1, h2, ov2(2), 200_000, 5004);
   });
 
+  it('a multi-queue device keeps its port to itself (SO_REUSEPORT does not let another device in)', async () => {
+    const [h1] = (await tb().underlay(['h1'])) as [Host];
+    const d = await tb().startDaemon(h1.ns);
+    await d.cli(['link', 'add', 'vx0', 'type', 'vxlan', 'id', '42', 'local', h1.addr, 'queues', '2']);
+    const r = await d.cli(['link', 'add', 'vx1', 'type', 'vxlan', 'id', '43', 'local', h1.addr, 'queues', '2'], { check: false });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Address already in use/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await d.json<LinkJson[]>(['link', 'show'])).map((l) => l.ifname)).toEqual(['vx0']);
+  });
+
   it('sends from the configured source-port range to dstport', async () => {
     const [h1, h2] = (await tb().underlay(['h1', 'h2'])) as [Host, Host];
     const d = await tb().startDaemon(h1.ns);

@@ -41,6 +41,7 @@ describe('parseLinkSpec', () => {
         mtu: '1400',
         offloads: false,
         busypoll: '50',
+        queues: '4',
       },
       arg,
     );
@@ -60,6 +61,7 @@ describe('parseLinkSpec', () => {
       mtu: 1400,
       offloads: false,
       busypoll: 50,
+      queues: 4,
     });
   });
 
@@ -90,6 +92,8 @@ describe('parseLinkSpec', () => {
     [{ name: 'vx0', type: 'vxlan', id: 1, remote: ['192.0.2.2', '2001:db8::2'] }, /remote\[1\]: .* IPv4 unicast/],
     [{ name: 'vx0', type: 'vxlan', id: 1, colour: 'red' }, /devices\[0\]: unknown key "colour"/],
     [{ name: 'vx0', type: 'vxlan', id: 1, busypoll: 1_000_001 }, /busypoll: 1000001 is not a valid busy-poll time/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, queues: 0 }, /queues: 0 is not a valid queue count/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, queues: 17 }, /queues: 17 is not a valid queue count/],
     [{ name: 'vx0', type: 'vxlan', id: 1, offloads: 'no' }, /offloads: "no" is not a valid boolean/],
   ])('rejects %j', (input, message) => {
     const field = cfg('devices').at(0);

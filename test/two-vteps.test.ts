@@ -14,11 +14,20 @@ describe.skipIf(skipNetns())('two vtepd hosts', () => {
     ['offloads', []],
     ['nooffloads', ['nooffloads']],
     ['busypoll', ['busypoll', '50']],
+    ['queues', ['queues', '2']],
   ])('carries TCP and UDP in both directions and learns both MACs (%s)', async (mode, extra) => {
     const [a, b] = await vtepHosts(tb(), 2, extra);
-    const info = (await a!.d.json<Array<{ linkinfo: { info_data: { offloads: boolean; busypoll?: number } } }>>(['link', 'show', 'vx0']))[0]!;
+    type Info = { linkinfo: { info_data: { offloads: boolean; busypoll?: number; queues?: number } } };
+    const info = (await a!.d.json<Info[]>(['link', 'show', 'vx0']))[0]!;
     expect(info.linkinfo.info_data.offloads).toBe(mode !== 'nooffloads');
     if (mode === 'busypoll') expect(info.linkinfo.info_data.busypoll).toBe(50);
+    expect(info.linkinfo.info_data.queues).toBe(mode === 'queues' ? 2 : 1);
+    if (mode === 'queues') {
+      // A multi-queue TAP with one attached queue per data-path worker (real_num_tx_queues,
+      // which sysfs lists; `ip -d link` shows the 256 a multi-queue TAP could take).
+      const queues = await tb().exec(a!.ns, ['ls', '/sys/class/net/vx0/queues']);
+      expect(queues.stdout.split(/\s+/).filter((q) => q.startsWith('tx-')).sort()).toEqual(['tx-0', 'tx-1']);
+    }
     await expectTcp(tb(), a!, b!, b!.ip, 4_000_000, 5001);
     await expectTcp(tb(), b!, a!, a!.ip, 4_000_000, 5002);
 

@@ -2,12 +2,13 @@
 // down again before the next, so every plane runs on the same namespaces and underlay.
 import type { Host, Testbed, VtepDaemon } from '../testbed.js';
 
-export type PlaneName = 'underlay' | 'kernel' | 'vtepd' | 'vtepd-plain' | 'vtepd-kernel';
+export type PlaneName = 'underlay' | 'kernel' | 'vtepd' | 'vtepd-2q' | 'vtepd-plain' | 'vtepd-kernel';
 
 export const PLANES: Record<PlaneName, string> = {
   underlay: 'underlay alone (veth + bridge, no overlay)',
   kernel: 'kernel vxlan <-> kernel vxlan',
-  vtepd: 'vtepd <-> vtepd (offloads)',
+  vtepd: 'vtepd <-> vtepd (offloads, 1 queue)',
+  'vtepd-2q': 'vtepd <-> vtepd (offloads, queues 2)',
   'vtepd-plain': 'vtepd <-> vtepd (nooffloads: one frame per syscall)',
   'vtepd-kernel': 'vtepd -> kernel vxlan',
 };
@@ -22,6 +23,7 @@ export interface Endpoints {
 }
 
 const VNI = 42;
+const EXTRA_WORDS = { vtepd: [], 'vtepd-2q': ['queues', '2'], 'vtepd-plain': ['nooffloads'] };
 const OVERLAY = ['198.51.100.1', '198.51.100.2'];
 
 export class PlaneRig {
@@ -36,7 +38,7 @@ export class PlaneRig {
     if (plane === 'underlay') {
       return { client: h1.addr, server: h2.addr, teardown: async () => {} };
     }
-    const kinds: Array<'kernel' | 'vtepd' | 'vtepd-plain'> =
+    const kinds: Array<'kernel' | 'vtepd' | 'vtepd-2q' | 'vtepd-plain'> =
       plane === 'kernel' ? ['kernel', 'kernel'] : plane === 'vtepd-kernel' ? ['vtepd', 'kernel'] : [plane, plane];
     for (const [i, kind] of kinds.entries()) {
       const host = this.hosts[i]!;
@@ -53,7 +55,7 @@ export class PlaneRig {
           local: host.addr,
           remotes: [peer.addr],
           address,
-          extra: kind === 'vtepd-plain' ? ['nooffloads'] : [],
+          extra: EXTRA_WORDS[kind],
         });
       }
     }

@@ -17,6 +17,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
                       [ dstport PORT ] [ srcport MIN MAX ] [ ttl N ] [ tos N ]
                       [ ageing SECONDS ] [ nolearning | learning ] [ maxaddress N ]
                       [ mtu N ] [ nooffloads | offloads ] [ busypoll USEC ]
+                      [ queues N ]
        vtepd link { del | delete } [ dev ] NAME
        vtepd link [ { show | list | ls } [ [ dev ] NAME ] ]
        vtepd fdb { add | append | replace } LLADDR dev NAME dst ADDR [ port PORT ] [ vni VNI ]
@@ -134,6 +135,7 @@ const LINK_ADD_KEYWORDS: Rules = {
   offloads: { slot: 'offloads', arity: 0, flag: true },
   nooffloads: { slot: 'offloads', arity: 0, flag: false },
   busypoll: { slot: 'busypoll', arity: 1 },
+  queues: { slot: 'queues', arity: 1 },
 };
 
 function parseLinkCommand(verb: string, words: string[]): Command {
@@ -156,6 +158,7 @@ function parseLinkCommand(verb: string, words: string[]): Command {
         mtu: single(found, 'mtu'),
         offloads: flag(found, 'offloads'),
         busypoll: single(found, 'busypoll'),
+        queues: single(found, 'queues'),
       };
       return { name: 'link.add', spec: parseLinkSpec(input, Field.argument()) };
     }

@@ -26,7 +26,7 @@ function linkText({ ifindex, ifname, spec }: LinkInfo): string {
   words.push(`ttl ${spec.ttl}`, `ageing ${spec.ageing}`);
   if (spec.maxaddress) words.push(`maxaddress ${spec.maxaddress}`);
   if (!spec.offloads) words.push('nooffloads');
-  words.push(`busypoll ${spec.busypoll}`);
+  words.push(`busypoll ${spec.busypoll}`, `queues ${spec.queues}`);
   return words.join(' ');
 }
 
@@ -50,6 +50,7 @@ function linkJson({ ifindex, ifname, spec, features }: LinkInfo): object {
         limit: spec.maxaddress,
         offloads: spec.offloads,
         busypoll: spec.busypoll,
+        queues: spec.queues,
       },
     },
     features: { tap_offloads: features.tapOffloads, udp_gso: features.udpGso, udp_gro: features.udpGro },
