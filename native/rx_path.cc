@@ -38,7 +38,7 @@ RxPath::RxPath(const TapDevice& tap, size_t queue, int socket_fd, bool gro,
     : tap_(tap), tap_fd_(tap.fd(queue)), socket_fd_(socket_fd), gro_(gro), config_(config), fdb_(fdb), stats_(stats),
       sink_(std::move(sink)), buffers_(new uint8_t[kBatch * kMaxDatagram]),
       coalesce_buffer_(new uint8_t[kCoalesceBytes]),
-      coalescer_(coalesce_buffer_.get(), kCoalesceBytes) {
+      coalescer_(coalesce_buffer_.get(), kCoalesceBytes), own_mac_(tap.ReadMac()) {
   for (size_t i = 0; i < kBatch; i++) {
     iov_[i] = {buffers_.get() + i * kMaxDatagram, kMaxDatagram};
     message_[i].msg_hdr = msghdr{};
@@ -71,7 +71,7 @@ void RxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
       if (config_.learning) Learn(counts, events);
       Deliver(counts);
     }
-    if (config_.ageing) Age(counts, events);
+    Tick(counts, events);
     counts.FlushInto(&stats_);
     Hand(events);
   }
@@ -95,6 +95,13 @@ void RxPath::Decapsulate(size_t datagrams, BatchCounts& counts) {
         continue;
       }
       VxlanDecodeResult decoded = DecodeVxlan(data + off, packet, config_.vni);
+      if (decoded.status == VxlanDecode::kOk &&
+          ReadMac(data + off + kVxlanHeaderSize + 6) == own_mac_) {
+        // Our own frame come back (a loop, or a flood list naming this host), as the
+        // kernel drops it.
+        counts.Add(Counter::rx_drop_loop);
+        continue;
+      }
       switch (decoded.status) {
         case VxlanDecode::kOk:
           frames_[frame_count_++] = {data + off + kVxlanHeaderSize,
@@ -190,10 +197,12 @@ void RxPath::WriteCoalesced(BatchCounts& counts) {
   counts.Add(Counter::rx_bytes, bytes);
 }
 
-void RxPath::Age(BatchCounts& counts, std::vector<FdbEvent>& events) {
+void RxPath::Tick(BatchCounts& counts, std::vector<FdbEvent>& events) {
   uint64_t now = MonotonicSeconds();
-  if (now < next_ageing_) return;
-  next_ageing_ = now + 1;
+  if (now < next_tick_) return;
+  next_tick_ = now + 1;
+  own_mac_ = tap_.ReadMac();
+  if (!config_.ageing) return;
   size_t before = events.size();
   {
     std::lock_guard<std::mutex> lock(fdb_.mutex);

@@ -1,7 +1,8 @@
 // UDP -> TAP: receives a batch of datagrams with recvmmsg (each possibly a UDP GRO bundle
 // of many VXLAN packets), validates each VXLAN header, learns inner source MACs (one FDB
 // lock per batch), writes inner frames to the TAP, merging same-flow TCP segments into
-// superframes when the TAP takes offloads, and runs FDB ageing once a second. Drops are
+// superframes when the TAP takes offloads. Once a second it re-reads the TAP's MAC (frames
+// from it are our own, looped back) and one path per device runs FDB ageing. Drops are
 // counted by reason; nothing here allocates except the vector of FDB events handed to
 // JavaScript when learning actually changes something.
 #pragma once
@@ -55,7 +56,7 @@ class RxPath {
   void Deliver(BatchCounts& counts);
   void WriteFrame(const uint8_t* frame, size_t len, BatchCounts& counts);
   void WriteCoalesced(BatchCounts& counts);
-  void Age(BatchCounts& counts, std::vector<FdbEvent>& events);
+  void Tick(BatchCounts& counts, std::vector<FdbEvent>& events);
   void Hand(std::vector<FdbEvent>& events);
 
   const TapDevice& tap_;
@@ -66,7 +67,7 @@ class RxPath {
   SharedFdb& fdb_;
   Stats& stats_;
   FdbEventSink sink_;
-  uint64_t next_ageing_ = 0;
+  uint64_t next_tick_ = 0;
 
   std::unique_ptr<uint8_t[]> buffers_;
   iovec iov_[kBatch];
@@ -81,6 +82,8 @@ class RxPath {
   TcpCoalescer coalescer_;
   size_t coalesced_frames_ = 0;  // frames and their bytes in the pending superframe,
   size_t coalesced_bytes_ = 0;   // for rx_packets and rx_bytes
+
+  MacAddress own_mac_;  // the TAP's MAC, re-read every tick
 };
 
 }  // namespace vtepd

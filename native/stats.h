@@ -18,6 +18,7 @@ namespace vtepd {
   X(rx_drop_bad_flags)         /* I flag clear */                                         \
   X(rx_drop_vni_mismatch)      /* a VNI this device does not serve */                     \
   X(rx_drop_static_conflict)   /* source MAC is a permanent entry of another remote */    \
+  X(rx_drop_loop)              /* inner source MAC is this TAP's own: a looped frame */   \
   X(rx_drop_tap_write)         /* the TAP refused the frame (interface down, ...) */      \
   X(rx_errors)                 /* recvmmsg failures */                                    \
   X(tx_drop_runt)              /* TAP frame shorter than an Ethernet header */            \

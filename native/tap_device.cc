@@ -40,14 +40,21 @@ TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offlo
     fds_.push_back(std::move(fd));
   }
 
-  UniqueFd ctl(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (ctl.get() < 0) ThrowErrno("socket");
+  control_ = UniqueFd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (control_.get() < 0) ThrowErrno("socket");
   ifr = ifreq{};
   std::strncpy(ifr.ifr_name, name_.c_str(), IFNAMSIZ - 1);
   ifr.ifr_mtu = mtu;
-  if (::ioctl(ctl.get(), SIOCSIFMTU, &ifr) < 0) ThrowErrno("set mtu " + std::to_string(mtu));
-  if (::ioctl(ctl.get(), SIOCGIFINDEX, &ifr) < 0) ThrowErrno("SIOCGIFINDEX " + name_);
+  if (::ioctl(control_.get(), SIOCSIFMTU, &ifr) < 0) ThrowErrno("set mtu " + std::to_string(mtu));
+  if (::ioctl(control_.get(), SIOCGIFINDEX, &ifr) < 0) ThrowErrno("SIOCGIFINDEX " + name_);
   ifindex_ = ifr.ifr_ifindex;
+}
+
+MacAddress TapDevice::ReadMac() const {
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, name_.c_str(), IFNAMSIZ - 1);
+  if (::ioctl(control_.get(), SIOCGIFHWADDR, &ifr) < 0) return kFloodMac;  // never a source
+  return vtepd::ReadMac(reinterpret_cast<const uint8_t*>(ifr.ifr_hwaddr.sa_data));
 }
 
 }  // namespace vtepd

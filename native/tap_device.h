@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mac_address.h"
 #include "unique_fd.h"
 
 namespace vtepd {
@@ -26,9 +27,12 @@ class TapDevice {
   bool vnet_hdr() const { return vnet_hdr_; }
   // The kernel accepted TUNSETOFFLOAD: reads may be GSO superframes or checksum-partial.
   bool offloads() const { return offloads_; }
+  // The interface's current MAC address (the user may change it with `ip link set address`).
+  MacAddress ReadMac() const;
 
  private:
   std::vector<UniqueFd> fds_;
+  UniqueFd control_;  // for interface ioctls
   std::string name_;
   int ifindex_ = 0;
   bool vnet_hdr_ = false;

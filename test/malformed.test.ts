@@ -54,6 +54,19 @@ describe.skipIf(skipNetns())('malformed VXLAN input', () => {
     await expectTcp(tb(), a!, b!, b!.ip, 100_000, 5004);
   });
 
+  it('drops our own frames coming back (inner source = this TAP, as the kernel does)', async () => {
+    const [a, b] = await vtepHosts(tb(), 2);
+    const before = await b!.d.stats();
+    await send(a!, b!, vxlan(VNI, ethernet('ff:ff:ff:ff:ff:ff', b!.mac, 0x88b5, Buffer.from('looped'))), 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(delta(before, await b!.d.stats(), ['rx_drop_loop', 'rx_packets', 'fdb_learned'])).toEqual({
+      rx_drop_loop: 2,
+      rx_packets: 0,
+      fdb_learned: 0,
+    });
+    expect((await b!.d.fdb()).map((e) => e.mac)).not.toContain(b!.mac);
+  });
+
   it('a valid packet with a multicast inner source is delivered but not learned', async () => {
     const [a, b] = await vtepHosts(tb(), 2);
     const before = await b!.d.stats();
