@@ -1,6 +1,7 @@
 // 48-bit Ethernet addresses packed into a uint64_t so the FDB can hash and compare them cheaply.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@ namespace vtepd {
 
 using MacAddress = uint64_t;
 
+constexpr size_t kEthernetHeaderSize = 14;  // destination, source, EtherType
 constexpr MacAddress kFloodMac = 0;  // 00:00:00:00:00:00, the kernel's flood-list key
 
 inline MacAddress ReadMac(const uint8_t* p) {

@@ -7,12 +7,12 @@
 
 #include "byte_order.h"
 #include "checksum.h"
+#include "mac_address.h"
 
 namespace vtepd {
 
 namespace {
 
-constexpr size_t kEth = 14;
 constexpr uint8_t kTcpAck = 0x10;
 constexpr uint8_t kTcpPsh = 0x08;
 constexpr size_t kMaxIpPayload = 65535 - 60;  // keeps IPv4 total length and IPv6 payload valid
@@ -20,15 +20,15 @@ constexpr size_t kMaxIpPayload = 65535 - 60;  // keeps IPv4 total length and IPv
 }  // namespace
 
 bool TcpCoalescer::Parse(const uint8_t* frame, size_t len, Parsed* out) {
-  if (len < kEth + 40) return false;
+  if (len < kEthernetHeaderSize + 40) return false;
   uint16_t ethertype = Load16(frame + 12);
-  const uint8_t* ip = frame + kEth;
+  const uint8_t* ip = frame + kEthernetHeaderSize;
   size_t l4_len;
   if (ethertype == 0x0800) {
     if (ip[0] != 0x45 || ip[9] != IPPROTO_TCP) return false;  // no IP options
     if (Load16(ip + 6) & 0x3fff) return false;                 // MF or fragment offset
     size_t total = Load16(ip + 2);
-    if (total < 40 || kEth + total > len) return false;
+    if (total < 40 || kEthernetHeaderSize + total > len) return false;
     if (ChecksumFold(ChecksumAdd(0, ip, 20)) != 0xffff) return false;
     out->ipv6 = false;
     out->ip_len = 20;
@@ -36,14 +36,14 @@ bool TcpCoalescer::Parse(const uint8_t* frame, size_t len, Parsed* out) {
   } else if (ethertype == 0x86dd) {
     if ((ip[0] >> 4) != 6 || ip[6] != IPPROTO_TCP) return false;  // no extension headers
     size_t payload = Load16(ip + 4);
-    if (payload < 20 || kEth + 40 + payload > len) return false;
+    if (payload < 20 || kEthernetHeaderSize + 40 + payload > len) return false;
     out->ipv6 = true;
     out->ip_len = 40;
     l4_len = payload;
   } else {
     return false;
   }
-  out->tcp_off = kEth + out->ip_len;
+  out->tcp_off = kEthernetHeaderSize + out->ip_len;
   const uint8_t* tcp = frame + out->tcp_off;
   size_t tcp_len = (tcp[12] >> 4) * 4u;
   if (tcp_len < 20 || tcp_len >= l4_len) return false;  // header only: nothing to merge
@@ -65,9 +65,9 @@ bool TcpCoalescer::Continues(const uint8_t* frame, const Parsed& p) const {
   if (kVirtioNetHdrSize + length_ + p.payload > capacity_) return false;
   if (length_ - first_.tcp_off + p.payload > kMaxIpPayload) return false;
   const uint8_t* head = buffer_ + kVirtioNetHdrSize;
-  const uint8_t* ip = frame + kEth;
-  const uint8_t* head_ip = head + kEth;
-  if (std::memcmp(frame, head, kEth) != 0) return false;
+  const uint8_t* ip = frame + kEthernetHeaderSize;
+  const uint8_t* head_ip = head + kEthernetHeaderSize;
+  if (std::memcmp(frame, head, kEthernetHeaderSize) != 0) return false;
   if (p.ipv6) {
     // version/class/flow label, next header, hop limit, addresses
     if (std::memcmp(ip, head_ip, 4) != 0 || std::memcmp(ip + 6, head_ip + 6, 34) != 0) return false;
@@ -115,12 +115,12 @@ size_t TcpCoalescer::Finish() {
   VirtioNetHdr hdr{};
   uint8_t* frame = buffer_ + kVirtioNetHdrSize;
   if (segments_ > 1) {
-    uint8_t* ip = frame + kEth;
+    uint8_t* ip = frame + kEthernetHeaderSize;
     size_t l4_len = length_ - first_.tcp_off;
     if (first_.ipv6) {
       Store16(ip + 4, static_cast<uint16_t>(l4_len));
     } else {
-      Store16(ip + 2, static_cast<uint16_t>(length_ - kEth));
+      Store16(ip + 2, static_cast<uint16_t>(length_ - kEthernetHeaderSize));
       SetIpv4HeaderChecksum(ip);
     }
     // The kernel takes a GSO frame as CHECKSUM_PARTIAL: the field holds the pseudo-header sum.

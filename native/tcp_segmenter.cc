@@ -6,6 +6,7 @@
 
 #include "byte_order.h"
 #include "checksum.h"
+#include "mac_address.h"
 
 namespace vtepd {
 
@@ -14,7 +15,6 @@ namespace {
 constexpr uint8_t kTcpFin = 0x01;
 constexpr uint8_t kTcpPsh = 0x08;
 constexpr uint8_t kTcpCwr = 0x80;
-constexpr size_t kEthernetHeader = 14;
 
 }  // namespace
 
@@ -29,12 +29,12 @@ bool PlanTcpSegments(const VirtioNetHdr& hdr, const uint8_t* frame, size_t len,
   uint8_t gso = hdr.gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
   bool ipv6 = gso == VIRTIO_NET_HDR_GSO_TCPV6;
   if (!ipv6 && gso != VIRTIO_NET_HDR_GSO_TCPV4) return false;
-  if (len < kEthernetHeader + 20 || hdr.gso_size == 0) return false;
-  const uint8_t* ip = frame + kEthernetHeader;
+  if (len < kEthernetHeaderSize + 20 || hdr.gso_size == 0) return false;
+  const uint8_t* ip = frame + kEthernetHeaderSize;
   size_t ip_len = ipv6 ? 40 : (ip[0] & 0x0f) * 4u;
   if ((ip[0] >> 4) != (ipv6 ? 6 : 4) || ip_len < 20) return false;
   if ((ipv6 ? ip[6] : ip[9]) != IPPROTO_TCP) return false;  // no IPv6 extension headers
-  size_t tcp_off = kEthernetHeader + ip_len;
+  size_t tcp_off = kEthernetHeaderSize + ip_len;
   if (hdr.csum_start != tcp_off || len < tcp_off + 20) return false;
   size_t tcp_len = (frame[tcp_off + 12] >> 4) * 4u;
   size_t header_len = tcp_off + tcp_len;
@@ -50,12 +50,12 @@ bool PlanTcpSegments(const VirtioNetHdr& hdr, const uint8_t* frame, size_t len,
 void WriteTcpSegments(const uint8_t* frame, const SegmentLayout& layout, size_t prefix,
                       uint8_t* out) {
   const size_t stride = prefix + layout.header_len + layout.mss;
-  const bool ipv6 = (frame[kEthernetHeader] >> 4) == 6;
-  const size_t ip_len = ipv6 ? 40 : (frame[kEthernetHeader] & 0x0f) * 4u;
-  const size_t tcp_off = kEthernetHeader + ip_len;
+  const bool ipv6 = (frame[kEthernetHeaderSize] >> 4) == 6;
+  const size_t ip_len = ipv6 ? 40 : (frame[kEthernetHeaderSize] & 0x0f) * 4u;
+  const size_t tcp_off = kEthernetHeaderSize + ip_len;
   const size_t tcp_len = layout.header_len - tcp_off;
   const uint32_t seq0 = Load32(frame + tcp_off + 4);
-  const uint16_t id0 = Load16(frame + kEthernetHeader + 4);
+  const uint16_t id0 = Load16(frame + kEthernetHeaderSize + 4);
   const uint8_t flags = frame[tcp_off + 13];
 
   for (size_t k = 0; k < layout.segments; k++) {
@@ -65,7 +65,7 @@ void WriteTcpSegments(const uint8_t* frame, const SegmentLayout& layout, size_t 
     std::memcpy(seg, frame, layout.header_len);
     std::memcpy(seg + layout.header_len, frame + layout.header_len + k * layout.mss, payload);
 
-    uint8_t* ip = seg + kEthernetHeader;
+    uint8_t* ip = seg + kEthernetHeaderSize;
     uint8_t* tcp = seg + tcp_off;
     if (ipv6) {
       Store16(ip + 4, static_cast<uint16_t>(tcp_len + payload));

@@ -8,10 +8,11 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "mac_address.h"
+
 namespace vtepd {
 
 constexpr size_t kVxlanHeaderSize = 8;
-constexpr size_t kEthernetHeaderSize = 14;
 constexpr uint8_t kVxlanFlagVniValid = 0x08;  // the I flag
 constexpr uint32_t kMaxVni = 0xFFFFFF;
 
