@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <string>
 
+#include "endpoint.h"
+#include "underlay_options.h"
+
 namespace vtepd {
 
 inline Napi::Value Field(const Napi::Object& obj, const char* key) {
@@ -40,6 +43,30 @@ inline bool BoolField(const Napi::Object& obj, const char* key) {
     throw Napi::TypeError::New(obj.Env(), std::string("\"") + key + "\" must be a boolean");
   }
   return value.As<Napi::Boolean>().Value();
+}
+
+inline Endpoint ParseAddress(Napi::Env env, const std::string& text, uint16_t port) {
+  auto ep = Endpoint::Parse(text, port);
+  if (!ep) throw Napi::TypeError::New(env, "invalid address \"" + text + "\"");
+  return *ep;
+}
+
+inline DfMode DfField(const Napi::Object& obj) {
+  std::string df = StringField(obj, "df");
+  if (df == "set") return DfMode::kSet;
+  if (df == "unset") return DfMode::kUnset;
+  if (df == "inherit") return DfMode::kInherit;
+  throw Napi::TypeError::New(obj.Env(), "\"df\" must be set, unset or inherit");
+}
+
+// ttl, tos and df; multicastTtl too when the device can send to a group.
+inline UnderlayOptions ReadUnderlayOptions(const Napi::Object& obj, bool multicast) {
+  UnderlayOptions options;
+  options.ttl = static_cast<int>(UintField(obj, "ttl", 255));
+  options.tos = static_cast<int>(UintField(obj, "tos", 255));
+  options.df = DfField(obj);
+  if (multicast) options.multicast_ttl = static_cast<int>(UintField(obj, "multicastTtl", 255));
+  return options;
 }
 
 }  // namespace vtepd

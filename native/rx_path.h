@@ -1,10 +1,10 @@
-// UDP -> TAP: receives a batch of datagrams with recvmmsg (each possibly a UDP GRO bundle
-// of many VXLAN packets), validates each VXLAN header, learns inner source MACs (one FDB
-// lock per batch), writes inner frames to the TAP, merging same-flow TCP segments into
-// superframes when the TAP takes offloads. Once a second it re-reads the TAP's MAC (frames
-// from it are our own, looped back) and one path per device runs FDB ageing. Drops are
-// counted by reason; nothing here allocates except the vector of FDB events handed to
-// JavaScript when learning actually changes something.
+// UDP -> TAP for one receive socket of a VxlanPort: receives a batch of datagrams with
+// recvmmsg (each possibly a UDP GRO bundle of many VXLAN packets), validates each VXLAN
+// header and finds the device of its VNI; then, device by device, learns inner source MACs
+// (one FDB lock per run of frames) and writes the inner frames to the device's TAP, merging
+// same-flow TCP segments into superframes. Drops are counted by reason, on the port before
+// a device is known and on the device after. Nothing here allocates except the vector of
+// FDB events handed to JavaScript when learning actually changes something.
 #pragma once
 
 #include <sys/socket.h>
@@ -15,20 +15,13 @@
 #include <memory>
 #include <vector>
 
-#include "shared_fdb.h"
+#include "endpoint.h"
 #include "stats.h"
-#include "tap_device.h"
-#include "tcp_coalescer.h"
-#include "vxlan_header.h"
+#include "tap_writer.h"
+#include "vxlan_port.h"
+#include "vxlan_receiver.h"
 
 namespace vtepd {
-
-struct RxConfig {
-  uint32_t vni;
-  bool learning;
-  bool ageing;       // this path runs FDB ageing (one per device does)
-  uint64_t spin_ns;  // how long to poll without sleeping after traffic (wait_readable.h)
-};
 
 class RxPath {
  public:
@@ -37,11 +30,13 @@ class RxPath {
   static constexpr size_t kMaxFrames = kBatch * 64;  // GRO bundles hold up to 64 packets
 
   // gro: the socket has UDP_GRO enabled, so a datagram may carry several VXLAN packets.
-  // Writes to TAP queue `queue`; the FDB and counters are shared with other queues.
-  RxPath(const TapDevice& tap, size_t queue, int socket_fd, bool gro, const RxConfig& config,
-         SharedFdb& fdb, Stats& stats, FdbEventSink sink);
+  // Writes to TAP queue `queue` (modulo the device's queue count).
+  RxPath(const VxlanPort& port, size_t queue, int socket_fd, bool gro, PortStats& stats);
 
-  void Run(int stop_fd, const std::atomic<bool>& stopping);
+  // Runs until `stopping` is set and wake_fd is readable.
+  void Run(int wake_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
+  // The port epoch this thread last passed a quiescent point in.
+  uint64_t seen() const { return seen_.load(); }
 
  private:
   struct Frame {
@@ -49,25 +44,20 @@ class RxPath {
     uint32_t len;
     uint16_t datagram;  // index of the datagram it came in (for its source address)
     bool deliver;
+    VxlanReceiver* receiver;
   };
 
-  void Decapsulate(size_t datagrams, BatchCounts& counts);
-  void Learn(BatchCounts& counts, std::vector<FdbEvent>& events);
-  void Deliver(BatchCounts& counts);
-  void WriteFrame(const uint8_t* frame, size_t len, BatchCounts& counts);
-  void WriteCoalesced(BatchCounts& counts);
-  void Tick(BatchCounts& counts, std::vector<FdbEvent>& events);
-  void Hand(std::vector<FdbEvent>& events);
+  void Decapsulate(const VxlanPort::Table& table, size_t datagrams, PortBatchCounts& counts);
+  // Frames [begin, end) all belong to one device.
+  void Process(VxlanReceiver& receiver, size_t begin, size_t end);
+  void Learn(VxlanReceiver& receiver, size_t begin, size_t end, BatchCounts& counts);
 
-  const TapDevice& tap_;
-  const int tap_fd_;
-  int socket_fd_;
-  bool gro_;
-  RxConfig config_;
-  SharedFdb& fdb_;
-  Stats& stats_;
-  FdbEventSink sink_;
-  uint64_t next_tick_ = 0;
+  const VxlanPort& port_;
+  const size_t queue_;
+  const int socket_fd_;
+  const bool gro_;
+  PortStats& stats_;
+  std::atomic<uint64_t> seen_{0};
 
   std::unique_ptr<uint8_t[]> buffers_;
   iovec iov_[kBatch];
@@ -77,13 +67,8 @@ class RxPath {
 
   Frame frames_[kMaxFrames];
   size_t frame_count_ = 0;
-
-  std::unique_ptr<uint8_t[]> coalesce_buffer_;
-  TcpCoalescer coalescer_;
-  size_t coalesced_frames_ = 0;  // frames and their bytes in the pending superframe,
-  size_t coalesced_bytes_ = 0;   // for rx_packets and rx_bytes
-
-  MacAddress own_mac_;  // the TAP's MAC, re-read every tick
+  TapWriter writer_;
+  std::vector<FdbEvent> events_;
 };
 
 }  // namespace vtepd

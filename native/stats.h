@@ -1,5 +1,5 @@
-// Per-device counters. Each is written by one data-path thread with relaxed atomics, added
-// once per batch, and read by the control plane without stopping the data path.
+// Per-device and per-port counters. Data-path threads add to them with relaxed atomics once
+// per batch; the control plane reads them without stopping the data path.
 #pragma once
 
 #include <array>
@@ -10,21 +10,27 @@ namespace vtepd {
 
 // X-macro: the enum and the names the control plane reports come from one list.
 #define VTEPD_COUNTERS(X)                                                                  \
-  X(rx_packets)                /* VXLAN packets decapsulated and written to the TAP */    \
+  X(rx_packets)                /* packets decapsulated and written to the TAP */          \
   X(rx_bytes)                  /* inner frame bytes of those */                           \
-  X(tx_packets)                /* VXLAN packets sent, one per replica */                  \
+  X(tx_packets)                /* packets sent, one per replica */                        \
   X(tx_bytes)                  /* inner frame bytes of those */                           \
-  X(rx_drop_too_short)         /* datagram shorter than VXLAN + Ethernet headers */       \
-  X(rx_drop_bad_flags)         /* I flag clear */                                         \
-  X(rx_drop_vni_mismatch)      /* a VNI this device does not serve */                     \
+  X(rx_drop_too_short)         /* packet shorter than its headers plus Ethernet's */      \
+  X(rx_drop_too_big)           /* inner frame larger than the device MTU allows */        \
   X(rx_drop_static_conflict)   /* source MAC is a permanent entry of another remote */    \
   X(rx_drop_loop)              /* inner source MAC is this TAP's own: a looped frame */   \
+  X(rx_drop_bad_header)        /* GRE: unknown version, flags or routing */               \
+  X(rx_drop_not_teb)           /* GRE: protocol is not Transparent Ethernet Bridging */   \
+  X(rx_drop_key_mismatch)      /* GRE: key absent, unexpected or different */             \
+  X(rx_drop_bad_checksum)      /* GRE: checksum missing (icsum) or wrong */               \
+  X(rx_drop_out_of_sequence)   /* GRE: sequence number missing (iseq) or going back */    \
   X(rx_drop_tap_write)         /* the TAP refused the frame (interface down, ...) */      \
-  X(rx_errors)                 /* recvmmsg failures */                                    \
+  X(rx_errors)                 /* receive failures */                                     \
   X(tx_drop_runt)              /* TAP frame shorter than an Ethernet header */            \
+  X(tx_drop_too_big)           /* TAP frame (or TSO segment) larger than the MTU */       \
   X(tx_drop_no_destination)    /* no FDB entry and an empty flood list */                 \
   X(tx_drop_bad_offload)       /* malformed GSO superframe or partial-checksum offsets */ \
-  X(tx_errors)                 /* sendmmsg failures (unreachable, no buffer, ...) */      \
+  X(tx_drop_underlay_mtu)      /* df set and the packet exceeds the underlay path MTU */  \
+  X(tx_errors)                 /* other send failures (unreachable, no buffer, ...) */    \
   X(fdb_learned)               /* new MACs learned */                                     \
   X(fdb_moved)                 /* learned MACs that moved to another remote */            \
   X(fdb_aged)                  /* learned MACs removed by ageing */                       \
@@ -32,45 +38,62 @@ namespace vtepd {
   X(learn_drop_invalid_source) /* multicast or all-zeros inner source MAC */              \
   X(events_dropped)            /* FDB events lost because JavaScript fell behind */
 
-enum class Counter {
+// Drops on a shared VXLAN port, before any device is known.
+#define VTEPD_PORT_COUNTERS(X)                                                   \
+  X(rx_drop_too_short)   /* datagram shorter than VXLAN + Ethernet headers */   \
+  X(rx_drop_bad_flags)   /* I flag clear */                                     \
+  X(rx_drop_unknown_vni) /* no device on this port has the VNI */               \
+  X(rx_errors)           /* recvmmsg failures */
+
 #define VTEPD_COUNTER_ENUM(name) name,
-  VTEPD_COUNTERS(VTEPD_COUNTER_ENUM)
-#undef VTEPD_COUNTER_ENUM
-      kCount
-};
-
-constexpr const char* kCounterNames[] = {
 #define VTEPD_COUNTER_NAME(name) #name,
-    VTEPD_COUNTERS(VTEPD_COUNTER_NAME)
+
+enum class Counter { VTEPD_COUNTERS(VTEPD_COUNTER_ENUM) kCount };
+constexpr const char* kCounterNames[] = {VTEPD_COUNTERS(VTEPD_COUNTER_NAME)};
+
+enum class PortCounter { VTEPD_PORT_COUNTERS(VTEPD_COUNTER_ENUM) kCount };
+constexpr const char* kPortCounterNames[] = {VTEPD_PORT_COUNTERS(VTEPD_COUNTER_NAME)};
+
+#undef VTEPD_COUNTER_ENUM
 #undef VTEPD_COUNTER_NAME
-};
 
-constexpr size_t kCounterCount = static_cast<size_t>(Counter::kCount);
+template <typename Enum>
+constexpr size_t CountOf() {
+  return static_cast<size_t>(Enum::kCount);
+}
 
-class Stats {
+template <typename Enum>
+class BasicStats {
  public:
-  void Add(Counter c, uint64_t n) {
+  void Add(Enum c, uint64_t n) {
     if (n) values_[static_cast<size_t>(c)].fetch_add(n, std::memory_order_relaxed);
   }
   uint64_t Get(size_t i) const { return values_[i].load(std::memory_order_relaxed); }
 
  private:
-  std::array<std::atomic<uint64_t>, kCounterCount> values_{};
+  std::array<std::atomic<uint64_t>, CountOf<Enum>()> values_{};
 };
 
-// A thread's counts for one batch, flushed into Stats with one atomic add per counter touched.
-class BatchCounts {
+// A thread's counts for one batch, flushed into the shared counters with one atomic add
+// per counter touched.
+template <typename Enum>
+class BasicBatchCounts {
  public:
-  void Add(Counter c, uint64_t n = 1) { values_[static_cast<size_t>(c)] += n; }
-  void FlushInto(Stats* stats) {
-    for (size_t i = 0; i < kCounterCount; i++) {
-      stats->Add(static_cast<Counter>(i), values_[i]);
+  void Add(Enum c, uint64_t n = 1) { values_[static_cast<size_t>(c)] += n; }
+  void FlushInto(BasicStats<Enum>* stats) {
+    for (size_t i = 0; i < CountOf<Enum>(); i++) {
+      stats->Add(static_cast<Enum>(i), values_[i]);
       values_[i] = 0;
     }
   }
 
  private:
-  std::array<uint64_t, kCounterCount> values_{};
+  std::array<uint64_t, CountOf<Enum>()> values_{};
 };
+
+using Stats = BasicStats<Counter>;
+using BatchCounts = BasicBatchCounts<Counter>;
+using PortStats = BasicStats<PortCounter>;
+using PortBatchCounts = BasicBatchCounts<PortCounter>;
 
 }  // namespace vtepd

@@ -57,4 +57,11 @@ MacAddress TapDevice::ReadMac() const {
   return vtepd::ReadMac(reinterpret_cast<const uint8_t*>(ifr.ifr_hwaddr.sa_data));
 }
 
+int TapDevice::ReadMtu() const {
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, name_.c_str(), IFNAMSIZ - 1);
+  if (::ioctl(control_.get(), SIOCGIFMTU, &ifr) < 0) return -1;
+  return ifr.ifr_mtu;
+}
+
 }  // namespace vtepd

@@ -29,6 +29,8 @@ class TapDevice {
   bool offloads() const { return offloads_; }
   // The interface's current MAC address (the user may change it with `ip link set address`).
   MacAddress ReadMac() const;
+  // The interface's current MTU, or -1 if it cannot be read.
+  int ReadMtu() const;
 
  private:
   std::vector<UniqueFd> fds_;

@@ -18,29 +18,37 @@ namespace {
 // UDP_MAX_SEGMENTS of older kernels, and the UDP payload that fits one IPv4 packet.
 constexpr size_t kMaxGsoSegments = 64;
 constexpr size_t kMaxGsoPayload = 65507;
+constexpr int kTickMs = 1000;
 }  // namespace
 
 TxPath::TxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
-               Stats& stats, uint32_t vni, uint64_t spin_ns)
-    : tap_(tap), tap_fd_(tap.fd(queue)), sockets_(sockets), fdb_(fdb), stats_(stats), vni_(vni), spin_ns_(spin_ns),
-      vnet_hdr_len_(tap.vnet_hdr() ? kVirtioNetHdrSize : 0),
-      max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1),
-      frames_(new uint8_t[kBatch * kMaxFrame]),
-      arena_(new uint8_t[kArenaBytes]) {}
+               Stats& stats, uint32_t vni, const std::atomic<size_t>& max_frame)
+    : reader_(tap, queue, kVxlanHeaderSize), sockets_(sockets), fdb_(fdb), stats_(stats),
+      vni_(vni), max_frame_(max_frame),
+      max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1) {}
 
-void TxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
+void TxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
+                 const std::function<void()>& tick) {
   BatchCounts counts;
   bool backlog = false;  // the last batch was full: read again without polling
+  uint64_t next_tick = 0;
   while (!stopping.load(std::memory_order_relaxed)) {
-    if (!backlog && WaitReadable(tap_fd_, stop_fd, -1, spin_ns_) == Wake::kStop) return;
-    size_t frames = ReadBatch();
-    backlog = frames == kBatch;
+    if (!backlog && WaitReadable(reader_.fd(), stop_fd, tick ? kTickMs : -1, spin_ns) == Wake::kStop) {
+      return;
+    }
+    if (tick && MonotonicSeconds() >= next_tick) {
+      next_tick = MonotonicSeconds() + 1;
+      tick();
+    }
+    size_t frames = reader_.Read();
+    backlog = frames == TapReader::kBatch;
+    size_t max_frame = max_frame_.load(std::memory_order_relaxed);
     // Frames are prepared (segmented) without the FDB lock, as many as the arena holds,
     // then routed under it.
     for (size_t begin = 0; begin < frames;) {
-      arena_used_ = 0;
+      reader_.ResetArena();
       size_t end = begin;
-      while (end < frames && Prepare(end, counts)) end++;
+      while (end < frames && reader_.Prepare(end, max_frame, counts)) end++;
       Route(begin, end, counts);
       begin = end;
     }
@@ -48,65 +56,10 @@ void TxPath::Run(int stop_fd, const std::atomic<bool>& stopping) {
   }
 }
 
-size_t TxPath::ReadBatch() {
-  size_t n = 0;
-  while (n < kBatch) {
-    ssize_t len = ::read(tap_fd_, frames_.get() + n * kMaxFrame, kMaxFrame);
-    if (len < 0) break;  // EAGAIN: drained (the TAP fd is non-blocking)
-    frame_len_[n++] = static_cast<size_t>(len);
-  }
-  return n;
-}
-
-bool TxPath::Prepare(size_t index, BatchCounts& counts) {
-  uint8_t* slot = frames_.get() + index * kMaxFrame;
-  Prepared& p = prepared_[index];
-  p = Prepared{};
-  if (frame_len_[index] < vnet_hdr_len_ + kEthernetHeaderSize) {
-    counts.Add(Counter::tx_drop_runt);
-    return true;
-  }
-  uint8_t* frame = slot + vnet_hdr_len_;
-  size_t len = frame_len_[index] - vnet_hdr_len_;
-  uint32_t hash = InnerFlowHash(frame, len);
-  if (vnet_hdr_len_) {
-    VirtioNetHdr hdr;
-    std::memcpy(&hdr, slot, sizeof hdr);
-    if (hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
-      SegmentLayout layout;
-      if (!PlanTcpSegments(hdr, frame, len, &layout)) {
-        counts.Add(Counter::tx_drop_bad_offload);
-        return true;
-      }
-      size_t stride = kVxlanHeaderSize + layout.header_len + layout.mss;
-      size_t need = stride * layout.segments;
-      if (arena_used_ + need > kArenaBytes) {
-        if (arena_used_ != 0) return false;  // route what is prepared, then retry
-        counts.Add(Counter::tx_drop_bad_offload);
-        return true;
-      }
-      uint8_t* out = arena_.get() + arena_used_;
-      WriteTcpSegments(frame, layout, kVxlanHeaderSize, out);
-      for (size_t k = 0; k < layout.segments; k++) EncodeVxlan(out + k * stride, vni_);
-      size_t total = need - (layout.mss - layout.last_payload);
-      p = {out, total, stride, layout.segments, total - layout.segments * kVxlanHeaderSize, hash};
-      arena_used_ += need;
-      return true;
-    }
-    if ((hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-        !FinishPartialChecksum(frame, len, hdr.csum_start, hdr.csum_offset)) {
-      counts.Add(Counter::tx_drop_bad_offload);
-      return true;
-    }
-  }
-  p = {frame, len, 0, 0, len, hash};
-  return true;
-}
-
 void TxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
   std::unique_lock<std::mutex> lock(fdb_.mutex);
   for (size_t i = begin; i < end; i++) {
-    const Prepared& p = prepared_[i];
+    const PreparedFrame& p = reader_.frame(i);
     if (p.len == 0) continue;  // dropped in Prepare
     const uint8_t* inner = p.segments ? p.data + kVxlanHeaderSize : p.data;
     const std::vector<Remote>* remotes = fdb_.fdb.Destinations(ReadMac(inner));
@@ -120,8 +73,8 @@ void TxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
   Flush(counts);
 }
 
-void TxPath::AddMessages(const Prepared& p, const Remote& remote, BatchCounts& counts) {
-  uint16_t socket = static_cast<uint16_t>(sockets_.IndexFor(p.hash));
+void TxPath::AddMessages(const PreparedFrame& p, const Remote& remote, BatchCounts& counts) {
+  uint16_t socket = static_cast<uint16_t>(sockets_.IndexFor(p.hash, p.dont_fragment));
   if (p.segments == 0) {
     AddMessage(p.data, p.len, /*behind_header=*/true, 0, remote, socket, 1, p.len, counts);
     return;
@@ -129,15 +82,15 @@ void TxPath::AddMessages(const Prepared& p, const Remote& remote, BatchCounts& c
   uint8_t* data = p.data;
   if (remote.vni != vni_) {
     // A remote in another VNI (bridge fdb ... vni N) needs its own copy of the headers.
-    size_t need = p.segments * p.stride;
-    if (arena_used_ + need > kArenaBytes) {
+    data = reader_.Allocate(p.segments * p.stride);
+    if (!data) {
       counts.Add(Counter::tx_errors, p.segments);
       return;
     }
-    data = arena_.get() + arena_used_;
-    arena_used_ += need;
     std::memcpy(data, p.data, p.len);
     for (size_t k = 0; k < p.segments; k++) EncodeVxlan(data + k * p.stride, remote.vni);
+  } else {
+    for (size_t k = 0; k < p.segments; k++) EncodeVxlan(data + k * p.stride, vni_);
   }
   size_t per_send = std::max<size_t>(1, std::min(max_segments_per_send_, kMaxGsoPayload / p.stride));
   for (size_t first = 0; first < p.segments; first += per_send) {
@@ -209,7 +162,9 @@ void TxPath::Flush(BatchCounts& counts) {
       int sent = ::sendmmsg(sockets_.fd(s), by_socket_ + done, static_cast<unsigned>(end - done), 0);
       if (sent < 0) {
         if (errno == EINTR) continue;
-        counts.Add(Counter::tx_errors, packets_[by_socket_index_[done]]);
+        // EMSGSIZE: DF is set and the packet exceeds the path MTU.
+        counts.Add(errno == EMSGSIZE ? Counter::tx_drop_underlay_mtu : Counter::tx_errors,
+                   packets_[by_socket_index_[done]]);
         done++;  // this message failed; the rest may still go
         continue;
       }

@@ -1,8 +1,12 @@
 #include "vxlan_device.h"
 
+#include <net/if.h>
 #include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "system_error.h"
+#include "tap_reader.h"
+#include "vxlan_ports.h"
 
 namespace vtepd {
 
@@ -12,31 +16,55 @@ UniqueFd NewEventFd() {
   if (fd.get() < 0) ThrowErrno("eventfd");
   return fd;
 }
+
+// `dev` resolved to its ifindex, for multicast; throws ENODEV for an unknown name.
+VxlanConfig ResolveDev(VxlanConfig config) {
+  if (!config.dev.empty()) {
+    unsigned ifindex = if_nametoindex(config.dev.c_str());
+    if (ifindex == 0) ThrowErrno("dev " + config.dev, ENODEV);
+    config.underlay.multicast_ifindex = static_cast<int>(ifindex);
+  }
+  return config;
+}
 }  // namespace
 
 VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
-    : config_(config),
-      tap_(config.name, config.mtu, config.offloads, config.queues),
-      rx_sockets_(OpenReceiveSockets(config.local, config.queues)),
-      udp_gro_(config.offloads),
-      tx_sockets_(config.local, config.srcport_min, config.srcport_max, config.underlay),
+    : config_(ResolveDev(config)),
+      tap_(config_.name, config_.mtu, config_.offloads, config_.queues),
+      tx_sockets_(config_.local, config_.srcport_min, config_.srcport_max, config_.underlay),
       stop_event_(NewEventFd()),
-      fdb_(config.max_addresses, config.ageing_seconds, config.local.port) {
-  for (const UniqueFd& socket : rx_sockets_) udp_gro_ = udp_gro_ && EnableUdpGro(socket.get());
-  for (size_t q = 0; q < config.queues; q++) {
-    tx_paths_.push_back(std::make_unique<TxPath>(tap_, q, tx_sockets_, fdb_, stats_, config.vni,
-                                                 config.spin_ns));
-    RxConfig rx{config.vni, config.learning, /*ageing=*/q == 0, config.spin_ns};
-    rx_paths_.push_back(std::make_unique<RxPath>(tap_, q, rx_sockets_[q].get(), udp_gro_, rx,
-                                                 fdb_, stats_, sink));
-  }
+      fdb_(config_.max_addresses, config_.ageing_seconds, config_.local.port),
+      sink_(std::move(sink)),
+      receiver_{config_.vni, &tap_, &fdb_, &stats_, &sink_, config_.learning,
+                {tap_.ReadMac()}, {MaxFrameForMtu(config_.mtu)}} {
   try {
-    for (size_t q = 0; q < config.queues; q++) {
-      threads_.emplace_back([this, q] { tx_paths_[q]->Run(stop_event_.get(), stopping_); });
-      threads_.emplace_back([this, q] { rx_paths_[q]->Run(stop_event_.get(), stopping_); });
+    port_ = AcquireVxlanPort(
+        {config_.local.family, config_.local.port, config_.queues, config_.offloads, config_.spin_ns});
+    if (config_.group) {
+      int err = port_->JoinGroup(*config_.group, config_.underlay.multicast_ifindex);
+      if (err) ThrowErrno("join group " + config_.group->AddressString(), err);
+      joined_ = true;
+    }
+    int err = port_->Attach(&receiver_);
+    if (err) {
+      ThrowErrno("vni " + std::to_string(config_.vni) + " on port " +
+                     std::to_string(config_.local.port),
+                 err);
+    }
+    attached_ = true;
+    for (size_t q = 0; q < config_.queues; q++) {
+      tx_paths_.push_back(std::make_unique<TxPath>(tap_, q, tx_sockets_, fdb_, stats_,
+                                                   config_.vni, receiver_.max_frame));
+    }
+    for (size_t q = 0; q < config_.queues; q++) {
+      threads_.emplace_back([this, q] {
+        std::function<void()> tick;
+        if (q == 0) tick = [this] { Tick(); };
+        tx_paths_[q]->Run(stop_event_.get(), stopping_, config_.spin_ns, tick);
+      });
     }
   } catch (...) {
-    Stop();  // no destructor runs for a half-built object: join what started
+    Stop();  // no destructor runs for a half-built object: undo what was done
     throw;
   }
 }
@@ -51,6 +79,31 @@ void VxlanDevice::Stop() {
   for (std::thread& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
+  if (attached_) {
+    port_->Detach(&receiver_);  // after this no port thread touches the device
+    attached_ = false;
+  }
+  if (joined_) {
+    port_->LeaveGroup(*config_.group, config_.underlay.multicast_ifindex);
+    joined_ = false;
+  }
+  port_.reset();  // the last device closes the port
+}
+
+void VxlanDevice::Tick() {
+  receiver_.own_mac.store(tap_.ReadMac(), std::memory_order_relaxed);
+  int mtu = tap_.ReadMtu();
+  if (mtu > 0) receiver_.max_frame.store(MaxFrameForMtu(mtu), std::memory_order_relaxed);
+  uint64_t now = MonotonicSeconds();
+  {
+    std::lock_guard<std::mutex> lock(fdb_.mutex);
+    fdb_.fdb.Age(now, &aged_);
+  }
+  if (aged_.empty()) return;
+  size_t count = aged_.size();
+  stats_.Add(Counter::fdb_aged, count);
+  if (!sink_(std::move(aged_))) stats_.Add(Counter::events_dropped, count);
+  aged_.clear();
 }
 
 int VxlanDevice::FdbUpdate(MacAddress mac, const Remote& remote, FdbMode mode) {

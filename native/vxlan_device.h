@@ -1,31 +1,36 @@
-// One VXLAN device: its TAP, its underlay sockets, its FDB and, per queue, the two
-// data-path threads (TAP->UDP and UDP->TAP) that run from construction until Stop().
+// One VXLAN device: its TAP, its send sockets, its FDB, one transmit thread per queue
+// (TAP->UDP) that run from construction until Stop(), and its place on the shared UDP port
+// whose threads deliver what arrives for its VNI.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "rx_path.h"
 #include "shared_fdb.h"
 #include "stats.h"
 #include "tap_device.h"
 #include "tx_path.h"
 #include "udp_socket.h"
 #include "unique_fd.h"
+#include "vxlan_port.h"
+#include "vxlan_receiver.h"
 
 namespace vtepd {
 
 struct VxlanConfig {
   std::string name;
   uint32_t vni;
-  Endpoint local;  // bind address and dstport
+  Endpoint local;  // source address (may be the wildcard) and dstport
+  std::optional<Endpoint> group;  // multicast group joined on `dev`
+  std::string dev;                // "" = the route's choice
   uint16_t srcport_min;
   uint16_t srcport_max;
-  UnderlayOptions underlay;
+  UnderlayOptions underlay;  // multicast_ifindex is resolved from `dev`
   uint32_t ageing_seconds;
   bool learning;
   size_t max_addresses;
@@ -35,7 +40,7 @@ struct VxlanConfig {
   bool offloads;
   // After traffic, poll this long without sleeping before blocking (wait_readable.h).
   uint64_t spin_ns;
-  // TAP queues and receive sockets, each pair with its own two threads.
+  // TAP queues, each with its own transmit thread; a new port gets as many receive sockets.
   size_t queues;
 };
 
@@ -48,14 +53,16 @@ struct DataPathFeatures {
 
 class VxlanDevice {
  public:
-  // Opens the TAP and sockets and starts the threads; throws std::system_error on failure,
-  // leaving nothing behind.
+  // Opens the TAP and sockets, joins the port and starts the threads; throws
+  // std::system_error on failure (EEXIST: the VNI is taken on the port), leaving nothing
+  // behind.
   VxlanDevice(const VxlanConfig& config, FdbEventSink sink);
   ~VxlanDevice();
   VxlanDevice(const VxlanDevice&) = delete;
   VxlanDevice& operator=(const VxlanDevice&) = delete;
 
-  // Joins the threads; the TAP disappears when the object is destroyed. Idempotent.
+  // Leaves the port and joins the threads; the TAP disappears when the object is
+  // destroyed. Idempotent.
   void Stop();
 
   // Control plane; errno-style results (EAFNOSUPPORT for a remote of the other family).
@@ -66,21 +73,27 @@ class VxlanDevice {
   const VxlanConfig& config() const { return config_; }
   const TapDevice& tap() const { return tap_; }
   const Stats& stats() const { return stats_; }
-  DataPathFeatures features() const { return {tap_.offloads(), tx_sockets_.gso(), udp_gro_}; }
+  DataPathFeatures features() const { return {tap_.offloads(), tx_sockets_.gso(), port_->gro()}; }
 
  private:
+  // Once a second on queue 0's thread: re-reads MAC and MTU, ages the FDB.
+  void Tick();
+
   VxlanConfig config_;
   TapDevice tap_;
-  std::vector<UniqueFd> rx_sockets_;
-  bool udp_gro_;
   TxSocketPool tx_sockets_;
   UniqueFd stop_event_;
   SharedFdb fdb_;
   Stats stats_;
+  FdbEventSink sink_;
+  VxlanReceiver receiver_;
+  std::shared_ptr<VxlanPort> port_;
+  bool attached_ = false;
+  bool joined_ = false;
   std::vector<std::unique_ptr<TxPath>> tx_paths_;
-  std::vector<std::unique_ptr<RxPath>> rx_paths_;
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> threads_;
+  std::vector<FdbEvent> aged_;
 };
 
 }  // namespace vtepd

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "napi_args.h"
+#include "napi_results.h"
 
 namespace vtepd {
 
@@ -14,19 +15,13 @@ namespace {
 // events are dropped and counted (events_dropped).
 constexpr size_t kEventQueueBatches = 1024;
 
-Endpoint ParseAddress(Napi::Env env, const std::string& text, uint16_t port) {
-  auto ep = Endpoint::Parse(text, port);
-  if (!ep) throw Napi::TypeError::New(env, "invalid address \"" + text + "\"");
-  return *ep;
-}
-
 MacAddress ParseMacArg(Napi::Env env, const std::string& text) {
   auto mac = ParseMac(text);
   if (!mac) throw Napi::TypeError::New(env, "invalid MAC address \"" + text + "\"");
   return *mac;
 }
 
-VxlanConfig ReadConfig(const Napi::Object& obj) {
+VxlanConfig ReadVxlanConfig(const Napi::Object& obj) {
   Napi::Env env = obj.Env();
   VxlanConfig config;
   config.name = StringField(obj, "name");
@@ -38,8 +33,15 @@ VxlanConfig ReadConfig(const Napi::Object& obj) {
   if (config.srcport_min == 0 || config.srcport_min > config.srcport_max) {
     throw Napi::RangeError::New(env, "srcport range must be 1..65535 with min <= max");
   }
-  config.underlay.ttl = static_cast<int>(UintField(obj, "ttl", 255));
-  config.underlay.tos = static_cast<int>(UintField(obj, "tos", 255));
+  std::string group = StringField(obj, "group");
+  if (!group.empty()) {
+    config.group = ParseAddress(env, group, dstport);
+    if (config.group->family != config.local.family) {
+      throw Napi::TypeError::New(env, "group and local must be of one address family");
+    }
+  }
+  config.dev = StringField(obj, "dev");
+  config.underlay = ReadUnderlayOptions(obj, /*multicast=*/true);
   config.ageing_seconds = UintField(obj, "ageing", UINT32_MAX);
   config.learning = BoolField(obj, "learning");
   config.max_addresses = UintField(obj, "maxaddress", UINT32_MAX);
@@ -98,7 +100,7 @@ VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info)
   if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
     throw Napi::TypeError::New(env, "usage: new VxlanDevice(config, onEvents)");
   }
-  VxlanConfig config = ReadConfig(info[0].As<Napi::Object>());
+  VxlanConfig config = ReadVxlanConfig(info[0].As<Napi::Object>());
   events_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "vtepd-fdb-events",
                                           kEventQueueBatches, 1);
   // Events alone must not keep the process alive; the daemon's server does that.
@@ -114,9 +116,7 @@ VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info)
     device_ = std::make_unique<VxlanDevice>(config, std::move(sink));
   } catch (const std::system_error& e) {
     events_.Release();
-    Napi::Error error = Napi::Error::New(env, e.what());
-    error.Set("errno", Napi::Number::New(env, e.code().value()));
-    throw error;
+    throw SystemErrorToJs(env, e);
   }
 }
 
@@ -204,13 +204,7 @@ Napi::Value VxlanDeviceWrap::FdbList(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value VxlanDeviceWrap::GetStats(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const Stats& stats = Device(env).stats();
-  Napi::Object out = Napi::Object::New(env);
-  for (size_t i = 0; i < kCounterCount; i++) {
-    out.Set(kCounterNames[i], static_cast<double>(stats.Get(i)));
-  }
-  return out;
+  return StatsObject(info.Env(), Device(info.Env()).stats(), kCounterNames);
 }
 
 void VxlanDeviceWrap::Close(const Napi::CallbackInfo&) { Shutdown(); }

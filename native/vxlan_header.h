@@ -18,23 +18,21 @@ constexpr uint32_t kMaxVni = 0xFFFFFF;
 
 enum class VxlanDecode {
   kOk,
-  kTooShort,     // shorter than the VXLAN header plus an Ethernet header
-  kBadFlags,     // I flag clear: the VNI field is not valid
-  kVniMismatch,  // a VNI this device does not serve
+  kTooShort,  // shorter than the VXLAN header plus an Ethernet header
+  kBadFlags,  // I flag clear: the VNI field is not valid
 };
 
 struct VxlanDecodeResult {
   VxlanDecode status;
-  uint32_t vni;  // as received, valid unless kTooShort/kBadFlags
+  uint32_t vni;  // valid when kOk; which device it is for is the port's business
 };
 
 // Validates a UDP payload. Reserved bits are ignored on receive, as RFC 7348 section 5
 // requires; only the I flag must be set.
-inline VxlanDecodeResult DecodeVxlan(const uint8_t* payload, size_t len, uint32_t expected_vni) {
+inline VxlanDecodeResult DecodeVxlan(const uint8_t* payload, size_t len) {
   if (len < kVxlanHeaderSize + kEthernetHeaderSize) return {VxlanDecode::kTooShort, 0};
   if (!(payload[0] & kVxlanFlagVniValid)) return {VxlanDecode::kBadFlags, 0};
   uint32_t vni = (uint32_t{payload[4]} << 16) | (uint32_t{payload[5]} << 8) | payload[6];
-  if (vni != expected_vni) return {VxlanDecode::kVniMismatch, vni};
   return {VxlanDecode::kOk, vni};
 }
 

@@ -1,0 +1,103 @@
+#include "gre_tx_path.h"
+
+#include <cerrno>
+#include <utility>
+
+#include "wait_readable.h"
+
+namespace vtepd {
+
+namespace {
+constexpr int kTickMs = 1000;
+}  // namespace
+
+GreTxPath::GreTxPath(const TapDevice& tap, const GreFields& fields, int socket, int df_socket,
+                     Stats& stats, const std::atomic<size_t>& max_frame)
+    : reader_(tap, 0, fields.HeaderSize()), fields_(fields), header_len_(fields.HeaderSize()),
+      socket_(socket), df_socket_(df_socket), stats_(stats), max_frame_(max_frame) {}
+
+void GreTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
+                    const std::function<void()>& tick) {
+  BatchCounts counts;
+  bool backlog = false;
+  uint64_t next_tick = 0;
+  while (!stopping.load(std::memory_order_relaxed)) {
+    if (!backlog && WaitReadable(reader_.fd(), stop_fd, kTickMs, spin_ns) == Wake::kStop) return;
+    if (MonotonicNanos() / 1000000000u >= next_tick) {
+      next_tick = MonotonicNanos() / 1000000000u + 1;
+      tick();
+    }
+    size_t frames = reader_.Read();
+    backlog = frames == TapReader::kBatch;
+    size_t max_frame = max_frame_.load(std::memory_order_relaxed);
+    for (size_t begin = 0; begin < frames;) {
+      reader_.ResetArena();
+      size_t end = begin;
+      while (end < frames && reader_.Prepare(end, max_frame, counts)) end++;
+      for (size_t i = begin; i < end; i++) Frame(reader_.frame(i), counts);
+      Flush(counts);  // before the arena is reused
+      begin = end;
+    }
+    counts.FlushInto(&stats_);
+  }
+}
+
+void GreTxPath::Frame(const PreparedFrame& p, BatchCounts& counts) {
+  if (p.len == 0) return;  // dropped in Prepare
+  if (p.segments == 0) {
+    if (messages_ == kMaxMessages) Flush(counts);
+    uint8_t* header = header_[messages_];
+    EncodeGre(header, fields_, seq_++);
+    AddMessage(header, header_len_, p.data, p.len, p.dont_fragment, counts);
+    return;
+  }
+  for (size_t k = 0; k < p.segments; k++) {
+    uint8_t* header = p.data + k * p.stride;
+    size_t len = k + 1 == p.segments ? p.len - k * p.stride : p.stride;
+    EncodeGre(header, fields_, seq_++);
+    AddMessage(header, header_len_, header + header_len_, len - header_len_, p.dont_fragment,
+               counts);
+  }
+}
+
+void GreTxPath::AddMessage(uint8_t* header, size_t header_len, const uint8_t* payload,
+                           size_t payload_len, bool dont_fragment, BatchCounts& counts) {
+  if (fields_.csum) FinishGreChecksum(header, header_len, payload, payload_len);
+  if (messages_ == kMaxMessages) Flush(counts);
+  size_t m = messages_++;
+  iov_[m][0] = {header, header_len};
+  iov_[m][1] = {const_cast<uint8_t*>(payload), payload_len};
+  message_[m].msg_hdr = msghdr{};
+  message_[m].msg_hdr.msg_iov = iov_[m];
+  message_[m].msg_hdr.msg_iovlen = 2;
+  dont_fragment_[m] = dont_fragment;
+  inner_bytes_[m] = static_cast<uint32_t>(payload_len);
+}
+
+void GreTxPath::Flush(BatchCounts& counts) {
+  size_t messages = std::exchange(messages_, 0);
+  // In order, one sendmmsg per run of messages for the same socket (one run unless df
+  // inherit meets a mix of DF and non-DF traffic).
+  for (size_t done = 0; done < messages;) {
+    bool df = df_socket_ >= 0 && dont_fragment_[done];
+    size_t end = done + 1;
+    while (end < messages && (df_socket_ >= 0 && dont_fragment_[end]) == df) end++;
+    int fd = df ? df_socket_ : socket_;
+    while (done < end) {
+      int sent = ::sendmmsg(fd, message_ + done, static_cast<unsigned>(end - done), 0);
+      if (sent < 0) {
+        if (errno == EINTR) continue;
+        counts.Add(errno == EMSGSIZE ? Counter::tx_drop_underlay_mtu : Counter::tx_errors);
+        done++;
+        continue;
+      }
+      for (size_t k = done; k < done + static_cast<size_t>(sent); k++) {
+        counts.Add(Counter::tx_packets);
+        counts.Add(Counter::tx_bytes, inner_bytes_[k]);
+      }
+      done += static_cast<size_t>(sent);
+    }
+  }
+}
+
+}  // namespace vtepd

@@ -1,0 +1,102 @@
+#include "tap_reader.h"
+
+#include <unistd.h>
+
+#include <cstring>
+
+#include "byte_order.h"
+#include "flow_hash.h"
+#include "tcp_segmenter.h"
+#include "virtio_net.h"
+
+namespace vtepd {
+
+namespace {
+constexpr uint16_t kEtherTypeIpv4 = 0x0800;
+constexpr uint8_t kIpv4DontFragment = 0x40;  // in the flags byte at offset 6
+
+bool InnerDontFragment(const uint8_t* frame, size_t len) {
+  return len >= kEthernetHeaderSize + 20 && Load16(frame + 12) == kEtherTypeIpv4 &&
+         (frame[kEthernetHeaderSize + 6] & kIpv4DontFragment);
+}
+}  // namespace
+
+TapReader::TapReader(const TapDevice& tap, size_t queue, size_t headroom)
+    : fd_(tap.fd(queue)),
+      vnet_hdr_len_(tap.vnet_hdr() ? kVirtioNetHdrSize : 0),
+      headroom_(headroom),
+      frames_(new uint8_t[kBatch * kMaxFrame]),
+      arena_(new uint8_t[kArenaBytes]) {}
+
+size_t TapReader::Read() {
+  size_t n = 0;
+  while (n < kBatch) {
+    ssize_t len = ::read(fd_, frames_.get() + n * kMaxFrame, kMaxFrame);
+    if (len < 0) break;  // EAGAIN: drained
+    frame_len_[n++] = static_cast<size_t>(len);
+  }
+  return n;
+}
+
+bool TapReader::Prepare(size_t index, size_t max_frame, BatchCounts& counts) {
+  uint8_t* slot = frames_.get() + index * kMaxFrame;
+  PreparedFrame& p = prepared_[index];
+  p = PreparedFrame{};
+  if (frame_len_[index] < vnet_hdr_len_ + kEthernetHeaderSize) {
+    counts.Add(Counter::tx_drop_runt);
+    return true;
+  }
+  uint8_t* frame = slot + vnet_hdr_len_;
+  size_t len = frame_len_[index] - vnet_hdr_len_;
+  uint32_t hash = InnerFlowHash(frame, len);
+  bool dont_fragment = InnerDontFragment(frame, len);
+  if (vnet_hdr_len_) {
+    VirtioNetHdr hdr;
+    std::memcpy(&hdr, slot, sizeof hdr);
+    if (hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+      SegmentLayout layout;
+      if (!PlanTcpSegments(hdr, frame, len, &layout)) {
+        counts.Add(Counter::tx_drop_bad_offload);
+        return true;
+      }
+      if (layout.header_len + layout.mss > max_frame) {
+        counts.Add(Counter::tx_drop_too_big, layout.segments);
+        return true;
+      }
+      size_t stride = headroom_ + layout.header_len + layout.mss;
+      size_t need = stride * layout.segments;
+      if (arena_used_ + need > kArenaBytes) {
+        if (arena_used_ != 0) return false;
+        counts.Add(Counter::tx_drop_bad_offload);  // larger than any real superframe
+        return true;
+      }
+      uint8_t* out = arena_.get() + arena_used_;
+      arena_used_ += need;
+      WriteTcpSegments(frame, layout, headroom_, out);
+      size_t total = need - (layout.mss - layout.last_payload);
+      p = {out, total, stride, layout.segments, total - layout.segments * headroom_, hash,
+           dont_fragment};
+      return true;
+    }
+    if ((hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+        !FinishPartialChecksum(frame, len, hdr.csum_start, hdr.csum_offset)) {
+      counts.Add(Counter::tx_drop_bad_offload);
+      return true;
+    }
+  }
+  if (len > max_frame) {
+    counts.Add(Counter::tx_drop_too_big);
+    return true;
+  }
+  p = {frame, len, 0, 0, len, hash, dont_fragment};
+  return true;
+}
+
+uint8_t* TapReader::Allocate(size_t bytes) {
+  if (arena_used_ + bytes > kArenaBytes) return nullptr;
+  uint8_t* out = arena_.get() + arena_used_;
+  arena_used_ += bytes;
+  return out;
+}
+
+}  // namespace vtepd

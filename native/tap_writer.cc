@@ -1,0 +1,71 @@
+#include "tap_writer.h"
+
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <utility>
+
+#include "virtio_net.h"
+
+namespace vtepd {
+
+namespace {
+constexpr size_t kCoalesceBytes = kVirtioNetHdrSize + 65536;
+const VirtioNetHdr kPlainHeader{};  // no offload: a finished, single frame
+}  // namespace
+
+TapWriter::TapWriter()
+    : coalesce_buffer_(new uint8_t[kCoalesceBytes]),
+      coalescer_(coalesce_buffer_.get(), kCoalesceBytes) {}
+
+void TapWriter::Target(const TapDevice& tap, size_t queue) {
+  fd_ = tap.fd(queue);
+  vnet_hdr_ = tap.vnet_hdr();
+  offloads_ = tap.offloads();
+}
+
+void TapWriter::Write(const uint8_t* frame, size_t len, BatchCounts& counts) {
+  if (!offloads_) {
+    WriteFrame(frame, len, counts);
+    return;
+  }
+  if (coalescer_.Add(frame, len)) {
+    coalesced_frames_++;
+    coalesced_bytes_ += len;
+    return;
+  }
+  Flush(counts);
+  if (coalescer_.Add(frame, len)) {
+    coalesced_frames_++;
+    coalesced_bytes_ += len;
+  } else {
+    WriteFrame(frame, len, counts);
+  }
+}
+
+void TapWriter::WriteFrame(const uint8_t* frame, size_t len, BatchCounts& counts) {
+  // A failed write (interface down, queue full) costs this frame only.
+  iovec iov[2] = {{const_cast<VirtioNetHdr*>(&kPlainHeader), kVirtioNetHdrSize},
+                  {const_cast<uint8_t*>(frame), len}};
+  if (::writev(fd_, vnet_hdr_ ? iov : iov + 1, vnet_hdr_ ? 2 : 1) < 0) {
+    counts.Add(Counter::rx_drop_tap_write);
+    return;
+  }
+  counts.Add(Counter::rx_packets);
+  counts.Add(Counter::rx_bytes, len);
+}
+
+void TapWriter::Flush(BatchCounts& counts) {
+  if (!coalescer_.pending()) return;
+  size_t frames = std::exchange(coalesced_frames_, 0);
+  size_t bytes = std::exchange(coalesced_bytes_, 0);
+  size_t len = coalescer_.Finish();
+  if (::write(fd_, coalesce_buffer_.get(), len) < 0) {
+    counts.Add(Counter::rx_drop_tap_write, frames);
+    return;
+  }
+  counts.Add(Counter::rx_packets, frames);
+  counts.Add(Counter::rx_bytes, bytes);
+}
+
+}  // namespace vtepd

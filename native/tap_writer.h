@@ -1,0 +1,39 @@
+// The receive half every encapsulation shares: writes decapsulated frames to a TAP queue.
+// When the TAP takes offloads, consecutive segments of one TCP flow are merged into one
+// superframe with a virtio-net GSO header (userspace GRO), so the kernel stack gets 64 KiB
+// per write instead of one MSS. A TAP has no batched write: one write per (super)frame.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "stats.h"
+#include "tap_device.h"
+#include "tcp_coalescer.h"
+
+namespace vtepd {
+
+class TapWriter {
+ public:
+  TapWriter();
+
+  // Frames written from now on go to `tap`'s queue `queue`. Flush() first when switching.
+  void Target(const TapDevice& tap, size_t queue);
+  void Write(const uint8_t* frame, size_t len, BatchCounts& counts);
+  // Writes the pending superframe, if any. Call at the end of every batch.
+  void Flush(BatchCounts& counts);
+
+ private:
+  void WriteFrame(const uint8_t* frame, size_t len, BatchCounts& counts);
+
+  int fd_ = -1;
+  bool vnet_hdr_ = false;
+  bool offloads_ = false;
+  std::unique_ptr<uint8_t[]> coalesce_buffer_;
+  TcpCoalescer coalescer_;
+  size_t coalesced_frames_ = 0;  // frames and their bytes in the pending superframe,
+  size_t coalesced_bytes_ = 0;   // for rx_packets and rx_bytes
+};
+
+}  // namespace vtepd
