@@ -3,7 +3,7 @@
 // Exit status 0 on success, 1 on any error, which is printed as one `Error: ...` line.
 import { fileURLToPath } from 'node:url';
 import { type Command, type GlobalOptions, USAGE, parseArgs } from './cli/args.js';
-import { formatFdb, formatFdbEvent, formatLinks, formatStats } from './cli/format.js';
+import { formatFdb, formatFdbEvent, formatLinks, formatPorts, formatStats } from './cli/format.js';
 import { ControlClient } from './control/client.js';
 import { resolveSocketPath } from './control/protocol.js';
 
@@ -68,6 +68,8 @@ async function runControlCommand(client: ControlClient, command: ControlCommand,
     }
     case 'stats':
       return formatStats(await client.request('stats', { name: command.link }), options.json);
+    case 'port.show':
+      return formatPorts(await client.request('port.show', {}), options.json);
     case 'monitor':
       client.on('event', (event) => process.stdout.write(formatFdbEvent(event, options.json)));
       await client.monitor();

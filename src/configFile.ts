@@ -1,5 +1,5 @@
-// The daemon's JSON config: the devices to create at start, each a LinkSpec plus static FDB
-// rows. Checked completely before anything is created, with errors naming the JSON path.
+// The daemon's JSON config: the devices to create at start, each a LinkSpec plus (VXLAN only)
+// static FDB rows. Checked completely before anything is created, with errors naming the JSON path.
 import { readFile } from 'node:fs/promises';
 import { type FdbEntry, parseFdbEntry } from './fdbEntry.js';
 import { LINK_SPEC_KEYS, type LinkSpec, parseLinkSpec } from './linkSpec.js';
@@ -7,7 +7,7 @@ import { ConfigError, Field, checkArray, checkObject } from './validation.js';
 
 export interface DeviceConfig {
   link: LinkSpec;
-  /** Appended after the link's flood list, as `bridge fdb append` would. */
+  /** Appended after the link's flood list, as `bridge fdb append` would; empty for gretap. */
   fdb: FdbEntry[];
 }
 
@@ -29,11 +29,13 @@ export function parseConfig(document: unknown): VtepdConfig {
   const firstIndexOfName = new Map<string, number>();
   const devices = checkArray(raw.devices ?? [], root.at('devices')).map((item, i): DeviceConfig => {
     const field = deviceField(i);
-    const { fdb = [], ...link } = checkObject(item, field, DEVICE_KEYS);
-    const device = {
-      link: parseLinkSpec(link, field),
-      fdb: checkArray(fdb, field.at('fdb')).map((entry, j) => parseFdbEntry(entry, field.at('fdb').at(j))),
-    };
+    const { fdb = [], ...input } = checkObject(item, field, DEVICE_KEYS);
+    const link = parseLinkSpec(input, field);
+    const rows = checkArray(fdb, field.at('fdb'));
+    if (link.type !== 'vxlan' && rows.length > 0) {
+      throw field.at('fdb').conflict(`does not apply to type ${link.type}: it has no FDB`);
+    }
+    const device = { link, fdb: rows.map((entry, j) => parseFdbEntry(entry, field.at('fdb').at(j))) };
     const earlier = firstIndexOfName.get(device.link.name);
     if (earlier !== undefined) {
       throw field.at('name').invalid(device.link.name, `device name (${deviceField(earlier).label} has it already)`);

@@ -2,14 +2,17 @@
 // Devices live exactly as long as the daemon (TAPs vanish with their file descriptors), so
 // stop() and the signal handlers of runDaemon() are the only clean way out.
 import { EventEmitter } from 'node:events';
+import { loadAddon } from './addon.js';
 import { formatFdbEvent } from './cli/format.js';
 import { type DeviceConfig, deviceField, loadConfigFile } from './configFile.js';
 import { dispatch } from './control/dispatch.js';
 import { resolveSocketPath } from './control/protocol.js';
 import { ControlServer } from './control/server.js';
-import { type FdbEvent, type FdbRow, type LinkInfo, VxlanDevice } from './device.js';
+import { type FdbEvent, type FdbRow, VxlanDevice } from './device.js';
+import { GretapDevice } from './gretapDevice.js';
+import type { LinkInfo } from './link.js';
 import type { LinkSpec } from './linkSpec.js';
-import type { NativeStats } from './native.js';
+import type { NativeStats, NativeVxlanPort } from './native.js';
 import { ConfigError } from './validation.js';
 
 export interface DaemonOptions {
@@ -28,9 +31,11 @@ interface DaemonEvents {
 
 const FDB_EVENT_TYPES = ['learned', 'moved', 'aged'] as const;
 
+export type Device = VxlanDevice | GretapDevice;
+
 export class Daemon extends EventEmitter<DaemonEvents> {
   readonly socketPath: string;
-  private readonly devices = new Map<string, VxlanDevice>();
+  private readonly devices = new Map<string, Device>();
   private readonly server: ControlServer;
   /** Requests wait for the config's devices, so no client sees half a configuration. */
   private startup: Promise<void> = Promise.resolve();
@@ -80,12 +85,14 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   /** `vtepd link add`: returns once the TAP exists (admin-down). */
   async addLink(spec: LinkSpec): Promise<LinkInfo> {
-    const device = await VxlanDevice.create(spec);
+    const device = spec.type === 'vxlan' ? await VxlanDevice.create(spec) : await GretapDevice.create(spec);
     if (this.stopped) {
       device.close();
       throw new Error('vtepd is shutting down');
     }
-    for (const type of FDB_EVENT_TYPES) device.on(type, (event) => this.emit('fdb', event));
+    if (device instanceof VxlanDevice) {
+      for (const type of FDB_EVENT_TYPES) device.on(type, (event) => this.emit('fdb', event));
+    }
     this.devices.set(device.name, device);
     return device.info();
   }
@@ -95,10 +102,18 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.devices.delete(name);
   }
 
-  device(name: string): VxlanDevice {
+  device(name: string): Device {
     const device = this.devices.get(name);
     if (!device) throw new Error(`Cannot find device "${name}"`);
     return device;
+  }
+
+  /** The VXLAN device an fdb command names; other types have no FDB. */
+  fdbDevice(name: string): VxlanDevice {
+    const device = this.device(name);
+    if (device instanceof VxlanDevice) return device;
+    const kind = device.spec.type === 'ip6gretap' ? 'an ip6gretap' : 'a gretap';
+    throw new Error(`dev ${name} is ${kind} device: it has no FDB`);
   }
 
   /** One device, or all of them in ifindex order. */
@@ -108,8 +123,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       .sort((a, b) => a.ifindex - b.ifindex);
   }
 
+  /** The rows of one device, or of every VXLAN device. */
   fdbRows(dev?: string): FdbRow[] {
-    return this.selected(dev).flatMap((device) => device.fdbList());
+    const devices =
+      dev === undefined
+        ? [...this.devices.values()].filter((device) => device instanceof VxlanDevice)
+        : [this.fdbDevice(dev)];
+    return devices.flatMap((device) => device.fdbList());
   }
 
   /** Counters by interface name. */
@@ -117,7 +137,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return Object.fromEntries(this.selected(name).map((device) => [device.name, device.stats()]));
   }
 
-  private selected(name: string | undefined): VxlanDevice[] {
+  /** The UDP ports VXLAN devices listen on, with the drops no device could be charged with. */
+  async ports(): Promise<NativeVxlanPort[]> {
+    return (await loadAddon()).vxlanPorts();
+  }
+
+  private selected(name: string | undefined): Device[] {
     return name === undefined ? [...this.devices.values()] : [this.device(name)];
   }
 
@@ -129,7 +154,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       });
       for (const [j, entry] of fdb.entries()) {
         try {
-          this.device(device.ifname).fdbAppend(entry);
+          this.fdbDevice(device.ifname).fdbAppend(entry);
         } catch (err) {
           throw new ConfigError(`${configPath}: ${field.at('fdb').at(j).label}: ${(err as Error).message}`);
         }

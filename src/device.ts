@@ -1,13 +1,14 @@
 // One VXLAN device of the data plane, for the daemon and for programs that embed vtepd. The
 // addon is loaded on first use, so importing this module (or the package) needs no build.
 import { EventEmitter } from 'node:events';
+import { loadAddon } from './addon.js';
 import { type FdbEntry } from './fdbEntry.js';
-import { resolveLinkSpec } from './hostDefaults.js';
-import { type LinkSpec, type ResolvedLinkSpec, linkFamily } from './linkSpec.js';
+import { resolveVxlanSpec } from './hostDefaults.js';
+import type { LinkInfo } from './link.js';
+import { type ResolvedVxlanLinkSpec, VXLAN_AUTO_TTL, type VxlanLinkSpec, linkFamily } from './linkSpec.js';
 import { FLOOD_MAC } from './mac.js';
 import type {
   NativeAddon,
-  NativeDataPathFeatures,
   NativeFdbEntry,
   NativeFdbEvent,
   NativeFdbMode,
@@ -23,15 +24,6 @@ export type FdbEvent = NativeFdbEvent & { ifname: string };
 /** One forwarding row (a MAC with several remotes has several) of a device. */
 export type FdbRow = NativeFdbEntry & { ifname: string };
 
-export interface LinkInfo {
-  ifindex: number;
-  ifname: string;
-  /** As created, except `remote`: the flood list as it is now (fdb append/del change it). */
-  spec: ResolvedLinkSpec;
-  /** The offloads the data path actually uses, after asking the kernel. */
-  features: NativeDataPathFeatures;
-}
-
 interface VxlanDeviceEvents {
   learned: [FdbEvent];
   moved: [FdbEvent];
@@ -43,20 +35,20 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
   readonly name: string;
   readonly ifindex: number;
   /** The settings the device runs with (host defaults filled in). */
-  readonly spec: ResolvedLinkSpec;
+  readonly spec: ResolvedVxlanLinkSpec;
   private readonly family: AddressFamily;
   private readonly device: NativeVxlanDevice;
 
   /**
    * Creates the TAP (admin-down, as `ip link add` leaves it) and starts the data plane, with
-   * `spec.remote` as the flood list. `spec` must come from parseLinkSpec().
+   * `spec.group` and `spec.remote` as the flood list. `spec` must come from parseLinkSpec().
    */
-  static async create(spec: LinkSpec): Promise<VxlanDevice> {
-    const resolved = await resolveLinkSpec(spec);
+  static async create(spec: VxlanLinkSpec): Promise<VxlanDevice> {
+    const resolved = await resolveVxlanSpec(spec);
     return new VxlanDevice(await loadAddon(), resolved);
   }
 
-  private constructor(addon: NativeAddon, spec: ResolvedLinkSpec) {
+  private constructor(addon: NativeAddon, spec: ResolvedVxlanLinkSpec) {
     super();
     this.family = linkFamily(spec);
     this.device = new addon.VxlanDevice(nativeConfig(spec, this.family), (events) => this.dispatch(events));
@@ -64,7 +56,9 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     this.ifindex = this.device.ifindex;
     this.spec = { ...spec, name: this.name };
     try {
-      for (const dst of spec.remote) this.fdbAppend({ mac: FLOOD_MAC, dst });
+      // The group heads the flood list, as the kernel makes it the all-zeros entry's destination.
+      const floodList = spec.group === undefined ? spec.remote : [spec.group, ...spec.remote];
+      for (const dst of floodList) this.fdbAppend({ mac: FLOOD_MAC, dst });
     } catch (err) {
       this.device.close();
       throw err;
@@ -101,7 +95,7 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
 
   info(): LinkInfo {
     const remote = this.fdbList()
-      .filter((row) => row.mac === FLOOD_MAC)
+      .filter((row) => row.mac === FLOOD_MAC && row.dst !== this.spec.group)
       .map((row) => row.dst);
     const features = this.native(() => this.device.features, 'features');
     return { ifindex: this.ifindex, ifname: this.name, spec: { ...this.spec, remote }, features };
@@ -138,22 +132,26 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
 }
 
 /** The errno texts the addon documents, in words that say what happened to the user's request. */
-const NATIVE_ERRORS: Record<string, (spec: ResolvedLinkSpec) => string> = {
+const NATIVE_ERRORS: Record<string, (spec: ResolvedVxlanLinkSpec) => string> = {
   'File exists': () => 'already exists (use "append" or "replace")',
   'No such file or directory': () => 'does not exist',
   'No space left on device': (spec) => `does not fit: the fdb is full (maxaddress ${spec.maxaddress})`,
 };
 
-function nativeConfig(spec: ResolvedLinkSpec, family: AddressFamily): NativeVxlanConfig {
+function nativeConfig(spec: ResolvedVxlanLinkSpec, family: AddressFamily): NativeVxlanConfig {
   return {
     name: spec.name,
     vni: spec.id,
     local: spec.local ?? wildcardAddress(family),
     dstport: spec.dstport,
+    group: spec.group ?? '',
+    dev: spec.dev ?? '',
     srcportMin: spec.srcport[0],
     srcportMax: spec.srcport[1],
-    ttl: spec.ttl,
+    ttl: spec.ttl ?? VXLAN_AUTO_TTL.unicast,
+    multicastTtl: spec.ttl ?? VXLAN_AUTO_TTL.multicast,
     tos: spec.tos,
+    df: spec.df,
     ageing: spec.ageing,
     learning: spec.learning,
     maxaddress: spec.maxaddress,
@@ -162,13 +160,4 @@ function nativeConfig(spec: ResolvedLinkSpec, family: AddressFamily): NativeVxla
     spinMicroseconds: spec.busypoll,
     queues: spec.queues,
   };
-}
-
-async function loadAddon(): Promise<NativeAddon> {
-  try {
-    return (await import('./native.js')).native;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
-    throw new Error('the native addon build/Release/vtepd.node is missing: build it with "npx node-gyp rebuild"');
-  }
 }

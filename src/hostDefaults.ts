@@ -1,32 +1,66 @@
 // Link defaults that depend on the host the daemon runs on (its network namespace), filled in
-// when a device is created, the way the kernel fills them in for `ip link add ... type vxlan`.
+// when a device is created, the way the kernel fills them in for `ip link add ... type vxlan`
+// (or gretap).
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
-import { type LinkSpec, MAX_MTU, MIN_MTU, type PortRange, type ResolvedLinkSpec, linkFamily } from './linkSpec.js';
+import {
+  type GretapLinkSpec,
+  type LinkSpec,
+  MAX_MTU,
+  MIN_MTU,
+  type PortRange,
+  type ResolvedGretapLinkSpec,
+  type ResolvedVxlanLinkSpec,
+  type VxlanLinkSpec,
+  firstPeer,
+  linkFamily,
+} from './linkSpec.js';
 import { isWildcardAddress } from './validation.js';
 
 const LOCAL_PORT_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
 /** The kernel's own default for ip_local_port_range. */
 const FALLBACK_PORT_RANGE: PortRange = [32768, 60999];
 const ETHERNET_MTU = 1500;
-/** Outer IP + UDP + VXLAN + inner Ethernet headers (the kernel's VXLAN_HEADROOM / VXLAN6_HEADROOM). */
-const ENCAPSULATION_OVERHEAD = { 4: 50, 6: 70 } as const;
 const ROUTE_LOOKUP_TIMEOUT_MS = 2000;
+
+// Header sizes, in bytes, of what wraps each inner frame.
+const INNER_ETHERNET_HEADER = 14;
+const OUTER_IP_HEADER = { 4: 20, 6: 40 } as const;
+const UDP_HEADER = 8;
+const VXLAN_HEADER = 8;
+const GRE_BASE_HEADER = 4;
+/** Each of key, checksum (with its reserved half) and sequence number. */
+const GRE_OPTIONAL_FIELD = 4;
 
 const execFileAsync = promisify(execFile);
 
 /** The spec with srcport and mtu filled in where it leaves them to the host. */
-export async function resolveLinkSpec(spec: LinkSpec): Promise<ResolvedLinkSpec> {
-  return {
-    ...spec,
-    srcport: spec.srcport ?? localPortRange(),
-    mtu: spec.mtu ?? clampMtu((await underlayMtu(spec)) - ENCAPSULATION_OVERHEAD[linkFamily(spec)]),
-  };
+export async function resolveVxlanSpec(spec: VxlanLinkSpec): Promise<ResolvedVxlanLinkSpec> {
+  return { ...spec, srcport: spec.srcport ?? localPortRange(), mtu: spec.mtu ?? (await defaultMtu(spec)) };
 }
 
-function clampMtu(mtu: number): number {
+/** The spec with mtu filled in where it leaves it to the host. */
+export async function resolveGretapSpec(spec: GretapLinkSpec): Promise<ResolvedGretapLinkSpec> {
+  return { ...spec, mtu: spec.mtu ?? (await defaultMtu(spec)) };
+}
+
+/**
+ * How much smaller the device MTU (which counts from the inner IP header) is than the
+ * underlay's: outer IP, the tunnel's headers and the inner Ethernet header (VXLAN: the
+ * kernel's VXLAN_HEADROOM / VXLAN6_HEADROOM). GRE's optional fields count as they are sent
+ * (okey, ocsum, oseq), as the kernel's ip_gre computes its tunnel header length.
+ */
+export function encapsulationOverhead(spec: LinkSpec): number {
+  const outer = OUTER_IP_HEADER[linkFamily(spec)] + INNER_ETHERNET_HEADER;
+  if (spec.type === 'vxlan') return outer + UDP_HEADER + VXLAN_HEADER;
+  const sentFields = [spec.okey !== undefined, spec.ocsum, spec.oseq].filter(Boolean).length;
+  return outer + GRE_BASE_HEADER + GRE_OPTIONAL_FIELD * sentFields;
+}
+
+async function defaultMtu(spec: LinkSpec): Promise<number> {
+  const mtu = (await underlayMtu(spec)) - encapsulationOverhead(spec);
   return Math.max(MIN_MTU, Math.min(MAX_MTU, mtu));
 }
 
@@ -43,14 +77,16 @@ function localPortRange(): PortRange {
 }
 
 /**
- * The MTU of the interface that carries the tunnel: the one holding `local`, else the one the
- * route to the first remote leaves by, else plain Ethernet.
+ * The MTU of the interface that carries the tunnel: the VXLAN group's `dev`, else the one
+ * holding `local`, else the one the route to the first peer leaves by, else plain Ethernet.
  */
 async function underlayMtu(spec: LinkSpec): Promise<number> {
-  const { local, remote } = spec;
+  const { local } = spec;
+  const peer = firstPeer(spec);
   const ifname =
+    (spec.type === 'vxlan' ? spec.dev : undefined) ??
     (local === undefined || isWildcardAddress(local) ? undefined : interfaceWithAddress(local)) ??
-    (remote[0] === undefined ? undefined : await routeInterface(remote[0]));
+    (peer === undefined ? undefined : await routeInterface(peer));
   return (ifname === undefined ? undefined : interfaceMtu(ifname)) ?? ETHERNET_MTU;
 }
 

@@ -1,7 +1,9 @@
-// vtepd's public API: a VXLAN device to embed, the daemon that hosts devices, the client of
-// its control socket, and the validators every input goes through.
-export { VxlanDevice, type FdbEvent, type FdbRow, type LinkInfo } from './device.js';
-export { Daemon, runDaemon, type DaemonOptions } from './daemon.js';
+// vtepd's public API: the VXLAN and gretap devices to embed, the daemon that hosts devices, the
+// client of its control socket, and the validators every input goes through.
+export { VxlanDevice, type FdbEvent, type FdbRow } from './device.js';
+export { GretapDevice } from './gretapDevice.js';
+export type { LinkInfo } from './link.js';
+export { Daemon, runDaemon, type DaemonOptions, type Device } from './daemon.js';
 export { ControlClient, type ControlClientOptions } from './control/client.js';
 export {
   DEFAULT_SOCKET_PATH,
@@ -12,15 +14,24 @@ export {
   type MethodResults,
 } from './control/protocol.js';
 export {
+  DF_MODES,
   LINK_DEFAULTS,
+  LINK_TYPES,
+  VXLAN_AUTO_TTL,
   checkDeviceName,
   parseLinkSpec,
+  type Df,
+  type GretapLinkSpec,
   type LinkSpec,
+  type LinkType,
   type PortRange,
+  type ResolvedGretapLinkSpec,
   type ResolvedLinkSpec,
+  type ResolvedVxlanLinkSpec,
+  type VxlanLinkSpec,
 } from './linkSpec.js';
 export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbSelector } from './fdbEntry.js';
 export { parseConfig, loadConfigFile, type DeviceConfig, type VtepdConfig } from './configFile.js';
 export { FLOOD_MAC, parseMac } from './mac.js';
 export { ConfigError, Field } from './validation.js';
-export type { NativeDataPathFeatures, NativeFdbEvent, NativeStats } from './native.js';
+export type { NativeDataPathFeatures, NativeFdbEvent, NativeStats, NativeVxlanPort } from './native.js';

@@ -8,17 +8,29 @@ export interface NativeVxlanConfig {
   name: string;
   /** 24-bit VXLAN network identifier. */
   vni: number;
-  /** Underlay address to bind; '0.0.0.0' or '::' binds the wildcard of that family. */
+  /**
+   * Underlay source address; '0.0.0.0' or '::' lets the kernel pick per route. Receiving
+   * always binds the wildcard of this family on `dstport`, as the kernel does: devices of the
+   * same family and dstport share one socket and are told apart by VNI.
+   */
   local: string;
-  /** UDP port bound locally and used as the default destination port (kernel: dstport). */
+  /** UDP port listened on and used as the default destination port (kernel: dstport). */
   dstport: number;
+  /** Multicast group joined and flooded to (kernel: group); '' for none. */
+  group: string;
+  /** Interface the group is joined on and multicast leaves by (kernel: dev); '' = route's choice. */
+  dev: string;
   /** Inclusive source-port range the inner-flow hash is mapped into (kernel: srcport MIN MAX). */
   srcportMin: number;
   srcportMax: number;
-  /** Outer IP TTL / hop limit, 1..255. */
+  /** Outer IP TTL / hop limit of unicast packets, 1..255. */
   ttl: number;
+  /** TTL / hop limit of packets sent to the group, 1..255 (the kernel's 'ttl auto' gives 1). */
+  multicastTtl: number;
   /** Outer IP TOS / traffic class byte. */
   tos: number;
+  /** Outer IPv4 DF bit (IPv6: fragment at the source or not): kernel vxlan default 'unset'. */
+  df: NativeDf;
   /** Seconds a learned entry lives without traffic; 0 = never ages. */
   ageing: number;
   /** Learn inner source MAC -> outer source address from received packets. */
@@ -36,6 +48,35 @@ export interface NativeVxlanConfig {
   spinMicroseconds: number;
   /** TAP queues (IFF_MULTI_QUEUE) and receive sockets (SO_REUSEPORT), a thread pair each; 1..16. */
   queues: number;
+}
+
+/** 'inherit' copies DF from the inner IPv4 header (unset for anything else). */
+export type NativeDf = 'set' | 'unset' | 'inherit';
+
+/** Everything the data plane needs to run one gretap (or ip6gretap) device. */
+export interface NativeGretapConfig {
+  name: string;
+  /** Underlay source address; its family chooses GRE over IPv4 or IPv6. */
+  local: string;
+  /** The one peer (same family as local). */
+  remote: string;
+  /** GRE key expected on receive / put on send; null: no key field (kernel: ikey / okey). */
+  ikey: number | null;
+  okey: number | null;
+  /** Require and verify the GRE checksum on receive / add it on send (icsum / ocsum). */
+  icsum: boolean;
+  ocsum: boolean;
+  /** Require sequence numbers and drop out-of-order packets / number what is sent (iseq / oseq). */
+  iseq: boolean;
+  oseq: boolean;
+  ttl: number;
+  tos: number;
+  /** Kernel gretap default: DF set (pmtudisc). */
+  df: NativeDf;
+  mtu: number;
+  /** TAP TSO/checksum offload (segmented in userspace before GRE framing). */
+  offloads: boolean;
+  spinMicroseconds: number;
 }
 
 /** What the data path runs with after asking the kernel (reported by `link show -j`). */
@@ -96,7 +137,32 @@ export interface NativeVxlanDevice {
 /** The pure parsers, exposed so tests can feed them crafted bytes. */
 export interface NativeInternals {
   decodeVxlan(payload: Buffer, vni: number): 'ok' | 'too_short' | 'bad_flags' | 'vni_mismatch';
+  /** Parses a GRE header as a gretap device with these receive settings would. */
+  decodeGre(
+    packet: Buffer,
+    expect: { ikey: number | null; icsum: boolean; iseq: boolean },
+  ): { status: 'ok' | 'too_short' | 'bad_header' | 'not_teb' | 'key_mismatch' | 'bad_checksum' | 'missing_seq'; headerLength: number; seq: number | null };
   innerFlowHash(frame: Buffer): number;
+}
+
+export interface NativeGretapDevice {
+  readonly name: string;
+  readonly ifindex: number;
+  readonly features: NativeDataPathFeatures;
+  stats(): NativeStats;
+  close(): void;
+}
+
+/** A UDP port the daemon listens on for VXLAN, shared by every device of that family and port. */
+export interface NativeVxlanPort {
+  family: 'inet' | 'inet6';
+  port: number;
+  /** VNIs of the devices on it. */
+  vnis: number[];
+  /** Multicast groups joined on it, as "GROUP%IFINDEX" (ifindex 0: route's choice). */
+  groups: string[];
+  /** Drops before a device is known: rx_drop_too_short, rx_drop_bad_flags, rx_drop_unknown_vni, rx_errors. */
+  stats: NativeStats;
 }
 
 export interface NativeAddon {
@@ -104,6 +170,8 @@ export interface NativeAddon {
     config: NativeVxlanConfig,
     onEvents: (events: NativeFdbEvent[]) => void,
   ) => NativeVxlanDevice;
+  GretapDevice: new (config: NativeGretapConfig) => NativeGretapDevice;
+  vxlanPorts(): NativeVxlanPort[];
   internals: NativeInternals;
 }
 

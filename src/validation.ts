@@ -59,6 +59,13 @@ export class Field {
       : new ConfigError(`argument "${this.label}" is required`);
   }
 
+  /** A value that is fine alone but not in this combination; `reason` follows the key's name. */
+  conflict(reason: string): ConfigError {
+    return this.style === 'config'
+      ? new ConfigError(`${this.label} ${reason}`)
+      : new ConfigError(`argument "${this.label}" ${reason}`);
+  }
+
   unknownKey(key: string): ConfigError {
     return new ConfigError(`${this.prefix()}unknown key ${quote(key, 'config')}`);
   }
@@ -102,21 +109,32 @@ export function checkString(value: unknown, field: Field, expected: string): str
 // (octal is not: "010" meaning 8 surprises more than it helps).
 const INTEGER_TEXT = /^(?:0x[0-9a-f]+|[0-9]+)$/i;
 
-/** An integer in [min, max], given as a JSON number or as decimal/0x-hex text. */
-export function checkInteger(value: unknown, field: Field, min: number, max: number, what: string): number {
+/** The integer in [min, max] that `value` is, as a JSON number or decimal/0x-hex text; else undefined. */
+export function integerIn(value: unknown, min: number, max: number): number | undefined {
   const number =
     typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(number) || number < min || number > max) throw field.invalid(value, `${what} (${min}..${max})`);
+  return Number.isInteger(number) && number >= min && number <= max ? number : undefined;
+}
+
+export function checkInteger(value: unknown, field: Field, min: number, max: number, what: string): number {
+  const number = integerIn(value, min, max);
+  if (number === undefined) throw field.invalid(value, `${what} (${min}..${max})`);
   return number;
+}
+
+/** One of `choices`, e.g. df's set/unset/inherit. */
+export function checkChoice<T extends string>(value: unknown, field: Field, choices: readonly T[], what: string): T {
+  if (!choices.includes(value as T)) throw field.invalid(value, `${what} (${choices.join(', ')})`);
+  return value as T;
 }
 
 export type AddressFamily = 4 | 6;
 
-/** Multicast and broadcast addresses: neither names one remote VTEP nor a local one. */
-const GROUP_ADDRESSES = new BlockList();
-GROUP_ADDRESSES.addSubnet('224.0.0.0', 4, 'ipv4');
-GROUP_ADDRESSES.addAddress('255.255.255.255', 'ipv4');
-GROUP_ADDRESSES.addSubnet('ff00::', 8, 'ipv6');
+const MULTICAST_ADDRESSES = new BlockList();
+MULTICAST_ADDRESSES.addSubnet('224.0.0.0', 4, 'ipv4');
+MULTICAST_ADDRESSES.addSubnet('ff00::', 8, 'ipv6');
+/** IPv4's limited broadcast: like a multicast address, it names no single host. */
+const BROADCAST_ADDRESS = '255.255.255.255';
 
 export function addressFamily(address: string): AddressFamily {
   return isIP(address) === 6 ? 6 : 4;
@@ -131,23 +149,44 @@ export function isWildcardAddress(address: string): boolean {
   return address === wildcardAddress(addressFamily(address));
 }
 
+function isMulticastAddress(address: string): boolean {
+  return MULTICAST_ADDRESSES.check(address, addressFamily(address) === 6 ? 'ipv6' : 'ipv4');
+}
+
+interface AddressOptions {
+  /** Only addresses of this family. */
+  family?: AddressFamily;
+  /** Also the wildcard (0.0.0.0, ::): where a bind address is meant. */
+  wildcard?: boolean;
+}
+
 /**
  * A unicast IPv4 or IPv6 literal in canonical form (so it compares equal to what the data
- * plane reports), optionally of one family; the wildcard (0.0.0.0, ::) only where a bind
- * address is meant. Zone indexes (fe80::1%eth0) are not supported.
+ * plane reports). Zone indexes (fe80::1%eth0) are not supported.
  */
-export function checkAddress(
-  value: unknown,
-  field: Field,
-  options: { family?: AddressFamily; wildcard?: boolean } = {},
-): string {
-  const expected = `${options.family ? `IPv${options.family}` : 'IPv4 or IPv6'} unicast address`;
-  const family = typeof value === 'string' && !value.includes('%') ? isIP(value) : 0;
-  if (family === 0 || (options.family && family !== options.family)) throw field.invalid(value, expected);
-  const type = family === 6 ? 'ipv6' : 'ipv4';
-  const address = new SocketAddress({ address: value as string, family: type }).address;
-  if (GROUP_ADDRESSES.check(address, type) || (!options.wildcard && isWildcardAddress(address))) {
-    throw field.invalid(value, expected);
+export function checkAddress(value: unknown, field: Field, options: AddressOptions = {}): string {
+  const address = canonicalAddress(value, field, options.family, 'unicast');
+  if (isMulticastAddress(address) || address === BROADCAST_ADDRESS || (!options.wildcard && isWildcardAddress(address))) {
+    throw field.invalid(value, addressDescription(options.family, 'unicast'));
   }
   return address;
+}
+
+/** A multicast group (224.0.0.0/4, ff00::/8) in canonical form. */
+export function checkMulticastAddress(value: unknown, field: Field, family?: AddressFamily): string {
+  const address = canonicalAddress(value, field, family, 'multicast');
+  if (!isMulticastAddress(address)) {
+    throw field.invalid(value, addressDescription(family, 'multicast'));
+  }
+  return address;
+}
+
+function canonicalAddress(value: unknown, field: Field, family: AddressFamily | undefined, kind: string): string {
+  const found = typeof value === 'string' && !value.includes('%') ? isIP(value) : 0;
+  if (found === 0 || (family && found !== family)) throw field.invalid(value, addressDescription(family, kind));
+  return new SocketAddress({ address: value as string, family: found === 6 ? 'ipv6' : 'ipv4' }).address;
+}
+
+function addressDescription(family: AddressFamily | undefined, kind: string): string {
+  return `${family ? `IPv${family}` : 'IPv4 or IPv6'} ${kind} address`;
 }

@@ -1,9 +1,11 @@
-// Pure unit tests (no root needed): the link, FDB-row and config-file validators.
+// Pure unit tests (no root needed): the link, FDB-row and config-file validators, and the
+// MTU the host defaults derive from the encapsulation.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkDeviceName, LINK_DEFAULTS, parseLinkSpec } from '../src/linkSpec.js';
+import { encapsulationOverhead } from '../src/hostDefaults.js';
 import { parseFdbEntry, parseFdbSelector } from '../src/fdbEntry.js';
 import { loadConfigFile, parseConfig } from '../src/configFile.js';
 import { ConfigError, Field } from '../src/validation.js';
@@ -18,9 +20,9 @@ describe('parseLinkSpec', () => {
       type: 'vxlan',
       id: 42,
       remote: [],
-      ...LINK_DEFAULTS,
+      ...LINK_DEFAULTS.vxlan,
     });
-    expect(LINK_DEFAULTS.dstport).toBe(4789);
+    expect(LINK_DEFAULTS.vxlan).toMatchObject({ dstport: 4789, df: 'unset' });
   });
 
   it('takes every option, as CLI strings or JSON values', () => {
@@ -35,6 +37,7 @@ describe('parseLinkSpec', () => {
         srcport: ['1000', 2000],
         ttl: '1',
         tos: 255,
+        df: 'inherit',
         ageing: '0',
         learning: false,
         maxaddress: 10,
@@ -55,6 +58,7 @@ describe('parseLinkSpec', () => {
       srcport: [1000, 2000],
       ttl: 1,
       tos: 255,
+      df: 'inherit',
       ageing: 0,
       learning: false,
       maxaddress: 10,
@@ -63,6 +67,20 @@ describe('parseLinkSpec', () => {
       busypoll: 50,
       queues: 4,
     });
+  });
+
+  it('leaves ttl out for auto (the kernel default: 64 unicast, 1 to the group)', () => {
+    expect(parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 1, ttl: 'auto' }, arg)).not.toHaveProperty('ttl');
+    expect(parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 1 }, arg)).not.toHaveProperty('ttl');
+  });
+
+  it('takes a multicast group, its dev and remotes of the same family', () => {
+    expect(
+      parseLinkSpec({ name: 'vxlan0', type: 'vxlan', id: 42, group: '239.1.1.1', dev: 'eth0', remote: ['192.0.2.2'] }, arg),
+    ).toMatchObject({ group: '239.1.1.1', dev: 'eth0', remote: ['192.0.2.2'] });
+    // No local: the group's family, canonicalised.
+    expect(parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 1, group: 'FF05::0:1' }, arg)).toMatchObject({ group: 'ff05::1' });
+    expect(parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 1, local: '2001:db8::1', group: 'ff05::1' }, arg).group).toBe('ff05::1');
   });
 
   it('accepts an IPv6 underlay and canonicalises it', () => {
@@ -95,6 +113,15 @@ describe('parseLinkSpec', () => {
     [{ name: 'vx0', type: 'vxlan', id: 1, queues: 0 }, /queues: 0 is not a valid queue count/],
     [{ name: 'vx0', type: 'vxlan', id: 1, queues: 17 }, /queues: 17 is not a valid queue count/],
     [{ name: 'vx0', type: 'vxlan', id: 1, offloads: 'no' }, /offloads: "no" is not a valid boolean/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, ttl: 'inherit' }, /ttl: "inherit" is not a valid TTL \(1\.\.255 or auto\)/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, df: 'maybe' }, /df: "maybe" is not a valid DF mode \(unset, set, inherit\)/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, group: '192.0.2.1' }, /group: "192.0.2.1" is not a valid IPv4 or IPv6 multicast address/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, group: '255.255.255.255' }, /group: .* multicast address/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, local: '192.0.2.1', group: 'ff05::1' }, /group: "ff05::1" is not a valid IPv4 multicast address/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, group: 'ff05::1', remote: ['192.0.2.2'] }, /remote\[0\]: "192.0.2.2" is not a valid IPv6 unicast/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, dev: 'eth0' }, /devices\[0\]\.dev needs "group"/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, group: '239.1.1.1', dev: 'a/b' }, /dev: "a\/b" is not a valid interface name/],
+    [{ name: 'vx0', type: 'vxlan', id: 1, key: 5 }, /devices\[0\]\.key does not apply to type vxlan/],
   ])('rejects %j', (input, message) => {
     const field = cfg('devices').at(0);
     expect(() => parseLinkSpec(input, field)).toThrow(ConfigError);
@@ -105,6 +132,112 @@ describe('parseLinkSpec', () => {
     expect(() => parseLinkSpec({ name: 'vx0', type: 'vxlan', id: '99999999' }, arg)).toThrow(
       'argument "99999999" is wrong: invalid VNI (0..16777215)',
     );
+  });
+});
+
+describe('parseLinkSpec, gretap', () => {
+  it('fills in the kernel defaults: DF set, no key, checksum or sequence numbers', () => {
+    expect(parseLinkSpec({ name: 'gt0', type: 'gretap', remote: '192.0.2.2' }, arg)).toEqual({
+      name: 'gt0',
+      type: 'gretap',
+      remote: '192.0.2.2',
+      ...LINK_DEFAULTS.gretap,
+    });
+    expect(LINK_DEFAULTS.gretap).toMatchObject({ ttl: 64, tos: 0, df: 'set' });
+  });
+
+  it('takes every option', () => {
+    const input = {
+      name: 'gt1',
+      type: 'gretap',
+      local: '192.0.2.1',
+      remote: '192.0.2.2',
+      ikey: '1.2.3.4',
+      okey: 4294967295,
+      icsum: true,
+      ocsum: false,
+      iseq: false,
+      oseq: true,
+      ttl: '10',
+      tos: '0x10',
+      df: 'inherit',
+      mtu: 1400,
+      offloads: false,
+      busypoll: 20,
+    };
+    expect(parseLinkSpec(input, arg)).toEqual({ ...input, ikey: 0x01020304, ttl: 10, tos: 16 });
+  });
+
+  it('sets both directions with key, csum and seq; a one-way word overrides its side', () => {
+    expect(parseLinkSpec({ name: 'gt0', type: 'gretap', remote: '192.0.2.2', key: '42', csum: true, seq: true }, arg)).toMatchObject({
+      ikey: 42,
+      okey: 42,
+      icsum: true,
+      ocsum: true,
+      iseq: true,
+      oseq: true,
+    });
+    expect(parseLinkSpec({ name: 'gt0', type: 'gretap', remote: '192.0.2.2', key: 1, okey: '0.0.0.2', csum: true, icsum: false }, arg)).toMatchObject({
+      ikey: 1,
+      okey: 2,
+      icsum: false,
+      ocsum: true,
+    });
+    expect(parseLinkSpec({ name: 'gt0', type: 'gretap', remote: '192.0.2.2', key: '0' }, arg)).toMatchObject({ ikey: 0, okey: 0 });
+  });
+
+  it('runs over IPv6 as gretap or ip6gretap', () => {
+    expect(parseLinkSpec({ name: 'gt0', type: 'gretap', remote: '2001:DB8::2' }, arg)).toMatchObject({ remote: '2001:db8::2' });
+    expect(parseLinkSpec({ name: 'gt0', type: 'ip6gretap', local: '::', remote: '2001:db8::2' }, arg)).toMatchObject({
+      type: 'ip6gretap',
+      local: '::',
+    });
+  });
+
+  it.each([
+    [{ name: 'gt0', type: 'gretap' }, /devices\[0\]\.remote is required/],
+    [{ name: 'gt0', type: 'gretap', remote: ['192.0.2.2'] }, /remote: \["192.0.2.2"\] is not a valid IPv4 or IPv6 unicast address/],
+    [{ name: 'gt0', type: 'gretap', remote: '239.1.1.1' }, /remote: "239.1.1.1" is not a valid IPv4 or IPv6 unicast address/],
+    [{ name: 'gt0', type: 'gretap', remote: '0.0.0.0' }, /remote: "0.0.0.0" is not a valid/],
+    [{ name: 'gt0', type: 'gretap', local: '192.0.2.1', remote: '2001:db8::2' }, /remote: "2001:db8::2" is not a valid IPv4 unicast address/],
+    [{ name: 'gt0', type: 'ip6gretap', remote: '192.0.2.2' }, /remote: "192.0.2.2" is not a valid IPv6 unicast address/],
+    [{ name: 'gt0', type: 'ip6gretap', local: '192.0.2.1', remote: '2001:db8::2' }, /local: "192.0.2.1" is not a valid IPv6 unicast address/],
+    [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', key: -1 }, /key: -1 is not a valid GRE key \(0\.\.4294967295 or dotted quad\)/],
+    [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', key: 2 ** 32 }, /key: 4294967296 is not a valid GRE key/],
+    [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', ikey: '1.2.3.256' }, /ikey: "1.2.3.256" is not a valid GRE key/],
+    [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', okey: '1.2.3' }, /okey: "1.2.3" is not a valid GRE key/],
+    [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', csum: 'yes' }, /csum: "yes" is not a valid boolean/],
+    [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', df: 'maybe' }, /df: "maybe" is not a valid DF mode/],
+    [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', ttl: 'auto' }, /ttl: "auto" is not a valid TTL \(1\.\.255\)/],
+    [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', id: 42 }, /devices\[0\]\.id does not apply to type gretap/],
+    [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', queues: 2 }, /devices\[0\]\.queues does not apply to type gretap/],
+    [{ name: 'gt0', type: 'ip6gretap', remote: '2001:db8::2', dstport: 4789 }, /dstport does not apply to type ip6gretap/],
+  ])('rejects %j', (input, message) => {
+    expect(() => parseLinkSpec(input, cfg('devices').at(0))).toThrow(message);
+  });
+
+  it('words command-line errors the way ip does', () => {
+    expect(() => parseLinkSpec({ name: 'gt0', type: 'gretap', remote: '192.0.2.2', key: '-1' }, arg)).toThrow(
+      'argument "-1" is wrong: invalid GRE key (0..4294967295 or dotted quad)',
+    );
+    expect(() => parseLinkSpec({ name: 'gt0', type: 'gretap' }, arg)).toThrow('argument "remote" is required');
+    expect(() => parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 1, dev: 'eth0' }, arg)).toThrow(/^argument "dev" needs "group"/);
+  });
+});
+
+describe('encapsulationOverhead (default MTU = underlay MTU minus this)', () => {
+  const gretap = (extra: object) => parseLinkSpec({ name: 'gt0', type: 'gretap', remote: '192.0.2.2', ...extra });
+  it.each([
+    ['VXLAN over IPv4', parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 1 }), 50],
+    ['VXLAN over IPv6', parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 1, group: 'ff05::1' }), 70],
+    ['gretap (kernel: 1462 over 1500)', gretap({}), 38],
+    ['gretap with a key (kernel: 1458)', gretap({ key: 1 }), 42],
+    ['gretap with key, csum and seq', gretap({ key: 1, csum: true, seq: true }), 50],
+    ['gretap: only what is sent counts, as in the kernel', gretap({ ikey: 1, icsum: true, oseq: true }), 42],
+    ['ip6gretap', parseLinkSpec({ name: 'gt0', type: 'ip6gretap', remote: '2001:db8::2' }), 58],
+    ['ip6gretap with a key', parseLinkSpec({ name: 'gt0', type: 'ip6gretap', remote: '2001:db8::2', okey: 7 }), 62],
+  ])('%s: %i bytes', (_, spec, bytes) => {
+    expect(encapsulationOverhead(spec)).toBe(bytes);
   });
 });
 
@@ -160,6 +293,14 @@ describe('config file', () => {
     expect(c.devices[0]!.fdb).toEqual([{ mac: '02:00:00:00:00:02', dst: '192.0.2.2' }]);
     expect(c.devices[1]!.fdb).toEqual([]);
     expect(parseConfig({})).toEqual({ devices: [] });
+  });
+
+  it('takes gretap devices, without FDB rows', () => {
+    const c = parseConfig({ devices: [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', key: 42, fdb: [] }] });
+    expect(c.devices[0]).toEqual({ link: expect.objectContaining({ type: 'gretap', ikey: 42, okey: 42 }), fdb: [] });
+    expect(() =>
+      parseConfig({ devices: [{ name: 'gt0', type: 'gretap', remote: '192.0.2.2', fdb: [{ mac: '02:00:00:00:00:01', dst: '192.0.2.2' }] }] }),
+    ).toThrow('devices[0].fdb does not apply to type gretap: it has no FDB');
   });
 
   it('rejects duplicates, unknown keys and bad values, naming the path', () => {

@@ -2,7 +2,7 @@
 // error messages, and global options (-j, --socket) accepted anywhere. Values go through the
 // same validators as the config file; this module only sorts words into fields.
 import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../fdbEntry.js';
-import { type LinkSpec, checkDeviceName, parseLinkSpec } from '../linkSpec.js';
+import { type LinkSpec, type LinkType, checkDeviceName, checkLinkType, parseLinkSpec } from '../linkSpec.js';
 import { Field } from '../validation.js';
 
 /** A command line that does not parse; printed as `Error: MESSAGE`. */
@@ -13,21 +13,32 @@ export class UsageError extends Error {
 export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
        vtepd daemon [ --config FILE ]
-       vtepd link add [ dev ] NAME type vxlan id VNI [ local ADDR ] [ remote ADDR ]...
-                      [ dstport PORT ] [ srcport MIN MAX ] [ ttl N ] [ tos N ]
-                      [ ageing SECONDS ] [ nolearning | learning ] [ maxaddress N ]
-                      [ mtu N ] [ nooffloads | offloads ] [ busypoll USEC ]
-                      [ queues N ]
+       vtepd link add [ dev ] NAME [ mtu N ] type vxlan id VNI [ local ADDR ]
+                      [ remote ADDR ]... [ group GROUP [ dev IFNAME ] ]
+                      [ dstport PORT ] [ srcport MIN MAX ] [ ttl { N | auto } ] [ tos N ]
+                      [ df { unset | set | inherit } ] [ ageing SECONDS ]
+                      [ nolearning | learning ] [ maxaddress N ] [ mtu N ]
+                      [ nooffloads | offloads ] [ busypoll USEC ] [ queues N ]
+       vtepd link add [ dev ] NAME [ mtu N ] type { gretap | ip6gretap } remote ADDR
+                      [ local ADDR ] [ key KEY | ikey KEY okey KEY ] [ csum | icsum | ocsum ]
+                      [ seq | iseq | oseq ] [ ttl N ] [ tos N ]
+                      [ df { set | unset | inherit } | pmtudisc | nopmtudisc ] [ mtu N ]
+                      [ nooffloads | offloads ] [ busypoll USEC ]
        vtepd link { del | delete } [ dev ] NAME
        vtepd link [ { show | list | ls } [ [ dev ] NAME ] ]
        vtepd fdb { add | append | replace } LLADDR dev NAME dst ADDR [ port PORT ] [ vni VNI ]
        vtepd fdb { del | delete } LLADDR dev NAME [ dst ADDR ]
        vtepd fdb [ { show | list | ls } [ [ dev ] NAME ] ]
        vtepd stats [ [ dev ] NAME ]
+       vtepd port [ { show | list | ls } ]
        vtepd monitor
        vtepd demo [ ARGS ]
        vtepd bench [ ARGS ]
        vtepd help
+
+Where: GROUP := multicast address of the link's family (224.0.0.0/4, ff00::/8)
+       KEY   := { 0..4294967295 | DOTTED_QUAD }
+       PORT  := dstport 4789 is IANA's VXLAN port (the default); 8472 is Linux's legacy one
 
 Options:
        -j, --json       JSON output (iproute2's key names)
@@ -53,6 +64,7 @@ export type Command =
   | { name: 'fdb.del'; dev: string; selector: FdbSelector }
   | { name: 'fdb.show'; dev?: string }
   | { name: 'stats'; link?: string }
+  | { name: 'port.show' }
   | { name: 'monitor' }
   /** Subcommands in modules of their own; their words are passed on untouched. */
   | { name: 'demo' | 'bench'; argv: string[] };
@@ -103,6 +115,8 @@ function parseCommand(words: string[]): Command {
       return parseFdbCommand(verb ?? 'show', rest);
     case 'stats':
       return { name: 'stats', link: optionalDevice(words.slice(1)) };
+    case 'port':
+      return parsePortCommand(verb ?? 'show', rest);
     case 'monitor':
       scan(words.slice(1), {});
       return { name: 'monitor' };
@@ -113,53 +127,76 @@ function parseCommand(words: string[]): Command {
 
 const DEVICE_KEYWORD: Rules = { dev: { slot: 'dev', arity: 1 } };
 
+// `ip link add NAME [ mtu N ] type TYPE ARGS`: before the type, dev names the new device; after
+// it, the type's own words, where dev is the interface a VXLAN group is joined on.
 const LINK_ADD_KEYWORDS: Rules = {
-  dev: { slot: 'dev', arity: 1 },
-  name: { slot: 'dev', arity: 1 },
-  type: { slot: 'type', arity: 1 },
-  id: { slot: 'id', arity: 1 },
-  vni: { slot: 'id', arity: 1 },
+  dev: { slot: 'name', arity: 1 },
+  name: { slot: 'name', arity: 1 },
+  mtu: { slot: 'mtu', arity: 1 },
+  type: { slot: 'type', arity: 1, then: ([type]) => LINK_TYPE_KEYWORDS[checkLinkType(type, Field.argument().at('type'))] },
+};
+
+/** Words of every link type; each fills the LinkSpec key of its slot. */
+const TUNNEL_KEYWORDS: Rules = {
   local: { slot: 'local', arity: 1 },
-  remote: { slot: 'remote', arity: 1, repeatable: true },
-  dstport: { slot: 'dstport', arity: 1 },
-  srcport: { slot: 'srcport', arity: 2 },
   ttl: { slot: 'ttl', arity: 1 },
   hoplimit: { slot: 'ttl', arity: 1 },
   tos: { slot: 'tos', arity: 1 },
   dsfield: { slot: 'tos', arity: 1 },
-  ageing: { slot: 'ageing', arity: 1 },
-  learning: { slot: 'learning', arity: 0, flag: true },
-  nolearning: { slot: 'learning', arity: 0, flag: false },
-  maxaddress: { slot: 'maxaddress', arity: 1 },
+  df: { slot: 'df', arity: 1 },
   mtu: { slot: 'mtu', arity: 1 },
-  offloads: { slot: 'offloads', arity: 0, flag: true },
-  nooffloads: { slot: 'offloads', arity: 0, flag: false },
+  offloads: { slot: 'offloads', arity: 0, value: true },
+  nooffloads: { slot: 'offloads', arity: 0, value: false },
   busypoll: { slot: 'busypoll', arity: 1 },
+};
+
+const VXLAN_KEYWORDS: Rules = {
+  ...TUNNEL_KEYWORDS,
+  id: { slot: 'id', arity: 1 },
+  vni: { slot: 'id', arity: 1 },
+  remote: { slot: 'remote', arity: 1, repeatable: true },
+  group: { slot: 'group', arity: 1 },
+  dev: { slot: 'dev', arity: 1 },
+  dstport: { slot: 'dstport', arity: 1 },
+  srcport: { slot: 'srcport', arity: 2 },
+  ageing: { slot: 'ageing', arity: 1 },
+  learning: { slot: 'learning', arity: 0, value: true },
+  nolearning: { slot: 'learning', arity: 0, value: false },
+  maxaddress: { slot: 'maxaddress', arity: 1 },
   queues: { slot: 'queues', arity: 1 },
+};
+
+const GRETAP_KEYWORDS: Rules = {
+  ...TUNNEL_KEYWORDS,
+  remote: { slot: 'remote', arity: 1 },
+  key: { slot: 'key', arity: 1 },
+  ikey: { slot: 'ikey', arity: 1 },
+  okey: { slot: 'okey', arity: 1 },
+  csum: { slot: 'csum', arity: 0, value: true },
+  icsum: { slot: 'icsum', arity: 0, value: true },
+  ocsum: { slot: 'ocsum', arity: 0, value: true },
+  seq: { slot: 'seq', arity: 0, value: true },
+  iseq: { slot: 'iseq', arity: 0, value: true },
+  oseq: { slot: 'oseq', arity: 0, value: true },
+  // The kernel's gre words for the DF bit.
+  pmtudisc: { slot: 'df', arity: 0, value: 'set' },
+  nopmtudisc: { slot: 'df', arity: 0, value: 'unset' },
+};
+
+// Each type knows the other's words too, so parseLinkSpec can say that one does not apply
+// to this type instead of the scan calling it garbage; the type's own meaning comes last.
+const LINK_TYPE_KEYWORDS: Record<LinkType, Rules> = {
+  vxlan: { ...GRETAP_KEYWORDS, ...VXLAN_KEYWORDS },
+  gretap: { ...VXLAN_KEYWORDS, ...GRETAP_KEYWORDS },
+  ip6gretap: { ...VXLAN_KEYWORDS, ...GRETAP_KEYWORDS },
 };
 
 function parseLinkCommand(verb: string, words: string[]): Command {
   switch (verb) {
     case 'add': {
-      const found = scan(words, LINK_ADD_KEYWORDS, 'dev');
-      const input = {
-        name: single(found, 'dev'),
-        type: single(found, 'type'),
-        id: single(found, 'id'),
-        local: single(found, 'local'),
-        remote: found.get('remote')?.map((occurrence) => occurrence.args[0]),
-        dstport: single(found, 'dstport'),
-        srcport: found.get('srcport')?.[0]?.args,
-        ttl: single(found, 'ttl'),
-        tos: single(found, 'tos'),
-        ageing: single(found, 'ageing'),
-        learning: flag(found, 'learning'),
-        maxaddress: single(found, 'maxaddress'),
-        mtu: single(found, 'mtu'),
-        offloads: flag(found, 'offloads'),
-        busypoll: single(found, 'busypoll'),
-        queues: single(found, 'queues'),
-      };
+      // Without a type, its words would be reported as garbage instead.
+      if (!words.includes('type')) throw Field.argument().at('type').missing();
+      const input = slotValues(scan(words, LINK_ADD_KEYWORDS, 'name'));
       return { name: 'link.add', spec: parseLinkSpec(input, Field.argument()) };
     }
     case 'del':
@@ -219,6 +256,18 @@ function parseFdbCommand(verb: string, words: string[]): Command {
   }
 }
 
+function parsePortCommand(verb: string, words: string[]): Command {
+  switch (verb) {
+    case 'show':
+    case 'list':
+    case 'ls':
+      scan(words, {});
+      return { name: 'port.show' };
+    default:
+      throw new UsageError(`Command "${verb}" is unknown, try "vtepd help".`);
+  }
+}
+
 /** `[ [ dev ] NAME ]` */
 function optionalDevice(words: string[]): string | undefined {
   const name = single(scan(words, DEVICE_KEYWORD, 'dev'), 'dev');
@@ -236,10 +285,12 @@ interface Rule {
   slot: string;
   /** Values after the keyword. */
   arity: 0 | 1 | 2;
-  /** For arity 0: the boolean the keyword stands for. */
-  flag?: boolean;
+  /** For arity 0: the value the keyword stands for (learning: true, pmtudisc: 'set'). */
+  value?: unknown;
   /** May be given more than once (remote). */
   repeatable?: boolean;
+  /** The rules for the words after this keyword and its values (`type vxlan`: VXLAN's). */
+  then?: (args: string[]) => Rules;
 }
 
 type Rules = Record<string, Rule>;
@@ -256,8 +307,9 @@ type Found = Map<string, Occurrence[]>;
  * Sorts words by keyword. A word that is no keyword fills the `positional` slot (as NAME in
  * `ip link show NAME`), or is garbage.
  */
-function scan(words: string[], rules: Rules, positional?: string): Found {
+function scan(words: string[], initialRules: Rules, positional?: string): Found {
   const found: Found = new Map();
+  let rules = initialRules;
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
     const rule = Object.hasOwn(rules, word) ? rules[word] : undefined;
@@ -277,6 +329,7 @@ function scan(words: string[], rules: Rules, positional?: string): Found {
       throw new UsageError(`duplicate "${previous[0]?.keyword}": "${args.join(' ') || word}" is the second value.`);
     }
     found.set(rule.slot, [...(previous ?? []), { keyword: word, rule, args }]);
+    if (rule.then) rules = rule.then(args);
   }
   return found;
 }
@@ -285,7 +338,14 @@ function single(found: Found, slot: string): string | undefined {
   return found.get(slot)?.[0]?.args[0];
 }
 
-/** The boolean of a flag slot (learning / nolearning), undefined when neither was given. */
-function flag(found: Found, slot: string): boolean | undefined {
-  return found.get(slot)?.[0]?.rule?.flag;
+/** Each slot's value, as the validators take it: a word, a list of words, or a keyword's value. */
+function slotValues(found: Found): Record<string, unknown> {
+  return Object.fromEntries(
+    [...found].map(([slot, occurrences]) => {
+      const [{ rule, args }] = occurrences as [Occurrence];
+      if (rule?.repeatable) return [slot, occurrences.map((occurrence) => occurrence.args[0])];
+      if (rule?.arity === 0) return [slot, rule.value];
+      return [slot, rule?.arity === 2 ? args : args[0]];
+    }),
+  );
 }

@@ -1,7 +1,9 @@
 // Output in the shapes of `ip -d link show`, `bridge fdb show` and `bridge monitor fdb`,
 // as text or, with -j, as JSON with iproute2's key names. Every function returns whole lines.
-import type { FdbEvent, FdbRow, LinkInfo } from '../device.js';
-import type { NativeStats } from '../native.js';
+import type { FdbEvent, FdbRow } from '../device.js';
+import type { LinkInfo } from '../link.js';
+import { type ResolvedGretapLinkSpec, type ResolvedVxlanLinkSpec, linkFamily } from '../linkSpec.js';
+import type { NativeDataPathFeatures, NativeStats, NativeVxlanPort } from '../native.js';
 
 function jsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
@@ -11,50 +13,132 @@ function lines(items: string[]): string {
   return items.map((line) => `${line}\n`).join('');
 }
 
-/** `7: vx0: mtu 1450 vxlan id 42 remote 192.0.2.2 local 192.0.2.1 srcport 32768 60999 dstport 4789 ttl 64 ageing 300` */
+/**
+ * One line per device, `ip -d link show`'s details after the MTU:
+ *   `7: vx0: mtu 1450 vxlan id 42 remote 192.0.2.2 local 192.0.2.1 srcport 32768 60999 dstport 4789 ttl auto df unset ageing 300 ...`
+ *   `8: gt0: mtu 1462 gretap remote 192.0.2.2 local any ttl 64 df set ikey 0.0.0.42 okey 0.0.0.42 ...`
+ */
 export function formatLinks(links: LinkInfo[], json: boolean): string {
   return json ? jsonLine(links.map(linkJson)) : lines(links.map(linkText));
 }
 
 function linkText({ ifindex, ifname, spec }: LinkInfo): string {
-  const words = [`${ifindex}: ${ifname}: mtu ${spec.mtu} vxlan id ${spec.id}`];
-  for (const remote of spec.remote) words.push(`remote ${remote}`);
-  if (spec.local !== undefined) words.push(`local ${spec.local}`);
-  words.push(`srcport ${spec.srcport[0]} ${spec.srcport[1]}`, `dstport ${spec.dstport}`);
-  if (!spec.learning) words.push('nolearning');
-  if (spec.tos) words.push(`tos 0x${spec.tos.toString(16)}`);
-  words.push(`ttl ${spec.ttl}`, `ageing ${spec.ageing}`);
-  if (spec.maxaddress) words.push(`maxaddress ${spec.maxaddress}`);
-  if (!spec.offloads) words.push('nooffloads');
-  words.push(`busypoll ${spec.busypoll}`, `queues ${spec.queues}`);
-  return words.join(' ');
+  const details = spec.type === 'vxlan' ? vxlanText(spec) : gretapText(spec);
+  const dataPath = [...(spec.offloads ? [] : ['nooffloads']), `busypoll ${spec.busypoll}`];
+  if (spec.type === 'vxlan') dataPath.push(`queues ${spec.queues}`);
+  return [`${ifindex}: ${ifname}: mtu ${spec.mtu} ${spec.type}`, ...details, ...dataPath].join(' ');
 }
 
+function vxlanText(spec: ResolvedVxlanLinkSpec): string[] {
+  const words = [`id ${spec.id}`];
+  if (spec.group !== undefined) words.push(`group ${spec.group}`);
+  for (const remote of spec.remote) words.push(`remote ${remote}`);
+  if (spec.local !== undefined) words.push(`local ${spec.local}`);
+  if (spec.dev !== undefined) words.push(`dev ${spec.dev}`);
+  words.push(`srcport ${spec.srcport[0]} ${spec.srcport[1]}`, `dstport ${spec.dstport}`);
+  if (!spec.learning) words.push('nolearning');
+  if (spec.tos) words.push(tosText(spec.tos));
+  words.push(`ttl ${spec.ttl ?? 'auto'}`, `df ${spec.df}`, `ageing ${spec.ageing}`);
+  if (spec.maxaddress) words.push(`maxaddress ${spec.maxaddress}`);
+  return words;
+}
+
+function gretapText(spec: ResolvedGretapLinkSpec): string[] {
+  const words = [`remote ${spec.remote}`, `local ${spec.local ?? 'any'}`, `ttl ${spec.ttl}`];
+  if (spec.tos) words.push(tosText(spec.tos));
+  words.push(`df ${spec.df}`);
+  if (spec.ikey !== undefined) words.push(`ikey ${greKeyText(spec.ikey)}`);
+  if (spec.okey !== undefined) words.push(`okey ${greKeyText(spec.okey)}`);
+  // In ip's order.
+  for (const flag of ['iseq', 'oseq', 'icsum', 'ocsum'] as const) if (spec[flag]) words.push(flag);
+  return words;
+}
+
+function tosText(tos: number): string {
+  return `tos 0x${tos.toString(16)}`;
+}
+
+/** A GRE key the way ip shows it: a dotted quad in network byte order. */
+function greKeyText(key: number): string {
+  return [key >>> 24, (key >>> 16) & 0xff, (key >>> 8) & 0xff, key & 0xff].join('.');
+}
+
+/** iproute2's `-j -d` shape: kernel info_data keys where the kernel has them. */
 function linkJson({ ifindex, ifname, spec, features }: LinkInfo): object {
+  const data = spec.type === 'vxlan' ? vxlanJson(spec) : gretapJson(spec);
   return {
     ifindex,
     ifname,
     mtu: spec.mtu,
     linkinfo: {
-      info_kind: 'vxlan',
+      info_kind: spec.type,
       info_data: {
-        id: spec.id,
-        ...(spec.remote.length > 0 && { remote: spec.remote }),
-        ...(spec.local !== undefined && { local: spec.local }),
-        port: spec.dstport,
-        port_range: { low: spec.srcport[0], high: spec.srcport[1] },
-        ttl: spec.ttl,
-        tos: spec.tos,
-        ageing: spec.ageing,
-        learning: spec.learning,
-        limit: spec.maxaddress,
+        family: linkFamily(spec) === 6 ? 'inet6' : 'inet',
+        ...data,
         offloads: spec.offloads,
         busypoll: spec.busypoll,
-        queues: spec.queues,
       },
     },
-    features: { tap_offloads: features.tapOffloads, udp_gso: features.udpGso, udp_gro: features.udpGro },
+    features: featuresJson(features),
   };
+}
+
+function vxlanJson(spec: ResolvedVxlanLinkSpec): object {
+  return {
+    id: spec.id,
+    ...(spec.group !== undefined && { group: spec.group }),
+    ...(spec.remote.length > 0 && { remote: spec.remote }),
+    ...(spec.local !== undefined && { local: spec.local }),
+    ...(spec.dev !== undefined && { link: spec.dev }),
+    port: spec.dstport,
+    port_range: { low: spec.srcport[0], high: spec.srcport[1] },
+    // As the kernel reports 'ttl auto'.
+    ttl: spec.ttl ?? 0,
+    tos: spec.tos,
+    df: spec.df,
+    ageing: spec.ageing,
+    learning: spec.learning,
+    limit: spec.maxaddress,
+    queues: spec.queues,
+  };
+}
+
+function gretapJson(spec: ResolvedGretapLinkSpec): object {
+  return {
+    remote: spec.remote,
+    ...(spec.local !== undefined && { local: spec.local }),
+    ttl: spec.ttl,
+    tos: spec.tos,
+    df: spec.df,
+    ...(spec.ikey !== undefined && { ikey: greKeyText(spec.ikey) }),
+    ...(spec.okey !== undefined && { okey: greKeyText(spec.okey) }),
+    iseq: spec.iseq,
+    oseq: spec.oseq,
+    icsum: spec.icsum,
+    ocsum: spec.ocsum,
+  };
+}
+
+function featuresJson(features: NativeDataPathFeatures): object {
+  return { tap_offloads: features.tapOffloads, udp_gso: features.udpGso, udp_gro: features.udpGro };
+}
+
+/**
+ * One line per VXLAN port, then its counters:
+ *   `inet port 4789 vni 42,43 group 239.1.1.1%2`
+ *   `    rx_drop_too_short 0 rx_drop_bad_flags 0 rx_drop_unknown_vni 0 rx_errors 0`
+ */
+export function formatPorts(ports: NativeVxlanPort[], json: boolean): string {
+  if (json) return jsonLine(ports);
+  return lines(
+    ports.flatMap(({ family, port, vnis, groups, stats }) => {
+      const words = [`${family} port ${port}`];
+      if (vnis.length > 0) words.push(`vni ${vnis.join(',')}`);
+      if (groups.length > 0) words.push(`group ${groups.join(',')}`);
+      const counters = Object.entries(stats).map(([name, value]) => `${name} ${value}`);
+      return [words.join(' '), `    ${counters.join(' ')}`];
+    }),
+  );
 }
 
 /**
@@ -63,7 +147,7 @@ function linkJson({ ifindex, ifname, spec, features }: LinkInfo): object {
  */
 export function formatFdb(rows: FdbRow[], links: LinkInfo[], json: boolean): string {
   if (json) return jsonLine(rows.map(fdbJson));
-  const defaults = new Map(links.map((link) => [link.ifname, link.spec]));
+  const defaults = new Map(links.flatMap(({ ifname, spec }) => (spec.type === 'vxlan' ? [[ifname, spec]] : [])));
   return lines(
     rows.map((row) => {
       const spec = defaults.get(row.ifname);

@@ -42,13 +42,16 @@ export async function dispatch(
       return daemon.fdbRows(deviceName(params, 'dev', false));
     case 'stats':
       return daemon.stats(deviceName(params, 'name', false));
+    case 'port.show':
+      checkObject(params, PARAMS, []);
+      return daemon.ports();
   }
 }
 
 /** The device an fdb request names in params.dev. */
 function deviceParam(daemon: Daemon, dev: unknown): VxlanDevice {
   if (dev === undefined) throw PARAMS.at('dev').missing();
-  return daemon.device(checkDeviceName(dev, PARAMS.at('dev')));
+  return daemon.fdbDevice(checkDeviceName(dev, PARAMS.at('dev')));
 }
 
 /** params is { [key]: NAME }, key optional unless `required`. */

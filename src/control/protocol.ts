@@ -2,10 +2,11 @@
 //   -> {"id":1,"method":"fdb.show","params":{"dev":"vx0"}}
 //   <- {"id":1,"result":[...]}            or {"id":1,"error":"Cannot find device \"vx0\""}
 // `monitor` is answered once, then the connection carries {"event":{...}} lines.
-import type { FdbEvent, FdbRow, LinkInfo } from '../device.js';
+import type { FdbEvent, FdbRow } from '../device.js';
 import type { FdbEntry, FdbSelector } from '../fdbEntry.js';
+import type { LinkInfo } from '../link.js';
 import type { LinkSpec } from '../linkSpec.js';
-import type { NativeStats } from '../native.js';
+import type { NativeStats, NativeVxlanPort } from '../native.js';
 
 export const DEFAULT_SOCKET_PATH = '/run/vtepd.sock';
 
@@ -27,6 +28,7 @@ export const METHODS = [
   'fdb.del',
   'fdb.show',
   'stats',
+  'port.show',
   'monitor',
 ] as const;
 
@@ -43,6 +45,7 @@ export interface MethodParams {
   'fdb.del': FdbSelector & { dev: string };
   'fdb.show': { dev?: string };
   stats: { name?: string };
+  'port.show': Record<string, never>;
   monitor: Record<string, never>;
 }
 
@@ -57,6 +60,8 @@ export interface MethodResults {
   'fdb.show': FdbRow[];
   /** Counters by interface name. */
   stats: Record<string, NativeStats>;
+  /** The VXLAN UDP ports, each shared by the devices of its family and port. */
+  'port.show': NativeVxlanPort[];
   monitor: null;
 }
 
