@@ -24,6 +24,7 @@ void SetIntOption(int fd, int level, int name, int value, const char* what) {
 
 void ApplyUnderlayOptions(int fd, sa_family_t family, const UnderlayOptions& options,
                           bool dont_fragment) {
+  if (options.ifindex) SetIntOption(fd, SOL_SOCKET, SO_BINDTOIFINDEX, options.ifindex, "SO_BINDTOIFINDEX");
   if (family == AF_INET) {
     SetIntOption(fd, IPPROTO_IP, IP_TTL, options.ttl, "IP_TTL");
     SetIntOption(fd, IPPROTO_IP, IP_TOS, options.tos, "IP_TOS");
@@ -31,9 +32,9 @@ void ApplyUnderlayOptions(int fd, sa_family_t family, const UnderlayOptions& opt
                  "IP_MTU_DISCOVER");
     SetIntOption(fd, IPPROTO_IP, IP_MULTICAST_TTL, options.multicast_ttl, "IP_MULTICAST_TTL");
     SetIntOption(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
-    if (options.multicast_ifindex) {
+    if (options.ifindex) {
       ip_mreqn request{};
-      request.imr_ifindex = options.multicast_ifindex;
+      request.imr_ifindex = options.ifindex;
       if (::setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request) < 0) {
         ThrowErrno("IP_MULTICAST_IF");
       }
@@ -46,8 +47,8 @@ void ApplyUnderlayOptions(int fd, sa_family_t family, const UnderlayOptions& opt
     SetIntOption(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, options.multicast_ttl,
                  "IPV6_MULTICAST_HOPS");
     SetIntOption(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP");
-    if (options.multicast_ifindex) {
-      SetIntOption(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, options.multicast_ifindex,
+    if (options.ifindex) {
+      SetIntOption(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, options.ifindex,
                    "IPV6_MULTICAST_IF");
     }
   }

@@ -1,5 +1,5 @@
-// How outer packets leave: TTL, TOS, the DF bit and, for multicast destinations, the
-// interface and TTL. Shared by the UDP sockets of VXLAN and the raw sockets of gretap,
+// How outer packets leave: TTL, TOS, the DF bit, the interface (kernel: dev) and, for
+// multicast destinations, the TTL. Shared by the UDP sockets of VXLAN and the raw sockets of gretap,
 // which set them once per socket so the data path never does.
 #pragma once
 
@@ -16,11 +16,11 @@ struct UnderlayOptions {
   int multicast_ttl = 1;
   int tos = 0;
   DfMode df = DfMode::kUnset;
-  int multicast_ifindex = 0;  // 0: the route's choice
+  int ifindex = 0;  // leave by this interface only (kernel: dev); 0: the route's choice
 };
 
-// Sets TTL/hop limit, TOS/traffic class, multicast interface/TTL (no loopback of our own
-// multicast) and whether packets carry DF. Throws std::system_error.
+// Sets TTL/hop limit, TOS/traffic class, the interface (unicast and multicast), multicast
+// TTL (no loopback of our own multicast) and whether packets carry DF. Throws std::system_error.
 void ApplyUnderlayOptions(int fd, sa_family_t family, const UnderlayOptions& options,
                           bool dont_fragment);
 

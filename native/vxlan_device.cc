@@ -17,12 +17,12 @@ UniqueFd NewEventFd() {
   return fd;
 }
 
-// `dev` resolved to its ifindex, for multicast; throws ENODEV for an unknown name.
+// `dev` resolved to its ifindex; throws ENODEV for an unknown name.
 VxlanConfig ResolveDev(VxlanConfig config) {
   if (!config.dev.empty()) {
     unsigned ifindex = if_nametoindex(config.dev.c_str());
     if (ifindex == 0) ThrowErrno("dev " + config.dev, ENODEV);
-    config.underlay.multicast_ifindex = static_cast<int>(ifindex);
+    config.underlay.ifindex = static_cast<int>(ifindex);
   }
   return config;
 }
@@ -41,7 +41,7 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
     port_ = AcquireVxlanPort(
         {config_.local.family, config_.local.port, config_.queues, config_.offloads, config_.spin_ns});
     if (config_.group) {
-      int err = port_->JoinGroup(*config_.group, config_.underlay.multicast_ifindex);
+      int err = port_->JoinGroup(*config_.group, config_.underlay.ifindex);
       if (err) ThrowErrno("join group " + config_.group->AddressString(), err);
       joined_ = true;
     }
@@ -84,7 +84,7 @@ void VxlanDevice::Stop() {
     attached_ = false;
   }
   if (joined_) {
-    port_->LeaveGroup(*config_.group, config_.underlay.multicast_ifindex);
+    port_->LeaveGroup(*config_.group, config_.underlay.ifindex);
     joined_ = false;
   }
   port_.reset();  // the last device closes the port

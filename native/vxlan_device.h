@@ -27,10 +27,10 @@ struct VxlanConfig {
   uint32_t vni;
   Endpoint local;  // source address (may be the wildcard) and dstport
   std::optional<Endpoint> group;  // multicast group joined on `dev`
-  std::string dev;                // "" = the route's choice
+  std::string dev;                // underlay interface; "" = the route's choice
   uint16_t srcport_min;
   uint16_t srcport_max;
-  UnderlayOptions underlay;  // multicast_ifindex is resolved from `dev`
+  UnderlayOptions underlay;  // ifindex is resolved from `dev`
   uint32_t ageing_seconds;
   bool learning;
   size_t max_addresses;

@@ -52,7 +52,7 @@ export interface VxlanLinkSpec extends TunnelSpec {
   remote: string[];
   /** Multicast group joined and flooded to (with the remotes, if any). */
   group?: string;
-  /** Interface the group is joined on and multicast leaves by; absent: the route's. */
+  /** Underlay interface: the group is joined on it and packets leave by it; absent: the route's. */
   dev?: string;
   /** UDP port listened on and sent to. */
   dstport: number;
@@ -246,9 +246,6 @@ function parseVxlan(name: string, reader: LinkInput): VxlanLinkSpec {
   const group = optional('group', (value, at) => checkMulticastAddress(value, at, family));
   family ??= group === undefined ? undefined : addressFamily(group);
   const dev = optional('dev', checkDeviceName);
-  if (dev !== undefined && group === undefined) {
-    throw field.at('dev').conflict('needs "group": it names the interface the group is joined on');
-  }
   const spec: VxlanLinkSpec = {
     name,
     type: 'vxlan',
