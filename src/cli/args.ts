@@ -14,7 +14,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
        vtepd daemon [ --config FILE ]
        vtepd link add [ dev ] NAME [ mtu N ] type vxlan id VNI [ local ADDR ]
-                      [ remote ADDR ]... [ group GROUP [ dev IFNAME ] ]
+                      [ remote ADDR ]... [ group GROUP ] [ dev IFNAME ]
                       [ dstport PORT ] [ srcport MIN MAX ] [ ttl { N | auto } ] [ tos N ]
                       [ df { unset | set | inherit } ] [ ageing SECONDS ]
                       [ nolearning | learning ] [ maxaddress N ] [ mtu N ]
