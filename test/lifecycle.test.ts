@@ -60,15 +60,25 @@ describe.skipIf(skipNetns())('device and daemon lifecycle', () => {
     await expectTcp(tb(), h1, h2, ov2(2), 200_000, 5004);
   });
 
-  it('a multi-queue device keeps its port to itself (SO_REUSEPORT does not let another device in)', async () => {
+  it('a multi-queue port is shared by VNI between devices but refused while another program holds it', async () => {
     const [h1] = (await tb().underlay(['h1'])) as [Host];
     const d = await tb().startDaemon(h1.ns);
-    await d.cli(['link', 'add', 'vx0', 'type', 'vxlan', 'id', '42', 'local', h1.addr, 'queues', '2']);
-    const r = await d.cli(['link', 'add', 'vx1', 'type', 'vxlan', 'id', '43', 'local', h1.addr, 'queues', '2'], { check: false });
+    // Another program on 4790: the reuseport group must not be formed around it.
+    const squatter = await tb().serveTool(h1.ns, 'udp', ['recv', '--listen', '0.0.0.0:4790', '--count', '1', '--timeout', '30']);
+    const r = await d.cli(['link', 'add', 'vx9', 'type', 'vxlan', 'id', '9', 'local', h1.addr, 'dstport', '4790', 'queues', '2'], { check: false });
+    squatter.kill();
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/Address already in use/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect((await d.json<LinkJson[]>(['link', 'show'])).map((l) => l.ifname)).toEqual(['vx0']);
+    // Devices of one daemon share the port, told apart by VNI; a VNI can be there only once.
+    await d.cli(['link', 'add', 'vx0', 'type', 'vxlan', 'id', '42', 'local', h1.addr, 'queues', '2']);
+    await d.cli(['link', 'add', 'vx1', 'type', 'vxlan', 'id', '43', 'local', h1.addr, 'queues', '2']);
+    const dup = await d.cli(['link', 'add', 'vx2', 'type', 'vxlan', 'id', '43', 'local', h1.addr], { check: false });
+    expect(dup.code).not.toBe(0);
+    expect(dup.stderr).toMatch(/vni 43 on port 4789: File exists/);
+    expect((await d.json<LinkJson[]>(['link', 'show'])).map((l) => l.ifname)).toEqual(['vx0', 'vx1']);
+    const ports = await d.json<Array<{ port: number; vnis: number[] }>>(['port', 'show']);
+    expect(ports.map((p) => [p.port, p.vnis])).toEqual([[4789, [42, 43]]]);
   });
 
   it('sends from the configured source-port range to dstport', async () => {
