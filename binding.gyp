@@ -49,6 +49,12 @@
       "cflags": ["-O2", "-Wall"]
     },
     {
+      "target_name": "raw_ip_send",
+      "type": "executable",
+      "sources": ["test/tools/raw_ip_send.c"],
+      "cflags": ["-O2", "-Wall"]
+    },
+    {
       "target_name": "native_micro",
       "type": "executable",
       "sources": [

@@ -15,6 +15,18 @@ size_t Ipv4HeaderLength(const uint8_t* packet, size_t len) {
   size_t header = size_t{packet[0] & 0x0fu} * 4;
   return header >= kIpv4MinHeader && header <= len ? header : 0;
 }
+// The socket is connected, so ICMP errors about what we sent to the peer (protocol or host
+// unreachable: it does not take GRE) surface here; they are transmit failures.
+void CountReceiveError(int err, BatchCounts& counts) {
+  switch (err) {
+    case EAGAIN:
+    case EINTR: return;
+    case ECONNREFUSED:
+    case EHOSTUNREACH:
+    case ENETUNREACH: counts.Add(Counter::tx_errors); return;
+    default: counts.Add(Counter::rx_errors);
+  }
+}
 }  // namespace
 
 GreRxPath::GreRxPath(const TapDevice& tap, sa_family_t family, int socket,
@@ -37,7 +49,7 @@ void GreRxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spi
     if (!backlog && WaitReadable(socket_, stop_fd, -1, spin_ns) == Wake::kStop) return;
     int received = ::recvmmsg(socket_, message_, kBatch, MSG_DONTWAIT, nullptr);
     backlog = received == static_cast<int>(kBatch);
-    if (received < 0 && errno != EAGAIN && errno != EINTR) counts.Add(Counter::rx_errors);
+    if (received < 0) CountReceiveError(errno, counts);
     size_t max_frame = max_frame_.load(std::memory_order_relaxed);
     for (int i = 0; i < received; i++) {
       Receive(static_cast<const uint8_t*>(iov_[i].iov_base), message_[i].msg_len, max_frame,

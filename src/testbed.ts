@@ -7,8 +7,15 @@
 // child_process (no shell). destroy() is idempotent and keeps going past failures: it stops
 // the daemons, kills whatever still runs in each namespace, deletes the namespaces and
 // removes the control sockets, then reports what (if anything) went wrong.
+//
+// Besides vtepd and the kernel's vxlan it runs independent peers and observers, each inside
+// a namespace it made and each killed by destroy(): Open vSwitch's userspace datapath as a
+// gretap / ip6gretap peer (ovsGretap), dnsmasq and udhcpc for DHCP (dnsmasq, udhcpc), tshark
+// for what crosses a wire (capture) and raw IP sockets for crafted packets (rawIp). Their
+// databases, leases, hook scripts and temporary captures live in one scratch directory
+// (scratch()) that destroy() removes.
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -280,9 +287,12 @@ export async function sweepLeftovers(prefix = 'vtt'): Promise<string[]> {
   for (const f of readdirSync(dir)) {
     if (stale(f)) {
       try {
-        unlinkSync(path.join(dir, f));
+        const p = path.join(dir, f);
+        // A testbed's scratch directory (OVS databases, leases, scripts) goes whole.
+        if (statSync(p).isDirectory()) rmSync(p, { recursive: true, force: true });
+        else unlinkSync(p);
       } catch {
-        /* raced, or a directory */
+        /* raced */
       }
     }
   }
@@ -307,6 +317,11 @@ export interface UnderlayOptions {
   ipv6?: boolean;
   /** MTU of the underlay veths and bridge (default 1500). */
   mtu?: number;
+  /**
+   * Let the underlay bridge snoop IGMP/MLD (default false: mcast_snooping 0, so the segment
+   * is a plain hub for multicast and every frame sent to a group reaches every host).
+   */
+  mcastSnooping?: boolean;
 }
 
 export interface KernelVxlanOptions {
@@ -322,6 +337,12 @@ export interface KernelVxlanOptions {
   /** Overlay MTU (default: a 1500-byte underlay minus what VXLAN adds, 50 bytes over IPv4, 70 over IPv6). */
   mtu?: number;
   ageing?: number;
+  /** Multicast group to join and flood to (`group G`, IPv4 239.1.1.0/24 in the tests). */
+  group?: string;
+  /** Underlay interface of the group (`dev IF`, default eth0 when group is set). */
+  dev?: string;
+  /** Further `ip link add ... type vxlan` words, e.g. ['ttl', '5', 'df', 'set']. */
+  extra?: string[];
   /**
    * Keep the kernel's transmit checksum offload (default false). Only correct when the peer
    * is the kernel too, as on the benchmark's kernel<->kernel plane; see kernelVxlan().
@@ -344,6 +365,180 @@ export interface VtepLinkOptions {
   up?: boolean;
 }
 
+export interface VtepGretapOptions {
+  name?: string;
+  /** Default: gretap for an IPv4 remote, ip6gretap for an IPv6 one. */
+  type?: 'gretap' | 'ip6gretap';
+  remote: string;
+  local?: string;
+  /** Further `link add` words, e.g. ['key', '7', 'csum', 'seq']. */
+  extra?: string[];
+  /** Overlay address with prefix. */
+  address?: string;
+  up?: boolean;
+}
+
+export interface OvsGretapOptions {
+  /** This end's underlay address, currently on `dev` (IPv4, or IPv6 for ip6gre). */
+  local: string;
+  /** The peer's underlay address. */
+  remote: string;
+  /** GRE key both ways (options:key); ikey/okey set them apart (options:in_key / out_key). */
+  key?: number;
+  ikey?: number;
+  okey?: number;
+  /** Send GRE checksums (options:csum=true). */
+  csum?: boolean;
+  /** Send GRE sequence numbers (options:seq=true). */
+  seq?: boolean;
+  /** Overlay address with prefix on the internal port br-int, e.g. '198.51.100.2/24'. */
+  overlayAddr: string;
+  /** Underlay interface taken into OVS (default eth0). */
+  dev?: string;
+  /** Overlay MTU of br-int (default: dev's MTU less what the GRE encapsulation adds). */
+  mtu?: number;
+}
+
+/** Open vSwitch (userspace datapath) running in a testbed namespace; see Testbed.ovsGretap(). */
+export class OvsGretap {
+  /** The overlay end: OVS's internal port of bridge br-int. */
+  readonly overlayDev = 'br-int';
+  /** @internal */
+  vswitchd: Proc | undefined;
+
+  constructor(
+    readonly tb: Testbed,
+    readonly ns: string,
+    readonly dir: string,
+    readonly db: Proc,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    tb.logSources.push({ label: `ovs-vswitchd in ${ns} (warnings, then the last lines)`, read: () => this.log('vswitchd', true) });
+  }
+
+  /** ovs-vsctl against this instance's database (bounded by --timeout). */
+  vsctl(args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.tb.exec(this.ns, ['ovs-vsctl', `--db=unix:${this.dir}/db.sock`, '--timeout=15', ...args], { timeoutMs: 20_000, env: this.env, ...opts });
+  }
+
+  /** ovs-appctl against this instance's ovs-vswitchd, e.g. ['dpctl/dump-flows']. */
+  appctl(args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.tb.exec(this.ns, ['ovs-appctl', '-t', `${this.dir}/vswitchd.ctl`, '--timeout=10', ...args], { timeoutMs: 15_000, env: this.env, ...opts });
+  }
+
+  /**
+   * Live datapath counters of one port (`ovs-appctl dpctl/show -s`; the database's
+   * statistics column lags by seconds). Userspace tunnel ports count nothing: use the
+   * overlay end, br-int (rx: frames its host sent into OVS, tx: frames OVS delivered).
+   */
+  async portStats(port = 'br-int'): Promise<{ rx_packets: number; tx_packets: number; rx_bytes: number; tx_bytes: number }> {
+    const out = (await this.appctl(['dpctl/show', '-s'])).stdout;
+    const block = out.split(/\n(?=  port \d+: )/).find((b) => new RegExp(`^  port \\d+: ${port}( |$)`, 'm').test(b));
+    if (!block) throw new Error(`no datapath port ${port} in:\n${out}`);
+    const get = (re: RegExp): number => Number(re.exec(block)?.[1] ?? NaN);
+    return {
+      rx_packets: get(/RX packets:(\d+)/),
+      tx_packets: get(/TX packets:(\d+)/),
+      rx_bytes: get(/RX bytes:(\d+)/),
+      tx_bytes: get(/TX bytes:(\d+)/),
+    };
+  }
+
+  /** A log file ('vswitchd' or 'ovsdb'); brief: its WARN/ERR lines and the last 20 lines. */
+  log(which: 'vswitchd' | 'ovsdb', brief = false): string {
+    const f = path.join(this.dir, `${which}.log`);
+    if (!existsSync(f)) return '(no log)';
+    const lines = readFileSync(f, 'utf8').trimEnd().split('\n');
+    if (!brief) return lines.join('\n');
+    return [...lines.filter((l) => /\|(WARN|ERR|EMER)\|/.test(l)), '...', ...lines.slice(-20)].join('\n');
+  }
+}
+
+export interface DnsmasqOptions {
+  /** Interface served (and the only one bound). */
+  iface: string;
+  /** First and last address handed out. */
+  range: [string, string];
+  netmask?: string;
+  /** dnsmasq lease time syntax (default '1h'). */
+  leaseTime?: string;
+  extra?: string[];
+}
+
+export interface DhcpLease {
+  ip: string;
+  /** Prefix length. */
+  mask: number;
+  /** Dotted netmask. */
+  subnet: string;
+  router?: string;
+  serverid: string;
+  /** Seconds. */
+  lease: number;
+}
+
+export interface CaptureOptions {
+  /** Capture (BPF) filter, e.g. 'ip proto 47'. */
+  filter?: string;
+  /** Dissector fields printed per packet, e.g. ['gre.key', 'ip.flags.df']. */
+  fields: string[];
+  /** Extra "decode as" rules, e.g. 'udp.port==8472,vxlan'. */
+  decodeAs?: string[];
+  /** Stop by itself after this many packets. */
+  count?: number;
+}
+
+/** One captured packet: field name -> value (several occurrences joined by ','; '' when absent). */
+export type CaptureRow = Record<string, string>;
+
+/** A running tshark; see Testbed.capture(). */
+export class Capture {
+  constructor(
+    readonly proc: Proc,
+    readonly fields: string[],
+  ) {}
+
+  /** The packets printed so far. */
+  rows(): CaptureRow[] {
+    return this.proc.stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => {
+        const cols = l.split('\t');
+        return Object.fromEntries(this.fields.map((f, i) => [f, cols[i] ?? '']));
+      });
+  }
+
+  /** Waits until at least n packets were printed (bounded); returns the rows. */
+  async waitRows(n: number, timeoutMs = 10_000): Promise<CaptureRow[]> {
+    const until = Date.now() + timeoutMs;
+    while (this.rows().length < n && this.proc.running && Date.now() < until) await sleep(100);
+    return this.rows();
+  }
+
+  /** Stops tshark (SIGINT, so it prints what it still holds) and returns every row. */
+  async stop(): Promise<CaptureRow[]> {
+    // tshark prints each packet as soon as it is dissected (-l); give the last ones a moment.
+    await sleep(300);
+    this.proc.kill('SIGINT');
+    await this.proc.wait(10_000);
+    return this.rows();
+  }
+}
+
+/** Where Debian's openvswitch-common puts the database schema. */
+const OVS_SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
+
+/** The crafted-packet sender (test/tools/raw_ip_send.c, built with the addon). */
+const RAW_IP_SEND = path.join(ROOT, 'build', 'Release', 'raw_ip_send');
+
+/** udhcpc hook: prints the lease; the testbed applies it. */
+const UDHCPC_SCRIPT = `#!/bin/sh
+# udhcpc event hook of the vtepd testbed: report the lease on stdout, configure nothing.
+echo "udhcpc-event $1 ip=$ip mask=$mask subnet=$subnet router=$router serverid=$serverid lease=$lease"
+exit 0
+`;
+
 export interface TestbedOptions {
   /** Name prefix of everything created (default 'vtt'). */
   prefix?: string;
@@ -360,6 +555,12 @@ export class Testbed {
   private readonly procs = new Set<Proc>();
   private readonly daemons: VtepDaemon[] = [];
   private readonly files: string[] = [];
+  private scratchDir: string | undefined;
+  private ovsCount = 0;
+  private dhcpCount = 0;
+  private readonly ovsInstances: OvsGretap[] = [];
+  /** @internal Registered by helpers whose output helps explain a failure. */
+  readonly logSources: Array<{ label: string; read: () => string }> = [];
   private readonly log: (line: string) => void;
   private destroyed = false;
   private destroying: Promise<void> | undefined;
@@ -401,7 +602,7 @@ export class Testbed {
     const subnet = opts.subnet ?? '192.0.2';
     const mtu = String(opts.mtu ?? 1500);
     const br = await this.netns('ul');
-    await run(['ip', '-n', br, 'link', 'add', 'br0', 'mtu', mtu, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
+    await run(['ip', '-n', br, 'link', 'add', 'br0', 'mtu', mtu, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0', 'mcast_snooping', opts.mcastSnooping ? '1' : '0']);
     await run(['ip', '-n', br, 'link', 'set', 'br0', 'up']);
     const hosts: Host[] = [];
     for (const [i, label] of labels.entries()) {
@@ -524,8 +725,10 @@ export class Testbed {
     const name = o.name ?? 'vx0';
     const mtu = o.mtu ?? (o.local.includes(':') ? 1430 : 1450);
     const argv = ['ip', 'link', 'add', name, 'mtu', String(mtu), 'type', 'vxlan', 'id', String(o.vni), 'local', o.local, 'dstport', String(o.dstport ?? 4789)];
+    if (o.group) argv.push('group', o.group, 'dev', o.dev ?? 'eth0');
     if (o.learning === false) argv.push('nolearning');
     if (o.ageing !== undefined) argv.push('ageing', String(o.ageing));
+    argv.push(...(o.extra ?? []));
     await this.exec(ns, argv);
     for (const r of o.remotes ?? []) {
       await this.exec(ns, ['bridge', 'fdb', 'append', ZERO_MAC, 'dev', name, 'dst', r]);
@@ -537,7 +740,7 @@ export class Testbed {
     if (!o.txOffload) await this.exec(ns, ['ethtool', '-K', name, 'tx', 'off']);
     if (o.address) await this.exec(ns, ['ip', 'addr', 'add', o.address, 'dev', name]);
     await this.exec(ns, ['ip', 'link', 'set', name, 'up']);
-    this.log(`kernel vxlan ${name} in ${ns}: vni ${o.vni} local ${o.local} remotes ${(o.remotes ?? []).join(',') || '-'}`);
+    this.log(`kernel vxlan ${name} in ${ns}: vni ${o.vni} local ${o.local} remotes ${(o.remotes ?? []).join(',') || '-'}${o.group ? ` group ${o.group}` : ''}`);
     return name;
   }
 
@@ -573,6 +776,225 @@ export class Testbed {
     if (o.up ?? true) await this.exec(d.ns, ['ip', 'link', 'set', name, 'up']);
     this.log(`vtepd ${name} in ${d.ns}: vni ${o.vni} local ${o.local ?? '-'} remotes ${(o.remotes ?? []).join(',') || '-'}`);
     return name;
+  }
+
+  /**
+   * `vtepd link add NAME type gretap|ip6gretap remote R [local L] EXTRA...` through d, then
+   * the TAP's address and up. Returns the interface name.
+   */
+  async vtepGretap(d: VtepDaemon, o: VtepGretapOptions): Promise<string> {
+    const name = o.name ?? 'gt0';
+    const type = o.type ?? (o.remote.includes(':') ? 'ip6gretap' : 'gretap');
+    const argv = ['link', 'add', name, 'type', type, 'remote', o.remote];
+    if (o.local) argv.push('local', o.local);
+    argv.push(...(o.extra ?? []));
+    await d.cli(argv);
+    if (o.address) await this.exec(d.ns, ['ip', 'addr', 'add', o.address, 'dev', name]);
+    if (o.up ?? true) await this.exec(d.ns, ['ip', 'link', 'set', name, 'up']);
+    this.log(`vtepd ${type} ${name} in ${d.ns}: local ${o.local ?? '-'} remote ${o.remote} ${(o.extra ?? []).join(' ')}`);
+    return name;
+  }
+
+  /**
+   * A private scratch directory for this testbed (OVS databases and sockets, DHCP leases,
+   * hook scripts, tshark's temporary files); destroy() removes it, and sweepLeftovers()
+   * removes those of crashed runs.
+   */
+  scratch(): string {
+    const dir = path.join(tmpdir(), `${this.id}.d`);
+    if (!this.scratchDir) {
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      this.scratchDir = dir;
+    }
+    return dir;
+  }
+
+  /**
+   * Open vSwitch's userspace datapath as an independent gretap (or ip6gretap) peer in ns.
+   *
+   * ovsdb-server and ovs-vswitchd run in the foreground inside ns with a private database,
+   * run directory and logs in the scratch directory (no system service is involved), and
+   * are killed by destroy(). Userspace tunnelling needs the underlay on a netdev bridge:
+   * `dev` (eth0) becomes a port of bridge br-phy and its addresses move to br-phy's internal
+   * port; the tunnel port gre0 (type gre / ip6gre, i.e. Ethernet over GRE, protocol 0x6558)
+   * lives on bridge br-int, whose internal port br-int is the overlay end with
+   * `overlayAddr`. Both bridges forward with the NORMAL action (MAC learning).
+   */
+  async ovsGretap(ns: string, o: OvsGretapOptions): Promise<OvsGretap> {
+    this.assertLive();
+    const n = ++this.ovsCount;
+    const dir = path.join(this.scratch(), `ovs${n}`);
+    mkdirSync(dir, { recursive: true });
+    const dev = o.dev ?? 'eth0';
+    const v6 = o.remote.includes(':');
+    const env = { ...process.env, OVS_RUNDIR: dir, OVS_LOGDIR: dir, OVS_DBDIR: dir, OVS_SYSCONFDIR: dir };
+    await run(['ovsdb-tool', 'create', path.join(dir, 'conf.db'), OVS_SCHEMA], { env });
+    const db = this.spawn(
+      ns,
+      ['ovsdb-server', path.join(dir, 'conf.db'), `--remote=punix:${dir}/db.sock`, `--unixctl=${dir}/ovsdb.ctl`, `--pidfile=${dir}/ovsdb.pid`, `--log-file=${dir}/ovsdb.log`, '--no-chdir', '-vconsole:off'],
+      { env },
+    );
+    const ovs = new OvsGretap(this, ns, dir, db, env);
+    this.ovsInstances.push(ovs);
+    for (let i = 0; !existsSync(path.join(dir, 'db.sock')); i++) {
+      if (!db.running || i > 100) throw new Error(`ovsdb-server in ${ns} did not start:\n${db.output}\n${ovs.log('ovsdb', true)}`);
+      await sleep(100);
+    }
+    await ovs.vsctl(['--no-wait', 'init']);
+    ovs.vswitchd = this.spawn(
+      ns,
+      ['ovs-vswitchd', `unix:${dir}/db.sock`, `--unixctl=${dir}/vswitchd.ctl`, `--pidfile=${dir}/vswitchd.pid`, `--log-file=${dir}/vswitchd.log`, '--no-chdir', '-vconsole:off'],
+      { env },
+    );
+    const overhead = 14 + (v6 ? 40 : 20) + 4 + (o.key !== undefined || o.okey !== undefined ? 4 : 0) + (o.csum ? 4 : 0) + (o.seq ? 4 : 0);
+    const mtu = o.mtu ?? (await this.link(ns, dev)).mtu - overhead;
+    const options = [`options:remote_ip=${o.remote}`];
+    if (o.key !== undefined) options.push(`options:key=${o.key}`);
+    if (o.ikey !== undefined) options.push(`options:in_key=${o.ikey}`);
+    if (o.okey !== undefined) options.push(`options:out_key=${o.okey}`);
+    if (o.csum) options.push('options:csum=true');
+    if (o.seq) options.push('options:seq=true');
+    // ovs-vsctl (without --no-wait) returns once ovs-vswitchd applied the change, so the
+    // bridges' TAP devices exist afterwards; --timeout bounds it if ovs-vswitchd never comes.
+    // br-phy takes dev's MAC, as OVS's userspace-tunnelling guide has it: peers that
+    // resolved this address before OVS took over keep sending to a MAC it terminates.
+    const devMac = await this.mac(ns, dev);
+    await ovs.vsctl([
+      ...['add-br', 'br-phy', '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev', `other-config:hwaddr=${devMac}`, '--'],
+      ...['add-port', 'br-phy', dev, '--'],
+      ...['add-br', 'br-int', '--', 'set', 'bridge', 'br-int', 'datapath_type=netdev', '--'],
+      ...['set', 'interface', 'br-int', `mtu_request=${mtu}`, '--'],
+      ...['add-port', 'br-int', 'gre0', '--', 'set', 'interface', 'gre0', `type=${v6 ? 'ip6gre' : 'gre'}`, ...options],
+    ]);
+    // The underlay addresses move from dev to br-phy, where OVS's route and neighbour
+    // tables find them. The kernel stack must then stay out of dev's traffic: it would
+    // answer ARP for br-phy's address with dev's MAC (so peers send GRE to a MAC OVS does
+    // not terminate tunnels on), and a GRE packet it accepted on dev (the address is still
+    // local) would find no GRE handler and be answered with ICMP protocol-unreachable. So
+    // dev does no ARP, strict reverse-path filtering drops IPv4 arriving on it (its sources
+    // route via br-phy), and IPv6 is switched off on it.
+    type Addr = { ifname: string; addr_info: Array<{ family: string; local: string; prefixlen: number; scope: string }> };
+    const addrs = (JSON.parse((await this.exec(ns, ['ip', '-j', 'addr', 'show', 'dev', dev])).stdout) as Addr[])[0]?.addr_info ?? [];
+    const global = addrs.filter((a) => a.scope === 'global');
+    if (global.some((a) => a.family === 'inet6')) await this.sysctl(ns, 'net.ipv6.conf.br-phy.disable_ipv6', '0');
+    for (const a of global) {
+      await this.exec(ns, ['ip', 'addr', 'del', `${a.local}/${a.prefixlen}`, 'dev', dev]);
+      await this.exec(ns, ['ip', 'addr', 'add', `${a.local}/${a.prefixlen}`, 'dev', 'br-phy', ...(a.family === 'inet6' ? ['nodad'] : [])]);
+    }
+    await this.exec(ns, ['ip', 'link', 'set', 'dev', dev, 'arp', 'off']);
+    await this.exec(ns, ['ip', 'neigh', 'flush', 'dev', dev]);
+    await this.sysctl(ns, `net.ipv4.conf.${dev}.rp_filter`, '1');
+    await this.sysctl(ns, `net.ipv6.conf.${dev}.disable_ipv6`, '1');
+    await this.exec(ns, ['ip', 'link', 'set', 'br-phy', 'up']);
+    await this.exec(ns, ['ip', 'addr', 'add', o.overlayAddr, 'dev', 'br-int']);
+    await this.exec(ns, ['ip', 'link', 'set', 'br-int', 'up']);
+    if (!global.some((a) => a.local === o.local)) throw new Error(`ovsGretap: ${o.local} is not an address of ${dev} in ${ns}`);
+    this.log(`OVS userspace ${v6 ? 'ip6gre' : 'gre'} in ${ns}: local ${o.local} remote ${o.remote} ${options.slice(1).join(' ')} overlay ${o.overlayAddr} mtu ${mtu}`);
+    return ovs;
+  }
+
+  /**
+   * Starts dnsmasq in ns as a DHCP server only (no DNS: --port=0) on `iface`, with a private
+   * lease and pid file, logging every DHCP exchange to its output; killed by destroy().
+   * Resolves once it has announced its DHCP range.
+   */
+  async dnsmasq(ns: string, o: DnsmasqOptions): Promise<Proc> {
+    const n = ++this.dhcpCount;
+    const dir = this.scratch();
+    const argv = [
+      'dnsmasq',
+      '--no-daemon',
+      '--conf-file=/dev/null',
+      `--interface=${o.iface}`,
+      '--bind-interfaces',
+      `--dhcp-range=${o.range[0]},${o.range[1]},${o.netmask ?? '255.255.255.0'},${o.leaseTime ?? '1h'}`,
+      `--dhcp-leasefile=${path.join(dir, `dnsmasq${n}.leases`)}`,
+      `--pid-file=${path.join(dir, `dnsmasq${n}.pid`)}`,
+      '--port=0',
+      '--log-facility=-',
+      '--log-dhcp',
+      // No ICMP probe of an address before offering it (3 s each): the testbed's segment
+      // holds only the hosts it made.
+      '--no-ping',
+      '--user=root',
+      '--group=root',
+      ...(o.extra ?? []),
+    ];
+    const p = this.spawn(ns, argv);
+    this.logSources.push({ label: `dnsmasq in ${ns}`, read: () => p.output });
+    await p.waitFor(/DHCP, IP range/, 10_000);
+    this.log(`dnsmasq in ${ns} on ${o.iface}: ${o.range.join(' - ')}`);
+    return p;
+  }
+
+  /**
+   * Runs busybox udhcpc in ns on `iface` until it holds a lease (or gives up after `tries`
+   * DISCOVERs one `retryS` apart), and returns the lease. With apply (default true) the
+   * address is put on iface, as udhcpc's default script would.
+   */
+  async udhcpc(ns: string, iface: string, o: { tries?: number; retryS?: number; apply?: boolean } = {}): Promise<DhcpLease> {
+    const script = path.join(this.scratch(), 'udhcpc.sh');
+    if (!existsSync(script)) {
+      writeFileSync(script, UDHCPC_SCRIPT);
+      chmodSync(script, 0o755);
+    }
+    const tries = o.tries ?? 5;
+    const retry = o.retryS ?? 1;
+    const argv = ['udhcpc', '-i', iface, '-f', '-q', '-n', '-t', String(tries), '-T', String(retry), '-s', script];
+    const r = await this.exec(ns, argv, { timeoutMs: (tries * retry + 10) * 1000 });
+    const bound = [...r.stdout.matchAll(/^udhcpc-event (bound|renew) (.*)$/gm)].pop();
+    if (!bound) throw new CommandError(r);
+    const kv = Object.fromEntries([...bound[2]!.matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1]!, m[2]!]));
+    const lease: DhcpLease = {
+      ip: kv.ip ?? '',
+      mask: Number(kv.mask),
+      subnet: kv.subnet ?? '',
+      router: kv.router || undefined,
+      serverid: kv.serverid ?? '',
+      lease: Number(kv.lease),
+    };
+    if (o.apply ?? true) await this.exec(ns, ['ip', 'addr', 'add', `${lease.ip}/${lease.mask}`, 'dev', iface]);
+    this.log(`udhcpc in ${ns} on ${iface}: ${lease.ip}/${lease.mask} from ${lease.serverid}`);
+    return lease;
+  }
+
+  /**
+   * Starts tshark on `iface` in ns with a capture filter, printing the given dissector
+   * fields per packet; resolves once it is capturing. Capture.stop() ends it and returns
+   * the rows. `decodeAs` entries go to -d (e.g. 'udp.port==8472,vxlan').
+   */
+  async capture(ns: string, iface: string, o: CaptureOptions): Promise<Capture> {
+    const argv = ['tshark', '-i', iface, '-n', '-l', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,'];
+    if (o.filter) argv.push('-f', o.filter);
+    for (const d of o.decodeAs ?? []) argv.push('-d', d);
+    if (o.count) argv.push('-c', String(o.count));
+    for (const f of o.fields) argv.push('-e', f);
+    // tshark and dumpcap keep their temporary capture file in TMPDIR: keep it in ours.
+    const p = this.spawn(ns, argv, { env: { ...process.env, TMPDIR: this.scratch() } });
+    const cap = new Capture(p, o.fields);
+    // dumpcap reports this once the interface is open: from then on nothing is missed.
+    await p.waitFor(/Capturing on /, 15_000);
+    return cap;
+  }
+
+  /**
+   * Sends `payload` `count` times as the body of raw IP packets of protocol `proto` from ns
+   * to `to` (IPv4 or IPv6; the kernel writes the IP header). For GRE (47) the payload is
+   * the GRE header and what follows it: crafted GRE/TEB frames into a gretap device.
+   */
+  async rawIp(ns: string, o: { to: string; proto: number; payload: Buffer; count?: number; from?: string }): Promise<void> {
+    await this.exec(ns, [RAW_IP_SEND, o.to, String(o.proto), o.payload.toString('hex'), String(o.count ?? 1), o.from ?? ''], { timeoutMs: 15_000 });
+  }
+
+  /** Output of helper processes worth printing when a test failed (OVS logs, dnsmasq). */
+  diagnostics(): Array<{ label: string; text: string }> {
+    return this.logSources.map((s) => {
+      try {
+        return { label: s.label, text: s.read() };
+      } catch (e) {
+        return { label: s.label, text: `(unreadable: ${(e as Error).message})` };
+      }
+    });
   }
 
   /** The daemons started so far (for dumping their logs when a test fails). */
@@ -621,6 +1043,13 @@ export class Testbed {
         errors.push(`remove ${f}: ${(e as Error).message}`);
       }
     }
+    if (this.scratchDir) {
+      try {
+        rmSync(this.scratchDir, { recursive: true, force: true });
+      } catch (e) {
+        errors.push(`remove ${this.scratchDir}: ${(e as Error).message}`);
+      }
+    }
     const left = (await listNamespaces()).filter((n) => this.namespaces.includes(n));
     if (left.length) errors.push(`namespaces still present: ${left.join(' ')}`);
     this.log(`removed ${this.namespaces.length} namespaces`);
@@ -640,6 +1069,15 @@ export interface LinkInfo {
   operstate: string;
   stats64?: { rx: { packets: number; bytes: number }; tx: { packets: number; bytes: number } };
   [k: string]: unknown;
+}
+
+/** One row of `vtepd -j port show`. */
+export interface VxlanPortRow {
+  family: 'inet' | 'inet6';
+  port: number;
+  vnis: number[];
+  groups: string[];
+  stats: Record<string, number>;
 }
 
 /** One row of `vtepd -j fdb show`. */
@@ -689,6 +1127,11 @@ export class VtepDaemon {
 
   async fdb(dev = 'vx0'): Promise<FdbRow[]> {
     return this.json<FdbRow[]>(['fdb', 'show', 'dev', dev]);
+  }
+
+  /** `vtepd -j port show`: the shared VXLAN UDP ports and their pre-device drop counters. */
+  async ports(): Promise<VxlanPortRow[]> {
+    return this.json<VxlanPortRow[]>(['port', 'show']);
   }
 
   async stats(dev = 'vx0'): Promise<Record<string, number>> {

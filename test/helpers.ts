@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, Testbed, type Host, type VtepDaemon } from '../src/testbed.js';
+import { ROOT, Testbed, type CaptureRow, type Host, type VtepDaemon, type VxlanPortRow } from '../src/testbed.js';
 
 export const VNI = 42;
 /** Overlay address N (198.51.100.N). */
@@ -23,6 +23,7 @@ export function useTestbed(): () => Testbed {
       for (const d of t.daemonsStarted) {
         console.error(`--- vtepd daemon in ${d.ns} (${d.alive ? 'running' : 'exited'}) output:\n${d.output}`);
       }
+      for (const { label, text } of t.diagnostics()) console.error(`--- ${label}:\n${text}`);
     }
     await t.destroy();
   });
@@ -103,9 +104,124 @@ export function delta(before: Record<string, number>, after: Record<string, numb
   return Object.fromEntries(keys.map((k) => [k, (after[k] ?? NaN) - (before[k] ?? NaN)]));
 }
 
-/** Every counter native/stats.h defines (its X-macro list): `vtepd -j stats` must report each. */
-export function statsCounterNames(): string[] {
+function xMacroList(macro: string): string[] {
   const text = readFileSync(path.join(ROOT, 'native', 'stats.h'), 'utf8');
-  const list = text.slice(text.indexOf('#define VTEPD_COUNTERS'), text.indexOf('enum class Counter'));
-  return [...list.matchAll(/^\s*X\((\w+)\)/gm)].map((m) => m[1]!);
+  const start = text.indexOf(`#define ${macro}(X)`);
+  if (start < 0) throw new Error(`native/stats.h defines no ${macro}`);
+  // The list ends at the first line that does not continue it with a backslash.
+  const lines: string[] = [];
+  for (const line of text.slice(start).split('\n').slice(1)) {
+    lines.push(line);
+    if (!line.trimEnd().endsWith('\\')) break;
+  }
+  return [...lines.join('\n').matchAll(/^\s*X\((\w+)\)/gm)].map((m) => m[1]!);
+}
+
+/** Every device counter native/stats.h defines (VTEPD_COUNTERS): `vtepd -j stats` must report each. */
+export function statsCounterNames(): string[] {
+  return xMacroList('VTEPD_COUNTERS');
+}
+
+/** Every shared-port counter (VTEPD_PORT_COUNTERS): each row of `vtepd -j port show` reports them. */
+export function portCounterNames(): string[] {
+  return xMacroList('VTEPD_PORT_COUNTERS');
+}
+
+/** The row of `vtepd -j port show` for family/port (throws if there is none). */
+export async function portRow(d: VtepDaemon, port = 4789, family: 'inet' | 'inet6' = 'inet'): Promise<VxlanPortRow> {
+  const rows = await d.ports();
+  const row = rows.find((r) => r.port === port && r.family === family);
+  if (!row) throw new Error(`vtepd port show has no ${family} port ${port}: ${JSON.stringify(rows)}`);
+  return row;
+}
+
+/** The Internet checksum (RFC 1071) of buf. */
+export function inetChecksum(buf: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i + 1 < buf.length; i += 2) sum += buf.readUInt16BE(i);
+  if (buf.length % 2) sum += buf[buf.length - 1]! << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+export interface GreOptions {
+  /** Key field (K bit). */
+  key?: number;
+  /** Checksum field (C bit): true = correct, 'bad' = deliberately wrong. */
+  csum?: boolean | 'bad';
+  /** Sequence number field (S bit). */
+  seq?: number;
+  /** Protocol type (default 0x6558, Transparent Ethernet Bridging). */
+  proto?: number;
+  /** Extra bits ORed into the flags/version word (e.g. 0x0001 = version 1, 0x4000 = routing). */
+  orFlags?: number;
+}
+
+/** A GRE packet (RFC 2890 header + `inner`), as the payload of a raw IP protocol-47 packet. */
+export function gre(inner: Buffer, o: GreOptions = {}): Buffer {
+  let flags = 0;
+  const opt: Buffer[] = [];
+  if (o.csum) {
+    flags |= 0x8000;
+    opt.push(Buffer.alloc(4)); // checksum + reserved1, filled in below
+  }
+  if (o.key !== undefined) {
+    flags |= 0x2000;
+    const k = Buffer.alloc(4);
+    k.writeUInt32BE(o.key >>> 0);
+    opt.push(k);
+  }
+  if (o.seq !== undefined) {
+    flags |= 0x1000;
+    const s = Buffer.alloc(4);
+    s.writeUInt32BE(o.seq >>> 0);
+    opt.push(s);
+  }
+  const base = Buffer.alloc(4);
+  base.writeUInt16BE((flags | (o.orFlags ?? 0)) & 0xffff);
+  base.writeUInt16BE(o.proto ?? 0x6558, 2);
+  const pkt = Buffer.concat([base, ...opt, inner]);
+  if (o.csum) {
+    const c = inetChecksum(pkt);
+    pkt.writeUInt16BE(o.csum === 'bad' ? c ^ 0x5a5a : c, 4);
+  }
+  return pkt;
+}
+
+/** Asserts `count` UDP datagrams of `size` bytes from `from` were echoed back intact by `to`. */
+export async function expectUdpEcho(tb: Testbed, from: Host, to: Host, toIp: string, count: number, size: number, port = 7000): Promise<void> {
+  const echo = await tb.serveTool(to.ns, 'udp', ['echo', '--listen', `${toIp}:${port}`, '--count', String(count)]);
+  const r = Testbed.result(await tb.tool(from.ns, 'udp', ['exchange', '--to', `${toIp}:${port}`, '--count', String(count), '--size', String(size)]));
+  expect(r).toMatchObject({ sent: count, echoed: count });
+  expect(Testbed.result(await echo.wait(5000))).toEqual({ echoed: count });
+}
+
+export interface UdpReceipt {
+  count: number;
+  bytes: number;
+  sources: Record<string, number>;
+  payloads: string[];
+}
+
+/**
+ * Sends `count` datagrams of `size` bytes from `from` to toIp:port and returns what a
+ * receiver in `to` got within `waitS` seconds (possibly nothing: the count is asserted by
+ * the caller).
+ */
+export async function udpDelivery(
+  tb: Testbed,
+  from: Host,
+  to: Host,
+  toIp: string,
+  o: { count: number; size: number; port: number; listen?: string; waitS?: number; broadcast?: boolean },
+): Promise<UdpReceipt> {
+  const waitS = o.waitS ?? 3;
+  const recv = await tb.serveTool(to.ns, 'udp', ['recv', '--listen', `${o.listen ?? toIp}:${o.port}`, '--count', String(o.count), '--linger-ms', '300', '--timeout', String(waitS)]);
+  await tb.tool(from.ns, 'udp', ['send', '--to', `${toIp}:${o.port}`, '--count', String(o.count), '--size', String(o.size), '--interval-ms', '2', ...(o.broadcast ? ['--broadcast'] : [])]);
+  return Testbed.result<UdpReceipt>(await recv.wait(waitS * 1000 + 5000));
+}
+
+/** A captured field's first occurrence: the outer header's, where the inner packet has one too. */
+export function first(r: CaptureRow, field: string): string {
+  return (r[field] ?? '').split(',')[0]!;
 }

@@ -43,13 +43,49 @@ export function netnsUnavailable(vtepd = true): string | false {
   return why;
 }
 
+/** The Debian package each external program of the newer tests comes from. */
+export const TOOL_PACKAGES: Record<string, string> = {
+  'ovs-vswitchd': 'openvswitch-switch',
+  'ovsdb-server': 'openvswitch-switch',
+  'ovsdb-tool': 'openvswitch-common',
+  'ovs-vsctl': 'openvswitch-common',
+  'ovs-appctl': 'openvswitch-common',
+  tshark: 'tshark',
+  dnsmasq: 'dnsmasq-base',
+  udhcpc: 'udhcpc',
+};
+
+function onPath(cmd: string): boolean {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  return dirs.some((d) => {
+    try {
+      accessSync(path.join(d, cmd), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Why `tools` cannot be run here (which are missing and how to install them), or false. */
+export function toolsUnavailable(tools: string[]): string | false {
+  const missing = tools.filter((t) => !onPath(t));
+  if (missing.length === 0) return false;
+  const pkgs = [...new Set(missing.map((t) => TOOL_PACKAGES[t] ?? t))];
+  return `${missing.join(', ')} not installed (apt-get install -y ${pkgs.join(' ')})`;
+}
+
 /**
  * For describe.skipIf(): true (skip) when the prerequisites are missing outside CI.
  * Under CI=true a missing prerequisite throws, failing the file instead of skipping it.
+ * `tools` names further programs the file runs (OVS, tshark, dnsmasq, udhcpc, ...).
  */
-export function skipNetns(opts: { vtepd?: boolean } = {}): boolean {
-  const why = netnsUnavailable(opts.vtepd ?? true);
+export function skipNetns(opts: { vtepd?: boolean; tools?: string[] } = {}): boolean {
+  const why = netnsUnavailable(opts.vtepd ?? true) || toolsUnavailable(opts.tools ?? []);
   if (!why) return false;
   if (process.env.CI === 'true') throw new Error(`namespace tests cannot run under CI: ${why}`);
   return true;
 }
+
+/** What Testbed.ovsGretap() runs. */
+export const OVS_TOOLS = ['ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl', 'ovs-appctl'];
