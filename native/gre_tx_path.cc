@@ -3,13 +3,8 @@
 #include <cerrno>
 #include <utility>
 
-#include "wait_readable.h"
 
 namespace vtepd {
-
-namespace {
-constexpr int kTickMs = 1000;
-}  // namespace
 
 GreTxPath::GreTxPath(const TapDevice& tap, const GreFields& fields, int socket, int df_socket,
                      Stats& stats, const std::atomic<size_t>& max_frame)
@@ -18,28 +13,11 @@ GreTxPath::GreTxPath(const TapDevice& tap, const GreFields& fields, int socket, 
 
 void GreTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
                     const std::function<void()>& tick) {
-  BatchCounts counts;
-  bool backlog = false;
-  uint64_t next_tick = 0;
-  while (!stopping.load(std::memory_order_relaxed)) {
-    if (!backlog && WaitReadable(reader_.fd(), stop_fd, kTickMs, spin_ns) == Wake::kStop) return;
-    if (MonotonicNanos() / 1000000000u >= next_tick) {
-      next_tick = MonotonicNanos() / 1000000000u + 1;
-      tick();
-    }
-    size_t frames = reader_.Read();
-    backlog = frames == TapReader::kBatch;
-    size_t max_frame = max_frame_.load(std::memory_order_relaxed);
-    for (size_t begin = 0; begin < frames;) {
-      reader_.ResetArena();
-      size_t end = begin;
-      while (end < frames && reader_.Prepare(end, max_frame, counts)) end++;
-      for (size_t i = begin; i < end; i++) Frame(reader_.frame(i), counts);
-      Flush(counts);  // before the arena is reused
-      begin = end;
-    }
-    counts.FlushInto(&stats_);
-  }
+  reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_, tick,
+              [this](size_t begin, size_t end, BatchCounts& counts) {
+                for (size_t i = begin; i < end; i++) Frame(reader_.frame(i), counts);
+                Flush(counts);  // before the arena is reused
+              });
 }
 
 void GreTxPath::Frame(const PreparedFrame& p, BatchCounts& counts) {

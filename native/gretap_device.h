@@ -7,8 +7,6 @@
 #include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "endpoint.h"
 #include "gre_header.h"
@@ -18,6 +16,7 @@
 #include "tap_device.h"
 #include "underlay_options.h"
 #include "unique_fd.h"
+#include "workers.h"
 
 namespace vtepd {
 
@@ -51,13 +50,11 @@ class GretapDevice {
   TapDevice tap_;
   UniqueFd socket_;     // receives, and sends what needs no other DF setting
   UniqueFd df_socket_;  // df inherit: sends with DF
-  UniqueFd stop_event_;
   Stats stats_;
   std::atomic<size_t> max_frame_;
   std::unique_ptr<GreTxPath> tx_path_;
   std::unique_ptr<GreRxPath> rx_path_;
-  std::atomic<bool> stopping_{false};
-  std::vector<std::thread> threads_;
+  Workers workers_;  // last: its threads stop before anything they use goes
 };
 
 }  // namespace vtepd

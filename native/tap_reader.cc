@@ -8,12 +8,14 @@
 #include "flow_hash.h"
 #include "tcp_segmenter.h"
 #include "virtio_net.h"
+#include "wait_readable.h"
 
 namespace vtepd {
 
 namespace {
 constexpr uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr uint8_t kIpv4DontFragment = 0x40;  // in the flags byte at offset 6
+constexpr int kTickMs = 1000;
 
 bool InnerDontFragment(const uint8_t* frame, size_t len) {
   return len >= kEthernetHeaderSize + 20 && Load16(frame + 12) == kEtherTypeIpv4 &&
@@ -27,6 +29,33 @@ TapReader::TapReader(const TapDevice& tap, size_t queue, size_t headroom)
       headroom_(headroom),
       frames_(new uint8_t[kBatch * kMaxFrame]),
       arena_(new uint8_t[kArenaBytes]) {}
+
+void TapReader::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
+                    const std::atomic<size_t>& max_frame, Stats& stats,
+                    const std::function<void()>& tick, const SendPrepared& send) {
+  BatchCounts counts;
+  bool backlog = false;  // the last batch was full: read again without polling
+  uint64_t next_tick = 0;
+  while (!stopping.load(std::memory_order_relaxed)) {
+    if (!backlog && WaitReadable(fd_, stop_fd, tick ? kTickMs : -1, spin_ns) == Wake::kStop) return;
+    if (tick && MonotonicNanos() >= next_tick) {
+      next_tick = MonotonicNanos() + uint64_t{kTickMs} * 1000000;
+      tick();
+    }
+    size_t frames = Read();
+    backlog = frames == kBatch;
+    size_t limit = max_frame.load(std::memory_order_relaxed);
+    // As many frames as the arena holds are prepared (segmented), then sent.
+    for (size_t begin = 0; begin < frames;) {
+      ResetArena();
+      size_t end = begin;
+      while (end < frames && Prepare(end, limit, counts)) end++;
+      send(begin, end, counts);
+      begin = end;
+    }
+    counts.FlushInto(&stats);
+  }
+}
 
 size_t TapReader::Read() {
   size_t n = 0;

@@ -5,8 +5,10 @@
 // encapsulation header. Buffers are allocated once; nothing here allocates per packet.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "stats.h"
@@ -31,6 +33,19 @@ class TapReader {
   static constexpr size_t kArenaBytes = 8u << 20;  // segmented superframes of one batch
 
   TapReader(const TapDevice& tap, size_t queue, size_t headroom);
+
+  // Frames [begin, end) of the last Read are prepared; send them before returning.
+  using SendPrepared = std::function<void(size_t begin, size_t end, BatchCounts& counts)>;
+
+  // The transmit loop every encapsulation runs: waits for frames (polling `spin_ns` after
+  // traffic, see wait_readable.h), reads and prepares each batch, hands every run of
+  // prepared frames to `send` before the arena is reused, and adds the batch's counts to
+  // `stats`. `tick`, if given, is called about once a second. Returns once stop_fd is
+  // readable and `stopping` set. max_frame: the largest frame the device sends (its MTU
+  // may change under it).
+  void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
+           const std::atomic<size_t>& max_frame, Stats& stats,
+           const std::function<void()>& tick, const SendPrepared& send);
 
   int fd() const { return fd_; }
   // Drains up to kBatch frames (the fd is non-blocking); returns how many.

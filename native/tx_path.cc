@@ -10,7 +10,6 @@
 #include <cstring>
 
 #include "flow_hash.h"
-#include "wait_readable.h"
 
 namespace vtepd {
 
@@ -18,7 +17,6 @@ namespace {
 // UDP_MAX_SEGMENTS of older kernels, and the UDP payload that fits one IPv4 packet.
 constexpr size_t kMaxGsoSegments = 64;
 constexpr size_t kMaxGsoPayload = 65507;
-constexpr int kTickMs = 1000;
 }  // namespace
 
 TxPath::TxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
@@ -29,31 +27,9 @@ TxPath::TxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, 
 
 void TxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
                  const std::function<void()>& tick) {
-  BatchCounts counts;
-  bool backlog = false;  // the last batch was full: read again without polling
-  uint64_t next_tick = 0;
-  while (!stopping.load(std::memory_order_relaxed)) {
-    if (!backlog && WaitReadable(reader_.fd(), stop_fd, tick ? kTickMs : -1, spin_ns) == Wake::kStop) {
-      return;
-    }
-    if (tick && MonotonicSeconds() >= next_tick) {
-      next_tick = MonotonicSeconds() + 1;
-      tick();
-    }
-    size_t frames = reader_.Read();
-    backlog = frames == TapReader::kBatch;
-    size_t max_frame = max_frame_.load(std::memory_order_relaxed);
-    // Frames are prepared (segmented) without the FDB lock, as many as the arena holds,
-    // then routed under it.
-    for (size_t begin = 0; begin < frames;) {
-      reader_.ResetArena();
-      size_t end = begin;
-      while (end < frames && reader_.Prepare(end, max_frame, counts)) end++;
-      Route(begin, end, counts);
-      begin = end;
-    }
-    counts.FlushInto(&stats_);
-  }
+  // Frames are prepared (segmented) without the FDB lock, then routed under it.
+  reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_, tick,
+              [this](size_t begin, size_t end, BatchCounts& counts) { Route(begin, end, counts); });
 }
 
 void TxPath::Route(size_t begin, size_t end, BatchCounts& counts) {

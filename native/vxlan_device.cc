@@ -1,8 +1,6 @@
 #include "vxlan_device.h"
 
 #include <net/if.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "system_error.h"
 #include "tap_reader.h"
@@ -11,12 +9,6 @@
 namespace vtepd {
 
 namespace {
-UniqueFd NewEventFd() {
-  UniqueFd fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  if (fd.get() < 0) ThrowErrno("eventfd");
-  return fd;
-}
-
 // `dev` resolved to its ifindex; throws ENODEV for an unknown name.
 VxlanConfig ResolveDev(VxlanConfig config) {
   if (!config.dev.empty()) {
@@ -32,7 +24,6 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
     : config_(ResolveDev(config)),
       tap_(config_.name, config_.mtu, config_.offloads, config_.queues),
       tx_sockets_(config_.local, config_.srcport_min, config_.srcport_max, config_.underlay),
-      stop_event_(NewEventFd()),
       fdb_(config_.max_addresses, config_.ageing_seconds, config_.local.port),
       sink_(std::move(sink)),
       receiver_{config_.vni, &tap_, &fdb_, &stats_, &sink_, config_.learning,
@@ -57,10 +48,10 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
                                                    config_.vni, receiver_.max_frame));
     }
     for (size_t q = 0; q < config_.queues; q++) {
-      threads_.emplace_back([this, q] {
+      workers_.Start([this, q] {
         std::function<void()> tick;
         if (q == 0) tick = [this] { Tick(); };
-        tx_paths_[q]->Run(stop_event_.get(), stopping_, config_.spin_ns, tick);
+        tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns, tick);
       });
     }
   } catch (...) {
@@ -72,13 +63,7 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
 VxlanDevice::~VxlanDevice() { Stop(); }
 
 void VxlanDevice::Stop() {
-  if (!stopping_.exchange(true)) {
-    uint64_t one = 1;
-    (void)!::write(stop_event_.get(), &one, sizeof one);
-  }
-  for (std::thread& thread : threads_) {
-    if (thread.joinable()) thread.join();
-  }
+  workers_.Stop();
   if (attached_) {
     port_->Detach(&receiver_);  // after this no port thread touches the device
     attached_ = false;

@@ -8,7 +8,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "shared_fdb.h"
@@ -16,9 +15,9 @@
 #include "tap_device.h"
 #include "tx_path.h"
 #include "udp_socket.h"
-#include "unique_fd.h"
 #include "vxlan_port.h"
 #include "vxlan_receiver.h"
+#include "workers.h"
 
 namespace vtepd {
 
@@ -82,7 +81,6 @@ class VxlanDevice {
   VxlanConfig config_;
   TapDevice tap_;
   TxSocketPool tx_sockets_;
-  UniqueFd stop_event_;
   SharedFdb fdb_;
   Stats stats_;
   FdbEventSink sink_;
@@ -91,9 +89,8 @@ class VxlanDevice {
   bool attached_ = false;
   bool joined_ = false;
   std::vector<std::unique_ptr<TxPath>> tx_paths_;
-  std::atomic<bool> stopping_{false};
-  std::vector<std::thread> threads_;
   std::vector<FdbEvent> aged_;
+  Workers workers_;  // last: its threads stop before anything they use goes
 };
 
 }  // namespace vtepd
