@@ -52,7 +52,11 @@ void TxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
 void TxPath::AddMessages(const PreparedFrame& p, const Remote& remote, BatchCounts& counts) {
   uint16_t socket = static_cast<uint16_t>(sockets_.IndexFor(p.hash, p.dont_fragment));
   if (p.segments == 0) {
+    if (AppendToLastMessage(p, remote, socket)) return;
     AddMessage(p.data, p.len, /*behind_header=*/true, 0, remote, socket, 1, p.len, counts);
+    last_is_plain_ = true;
+    last_remote_ = remote;
+    last_segment_size_ = kVxlanHeaderSize + p.len;
     return;
   }
   uint8_t* data = p.data;
@@ -77,6 +81,25 @@ void TxPath::AddMessages(const PreparedFrame& p, const Remote& remote, BatchCoun
   }
 }
 
+// Adds a plain frame to the last message as one more UDP GSO segment when it is for the
+// same remote, through the same socket and of the same size as the frames there.
+bool TxPath::AppendToLastMessage(const PreparedFrame& p, const Remote& remote, uint16_t socket) {
+  size_t m = messages_ - 1;
+  size_t segment = kVxlanHeaderSize + p.len;
+  if (!last_is_plain_ || socket_[m] != socket || segment != last_segment_size_ ||
+      !(remote == last_remote_) || packets_[m] == max_segments_per_send_ ||
+      (packets_[m] + 1) * segment > kMaxGsoPayload || iovecs_ + 2 > kMaxIovecs) {
+    return false;
+  }
+  iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};  // one VNI, so the same header bytes
+  iov_[iovecs_++] = {p.data, p.len};
+  message_[m].msg_hdr.msg_iovlen += 2;
+  if (packets_[m] == 1) SetSegmentSize(m, segment);
+  packets_[m]++;
+  inner_bytes_[m] += static_cast<uint32_t>(p.len);
+  return true;
+}
+
 // behind_header: data is a bare Ethernet frame, sent after a VXLAN header of its own.
 // Otherwise data holds VXLAN packets segment_size apart (a single one if segment_size is 0).
 void TxPath::AddMessage(uint8_t* data, size_t len, bool behind_header, size_t segment_size,
@@ -84,39 +107,45 @@ void TxPath::AddMessage(uint8_t* data, size_t len, bool behind_header, size_t se
                         size_t inner_bytes, BatchCounts& counts) {
   // Only a flood list of hundreds of peers fills this mid-route; flushing under the FDB
   // lock then is simpler than re-resolving the entry, and rare enough not to matter.
-  if (messages_ == kMaxMessages) Flush(counts);
+  if (messages_ == kMaxMessages || iovecs_ + 2 > kMaxIovecs) Flush(counts);
   size_t m = messages_++;
   msghdr& hdr = message_[m].msg_hdr;
   hdr = msghdr{};
+  hdr.msg_iov = &iov_[iovecs_];
   if (behind_header) {
     EncodeVxlan(header_[m], remote.vni);
-    iov_[m][0] = {header_[m], kVxlanHeaderSize};
-    iov_[m][1] = {data, len};
+    iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};
+    iov_[iovecs_++] = {data, len};
     hdr.msg_iovlen = 2;
   } else {
-    iov_[m][0] = {data, len};
+    iov_[iovecs_++] = {data, len};
     hdr.msg_iovlen = 1;
   }
-  hdr.msg_iov = iov_[m];
   hdr.msg_name = &address_[m];
   hdr.msg_namelen = remote.dst.ToSockaddr(&address_[m]);
-  if (segment_size) {
-    hdr.msg_control = control_[m];
-    hdr.msg_controllen = sizeof control_[m];
-    cmsghdr* cm = CMSG_FIRSTHDR(&hdr);
-    cm->cmsg_level = IPPROTO_UDP;
-    cm->cmsg_type = UDP_SEGMENT;
-    cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-    uint16_t size = static_cast<uint16_t>(segment_size);
-    std::memcpy(CMSG_DATA(cm), &size, sizeof size);
-  }
+  if (segment_size) SetSegmentSize(m, segment_size);
   socket_[m] = socket;
   packets_[m] = static_cast<uint32_t>(packets);
   inner_bytes_[m] = static_cast<uint32_t>(inner_bytes);
+  last_is_plain_ = false;
+}
+
+void TxPath::SetSegmentSize(size_t m, size_t segment_size) {
+  msghdr& hdr = message_[m].msg_hdr;
+  hdr.msg_control = control_[m];
+  hdr.msg_controllen = sizeof control_[m];
+  cmsghdr* cm = CMSG_FIRSTHDR(&hdr);
+  cm->cmsg_level = IPPROTO_UDP;
+  cm->cmsg_type = UDP_SEGMENT;
+  cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+  uint16_t size = static_cast<uint16_t>(segment_size);
+  std::memcpy(CMSG_DATA(cm), &size, sizeof size);
 }
 
 void TxPath::Flush(BatchCounts& counts) {
   size_t messages = std::exchange(messages_, 0);
+  iovecs_ = 0;
+  last_is_plain_ = false;
   if (messages == 0) return;
   // Counting sort by socket keeps each flow's packets in order and needs one sendmmsg per
   // socket used, not one per change of socket.

@@ -1,8 +1,10 @@
 // TAP -> UDP for one TAP queue of a VXLAN device: reads a batch of frames (TapReader),
 // looks each destination MAC up in the FDB, and sends one VXLAN packet per remote with
-// sendmmsg. Plain frames go as [VXLAN header | frame] in two iovecs, never copied;
-// segmented superframes leave as one UDP GSO send per 64 KiB (the kernel, or the veth/NIC
-// beyond it, splits them into datagrams). The hot path does not allocate.
+// sendmmsg. Plain frames go as [VXLAN header | frame] iovecs, never copied; consecutive
+// equal-sized ones for the same remote share one UDP GSO send, as segmented superframes
+// do (up to 64 KiB each): the kernel, or the veth/NIC beyond it, splits them into
+// datagrams, so the underlay stack handles one buffer instead of one per packet. The hot
+// path does not allocate.
 #pragma once
 
 #include <sys/socket.h>
@@ -23,6 +25,7 @@ namespace vtepd {
 class TxPath {
  public:
   static constexpr size_t kMaxMessages = 1024;  // sendmmsg entries per flush
+  static constexpr size_t kMaxIovecs = 2 * kMaxMessages;
 
   // Serves TAP queue `queue`; the sockets, FDB and counters are shared with other queues.
   // max_frame: the largest frame the device sends (its MTU may change under it).
@@ -40,6 +43,8 @@ class TxPath {
   void AddMessage(uint8_t* data, size_t len, bool behind_header, size_t segment_size,
                   const Remote& remote, uint16_t socket, size_t packets, size_t inner_bytes,
                   BatchCounts& counts);
+  bool AppendToLastMessage(const PreparedFrame& frame, const Remote& remote, uint16_t socket);
+  void SetSegmentSize(size_t message, size_t segment_size);
   void Flush(BatchCounts& counts);
 
   TapReader reader_;
@@ -50,11 +55,17 @@ class TxPath {
   const std::atomic<size_t>& max_frame_;
   const size_t max_segments_per_send_;
 
-  // Message i: iov_[i] (1 or 2 parts) to address_[i] through socket_[i].
+  // Message i: its iovecs (consecutive in iov_) to address_[i] through socket_[i].
   size_t messages_ = 0;
+  size_t iovecs_ = 0;
   uint8_t header_[kMaxMessages][kVxlanHeaderSize];
-  iovec iov_[kMaxMessages][2];
+  iovec iov_[kMaxIovecs];
   SocketAddress address_[kMaxMessages];
+  // The last message, if it holds plain frames only: their remote and datagram size, so
+  // the next equal-sized frame for that remote can join it.
+  bool last_is_plain_ = false;
+  Remote last_remote_{};
+  size_t last_segment_size_ = 0;
   alignas(cmsghdr) uint8_t control_[kMaxMessages][CMSG_SPACE(sizeof(uint16_t))];
   uint16_t socket_[kMaxMessages];
   uint32_t packets_[kMaxMessages];

@@ -1,12 +1,15 @@
 // UDP traffic helper, run inside a namespace.
 //
-//   udp.js recv --listen ADDR:PORT --count N [--linger-ms M] [--timeout S]
+//   udp.js recv --listen ADDR:PORT --count N [--linger-ms M] [--timeout S] [--tag T]
 //       prints "listening"; counts datagrams until N arrived, then keeps listening M ms more
 //       (default 500) so duplicates are counted too; prints
-//       {"count":C,"bytes":B,"sources":{"ADDR":n},"ports":[source ports],"payloads":["hex",..first 16]}.
+//       {"count":C,"bytes":B,"sources":{"ADDR":n},"ports":[source ports],"payloads":["hex",..first 16],
+//        "intact":I,"distinct":D}: I datagrams are exactly what `send --tag T` sends (default tag
+//       vtt), D different indexes among them.
 //       Exit 0 iff C >= N (the caller asserts exact counts). Bind 0.0.0.0 to get broadcasts.
-//   udp.js send --to ADDR:PORT --count N [--size S] [--broadcast] [--interval-ms I] [--tag T]
+//   udp.js send --to ADDR:PORT --count N [--size S] [--broadcast] [--interval-ms I] [--tag T] [--burst]
 //       sends N datagrams, each "T:<index>:" padded to S bytes with a pattern; prints {"sent":N}.
+//       --burst: all at once, without waiting for one send to finish before the next.
 //   udp.js raw  --to ADDR:PORT --hex HEX [--count N] [--bind ADDR] [--sport P]
 //       sends the given bytes verbatim as the UDP payload (malformed VXLAN packets).
 //   udp.js echo --listen ADDR:PORT [--count N] [--timeout S]
@@ -32,16 +35,21 @@ function payload(tag: string, index: number, size: number): Buffer {
   return Buffer.concat([head, new Pattern(index + 1).next(size - head.length)]);
 }
 
+const RECV_BUFFER_BYTES = 4 << 20;
+
 function recv(): void {
   const { host, port } = hostPort(str(args, 'listen'));
   const want = num(args, 'count');
   const linger = num(args, 'linger-ms', 500);
+  const tag = str(args, 'tag', 'vtt');
   let count = 0;
   let bytes = 0;
+  let intact = 0;
   const sources: Record<string, number> = {};
   const ports = new Set<number>();
+  const indexes = new Set<number>();
   const payloads: string[] = [];
-  const result = () => ({ count, bytes, sources, ports: [...ports].sort((a, b) => a - b), payloads });
+  const result = () => ({ count, bytes, sources, ports: [...ports].sort((a, b) => a - b), payloads, intact, distinct: indexes.size });
   deadline(timeout, result);
   const sock = dgram.createSocket({ type: family(host), reuseAddr: true });
   let lingering = false;
@@ -51,6 +59,11 @@ function recv(): void {
     sources[rinfo.address] = (sources[rinfo.address] ?? 0) + 1;
     ports.add(rinfo.port);
     if (payloads.length < 16) payloads.push(msg.toString('hex'));
+    const index = Number(/^[^:]*:(\d+):/.exec(msg.toString('latin1'))?.[1] ?? NaN);
+    if (msg.equals(payload(tag, index, msg.length))) {
+      intact++;
+      indexes.add(index);
+    }
     if (count >= want && !lingering) {
       lingering = true;
       setTimeout(() => {
@@ -60,7 +73,11 @@ function recv(): void {
     }
   });
   sock.on('error', (e) => fail(`recv: ${e.message}`));
-  sock.bind(port, host, () => announce('listening'));
+  sock.bind(port, host, () => {
+    // Room for a burst: the default buffer holds only about 200 small datagrams.
+    sock.setRecvBufferSize(RECV_BUFFER_BYTES);
+    announce('listening');
+  });
 }
 
 function send(): void {
@@ -74,6 +91,19 @@ function send(): void {
   sock.on('error', (e) => fail(`send: ${e.message}`));
   sock.bind(0, () => {
     if (flag(args, 'broadcast')) sock.setBroadcast(true);
+    if (flag(args, 'burst')) {
+      let done = 0;
+      for (let k = 0; k < count; k++) {
+        sock.send(payload(tag, k, size), port, host, (err) => {
+          if (err) fail(`send: ${err.message}`);
+          if (++done === count) {
+            emit({ sent: count });
+            sock.close();
+          }
+        });
+      }
+      return;
+    }
     let i = 0;
     const next = (): void => {
       if (i >= count) {
