@@ -20,7 +20,7 @@
         "native/tap_reader.cc",
         "native/tap_writer.cc",
         "native/tcp_coalescer.cc",
-        "native/tcp_segmenter.cc",
+        "native/gso_segmenter.cc",
         "native/tx_path.cc",
         "native/udp_socket.cc",
         "native/underlay_options.cc",
@@ -55,6 +55,12 @@
       "cflags": ["-O2", "-Wall"]
     },
     {
+      "target_name": "udp_gso_send",
+      "type": "executable",
+      "sources": ["test/tools/udp_gso_send.c"],
+      "cflags": ["-O2", "-Wall"]
+    },
+    {
       "target_name": "native_micro",
       "type": "executable",
       "sources": [
@@ -66,7 +72,7 @@
         "native/flow_hash.cc",
         "native/mac_address.cc",
         "native/tcp_coalescer.cc",
-        "native/tcp_segmenter.cc"
+        "native/gso_segmenter.cc"
       ],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-fexceptions"]

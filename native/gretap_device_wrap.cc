@@ -84,6 +84,7 @@ Napi::Value GretapDeviceWrap::Features(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
   out.Set("tapOffloads", Device(env).tap().offloads());
+  out.Set("tapUso", Device(env).tap().uso());
   out.Set("udpGso", false);  // GRE rides raw IP: no UDP offloads
   out.Set("udpGro", false);
   return out;

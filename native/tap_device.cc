@@ -12,6 +12,12 @@
 
 namespace vtepd {
 
+namespace {
+// <linux/if_tun.h> of Linux 6.2+; older userspace headers lack them.
+constexpr unsigned kTunUso4 = 0x20;
+constexpr unsigned kTunUso6 = 0x40;
+}  // namespace
+
 TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offloads,
                      size_t queues) {
   if (requested_name.empty() || requested_name.size() >= IFNAMSIZ) {
@@ -34,9 +40,13 @@ TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offlo
     if (::ioctl(fd.get(), TUNSETIFF, &ifr) < 0) ThrowErrno("TUNSETIFF " + requested_name);
     if (q == 0) name_ = ifr.ifr_name;
     // Without TUNSETOFFLOAD the header stays (always "no GSO") and the plain path is used.
+    // Kernels before 6.2 refuse the USO flags: then TSO and checksum only.
     unsigned offload_flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
-    bool offloaded = want_offloads && ::ioctl(fd.get(), TUNSETOFFLOAD, offload_flags) == 0;
+    bool uso = want_offloads &&
+               ::ioctl(fd.get(), TUNSETOFFLOAD, offload_flags | kTunUso4 | kTunUso6) == 0;
+    bool offloaded = uso || (want_offloads && ::ioctl(fd.get(), TUNSETOFFLOAD, offload_flags) == 0);
     offloads_ = q == 0 ? offloaded : offloads_ && offloaded;
+    uso_ = q == 0 ? uso : uso_ && uso;
     fds_.push_back(std::move(fd));
   }
 

@@ -27,6 +27,8 @@ class TapDevice {
   bool vnet_hdr() const { return vnet_hdr_; }
   // The kernel accepted TUNSETOFFLOAD: reads may be GSO superframes or checksum-partial.
   bool offloads() const { return offloads_; }
+  // UDP segmentation offload (Linux 6.2+) too: reads may be UDP superframes.
+  bool uso() const { return uso_; }
   // The interface's current MAC address (the user may change it with `ip link set address`).
   MacAddress ReadMac() const;
   // The interface's current MTU, or -1 if it cannot be read.
@@ -39,6 +41,7 @@ class TapDevice {
   int ifindex_ = 0;
   bool vnet_hdr_ = false;
   bool offloads_ = false;
+  bool uso_ = false;
 };
 
 }  // namespace vtepd

@@ -6,7 +6,7 @@
 
 #include "byte_order.h"
 #include "flow_hash.h"
-#include "tcp_segmenter.h"
+#include "gso_segmenter.h"
 #include "virtio_net.h"
 #include "wait_readable.h"
 
@@ -84,7 +84,7 @@ bool TapReader::Prepare(size_t index, size_t max_frame, BatchCounts& counts) {
     std::memcpy(&hdr, slot, sizeof hdr);
     if (hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
       SegmentLayout layout;
-      if (!PlanTcpSegments(hdr, frame, len, &layout)) {
+      if (!PlanSegments(hdr, frame, len, &layout)) {
         counts.Add(Counter::tx_drop_bad_offload);
         return true;
       }
@@ -101,7 +101,7 @@ bool TapReader::Prepare(size_t index, size_t max_frame, BatchCounts& counts) {
       }
       uint8_t* out = arena_.get() + arena_used_;
       arena_used_ += need;
-      WriteTcpSegments(frame, layout, headroom_, out);
+      WriteSegments(frame, layout, headroom_, out);
       size_t total = need - (layout.mss - layout.last_payload);
       p = {out, total, stride, layout.segments, total - layout.segments * headroom_, hash,
            dont_fragment};

@@ -26,6 +26,7 @@ constexpr uint8_t VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
 constexpr uint8_t VIRTIO_NET_HDR_GSO_NONE = 0;
 constexpr uint8_t VIRTIO_NET_HDR_GSO_TCPV4 = 1;
 constexpr uint8_t VIRTIO_NET_HDR_GSO_TCPV6 = 4;
+constexpr uint8_t VIRTIO_NET_HDR_GSO_UDP_L4 = 5;  // USO, either IP version
 constexpr uint8_t VIRTIO_NET_HDR_GSO_ECN = 0x80;
 
 }  // namespace vtepd

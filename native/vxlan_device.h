@@ -46,6 +46,7 @@ struct VxlanConfig {
 // What the data path actually runs with, after asking the kernel.
 struct DataPathFeatures {
   bool tap_offloads;  // TSO/checksum offload on the TAP (virtio-net header)
+  bool tap_uso;       // and UDP segmentation offload
   bool udp_gso;
   bool udp_gro;
 };
@@ -72,7 +73,9 @@ class VxlanDevice {
   const VxlanConfig& config() const { return config_; }
   const TapDevice& tap() const { return tap_; }
   const Stats& stats() const { return stats_; }
-  DataPathFeatures features() const { return {tap_.offloads(), tx_sockets_.gso(), port_->gro()}; }
+  DataPathFeatures features() const {
+    return {tap_.offloads(), tap_.uso(), tx_sockets_.gso(), port_->gro()};
+  }
 
  private:
   // Once a second on queue 0's thread: re-reads MAC and MTU, ages the FDB.

@@ -147,6 +147,7 @@ Napi::Value VxlanDeviceWrap::Features(const Napi::CallbackInfo& info) {
   DataPathFeatures features = Device(env).features();
   Napi::Object out = Napi::Object::New(env);
   out.Set("tapOffloads", features.tap_offloads);
+  out.Set("tapUso", features.tap_uso);
   out.Set("udpGso", features.udp_gso);
   out.Set("udpGro", features.udp_gro);
   return out;

@@ -82,6 +82,8 @@ export interface NativeGretapConfig {
 /** What the data path runs with after asking the kernel (reported by `link show -j`). */
 export interface NativeDataPathFeatures {
   tapOffloads: boolean;
+  /** UDP segmentation offload on the TAP too (Linux 6.2+): UDP superframes are cut in userspace. */
+  tapUso: boolean;
   udpGso: boolean;
   udpGro: boolean;
 }

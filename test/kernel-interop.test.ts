@@ -1,7 +1,8 @@
 // vtepd against the kernel's own VXLAN driver, each direction: payloads intact, ARP
 // resolving to the right MACs, and both sides learning each other.
 import { describe, expect, it } from 'vitest';
-import { Testbed, ZERO_MAC, type Host } from '../src/testbed.js';
+import path from 'node:path';
+import { ROOT, Testbed, ZERO_MAC, type Host } from '../src/testbed.js';
 import { skipNetns } from './prereq.js';
 import { expectTcp, first, ov, portRow, useTestbed, VNI } from './helpers.js';
 
@@ -83,6 +84,22 @@ describe.skipIf(skipNetns())('vtepd <-> kernel vxlan', () => {
     // several VXLAN packets: a UDP length beyond one packet's 8 + 14 + 20 + 8 + 200 + 8.
     const lengths = (await cap.stop()).map((r) => Number(first(r, 'udp.length')));
     expect(Math.max(...lengths)).toBeGreaterThan(2 * (8 + 8 + 14 + 20 + 8 + size));
+  });
+
+  it('an application UDP GSO send (a USO superframe on the TAP) reaches the kernel as intact datagrams', async () => {
+    const { h1, h2, d } = await pair();
+    type Info = { features: { tap_uso: boolean } };
+    // This kernel has USO on TAPs (6.2+), so the superframe reaches vtepd whole and is cut there.
+    expect((await d.json<Info[]>(['link', 'show', 'vx0']))[0]!.features.tap_uso).toBe(true);
+    await expectTcp(tb(), h1, h2, ov(2), 100_000, 5004);
+    const N = 40;
+    const recv = await tb().serveTool(h2.ns, 'udp', ['recv', '--listen', `${ov(2)}:7400`, '--count', String(N), '--linger-ms', '300', '--timeout', '10']);
+    const before = await d.stats();
+    await tb().exec(h1.ns, [path.join(ROOT, 'build', 'Release', 'udp_gso_send'), ov(2), '7400', String(N), '1000']);
+    expect(Testbed.result(await recv.wait(15_000))).toMatchObject({ count: N, bytes: N * 1000, intact: N, distinct: N });
+    const after = await d.stats();
+    expect(after.tx_packets - before.tx_packets).toBe(N);
+    expect(after.tx_drop_bad_offload - before.tx_drop_bad_offload).toBe(0);
   });
 
   it('works with a kernel peer that does not learn (flood list only)', async () => {

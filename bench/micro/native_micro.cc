@@ -15,7 +15,7 @@
 #include "../../native/fdb.h"
 #include "../../native/flow_hash.h"
 #include "../../native/tcp_coalescer.h"
-#include "../../native/tcp_segmenter.h"
+#include "../../native/gso_segmenter.h"
 #include "../../native/vxlan_header.h"
 
 using namespace vtepd;
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   hdr.gso_size = mss;
   hdr.csum_start = 34;
   SegmentLayout layout;
-  if (!PlanTcpSegments(hdr, super.data(), super.size(), &layout)) return 1;
+  if (!PlanSegments(hdr, super.data(), super.size(), &layout)) return 1;
   std::vector<uint8_t> segments((8 + layout.header_len + mss) * layout.segments);
 
   // The 46 in-order segments a receiver coalesces back.
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   });
   double csum = NanosPerOp(seconds, [&](uint64_t) { return ChecksumFold(ChecksumAdd(0, frame.data(), 1500)); });
   double segment = NanosPerOp(seconds / 10, [&](uint64_t) {
-    WriteTcpSegments(super.data(), layout, 8, segments.data());
+    WriteSegments(super.data(), layout, 8, segments.data());
     return segments[100];
   });
   double coalesce = NanosPerOp(seconds / 10, [&](uint64_t) {

@@ -120,7 +120,7 @@ function gretapJson(spec: ResolvedGretapLinkSpec): object {
 }
 
 function featuresJson(features: NativeDataPathFeatures): object {
-  return { tap_offloads: features.tapOffloads, udp_gso: features.udpGso, udp_gro: features.udpGro };
+  return { tap_offloads: features.tapOffloads, tap_uso: features.tapUso, udp_gso: features.udpGso, udp_gro: features.udpGro };
 }
 
 /**
