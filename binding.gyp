@@ -13,6 +13,7 @@
         "native/gre_tx_path.cc",
         "native/gretap_device.cc",
         "native/gretap_device_wrap.cc",
+        "native/inner_ip.cc",
         "native/flow_hash.cc",
         "native/mac_address.cc",
         "native/rx_path.cc",
@@ -22,6 +23,7 @@
         "native/tcp_coalescer.cc",
         "native/gso_segmenter.cc",
         "native/tx_path.cc",
+        "native/udp_coalescer.cc",
         "native/udp_socket.cc",
         "native/underlay_options.cc",
         "native/vxlan_device.cc",
@@ -70,6 +72,7 @@
         "native/fdb.cc",
         "native/gre_header.cc",
         "native/flow_hash.cc",
+        "native/inner_ip.cc",
         "native/mac_address.cc",
         "native/tcp_coalescer.cc",
         "native/gso_segmenter.cc"

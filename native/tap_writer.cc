@@ -16,12 +16,14 @@ const VirtioNetHdr kPlainHeader{};  // no offload: a finished, single frame
 
 TapWriter::TapWriter()
     : coalesce_buffer_(new uint8_t[kCoalesceBytes]),
-      coalescer_(coalesce_buffer_.get(), kCoalesceBytes) {}
+      tcp_(coalesce_buffer_.get(), kCoalesceBytes),
+      udp_(coalesce_buffer_.get(), kCoalesceBytes) {}
 
 void TapWriter::Target(const TapDevice& tap, size_t queue) {
   fd_ = tap.fd(queue);
   vnet_hdr_ = tap.vnet_hdr();
   offloads_ = tap.offloads();
+  uso_ = tap.uso();
 }
 
 void TapWriter::Write(const uint8_t* frame, size_t len, BatchCounts& counts) {
@@ -29,18 +31,26 @@ void TapWriter::Write(const uint8_t* frame, size_t len, BatchCounts& counts) {
     WriteFrame(frame, len, counts);
     return;
   }
-  if (coalescer_.Add(frame, len)) {
-    coalesced_frames_++;
-    coalesced_bytes_ += len;
-    return;
+  bool joined = (pending_ == Pending::kTcp && tcp_.Add(frame, len)) ||
+                (pending_ == Pending::kUdp && udp_.Add(frame, len));
+  if (!joined) {
+    Flush(counts);
+    if (!StartSuperframe(frame, len)) {
+      WriteFrame(frame, len, counts);
+      return;
+    }
   }
-  Flush(counts);
-  if (coalescer_.Add(frame, len)) {
-    coalesced_frames_++;
-    coalesced_bytes_ += len;
-  } else {
-    WriteFrame(frame, len, counts);
+  coalesced_frames_++;
+  coalesced_bytes_ += len;
+}
+
+bool TapWriter::StartSuperframe(const uint8_t* frame, size_t len) {
+  if (tcp_.Add(frame, len)) {
+    pending_ = Pending::kTcp;
+  } else if (uso_ && udp_.Add(frame, len)) {
+    pending_ = Pending::kUdp;
   }
+  return pending_ != Pending::kNone;
 }
 
 void TapWriter::WriteFrame(const uint8_t* frame, size_t len, BatchCounts& counts) {
@@ -56,10 +66,11 @@ void TapWriter::WriteFrame(const uint8_t* frame, size_t len, BatchCounts& counts
 }
 
 void TapWriter::Flush(BatchCounts& counts) {
-  if (!coalescer_.pending()) return;
+  if (pending_ == Pending::kNone) return;
   size_t frames = std::exchange(coalesced_frames_, 0);
   size_t bytes = std::exchange(coalesced_bytes_, 0);
-  size_t len = coalescer_.Finish();
+  size_t len = pending_ == Pending::kTcp ? tcp_.Finish() : udp_.Finish();
+  pending_ = Pending::kNone;
   if (::write(fd_, coalesce_buffer_.get(), len) < 0) {
     counts.Add(Counter::rx_drop_tap_write, frames);
     return;

@@ -1,7 +1,8 @@
 // The receive half every encapsulation shares: writes decapsulated frames to a TAP queue.
-// When the TAP takes offloads, consecutive segments of one TCP flow are merged into one
-// superframe with a virtio-net GSO header (userspace GRO), so the kernel stack gets 64 KiB
-// per write instead of one MSS. A TAP has no batched write: one write per (super)frame.
+// When the TAP takes offloads, consecutive segments of one TCP flow (and, with USO,
+// equal-sized datagrams of one UDP flow) are merged into one superframe with a virtio-net
+// GSO header (userspace GRO), so the kernel stack gets up to 64 KiB per write instead of one
+// packet. A TAP has no batched write: one write per (super)frame.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include "stats.h"
 #include "tap_device.h"
 #include "tcp_coalescer.h"
+#include "udp_coalescer.h"
 
 namespace vtepd {
 
@@ -26,12 +28,17 @@ class TapWriter {
 
  private:
   void WriteFrame(const uint8_t* frame, size_t len, BatchCounts& counts);
+  // Starts a superframe with this frame if either coalescer takes it.
+  bool StartSuperframe(const uint8_t* frame, size_t len);
 
   int fd_ = -1;
   bool vnet_hdr_ = false;
   bool offloads_ = false;
-  std::unique_ptr<uint8_t[]> coalesce_buffer_;
-  TcpCoalescer coalescer_;
+  bool uso_ = false;
+  std::unique_ptr<uint8_t[]> coalesce_buffer_;  // shared: one superframe is pending at most
+  TcpCoalescer tcp_;
+  UdpCoalescer udp_;
+  enum class Pending { kNone, kTcp, kUdp } pending_ = Pending::kNone;
   size_t coalesced_frames_ = 0;  // frames and their bytes in the pending superframe,
   size_t coalesced_bytes_ = 0;   // for rx_packets and rx_bytes
 };

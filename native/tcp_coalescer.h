@@ -31,7 +31,6 @@ class TcpCoalescer {
  private:
   struct Parsed {
     bool ipv6;
-    size_t ip_len;
     size_t tcp_off;
     size_t header_len;  // through the TCP options
     size_t payload;

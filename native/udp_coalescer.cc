@@ -1,0 +1,84 @@
+#include "udp_coalescer.h"
+
+#include <netinet/in.h>
+
+#include <cstring>
+
+#include "byte_order.h"
+#include "checksum.h"
+#include "inner_ip.h"
+#include "mac_address.h"
+
+namespace vtepd {
+
+namespace {
+constexpr size_t kUdpHeaderSize = 8;
+constexpr size_t kUdpChecksumOffset = 6;
+}  // namespace
+
+bool UdpCoalescer::Parse(const uint8_t* frame, size_t len, Parsed* out) {
+  InnerIp inner;
+  if (!ParseInnerIp(frame, len, IPPROTO_UDP, &inner) || inner.l4_len <= kUdpHeaderSize) return false;
+  const uint8_t* udp = frame + inner.l4_off;
+  if (Load16(udp + 4) != inner.l4_len) return false;
+  // Only datagrams that arrived intact may merge (the kernel trusts a GSO frame's
+  // checksums); one sent without a checksum (IPv4 zero) would gain one, so it stays as is.
+  if (Load16(udp + kUdpChecksumOffset) == 0) return false;
+  const uint8_t* ip = frame + kEthernetHeaderSize;
+  uint64_t sum = PseudoHeaderSum(ip, inner.ipv6, IPPROTO_UDP, static_cast<uint32_t>(inner.l4_len));
+  if (ChecksumFold(ChecksumAdd(sum, udp, inner.l4_len)) != 0xffff) return false;
+  *out = {inner.ipv6, inner.l4_off, inner.l4_len - kUdpHeaderSize};
+  return true;
+}
+
+bool UdpCoalescer::Add(const uint8_t* frame, size_t len) {
+  Parsed p;
+  if (!Parse(frame, len, &p)) return false;
+  size_t header_len = p.udp_off + kUdpHeaderSize;
+  if (segments_ == 0) {
+    if (kVirtioNetHdrSize + header_len + p.payload > capacity_) return false;
+    first_ = p;
+    length_ = header_len + p.payload;
+    std::memcpy(buffer_ + kVirtioNetHdrSize, frame, length_);
+  } else {
+    const uint8_t* head = buffer_ + kVirtioNetHdrSize;
+    if (closed_ || segments_ == kMaxSegments || p.ipv6 != first_.ipv6 || p.udp_off != first_.udp_off ||
+        p.payload > first_.payload || kVirtioNetHdrSize + length_ + p.payload > capacity_ ||
+        length_ - first_.udp_off + p.payload > kMaxMergedL4 || !SameInnerIpFlow(frame, head, p.ipv6) ||
+        std::memcmp(frame + p.udp_off, head + first_.udp_off, 4) != 0) {  // ports
+      return false;
+    }
+    std::memcpy(buffer_ + kVirtioNetHdrSize + length_, frame + header_len, p.payload);
+    length_ += p.payload;
+  }
+  segments_++;
+  if (p.payload < first_.payload) closed_ = true;
+  return true;
+}
+
+size_t UdpCoalescer::Finish() {
+  VirtioNetHdr hdr{};
+  uint8_t* frame = buffer_ + kVirtioNetHdrSize;
+  if (segments_ > 1) {
+    size_t l4_len = length_ - first_.udp_off;
+    Store16(frame + first_.udp_off + 4, static_cast<uint16_t>(l4_len));
+    // CHECKSUM_PARTIAL: the field holds the pseudo-header sum; the kernel finishes each
+    // datagram's checksum as it cuts the superframe.
+    uint16_t pseudo = FinishMergedIp(frame, first_.ipv6, IPPROTO_UDP, l4_len);
+    std::memcpy(frame + first_.udp_off + kUdpChecksumOffset, &pseudo, 2);
+    hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+    hdr.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+    hdr.gso_size = static_cast<uint16_t>(first_.payload);
+    hdr.hdr_len = static_cast<uint16_t>(first_.udp_off + kUdpHeaderSize);
+    hdr.csum_start = static_cast<uint16_t>(first_.udp_off);
+    hdr.csum_offset = kUdpChecksumOffset;
+  }
+  std::memcpy(buffer_, &hdr, sizeof hdr);
+  size_t total = kVirtioNetHdrSize + length_;
+  segments_ = 0;
+  length_ = 0;
+  closed_ = false;
+  return total;
+}
+
+}  // namespace vtepd
