@@ -1,11 +1,12 @@
 // `vtepd bench` / `npm run bench`: the kernel vxlan driver and vtepd on one namespace
-// testbed, interleaved round by round so machine drift hits every plane alike. Writes
+// testbed, with Open vSwitch's userspace datapath and tinc as reference points where they are
+// installed, interleaved round by round so machine drift hits every plane alike. Writes
 // bench/results/latest.{json,md,svg} and prints the table.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { requestResponse, smallFrameRate, tcpThroughput } from './bench/measure.js';
-import { PLANES, PlaneRig, type PlaneName } from './bench/planes.js';
+import { OPTIONAL_PLANES, PLANES, PlaneRig, type PlaneName } from './bench/planes.js';
 import { buildReport, markdown, type MetricName, type Samples, writeReport } from './bench/report.js';
 import { ROOT, Testbed } from './testbed.js';
 
@@ -13,6 +14,8 @@ interface BenchOptions {
   rounds: number;
   seconds: number;
   planes: PlaneName[];
+  /** Named with --planes: a plane that cannot run is then an error, not skipped. */
+  explicitPlanes: boolean;
   out: string;
 }
 
@@ -22,7 +25,8 @@ function parseOptions(argv: string[]): BenchOptions {
   const opts: BenchOptions = {
     rounds: 3,
     seconds: 5,
-    planes: ['underlay', 'kernel', 'vtepd', 'vtepd-2q', 'vtepd-plain', 'vtepd-kernel'],
+    planes: Object.keys(PLANES) as PlaneName[],
+    explicitPlanes: false,
     out: path.join(ROOT, 'bench', 'results'),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -39,6 +43,7 @@ function parseOptions(argv: string[]): BenchOptions {
       if (bad) throw new Error(`argument "${bad}" is wrong: planes are ${Object.keys(PLANES).join(', ')}`);
       if (!planes.includes('kernel')) planes.unshift('kernel'); // every ratio needs it
       opts.planes = planes as PlaneName[];
+      opts.explicitPlanes = true;
     } else if (key === '--out') {
       opts.out = path.resolve(value);
     } else {
@@ -48,14 +53,19 @@ function parseOptions(argv: string[]): BenchOptions {
   return opts;
 }
 
+function installed(program: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function requireTools(): void {
   if (process.getuid?.() !== 0) throw new Error('the benchmark builds network namespaces: run it as root');
   for (const tool of ['iperf3', 'ethtool']) {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    } catch {
-      throw new Error(`the benchmark needs ${tool}: apt-get install -y ${tool}`);
-    }
+    if (!installed(tool)) throw new Error(`the benchmark needs ${tool}: apt-get install -y ${tool}`);
   }
   for (const probe of ['udp_blast', 'udp_rr', 'native_micro']) {
     if (!existsSync(path.join(ROOT, 'build', 'Release', probe))) {
@@ -71,6 +81,22 @@ async function microbenchmarks(tb: Testbed, ns: string): Promise<Record<string, 
   return { ...Testbed.result<Record<string, number>>(native), ...Testbed.result<Record<string, number>>(control) };
 }
 
+/**
+ * The planes whose programs are installed. A reference plane that is not installed is
+ * skipped with a line saying so, or is an error when --planes named it.
+ */
+function runnablePlanes(opts: BenchOptions): PlaneName[] {
+  return opts.planes.filter((plane) => {
+    const needs = OPTIONAL_PLANES[plane];
+    const missing = needs?.programs.filter((p) => !installed(p)) ?? [];
+    if (missing.length === 0) return true;
+    const why = `${missing.join(', ')} not installed (${needs!.install})`;
+    if (opts.explicitPlanes) throw new Error(`plane ${plane} cannot run: ${why}`);
+    console.log(`${plane}: skipped, ${why}`);
+    return false;
+  });
+}
+
 function record(samples: Samples, plane: PlaneName, metric: MetricName, value: number): void {
   ((samples[plane] ??= {})[metric] ??= []).push(value);
 }
@@ -78,6 +104,7 @@ function record(samples: Samples, plane: PlaneName, metric: MetricName, value: n
 export async function runBench(argv: string[]): Promise<void> {
   const opts = parseOptions(argv);
   requireTools();
+  const planes = runnablePlanes(opts);
   const tb = new Testbed({ prefix: 'vtb' });
   const onSignal = () => void tb.destroy().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
@@ -91,14 +118,15 @@ export async function runBench(argv: string[]): Promise<void> {
     const rig = new PlaneRig(tb, [h1!, h2!], [await tb.startDaemon(h1!.ns), await tb.startDaemon(h2!.ns)]);
     for (let round = 1; round <= opts.rounds; round++) {
       // Rotate the order each round so no plane always runs first (or last) in a round.
-      const order = opts.planes.map((_, i) => opts.planes[(i + round - 1) % opts.planes.length]!);
+      const order = planes.map((_, i) => planes[(i + round - 1) % planes.length]!);
       for (const plane of order) {
         const ep = await rig.setUp(plane);
+        const [client, server] = ep.hosts;
         try {
-          const tcp1 = await tcpThroughput(tb, h1!, h2!, ep.server, 1, opts.seconds);
-          const tcp4 = await tcpThroughput(tb, h1!, h2!, ep.server, 4, opts.seconds);
-          const small = await smallFrameRate(tb, h1!, h2!, ep.server, opts.seconds);
-          const rr = await requestResponse(tb, h1!, h2!, ep.server, 2000);
+          const tcp1 = await tcpThroughput(tb, client, server, ep.server, 1, opts.seconds);
+          const tcp4 = await tcpThroughput(tb, client, server, ep.server, 4, opts.seconds);
+          const small = await smallFrameRate(tb, client, server, ep.server, opts.seconds);
+          const rr = await requestResponse(tb, client, server, ep.server, 2000);
           record(samples, plane, 'tcp1_gbps', tcp1.gbps);
           record(samples, plane, 'cpu_s_per_gbit', tcp1.cpuSecondsPerGbit);
           record(samples, plane, 'tcp4_gbps', tcp4.gbps);

@@ -113,7 +113,8 @@ export function markdown(report: Report): string {
 export function svgChart(report: Report): string {
   const planes = (Object.keys(report.results) as PlaneName[]).filter((p) => p !== 'underlay');
   const metrics = (Object.keys(METRICS) as MetricName[]).filter((m) => report.results.kernel?.[m]?.median);
-  const colors = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f'];
+  // One colour per plane (Tableau 10): more than the planes there are, so none repeats.
+  const colors = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
   const groupW = 150;
   const barW = Math.floor((groupW - 30) / Math.max(planes.length, 1));
   const h = 260;
