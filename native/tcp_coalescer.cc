@@ -15,6 +15,7 @@ namespace {
 
 constexpr uint8_t kTcpAck = 0x10;
 constexpr uint8_t kTcpPsh = 0x08;
+constexpr size_t kTcpChecksumOffset = 16;
 
 }  // namespace
 
@@ -86,13 +87,9 @@ size_t TcpCoalescer::Finish() {
   if (segments_ > 1) {
     // The kernel takes a GSO frame as CHECKSUM_PARTIAL: the field holds the pseudo-header sum.
     uint16_t pseudo = FinishMergedIp(frame, first_.ipv6, IPPROTO_TCP, length_ - first_.tcp_off);
-    std::memcpy(frame + first_.tcp_off + 16, &pseudo, 2);
-    hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-    hdr.gso_type = first_.ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
-    hdr.gso_size = static_cast<uint16_t>(first_.payload);
-    hdr.hdr_len = static_cast<uint16_t>(first_.header_len);
-    hdr.csum_start = static_cast<uint16_t>(first_.tcp_off);
-    hdr.csum_offset = 16;
+    std::memcpy(frame + first_.tcp_off + kTcpChecksumOffset, &pseudo, 2);
+    hdr = GsoHeader(first_.ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4,
+                    first_.payload, first_.header_len, first_.tcp_off, kTcpChecksumOffset);
   }
   std::memcpy(buffer_, &hdr, sizeof hdr);
   size_t total = kVirtioNetHdrSize + length_;

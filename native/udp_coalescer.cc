@@ -66,12 +66,8 @@ size_t UdpCoalescer::Finish() {
     // datagram's checksum as it cuts the superframe.
     uint16_t pseudo = FinishMergedIp(frame, first_.ipv6, IPPROTO_UDP, l4_len);
     std::memcpy(frame + first_.udp_off + kUdpChecksumOffset, &pseudo, 2);
-    hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-    hdr.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
-    hdr.gso_size = static_cast<uint16_t>(first_.payload);
-    hdr.hdr_len = static_cast<uint16_t>(first_.udp_off + kUdpHeaderSize);
-    hdr.csum_start = static_cast<uint16_t>(first_.udp_off);
-    hdr.csum_offset = kUdpChecksumOffset;
+    hdr = GsoHeader(VIRTIO_NET_HDR_GSO_UDP_L4, first_.payload, first_.udp_off + kUdpHeaderSize,
+                    first_.udp_off, kUdpChecksumOffset);
   }
   std::memcpy(buffer_, &hdr, sizeof hdr);
   size_t total = kVirtioNetHdrSize + length_;

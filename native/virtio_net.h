@@ -29,4 +29,18 @@ constexpr uint8_t VIRTIO_NET_HDR_GSO_TCPV6 = 4;
 constexpr uint8_t VIRTIO_NET_HDR_GSO_UDP_L4 = 5;  // USO, either IP version
 constexpr uint8_t VIRTIO_NET_HDR_GSO_ECN = 0x80;
 
+// The header of a merged superframe for the kernel to cut back into segment_size pieces,
+// each with its transport checksum (at l4_off + csum_offset) finished on the way.
+inline VirtioNetHdr GsoHeader(uint8_t gso_type, size_t segment_size, size_t header_len,
+                              size_t l4_off, size_t csum_offset) {
+  VirtioNetHdr hdr{};
+  hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+  hdr.gso_type = gso_type;
+  hdr.gso_size = static_cast<uint16_t>(segment_size);
+  hdr.hdr_len = static_cast<uint16_t>(header_len);
+  hdr.csum_start = static_cast<uint16_t>(l4_off);
+  hdr.csum_offset = static_cast<uint16_t>(csum_offset);
+  return hdr;
+}
+
 }  // namespace vtepd
