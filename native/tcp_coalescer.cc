@@ -42,11 +42,10 @@ bool TcpCoalescer::Parse(const uint8_t* frame, size_t len, Parsed* out) {
 }
 
 bool TcpCoalescer::Continues(const uint8_t* frame, const Parsed& p) const {
-  if (closed_ || p.ipv6 != first_.ipv6 || p.header_len != first_.header_len) return false;
+  if (closed() || p.ipv6 != first_.ipv6 || p.header_len != first_.header_len) return false;
   if (p.seq != next_seq_ || p.payload > first_.payload) return false;
-  if (kVirtioNetHdrSize + length_ + p.payload > capacity_) return false;
-  if (length_ - first_.tcp_off + p.payload > kMaxMergedL4) return false;
-  const uint8_t* head = buffer_ + kVirtioNetHdrSize;
+  if (!Fits(p.payload) || length() - first_.tcp_off + p.payload > kMaxMergedL4) return false;
+  const uint8_t* head = this->frame();
   if (!SameInnerIpFlow(frame, head, p.ipv6)) return false;
   const uint8_t* tcp = frame + p.tcp_off;
   const uint8_t* head_tcp = head + first_.tcp_off;
@@ -62,41 +61,32 @@ bool TcpCoalescer::Continues(const uint8_t* frame, const Parsed& p) const {
 bool TcpCoalescer::Add(const uint8_t* frame, size_t len) {
   Parsed p;
   if (!Parse(frame, len, &p)) return false;
-  if (segments_ == 0) {
-    if (kVirtioNetHdrSize + p.header_len + p.payload > capacity_) return false;
+  if (!pending()) {
+    if (!Fits(p.header_len + p.payload)) return false;
     first_ = p;
-    length_ = p.header_len + p.payload;
-    std::memcpy(buffer_ + kVirtioNetHdrSize, frame, length_);
+    Start(frame, p.header_len + p.payload);
   } else {
     if (!Continues(frame, p)) return false;
-    std::memcpy(buffer_ + kVirtioNetHdrSize + length_, frame + p.header_len, p.payload);
-    length_ += p.payload;
+    Append(frame + p.header_len, p.payload);
   }
-  segments_++;
   next_seq_ = p.seq + static_cast<uint32_t>(p.payload);
   if (p.payload < first_.payload || (p.flags & kTcpPsh)) {
-    closed_ = true;
-    buffer_[kVirtioNetHdrSize + first_.tcp_off + 13] |= p.flags & kTcpPsh;
+    Close();
+    this->frame()[first_.tcp_off + 13] |= p.flags & kTcpPsh;
   }
   return true;
 }
 
 size_t TcpCoalescer::Finish() {
-  VirtioNetHdr hdr{};
-  uint8_t* frame = buffer_ + kVirtioNetHdrSize;
-  if (segments_ > 1) {
+  VirtioNetHdr hdr{};  // a single segment goes as it came
+  if (segments() > 1) {
     // The kernel takes a GSO frame as CHECKSUM_PARTIAL: the field holds the pseudo-header sum.
-    uint16_t pseudo = FinishMergedIp(frame, first_.ipv6, IPPROTO_TCP, length_ - first_.tcp_off);
-    std::memcpy(frame + first_.tcp_off + kTcpChecksumOffset, &pseudo, 2);
+    uint16_t pseudo = FinishMergedIp(frame(), first_.ipv6, IPPROTO_TCP, length() - first_.tcp_off);
+    std::memcpy(frame() + first_.tcp_off + kTcpChecksumOffset, &pseudo, 2);
     hdr = GsoHeader(first_.ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4,
                     first_.payload, first_.header_len, first_.tcp_off, kTcpChecksumOffset);
   }
-  std::memcpy(buffer_, &hdr, sizeof hdr);
-  size_t total = kVirtioNetHdrSize + length_;
-  segments_ = 0;
-  length_ = 0;
-  closed_ = false;
-  return total;
+  return Complete(hdr);
 }
 
 }  // namespace vtepd

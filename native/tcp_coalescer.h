@@ -8,21 +8,18 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "virtio_net.h"
+#include "superframe.h"
 
 namespace vtepd {
 
-class TcpCoalescer {
+class TcpCoalescer : public Superframe {
  public:
-  // buffer receives [VirtioNetHdr | superframe]; capacity bounds it.
-  TcpCoalescer(uint8_t* buffer, size_t capacity) : buffer_(buffer), capacity_(capacity) {}
+  using Superframe::Superframe;
 
   // Absorbs the frame into the pending superframe (or starts one) and returns true; false
   // when it cannot join: the caller finishes the pending one and then retries or writes the
   // frame as it is.
   bool Add(const uint8_t* frame, size_t len);
-
-  bool pending() const { return segments_ != 0; }
 
   // Completes the pending superframe; returns its length including the virtio-net header
   // (which starts at buffer). Resets the coalescer.
@@ -40,13 +37,8 @@ class TcpCoalescer {
   static bool Parse(const uint8_t* frame, size_t len, Parsed* out);
   bool Continues(const uint8_t* frame, const Parsed& p) const;
 
-  uint8_t* buffer_;
-  size_t capacity_;
-  size_t segments_ = 0;
   Parsed first_{};
-  size_t length_ = 0;  // frame bytes after the virtio-net header
   uint32_t next_seq_ = 0;
-  bool closed_ = false;  // a short or PSH segment ended the run
 };
 
 }  // namespace vtepd

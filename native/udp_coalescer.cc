@@ -35,46 +35,37 @@ bool UdpCoalescer::Add(const uint8_t* frame, size_t len) {
   Parsed p;
   if (!Parse(frame, len, &p)) return false;
   size_t header_len = p.udp_off + kUdpHeaderSize;
-  if (segments_ == 0) {
-    if (kVirtioNetHdrSize + header_len + p.payload > capacity_) return false;
+  if (!pending()) {
+    if (!Fits(header_len + p.payload)) return false;
     first_ = p;
-    length_ = header_len + p.payload;
-    std::memcpy(buffer_ + kVirtioNetHdrSize, frame, length_);
+    Start(frame, header_len + p.payload);
   } else {
-    const uint8_t* head = buffer_ + kVirtioNetHdrSize;
-    if (closed_ || segments_ == kMaxSegments || p.ipv6 != first_.ipv6 || p.udp_off != first_.udp_off ||
-        p.payload > first_.payload || kVirtioNetHdrSize + length_ + p.payload > capacity_ ||
-        length_ - first_.udp_off + p.payload > kMaxMergedL4 || !SameInnerIpFlow(frame, head, p.ipv6) ||
+    const uint8_t* head = this->frame();
+    if (closed() || segments() == kMaxSegments || p.ipv6 != first_.ipv6 || p.udp_off != first_.udp_off ||
+        p.payload > first_.payload || !Fits(p.payload) ||
+        length() - first_.udp_off + p.payload > kMaxMergedL4 || !SameInnerIpFlow(frame, head, p.ipv6) ||
         std::memcmp(frame + p.udp_off, head + first_.udp_off, 4) != 0) {  // ports
       return false;
     }
-    std::memcpy(buffer_ + kVirtioNetHdrSize + length_, frame + header_len, p.payload);
-    length_ += p.payload;
+    Append(frame + header_len, p.payload);
   }
-  segments_++;
-  if (p.payload < first_.payload) closed_ = true;
+  if (p.payload < first_.payload) Close();
   return true;
 }
 
 size_t UdpCoalescer::Finish() {
-  VirtioNetHdr hdr{};
-  uint8_t* frame = buffer_ + kVirtioNetHdrSize;
-  if (segments_ > 1) {
-    size_t l4_len = length_ - first_.udp_off;
-    Store16(frame + first_.udp_off + 4, static_cast<uint16_t>(l4_len));
+  VirtioNetHdr hdr{};  // a single datagram goes as it came
+  if (segments() > 1) {
+    size_t l4_len = length() - first_.udp_off;
+    Store16(frame() + first_.udp_off + 4, static_cast<uint16_t>(l4_len));
     // CHECKSUM_PARTIAL: the field holds the pseudo-header sum; the kernel finishes each
     // datagram's checksum as it cuts the superframe.
-    uint16_t pseudo = FinishMergedIp(frame, first_.ipv6, IPPROTO_UDP, l4_len);
-    std::memcpy(frame + first_.udp_off + kUdpChecksumOffset, &pseudo, 2);
+    uint16_t pseudo = FinishMergedIp(frame(), first_.ipv6, IPPROTO_UDP, l4_len);
+    std::memcpy(frame() + first_.udp_off + kUdpChecksumOffset, &pseudo, 2);
     hdr = GsoHeader(VIRTIO_NET_HDR_GSO_UDP_L4, first_.payload, first_.udp_off + kUdpHeaderSize,
                     first_.udp_off, kUdpChecksumOffset);
   }
-  std::memcpy(buffer_, &hdr, sizeof hdr);
-  size_t total = kVirtioNetHdrSize + length_;
-  segments_ = 0;
-  length_ = 0;
-  closed_ = false;
-  return total;
+  return Complete(hdr);
 }
 
 }  // namespace vtepd
