@@ -10,14 +10,8 @@
 namespace vtepd {
 
 namespace {
-constexpr size_t kCoalesceBytes = kVirtioNetHdrSize + 65536;
 const VirtioNetHdr kPlainHeader{};  // no offload: a finished, single frame
 }  // namespace
-
-TapWriter::TapWriter()
-    : coalesce_buffer_(new uint8_t[kCoalesceBytes]),
-      tcp_(coalesce_buffer_.get(), kCoalesceBytes),
-      udp_(coalesce_buffer_.get(), kCoalesceBytes) {}
 
 void TapWriter::Target(const TapDevice& tap, size_t queue) {
   fd_ = tap.fd(queue);
@@ -69,9 +63,10 @@ void TapWriter::Flush(BatchCounts& counts) {
   if (pending_ == Pending::kNone) return;
   size_t frames = std::exchange(coalesced_frames_, 0);
   size_t bytes = std::exchange(coalesced_bytes_, 0);
-  size_t len = pending_ == Pending::kTcp ? tcp_.Finish() : udp_.Finish();
+  const Superframe& superframe = pending_ == Pending::kTcp ? static_cast<const Superframe&>(tcp_) : udp_;
+  int iovecs = pending_ == Pending::kTcp ? tcp_.Finish() : udp_.Finish();
   pending_ = Pending::kNone;
-  if (::write(fd_, coalesce_buffer_.get(), len) < 0) {
+  if (::writev(fd_, superframe.iov(), iovecs) < 0) {
     counts.Add(Counter::rx_drop_tap_write, frames);
     return;
   }

@@ -7,7 +7,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 
 #include "stats.h"
 #include "tap_device.h"
@@ -18,8 +17,6 @@ namespace vtepd {
 
 class TapWriter {
  public:
-  TapWriter();
-
   // Frames written from now on go to `tap`'s queue `queue`. Flush() first when switching.
   void Target(const TapDevice& tap, size_t queue);
   void Write(const uint8_t* frame, size_t len, BatchCounts& counts);
@@ -35,7 +32,7 @@ class TapWriter {
   bool vnet_hdr_ = false;
   bool offloads_ = false;
   bool uso_ = false;
-  std::unique_ptr<uint8_t[]> coalesce_buffer_;  // shared: one superframe is pending at most
+  // One superframe is pending at most (in order), in one of them.
   TcpCoalescer tcp_;
   UdpCoalescer udp_;
   enum class Pending { kNone, kTcp, kUdp } pending_ = Pending::kNone;

@@ -45,7 +45,7 @@ bool TcpCoalescer::Continues(const uint8_t* frame, const Parsed& p) const {
   if (closed() || p.ipv6 != first_.ipv6 || p.header_len != first_.header_len) return false;
   if (p.seq != next_seq_ || p.payload > first_.payload) return false;
   if (!Fits(p.payload) || length() - first_.tcp_off + p.payload > kMaxMergedL4) return false;
-  const uint8_t* head = this->frame();
+  const uint8_t* head = headers();
   if (!SameInnerIpFlow(frame, head, p.ipv6)) return false;
   const uint8_t* tcp = frame + p.tcp_off;
   const uint8_t* head_tcp = head + first_.tcp_off;
@@ -62,9 +62,9 @@ bool TcpCoalescer::Add(const uint8_t* frame, size_t len) {
   Parsed p;
   if (!Parse(frame, len, &p)) return false;
   if (!pending()) {
-    if (!Fits(p.header_len + p.payload)) return false;
+    if (p.header_len > kMaxHeaders || !Fits(p.header_len + p.payload)) return false;
     first_ = p;
-    Start(frame, p.header_len + p.payload);
+    Start(frame, p.header_len, p.payload);
   } else {
     if (!Continues(frame, p)) return false;
     Append(frame + p.header_len, p.payload);
@@ -72,17 +72,17 @@ bool TcpCoalescer::Add(const uint8_t* frame, size_t len) {
   next_seq_ = p.seq + static_cast<uint32_t>(p.payload);
   if (p.payload < first_.payload || (p.flags & kTcpPsh)) {
     Close();
-    this->frame()[first_.tcp_off + 13] |= p.flags & kTcpPsh;
+    headers()[first_.tcp_off + 13] |= p.flags & kTcpPsh;
   }
   return true;
 }
 
-size_t TcpCoalescer::Finish() {
+int TcpCoalescer::Finish() {
   VirtioNetHdr hdr{};  // a single segment goes as it came
   if (segments() > 1) {
     // The kernel takes a GSO frame as CHECKSUM_PARTIAL: the field holds the pseudo-header sum.
-    uint16_t pseudo = FinishMergedIp(frame(), first_.ipv6, IPPROTO_TCP, length() - first_.tcp_off);
-    std::memcpy(frame() + first_.tcp_off + kTcpChecksumOffset, &pseudo, 2);
+    uint16_t pseudo = FinishMergedIp(headers(), first_.ipv6, IPPROTO_TCP, length() - first_.tcp_off);
+    std::memcpy(headers() + first_.tcp_off + kTcpChecksumOffset, &pseudo, 2);
     hdr = GsoHeader(first_.ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4,
                     first_.payload, first_.header_len, first_.tcp_off, kTcpChecksumOffset);
   }

@@ -36,11 +36,11 @@ bool UdpCoalescer::Add(const uint8_t* frame, size_t len) {
   if (!Parse(frame, len, &p)) return false;
   size_t header_len = p.udp_off + kUdpHeaderSize;
   if (!pending()) {
-    if (!Fits(header_len + p.payload)) return false;
+    if (header_len > kMaxHeaders || !Fits(header_len + p.payload)) return false;
     first_ = p;
-    Start(frame, header_len + p.payload);
+    Start(frame, header_len, p.payload);
   } else {
-    const uint8_t* head = this->frame();
+    const uint8_t* head = headers();
     if (closed() || segments() == kMaxSegments || p.ipv6 != first_.ipv6 || p.udp_off != first_.udp_off ||
         p.payload > first_.payload || !Fits(p.payload) ||
         length() - first_.udp_off + p.payload > kMaxMergedL4 || !SameInnerIpFlow(frame, head, p.ipv6) ||
@@ -53,15 +53,15 @@ bool UdpCoalescer::Add(const uint8_t* frame, size_t len) {
   return true;
 }
 
-size_t UdpCoalescer::Finish() {
+int UdpCoalescer::Finish() {
   VirtioNetHdr hdr{};  // a single datagram goes as it came
   if (segments() > 1) {
     size_t l4_len = length() - first_.udp_off;
-    Store16(frame() + first_.udp_off + 4, static_cast<uint16_t>(l4_len));
+    Store16(headers() + first_.udp_off + 4, static_cast<uint16_t>(l4_len));
     // CHECKSUM_PARTIAL: the field holds the pseudo-header sum; the kernel finishes each
     // datagram's checksum as it cuts the superframe.
-    uint16_t pseudo = FinishMergedIp(frame(), first_.ipv6, IPPROTO_UDP, l4_len);
-    std::memcpy(frame() + first_.udp_off + kUdpChecksumOffset, &pseudo, 2);
+    uint16_t pseudo = FinishMergedIp(headers(), first_.ipv6, IPPROTO_UDP, l4_len);
+    std::memcpy(headers() + first_.udp_off + kUdpChecksumOffset, &pseudo, 2);
     hdr = GsoHeader(VIRTIO_NET_HDR_GSO_UDP_L4, first_.payload, first_.udp_off + kUdpHeaderSize,
                     first_.udp_off, kUdpChecksumOffset);
   }

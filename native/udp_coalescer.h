@@ -16,15 +16,13 @@ class UdpCoalescer : public Superframe {
  public:
   static constexpr size_t kMaxSegments = 64;  // UDP_MAX_SEGMENTS of the kernel
 
-  using Superframe::Superframe;
 
   // Absorbs the frame into the pending superframe (or starts one) and returns true; false
   // when it cannot join: the caller finishes the pending one and then retries or writes
   // the frame as it is.
   bool Add(const uint8_t* frame, size_t len);
-  // Completes the pending superframe; returns its length including the virtio-net header
-  // (which starts at buffer). Resets the coalescer.
-  size_t Finish();
+  // Completes the pending superframe and returns how many iovecs (iov()) it has.
+  int Finish();
 
  private:
   struct Parsed {
