@@ -26,6 +26,24 @@ describe.skipIf(skipNetns({ tools: ['tshark'] }))('shared VXLAN ports', () => {
     return { h1, h2, h3, d };
   }
 
+  it('devices join and leave the port while another one carries a TCP transfer through it', async () => {
+    const { h1, h2, d } = await twoVnis();
+    // The receive threads swap VNI tables under the running transfer (no lock on their path);
+    // every swap must leave the transfer's device in place and let the leaving one go.
+    let done = false;
+    const transfer = expectTcp(tb(), h2, h1, ov(1), 200_000_000, 5010).finally(() => (done = true));
+    let cycles = 0;
+    for (; !done && cycles < 40; cycles++) {
+      await d.cli(['link', 'add', `vx${10 + cycles}`, 'type', 'vxlan', 'id', String(300 + cycles), 'local', h1.addr]);
+      await d.cli(['link', 'del', `vx${10 + cycles}`]);
+    }
+    await transfer;
+    expect(cycles).toBeGreaterThan(1); // the port changed under the transfer, more than once
+    const ports = await d.ports();
+    expect(ports.map((p) => [p.port, [...p.vnis].sort((a, b) => a - b)])).toEqual([[4789, [100, 200]]]);
+    expect((await d.stats('vx1')).rx_drop_tap_write).toBe(0);
+  });
+
   it('two devices with different VNIs on port 4789, each with its own kernel peer, no cross-talk', async () => {
     const { h1, h2, h3, d } = await twoVnis();
     const ports = await d.ports();
