@@ -102,6 +102,24 @@ describe.skipIf(skipNetns())('vtepd <-> kernel vxlan', () => {
     expect(after.tx_drop_bad_offload - before.tx_drop_bad_offload).toBe(0);
   });
 
+  it('dev pins unicast to an underlay interface: by eth0 it reaches the peer, by another it leaves there', async () => {
+    const { h1, h2, d } = await pair(true, ['dev', 'eth0']);
+    await expectTcp(tb(), h1, h2, ov(2), 200_000, 5005);
+    // The same VTEP pinned to pin0, a veth going nowhere: its packets leave by pin0 only.
+    await tb().exec(h1.ns, ['ip', 'link', 'add', 'pin0', 'type', 'veth', 'peer', 'name', 'pin1']);
+    for (const dev of ['pin0', 'pin1']) await tb().exec(h1.ns, ['ip', 'link', 'set', dev, 'up']);
+    await d.cli(['link', 'del', 'vx0']);
+    await tb().vtepLink(d, { vni: VNI, local: h1.addr, remotes: [h2.addr], address: `${ov(1)}/24`, extra: ['dev', 'pin0'] });
+    const pinBefore = await tb().ifStats(h1.ns, 'pin0');
+    const kernelBefore = await tb().ifStats(h2.ns, 'vx0');
+    const before = await d.stats();
+    await tb().tool(h1.ns, 'udp', ['send', '--to', `${ov(2)}:7500`, '--count', '5', '--interval-ms', '2']);
+    const sent = (await d.stats()).tx_packets - before.tx_packets;
+    expect(sent).toBeGreaterThan(0);
+    expect((await tb().ifStats(h1.ns, 'pin0')).tx.packets - pinBefore.tx.packets).toBeGreaterThanOrEqual(sent);
+    expect((await tb().ifStats(h2.ns, 'vx0')).rx.packets - kernelBefore.rx.packets).toBe(0);
+  });
+
   it('works with a kernel peer that does not learn (flood list only)', async () => {
     const { h1, h2, d } = await pair(false);
     await expectTcp(tb(), h1, h2, ov(2), 1_000_000, 5003);
