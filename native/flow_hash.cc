@@ -3,13 +3,12 @@
 #include <cstring>
 
 #include "byte_order.h"
+#include "mac_address.h"
 
 namespace vtepd {
 
 namespace {
 
-constexpr uint16_t kEtherTypeIpv4 = 0x0800;
-constexpr uint16_t kEtherTypeIpv6 = 0x86DD;
 constexpr uint16_t kEtherTypeVlan = 0x8100;
 constexpr uint16_t kEtherTypeQinQ = 0x88A8;
 constexpr uint8_t kProtoTcp = 6;

@@ -9,8 +9,6 @@
 namespace vtepd {
 
 namespace {
-constexpr uint16_t kEtherTypeIpv4 = 0x0800;
-constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
 constexpr size_t kIpv4HeaderSize = 20;
 constexpr size_t kIpv6HeaderSize = 40;
 }  // namespace

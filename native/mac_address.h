@@ -12,6 +12,8 @@ namespace vtepd {
 using MacAddress = uint64_t;
 
 constexpr size_t kEthernetHeaderSize = 14;  // destination, source, EtherType
+constexpr uint16_t kEtherTypeIpv4 = 0x0800;
+constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
 constexpr MacAddress kFloodMac = 0;  // 00:00:00:00:00:00, the kernel's flood-list key
 
 inline MacAddress ReadMac(const uint8_t* p) {

@@ -13,7 +13,6 @@
 namespace vtepd {
 
 namespace {
-constexpr uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr uint8_t kIpv4DontFragment = 0x40;  // in the flags byte at offset 6
 constexpr int kTickMs = 1000;
 
@@ -47,7 +46,7 @@ void TapReader::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spi
     size_t limit = max_frame.load(std::memory_order_relaxed);
     // As many frames as the arena holds are prepared (segmented), then sent.
     for (size_t begin = 0; begin < frames;) {
-      ResetArena();
+      arena_used_ = 0;
       size_t end = begin;
       while (end < frames && Prepare(end, limit, counts)) end++;
       send(begin, end, counts);

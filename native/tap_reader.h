@@ -47,20 +47,19 @@ class TapReader {
            const std::atomic<size_t>& max_frame, Stats& stats,
            const std::function<void()>& tick, const SendPrepared& send);
 
-  int fd() const { return fd_; }
+  // A prepared frame of the batch being sent; an empty one (len 0) was dropped.
+  const PreparedFrame& frame(size_t index) const { return prepared_[index]; }
+  // Arena space for the caller (a copy with different headers); nullptr when full.
+  uint8_t* Allocate(size_t bytes);
+
+ private:
   // Drains up to kBatch frames (the fd is non-blocking); returns how many.
   size_t Read();
   // Prepares frame `index` of the last Read; frames over `max_frame` bytes (or segments
   // that would be) are dropped and counted. Returns false, preparing nothing, when the
-  // arena has no room left: send what is prepared, ResetArena() and retry.
+  // arena has no room left: send what is prepared, empty the arena and retry.
   bool Prepare(size_t index, size_t max_frame, BatchCounts& counts);
-  // An empty frame (len 0) was dropped in Prepare.
-  const PreparedFrame& frame(size_t index) const { return prepared_[index]; }
-  // Arena space for the caller (a copy with different headers); nullptr when full.
-  uint8_t* Allocate(size_t bytes);
-  void ResetArena() { arena_used_ = 0; }
 
- private:
   const int fd_;
   const size_t vnet_hdr_len_;
   const size_t headroom_;
