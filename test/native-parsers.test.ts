@@ -1,9 +1,9 @@
 // Pure tests of the addon's packet parsers (native/vxlan_header.h, native/gre_header.cc,
-// native/flow_hash.cc) on
-// crafted bytes: no TAP, no socket, no root.
+// native/flow_hash.cc) on crafted bytes: no TAP, no socket, no root.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { NativeAddon } from '../src/native.js';
+import { gre } from './helpers.js';
 
 const { internals } = createRequire(import.meta.url)('../build/Release/vtepd.node') as NativeAddon;
 
@@ -54,64 +54,37 @@ describe('decodeVxlan', () => {
   });
 });
 
-/** RFC 1071 checksum, written here independently of native/checksum.cc. */
-function internetChecksum(b: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < b.length; i += 2) sum += (b[i]! << 8) | (b[i + 1] ?? 0);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
-}
-
-/** A GRE/TEB packet per RFC 2784/2890 around a 14-byte Ethernet header. */
-function gre(o: { key?: number; csum?: boolean; seq?: number; proto?: number; flags?: number; version?: number } = {}): Buffer {
-  const fields: Buffer[] = [];
-  const head = Buffer.alloc(4);
-  head[0] = (o.csum ? 0x80 : 0) | (o.key !== undefined ? 0x20 : 0) | (o.seq !== undefined ? 0x10 : 0) | (o.flags ?? 0);
-  head[1] = o.version ?? 0;
-  head.writeUInt16BE(o.proto ?? 0x6558, 2);
-  fields.push(head);
-  if (o.csum) fields.push(Buffer.alloc(4));
-  if (o.key !== undefined) fields.push(Buffer.from([o.key >>> 24, (o.key >>> 16) & 255, (o.key >>> 8) & 255, o.key & 255]));
-  if (o.seq !== undefined) {
-    const s = Buffer.alloc(4);
-    s.writeUInt32BE(o.seq);
-    fields.push(s);
-  }
-  const packet = Buffer.concat([...fields, Buffer.from('ffffffffffff02000000000108060001', 'hex').subarray(0, 14)]);
-  if (o.csum) packet.writeUInt16BE(internetChecksum(packet), 4);
-  return packet;
-}
+/** The Ethernet header every crafted GRE packet carries (the decoder needs one, no more). */
+const INNER = Buffer.concat([Buffer.from('ffffffffffff020000000001', 'hex'), Buffer.from([0x08, 0x06])]);
 
 describe('decodeGre', () => {
   const plain = { ikey: null, icsum: false, iseq: false };
 
   it('accepts each combination of optional fields and reports the header length', () => {
-    expect(internals.decodeGre(gre(), plain)).toEqual({ status: 'ok', headerLength: 4, seq: null });
-    expect(internals.decodeGre(gre({ key: 0xdeadbeef }), { ...plain, ikey: 0xdeadbeef })).toEqual({ status: 'ok', headerLength: 8, seq: null });
-    expect(internals.decodeGre(gre({ csum: true, key: 1, seq: 9 }), { ikey: 1, icsum: true, iseq: true })).toEqual({
+    expect(internals.decodeGre(gre(INNER), plain)).toEqual({ status: 'ok', headerLength: 4, seq: null });
+    expect(internals.decodeGre(gre(INNER, { key: 0xdeadbeef }), { ...plain, ikey: 0xdeadbeef })).toEqual({ status: 'ok', headerLength: 8, seq: null });
+    expect(internals.decodeGre(gre(INNER, { csum: true, key: 1, seq: 9 }), { ikey: 1, icsum: true, iseq: true })).toEqual({
       status: 'ok',
       headerLength: 16,
       seq: 9,
     });
     // A checksum or sequence number that is not required is still accepted (and verified).
-    expect(internals.decodeGre(gre({ csum: true, seq: 3 }), plain).status).toBe('ok');
+    expect(internals.decodeGre(gre(INNER, { csum: true, seq: 3 }), plain).status).toBe('ok');
   });
 
   it('drops each malformed or unexpected case with its own reason', () => {
     expect(internals.decodeGre(Buffer.alloc(3), plain).status).toBe('too_short');
-    expect(internals.decodeGre(gre().subarray(0, 17), plain).status).toBe('too_short');
-    expect(internals.decodeGre(gre({ version: 1 }), plain).status).toBe('bad_header');
-    expect(internals.decodeGre(gre({ flags: 0x40 }), plain).status).toBe('bad_header'); // routing
-    expect(internals.decodeGre(gre({ flags: 0x08 }), plain).status).toBe('bad_header'); // strict source route
-    expect(internals.decodeGre(gre({ proto: 0x0800 }), plain).status).toBe('not_teb');
-    expect(internals.decodeGre(gre({ key: 5 }), plain).status).toBe('key_mismatch');
-    expect(internals.decodeGre(gre(), { ...plain, ikey: 5 }).status).toBe('key_mismatch');
-    expect(internals.decodeGre(gre({ key: 6 }), { ...plain, ikey: 5 }).status).toBe('key_mismatch');
-    expect(internals.decodeGre(gre(), { ...plain, icsum: true }).status).toBe('bad_checksum');
-    const corrupt = gre({ csum: true });
-    corrupt[corrupt.length - 1]! ^= 0x01;
-    expect(internals.decodeGre(corrupt, plain).status).toBe('bad_checksum');
-    expect(internals.decodeGre(gre(), { ...plain, iseq: true }).status).toBe('missing_seq');
+    expect(internals.decodeGre(gre(INNER).subarray(0, 17), plain).status).toBe('too_short');
+    expect(internals.decodeGre(gre(INNER, { orFlags: 0x0001 }), plain).status).toBe('bad_header');
+    expect(internals.decodeGre(gre(INNER, { orFlags: 0x4000 }), plain).status).toBe('bad_header'); // routing
+    expect(internals.decodeGre(gre(INNER, { orFlags: 0x0800 }), plain).status).toBe('bad_header'); // strict source route
+    expect(internals.decodeGre(gre(INNER, { proto: 0x0800 }), plain).status).toBe('not_teb');
+    expect(internals.decodeGre(gre(INNER, { key: 5 }), plain).status).toBe('key_mismatch');
+    expect(internals.decodeGre(gre(INNER), { ...plain, ikey: 5 }).status).toBe('key_mismatch');
+    expect(internals.decodeGre(gre(INNER, { key: 6 }), { ...plain, ikey: 5 }).status).toBe('key_mismatch');
+    expect(internals.decodeGre(gre(INNER), { ...plain, icsum: true }).status).toBe('bad_checksum');
+    expect(internals.decodeGre(gre(INNER, { csum: 'bad' }), plain).status).toBe('bad_checksum');
+    expect(internals.decodeGre(gre(INNER), { ...plain, iseq: true }).status).toBe('missing_seq');
   });
 
   it('never reads past the buffer on random input', () => {
