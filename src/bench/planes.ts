@@ -4,12 +4,22 @@
 // second, identical underlay of its own, set up once and kept for every round.
 import type { Host, Testbed, VtepDaemon } from '../testbed.js';
 
-export type PlaneName = 'underlay' | 'kernel' | 'vtepd' | 'vtepd-2q' | 'vtepd-plain' | 'vtepd-kernel' | 'ovs' | 'tinc';
+export type PlaneName =
+  | 'underlay'
+  | 'kernel'
+  | 'vtepd'
+  | 'vtepd-busypoll'
+  | 'vtepd-2q'
+  | 'vtepd-plain'
+  | 'vtepd-kernel'
+  | 'ovs'
+  | 'tinc';
 
 export const PLANES: Record<PlaneName, string> = {
   underlay: 'underlay alone (veth + bridge, no overlay)',
   kernel: 'kernel vxlan <-> kernel vxlan',
   vtepd: 'vtepd <-> vtepd (offloads, 1 queue)',
+  'vtepd-busypoll': 'vtepd <-> vtepd (offloads, busypoll 200: threads poll 200 µs after traffic before sleeping)',
   'vtepd-2q': 'vtepd <-> vtepd (offloads, queues 2)',
   'vtepd-plain': 'vtepd <-> vtepd (nooffloads: one frame per syscall)',
   'vtepd-kernel': 'vtepd -> kernel vxlan',
@@ -35,7 +45,13 @@ export interface Endpoints {
 }
 
 const VNI = 42;
-const EXTRA_WORDS = { vtepd: [], 'vtepd-2q': ['queues', '2'], 'vtepd-plain': ['nooffloads'] };
+const EXTRA_WORDS = {
+  vtepd: [],
+  'vtepd-busypoll': ['busypoll', '200'],
+  'vtepd-2q': ['queues', '2'],
+  'vtepd-plain': ['nooffloads'],
+};
+type VtepdPlane = keyof typeof EXTRA_WORDS;
 const OVERLAY = ['198.51.100.1', '198.51.100.2'];
 
 export class PlaneRig {
@@ -60,7 +76,7 @@ export class PlaneRig {
       const tinc = await this.tb.tincSwitch(this.hosts.map((host, i) => ({ host, overlayAddr: `${OVERLAY[i]}/24` })));
       return this.overlayUp(this.hosts, () => tinc.stop());
     }
-    const kinds: Array<'kernel' | 'vtepd' | 'vtepd-2q' | 'vtepd-plain'> =
+    const kinds: Array<'kernel' | VtepdPlane> =
       plane === 'kernel' ? ['kernel', 'kernel'] : plane === 'vtepd-kernel' ? ['vtepd', 'kernel'] : [plane, plane];
     for (const [i, kind] of kinds.entries()) {
       const host = this.hosts[i]!;

@@ -18,6 +18,10 @@ export type MetricName = keyof typeof METRICS;
 
 export type Samples = Partial<Record<PlaneName, Partial<Record<MetricName, number[]>>>>;
 
+/** The planes compared with the kernel driver figure by figure: vtepd as it ships, and busy-polling. */
+const RATIO_PLANES = ['vtepd', 'vtepd-busypoll'] as const;
+type RatioPlane = (typeof RATIO_PLANES)[number];
+
 export interface Summary {
   median: number;
   min: number;
@@ -38,8 +42,8 @@ export interface Report {
   settings: { rounds: number; seconds: number };
   planes: Partial<Record<PlaneName, string>>;
   results: Partial<Record<PlaneName, Partial<Record<MetricName, Summary>>>>;
-  /** median(vtepd) / median(kernel) for each metric. */
-  ratios: Partial<Record<MetricName, number>>;
+  /** median(plane) / median(kernel) for each metric, for vtepd and, when it ran, vtepd-busypoll. */
+  ratios: Partial<Record<RatioPlane, Partial<Record<MetricName, number>>>>;
   samples: Samples;
   /** Microbenchmarks: native per-packet costs (ns) and control operations. */
   micro: Record<string, number>;
@@ -54,10 +58,13 @@ export function buildReport(samples: Samples, settings: Report['settings'], micr
     }
   }
   const ratios: Report['ratios'] = {};
-  for (const metric of Object.keys(METRICS) as MetricName[]) {
-    const v = results.vtepd?.[metric]?.median;
-    const k = results.kernel?.[metric]?.median;
-    if (v !== undefined && k !== undefined && k !== 0) ratios[metric] = v / k;
+  for (const plane of RATIO_PLANES.filter((p) => results[p])) {
+    const planeRatios: Partial<Record<MetricName, number>> = (ratios[plane] = {});
+    for (const metric of Object.keys(METRICS) as MetricName[]) {
+      const v = results[plane]?.[metric]?.median;
+      const k = results.kernel?.[metric]?.median;
+      if (v !== undefined && k !== undefined && k !== 0) planeRatios[metric] = v / k;
+    }
   }
   const cpus = os.cpus();
   return {
@@ -84,21 +91,25 @@ function fmt(v: number | undefined): string {
 
 export function markdown(report: Report): string {
   const planes = Object.keys(report.results) as PlaneName[];
+  const ratioPlanes = RATIO_PLANES.filter((p) => report.ratios[p]);
   const lines = [
     `Benchmark ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.machine.cpus} × ${report.machine.model}, ` +
       `Linux ${report.machine.kernel}; median (min–max) of ${report.settings.rounds} interleaved rounds, ` +
       `${report.settings.seconds} s per throughput run.`,
     '',
-    `| metric | ${planes.join(' | ')} | vtepd / kernel |`,
-    `|---|${planes.map(() => '---').join('|')}|---|`,
+    `| metric | ${[...planes, ...ratioPlanes.map((p) => `${p} / kernel`)].join(' | ')} | better |`,
+    `|---|${[...planes, ...ratioPlanes].map(() => '---').join('|')}|---|`,
   ];
   for (const [metric, meta] of Object.entries(METRICS) as Array<[MetricName, (typeof METRICS)[MetricName]]>) {
     const cells = planes.map((p) => {
       const s = report.results[p]?.[metric];
       return s ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : '–';
     });
-    const ratio = report.ratios[metric];
-    lines.push(`| ${meta.label} | ${cells.join(' | ')} | ${ratio === undefined ? '–' : `${ratio.toFixed(2)}×`} (${meta.better} is better) |`);
+    const ratios = ratioPlanes.map((p) => {
+      const ratio = report.ratios[p]?.[metric];
+      return ratio === undefined ? '–' : `${ratio.toFixed(2)}×`;
+    });
+    lines.push(`| ${meta.label} | ${[...cells, ...ratios].join(' | ')} | ${meta.better} |`);
   }
   lines.push('', ...planes.map((p) => `- **${p}**: ${report.planes[p]}`));
   if (Object.keys(report.micro).length) {
