@@ -1,8 +1,9 @@
 // Module entry: the VxlanDevice and GretapDevice classes, vxlanPorts(), plus the pure
-// parsers under `internals` so tests can exercise them on crafted bytes without a TAP or a
-// socket.
+// parsers and the checksum under `internals` so tests can exercise them on crafted bytes
+// without a TAP or a socket.
 #include <napi.h>
 
+#include "checksum.h"
 #include "flow_hash.h"
 #include "gre_header.h"
 #include "napi_args.h"
@@ -100,6 +101,18 @@ Napi::Value InnerFlowHashJs(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, InnerFlowHash(buffer.Data(), buffer.Length()));
 }
 
+// The Internet checksum of `buffer` as it would be stored in a header, read big-endian.
+Napi::Value ChecksumJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBuffer()) {
+    throw Napi::TypeError::New(env, "usage: checksum(buffer)");
+  }
+  auto buffer = info[0].As<Napi::Buffer<uint8_t>>();
+  uint8_t field[2];
+  StoreChecksum(field, ChecksumAdd(0, buffer.Data(), buffer.Length()));
+  return Napi::Number::New(env, field[0] << 8 | field[1]);
+}
+
 }  // namespace
 }  // namespace vtepd
 
@@ -112,6 +125,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   internals.Set("decodeVxlan", Napi::Function::New(env, DecodeVxlanJs));
   internals.Set("innerFlowHash", Napi::Function::New(env, InnerFlowHashJs));
   internals.Set("decodeGre", Napi::Function::New(env, DecodeGreJs));
+  internals.Set("checksum", Napi::Function::New(env, ChecksumJs));
   exports.Set("internals", internals);
   return exports;
 }

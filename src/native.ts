@@ -145,6 +145,8 @@ export interface NativeInternals {
     expect: { ikey: number | null; icsum: boolean; iseq: boolean },
   ): { status: 'ok' | 'too_short' | 'bad_header' | 'not_teb' | 'key_mismatch' | 'bad_checksum' | 'missing_seq'; headerLength: number; seq: number | null };
   innerFlowHash(frame: Buffer): number;
+  /** The Internet checksum (RFC 1071) of the bytes, as a header would carry it. */
+  checksum(bytes: Buffer): number;
 }
 
 export interface NativeGretapDevice {

@@ -1,5 +1,6 @@
 // Pure tests of the addon's packet parsers (native/vxlan_header.h, native/gre_header.cc,
-// native/flow_hash.cc) on crafted bytes: no TAP, no socket, no root.
+// native/flow_hash.cc) and checksum (native/checksum.cc) on crafted bytes: no TAP, no socket,
+// no root.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { NativeAddon } from '../src/native.js';
@@ -122,5 +123,39 @@ describe('innerFlowHash', () => {
     const arp = Buffer.alloc(42);
     arp.writeUInt16BE(0x0806, 12);
     expect(internals.innerFlowHash(arp)).toBe(internals.innerFlowHash(Buffer.from(arp)));
+  });
+});
+
+describe('checksum', () => {
+  /** RFC 1071 the slow way: big-endian 16-bit words, an odd byte padded with zero. */
+  function reference(bytes: Buffer): number {
+    let sum = 0;
+    for (let i = 0; i < bytes.length; i += 2) sum += (bytes[i]! << 8) | (bytes[i + 1] ?? 0);
+    while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+    return ~sum & 0xffff;
+  }
+
+  it('matches RFC 1071 for every length and alignment around the vector width', () => {
+    const pool = Buffer.alloc(4096 + 3);
+    let seed = 12345;
+    for (let i = 0; i < pool.length; i++) pool[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    for (let offset = 0; offset < 4; offset++) {
+      for (let len = 0; len <= 300; len++) {
+        const bytes = pool.subarray(offset, offset + len);
+        expect(internals.checksum(bytes), `offset ${offset} length ${len}`).toBe(reference(bytes));
+      }
+      for (const len of [1499, 1500, 4095, 4096]) {
+        const bytes = pool.subarray(offset, offset + len);
+        expect(internals.checksum(bytes), `offset ${offset} length ${len}`).toBe(reference(bytes));
+      }
+    }
+  });
+
+  it('does not overflow its lanes on long runs of 0xff', () => {
+    // Past one 256 KiB block of vector steps, with every word at its largest.
+    for (const len of [262_143, 262_144, 262_145, 600_001]) {
+      const bytes = Buffer.alloc(len, 0xff);
+      expect(internals.checksum(bytes), `length ${len}`).toBe(reference(bytes));
+    }
   });
 });
