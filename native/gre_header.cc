@@ -90,10 +90,11 @@ size_t EncodeGre(uint8_t* out, const GreFields& fields, uint32_t seq) {
   return offset;
 }
 
-void FinishGreChecksum(uint8_t* header, size_t header_len, const uint8_t* payload,
-                       size_t payload_len) {
+void FinishGreChecksum(uint8_t* header, size_t header_len, iovec payload, iovec tail) {
   // header_len is a multiple of 4, so the payload starts at an even offset.
-  uint64_t sum = ChecksumAdd(ChecksumAdd(0, header, header_len), payload, payload_len);
+  uint64_t sum = ChecksumAdd(0, header, header_len);
+  sum = ChecksumAdd(sum, static_cast<const uint8_t*>(payload.iov_base), payload.iov_len);
+  sum = ChecksumAdd(sum, static_cast<const uint8_t*>(tail.iov_base), tail.iov_len);
   StoreChecksum(header + kGreBaseHeaderSize, sum);
 }
 

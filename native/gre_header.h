@@ -8,6 +8,8 @@
 //   |                 Sequence Number (optional)                    |
 #pragma once
 
+#include <sys/uio.h>
+
 #include <cstddef>
 #include <cstdint>
 
@@ -56,8 +58,8 @@ GreDecodeResult DecodeGre(const uint8_t* packet, size_t len, const GreFields& ex
 // size. With fields.csum the checksum field is left zero for FinishGreChecksum.
 size_t EncodeGre(uint8_t* out, const GreFields& fields, uint32_t seq);
 
-// Fills in the checksum of a header written by EncodeGre, over it and the payload.
-void FinishGreChecksum(uint8_t* header, size_t header_len, const uint8_t* payload,
-                       size_t payload_len);
+// Fills in the checksum of a header written by EncodeGre, over it and the payload, which
+// may come in two pieces (a segment's headers and its payload; the first of even length).
+void FinishGreChecksum(uint8_t* header, size_t header_len, iovec payload, iovec tail = {});
 
 }  // namespace vtepd

@@ -22,34 +22,35 @@ void GreTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spi
 
 void GreTxPath::Frame(const PreparedFrame& p, BatchCounts& counts) {
   if (p.len == 0) return;  // dropped in Prepare
-  if (p.segments == 0) {
+  if (p.segments() == 0) {
     if (messages_ == kMaxMessages) Flush(counts);
     uint8_t* header = header_[messages_];
-    EncodeGre(header, fields_, seq_++);
-    AddMessage(header, header_len_, p.data, p.len, p.dont_fragment, counts);
+    AddMessage(header, {p.data, p.len}, {nullptr, 0}, p.dont_fragment, counts);
     return;
   }
-  for (size_t k = 0; k < p.segments; k++) {
-    uint8_t* header = p.data + k * p.stride;
-    size_t len = k + 1 == p.segments ? p.len - k * p.stride : p.stride;
-    EncodeGre(header, fields_, seq_++);
-    AddMessage(header, header_len_, header + header_len_, len - header_len_, p.dont_fragment,
+  // Each segment: GRE header and inner headers in its header block, then its payload.
+  for (size_t k = 0; k < p.segments(); k++) {
+    uint8_t* block = p.header_block(k);
+    AddMessage(block, {block + header_len_, p.len - header_len_}, p.payload(k), p.dont_fragment,
                counts);
   }
 }
 
-void GreTxPath::AddMessage(uint8_t* header, size_t header_len, const uint8_t* payload,
-                           size_t payload_len, bool dont_fragment, BatchCounts& counts) {
-  if (fields_.csum) FinishGreChecksum(header, header_len, payload, payload_len);
+// Sends [GRE header | inner | tail]: the inner frame, or a segment's headers and payload.
+void GreTxPath::AddMessage(uint8_t* header, iovec inner, iovec tail, bool dont_fragment,
+                           BatchCounts& counts) {
+  EncodeGre(header, fields_, seq_++);
+  if (fields_.csum) FinishGreChecksum(header, header_len_, inner, tail);
   if (messages_ == kMaxMessages) Flush(counts);
   size_t m = messages_++;
-  iov_[m][0] = {header, header_len};
-  iov_[m][1] = {const_cast<uint8_t*>(payload), payload_len};
+  iov_[m][0] = {header, header_len_};
+  iov_[m][1] = inner;
+  iov_[m][2] = tail;
   message_[m].msg_hdr = msghdr{};
   message_[m].msg_hdr.msg_iov = iov_[m];
-  message_[m].msg_hdr.msg_iovlen = 2;
+  message_[m].msg_hdr.msg_iovlen = tail.iov_len ? 3 : 2;
   dont_fragment_[m] = dont_fragment;
-  inner_bytes_[m] = static_cast<uint32_t>(payload_len);
+  inner_bytes_[m] = static_cast<uint32_t>(inner.iov_len + tail.iov_len);
 }
 
 void GreTxPath::Flush(BatchCounts& counts) {

@@ -34,8 +34,8 @@ class GreTxPath {
 
  private:
   void Frame(const PreparedFrame& frame, BatchCounts& counts);
-  void AddMessage(uint8_t* header, size_t header_len, const uint8_t* payload,
-                  size_t payload_len, bool dont_fragment, BatchCounts& counts);
+  void AddMessage(uint8_t* header, iovec inner, iovec tail, bool dont_fragment,
+                  BatchCounts& counts);
   void Flush(BatchCounts& counts);
 
   TapReader reader_;
@@ -49,7 +49,7 @@ class GreTxPath {
 
   size_t messages_ = 0;
   uint8_t header_[kMaxMessages][kGreMaxHeaderSize];  // for plain frames
-  iovec iov_[kMaxMessages][2];
+  iovec iov_[kMaxMessages][3];
   bool dont_fragment_[kMaxMessages];
   uint32_t inner_bytes_[kMaxMessages];
   mmsghdr message_[kMaxMessages];

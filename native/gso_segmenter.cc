@@ -51,9 +51,9 @@ bool PlanSegments(const VirtioNetHdr& hdr, const uint8_t* frame, size_t len,
   return true;
 }
 
-void WriteSegments(const uint8_t* frame, const SegmentLayout& layout, size_t prefix,
-                   uint8_t* out) {
-  const size_t stride = prefix + layout.header_len + layout.mss;
+void WriteSegmentHeaders(const uint8_t* frame, const SegmentLayout& layout, size_t prefix,
+                         uint8_t* out) {
+  const size_t stride = prefix + layout.header_len;
   const bool ipv6 = (frame[kEthernetHeaderSize] >> 4) == 6;
   const size_t ip_len = ipv6 ? 40 : (frame[kEthernetHeaderSize] & 0x0f) * 4u;
   const size_t l4_off = kEthernetHeaderSize + ip_len;
@@ -64,10 +64,12 @@ void WriteSegments(const uint8_t* frame, const SegmentLayout& layout, size_t pre
 
   for (size_t k = 0; k < layout.segments; k++) {
     bool last = k + 1 == layout.segments;
-    size_t payload = last ? layout.last_payload : layout.mss;
+    size_t payload = SegmentPayloadLength(layout, k);
+    // TCP and UDP headers are a multiple of 4 bytes long, so the payload starts at an even
+    // offset and its sum adds to the header's.
+    uint64_t payload_sum = ChecksumAdd(0, SegmentPayload(frame, layout, k), payload);
     uint8_t* seg = out + k * stride + prefix;
     std::memcpy(seg, frame, layout.header_len);
-    std::memcpy(seg + layout.header_len, frame + layout.header_len + k * layout.mss, payload);
 
     uint8_t* ip = seg + kEthernetHeaderSize;
     uint8_t* l4 = seg + l4_off;
@@ -82,7 +84,7 @@ void WriteSegments(const uint8_t* frame, const SegmentLayout& layout, size_t pre
     if (layout.udp) {
       Store16(l4 + 4, static_cast<uint16_t>(l4_bytes));
       l4[6] = l4[7] = 0;
-      uint64_t sum = ChecksumAdd(PseudoHeaderSum(ip, ipv6, IPPROTO_UDP, l4_bytes), l4, l4_bytes);
+      uint64_t sum = ChecksumAdd(PseudoHeaderSum(ip, ipv6, IPPROTO_UDP, l4_bytes) + payload_sum, l4, l4_len);
       // A computed zero goes on the wire as all ones (zero means "no checksum").
       if (ChecksumFold(sum) == 0xffff) Store16(l4 + 6, 0xffff);
       else StoreChecksum(l4 + 6, sum);
@@ -94,8 +96,8 @@ void WriteSegments(const uint8_t* frame, const SegmentLayout& layout, size_t pre
     if (k > 0) seg_flags &= static_cast<uint8_t>(~kTcpCwr);
     l4[13] = seg_flags;
     l4[16] = l4[17] = 0;
-    uint64_t sum = PseudoHeaderSum(ip, ipv6, IPPROTO_TCP, l4_bytes);
-    StoreChecksum(l4 + 16, ChecksumAdd(sum, l4, l4_bytes));
+    uint64_t sum = PseudoHeaderSum(ip, ipv6, IPPROTO_TCP, l4_bytes) + payload_sum;
+    StoreChecksum(l4 + 16, ChecksumAdd(sum, l4, l4_len));
   }
 }
 

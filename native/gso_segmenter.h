@@ -1,7 +1,8 @@
 // Userspace GSO: cuts a TCP (TSO) or UDP (USO) superframe the TAP handed over (virtio-net
 // GSO) into segment-sized Ethernet frames with correct IP and TCP/UDP headers and
-// checksums, and finishes checksums the kernel left partial. Pure functions over byte
-// spans.
+// checksums, and finishes checksums the kernel left partial. Only headers are written: each
+// segment is sent as its headers followed by its slice of the superframe's payload, so the
+// payload is never copied in userspace. Pure functions over byte spans.
 #pragma once
 
 #include <cstddef>
@@ -28,9 +29,20 @@ struct SegmentLayout {
 bool PlanSegments(const VirtioNetHdr& hdr, const uint8_t* frame, size_t len,
                   SegmentLayout* layout);
 
-// Writes the segments to `out`, each preceded by `prefix` untouched bytes (room for the
-// encapsulation header) and placed `prefix + header_len + mss` apart.
-void WriteSegments(const uint8_t* frame, const SegmentLayout& layout, size_t prefix,
-                      uint8_t* out);
+// Writes each segment's headers to `out`, each block `prefix` untouched bytes (room for
+// the encapsulation header) followed by `header_len` header bytes, blocks
+// `prefix + header_len` apart. The payloads are not copied: segment k's is
+// `frame + header_len + k * mss` (SegmentPayload), and the checksums cover it there.
+void WriteSegmentHeaders(const uint8_t* frame, const SegmentLayout& layout, size_t prefix,
+                         uint8_t* out);
+
+inline const uint8_t* SegmentPayload(const uint8_t* frame, const SegmentLayout& layout,
+                                     size_t k) {
+  return frame + layout.header_len + k * layout.mss;
+}
+
+inline size_t SegmentPayloadLength(const SegmentLayout& layout, size_t k) {
+  return k + 1 == layout.segments ? layout.last_payload : layout.mss;
+}
 
 }  // namespace vtepd

@@ -91,19 +91,18 @@ bool TapReader::Prepare(size_t index, size_t max_frame, BatchCounts& counts) {
         counts.Add(Counter::tx_drop_too_big, layout.segments);
         return true;
       }
-      size_t stride = headroom_ + layout.header_len + layout.mss;
-      size_t need = stride * layout.segments;
+      size_t block = headroom_ + layout.header_len;
+      size_t need = block * layout.segments;
       if (arena_used_ + need > kArenaBytes) {
         if (arena_used_ != 0) return false;
-        counts.Add(Counter::tx_drop_bad_offload);  // larger than any real superframe
+        counts.Add(Counter::tx_drop_bad_offload);  // more segments than any real superframe
         return true;
       }
       uint8_t* out = arena_.get() + arena_used_;
       arena_used_ += need;
-      WriteSegments(frame, layout, headroom_, out);
-      size_t total = need - (layout.mss - layout.last_payload);
-      p = {out, total, stride, layout.segments, total - layout.segments * headroom_, hash,
-           dont_fragment};
+      WriteSegmentHeaders(frame, layout, headroom_, out);
+      size_t inner = layout.segments * layout.header_len + (len - layout.header_len);
+      p = {out, block, layout, frame, inner, hash, dont_fragment};
       return true;
     }
     if ((hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
@@ -116,7 +115,7 @@ bool TapReader::Prepare(size_t index, size_t max_frame, BatchCounts& counts) {
     counts.Add(Counter::tx_drop_too_big);
     return true;
   }
-  p = {frame, len, 0, 0, len, hash, dont_fragment};
+  p = {frame, len, SegmentLayout{}, nullptr, len, hash, dont_fragment};
   return true;
 }
 

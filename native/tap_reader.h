@@ -1,8 +1,10 @@
 // The transmit half every encapsulation shares: reads a batch of frames from one TAP queue
 // and prepares each for framing. A plain frame stays where it was read (sent behind a
-// separate header, never copied); a TCP superframe from an offloading TAP is cut into
-// MSS-sized frames in an arena, each behind `headroom` bytes the caller fills with its
-// encapsulation header. Buffers are allocated once; nothing here allocates per packet.
+// separate header, never copied); a TCP or UDP superframe from an offloading TAP is cut into
+// MSS-sized segments whose headers are written to an arena, each behind `headroom` bytes
+// the caller fills with its encapsulation header, while their payloads stay where they were
+// read (sent from there, never copied). Buffers are allocated once; nothing here allocates
+// per packet.
 #pragma once
 
 #include <atomic>
@@ -11,26 +13,43 @@
 #include <functional>
 #include <memory>
 
+#include <sys/uio.h>
+
+#include "gso_segmenter.h"
 #include "stats.h"
 #include "tap_device.h"
 
 namespace vtepd {
 
 struct PreparedFrame {
-  uint8_t* data;       // the frame, or the first segment's headroom in the arena
-  size_t len;          // frame length, or bytes of all segments with their headroom
-  size_t stride;       // segmented: bytes from one segment to the next
-  size_t segments;     // 0: a plain frame
-  size_t inner_bytes;  // Ethernet bytes carried, for tx_bytes
-  uint32_t hash;       // inner flow hash
-  bool dont_fragment;  // inner IPv4 DF bit, for df inherit
+  // A plain frame: `data` is the frame as read, `len` bytes.
+  // A segmented superframe: `data` is the first of `layout.segments` header blocks in the
+  // arena, each `len` bytes (headroom, then that segment's Ethernet/IP/TCP or UDP headers),
+  // back to back; segment k is header_block(k) followed by payload(k), which stays in the
+  // superframe as read.
+  uint8_t* data;
+  size_t len;
+  SegmentLayout layout;       // layout.segments is 0 for a plain frame
+  const uint8_t* superframe;  // segmented: the frame as read
+  size_t inner_bytes;         // Ethernet bytes carried, for tx_bytes
+  uint32_t hash;              // inner flow hash
+  bool dont_fragment;         // inner IPv4 DF bit, for df inherit
+
+  size_t segments() const { return layout.segments; }
+  uint8_t* header_block(size_t k) const { return data + k * len; }
+  iovec payload(size_t k) const {
+    return {const_cast<uint8_t*>(SegmentPayload(superframe, layout, k)),
+            SegmentPayloadLength(layout, k)};
+  }
+  // Bytes of every segment but a short last one: the UDP GSO segment size.
+  size_t segment_size() const { return len + layout.mss; }
 };
 
 class TapReader {
  public:
   static constexpr size_t kBatch = 64;  // frames read per wake-up
   static constexpr size_t kMaxFrame = 65536 + 64;
-  static constexpr size_t kArenaBytes = 8u << 20;  // segmented superframes of one batch
+  static constexpr size_t kArenaBytes = 1u << 20;  // header blocks of one batch
 
   TapReader(const TapDevice& tap, size_t queue, size_t headroom);
 

@@ -37,10 +37,10 @@ void TxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
   for (size_t i = begin; i < end; i++) {
     const PreparedFrame& p = reader_.frame(i);
     if (p.len == 0) continue;  // dropped in Prepare
-    const uint8_t* inner = p.segments ? p.data + kVxlanHeaderSize : p.data;
+    const uint8_t* inner = p.segments() ? p.data + kVxlanHeaderSize : p.data;
     const std::vector<Remote>* remotes = fdb_.fdb.Destinations(ReadMac(inner));
     if (!remotes || remotes->empty()) {
-      counts.Add(Counter::tx_drop_no_destination, std::max<size_t>(p.segments, 1));
+      counts.Add(Counter::tx_drop_no_destination, std::max<size_t>(p.segments(), 1));
       continue;
     }
     for (const Remote& remote : *remotes) AddMessages(p, remote, counts);
@@ -51,33 +51,44 @@ void TxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
 
 void TxPath::AddMessages(const PreparedFrame& p, const Remote& remote, BatchCounts& counts) {
   uint16_t socket = static_cast<uint16_t>(sockets_.IndexFor(p.hash, p.dont_fragment));
-  if (p.segments == 0) {
+  if (p.segments() == 0) {
     if (AppendToLastMessage(p, remote, socket)) return;
-    AddMessage(p.data, p.len, /*behind_header=*/true, 0, remote, socket, 1, p.len, counts);
+    size_t m = BeginMessage(remote, socket, 2, counts);
+    EncodeVxlan(header_[m], remote.vni);
+    iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};
+    iov_[iovecs_++] = {p.data, p.len};
+    EndMessage(m, 1, p.len);
     last_is_plain_ = true;
     last_remote_ = remote;
     last_segment_size_ = kVxlanHeaderSize + p.len;
     return;
   }
-  uint8_t* data = p.data;
+  uint8_t* headers = p.data;
+  size_t block = p.len;
   if (remote.vni != vni_) {
     // A remote in another VNI (bridge fdb ... vni N) needs its own copy of the headers.
-    data = reader_.Allocate(p.segments * p.stride);
-    if (!data) {
-      counts.Add(Counter::tx_errors, p.segments);
+    headers = reader_.Allocate(p.segments() * block);
+    if (!headers) {
+      counts.Add(Counter::tx_errors, p.segments());
       return;
     }
-    std::memcpy(data, p.data, p.len);
-    for (size_t k = 0; k < p.segments; k++) EncodeVxlan(data + k * p.stride, remote.vni);
-  } else {
-    for (size_t k = 0; k < p.segments; k++) EncodeVxlan(data + k * p.stride, vni_);
+    std::memcpy(headers, p.data, p.segments() * block);
   }
-  size_t per_send = std::max<size_t>(1, std::min(max_segments_per_send_, kMaxGsoPayload / p.stride));
-  for (size_t first = 0; first < p.segments; first += per_send) {
-    size_t n = std::min(per_send, p.segments - first);
-    size_t len = first + n == p.segments ? p.len - first * p.stride : n * p.stride;
-    AddMessage(data + first * p.stride, len, /*behind_header=*/false, n > 1 ? p.stride : 0,
-               remote, socket, n, len - n * kVxlanHeaderSize, counts);
+  for (size_t k = 0; k < p.segments(); k++) EncodeVxlan(headers + k * block, remote.vni);
+  size_t per_send =
+      std::max<size_t>(1, std::min(max_segments_per_send_, kMaxGsoPayload / p.segment_size()));
+  for (size_t first = 0; first < p.segments(); first += per_send) {
+    size_t n = std::min(per_send, p.segments() - first);
+    size_t m = BeginMessage(remote, socket, 2 * n, counts);
+    size_t inner_bytes = 0;
+    for (size_t k = first; k < first + n; k++) {
+      iovec payload = p.payload(k);
+      iov_[iovecs_++] = {headers + k * block, block};
+      iov_[iovecs_++] = payload;
+      inner_bytes += block - kVxlanHeaderSize + payload.iov_len;
+    }
+    if (n > 1) SetSegmentSize(m, p.segment_size());
+    EndMessage(m, n, inner_bytes);
   }
 }
 
@@ -100,34 +111,29 @@ bool TxPath::AppendToLastMessage(const PreparedFrame& p, const Remote& remote, u
   return true;
 }
 
-// behind_header: data is a bare Ethernet frame, sent after a VXLAN header of its own.
-// Otherwise data holds VXLAN packets segment_size apart (a single one if segment_size is 0).
-void TxPath::AddMessage(uint8_t* data, size_t len, bool behind_header, size_t segment_size,
-                        const Remote& remote, uint16_t socket, size_t packets,
-                        size_t inner_bytes, BatchCounts& counts) {
-  // Only a flood list of hundreds of peers fills this mid-route; flushing under the FDB
-  // lock then is simpler than re-resolving the entry, and rare enough not to matter.
-  if (messages_ == kMaxMessages || iovecs_ + 2 > kMaxIovecs) Flush(counts);
+// Starts a message to `remote` through `socket` whose `iovecs` iovecs the caller then
+// appends to iov_ before EndMessage.
+size_t TxPath::BeginMessage(const Remote& remote, uint16_t socket, size_t iovecs,
+                            BatchCounts& counts) {
+  // Only a long flood list or a batch of many superframes fills these mid-route; flushing
+  // under the FDB lock then is simpler than re-resolving the entry, and rare.
+  if (messages_ == kMaxMessages || iovecs_ + iovecs > kMaxIovecs) Flush(counts);
   size_t m = messages_++;
   msghdr& hdr = message_[m].msg_hdr;
   hdr = msghdr{};
   hdr.msg_iov = &iov_[iovecs_];
-  if (behind_header) {
-    EncodeVxlan(header_[m], remote.vni);
-    iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};
-    iov_[iovecs_++] = {data, len};
-    hdr.msg_iovlen = 2;
-  } else {
-    iov_[iovecs_++] = {data, len};
-    hdr.msg_iovlen = 1;
-  }
   hdr.msg_name = &address_[m];
   hdr.msg_namelen = remote.dst.ToSockaddr(&address_[m]);
-  if (segment_size) SetSegmentSize(m, segment_size);
   socket_[m] = socket;
+  last_is_plain_ = false;
+  return m;
+}
+
+void TxPath::EndMessage(size_t m, size_t packets, size_t inner_bytes) {
+  msghdr& hdr = message_[m].msg_hdr;
+  hdr.msg_iovlen = static_cast<size_t>(&iov_[iovecs_] - hdr.msg_iov);
   packets_[m] = static_cast<uint32_t>(packets);
   inner_bytes_[m] = static_cast<uint32_t>(inner_bytes);
-  last_is_plain_ = false;
 }
 
 void TxPath::SetSegmentSize(size_t m, size_t segment_size) {

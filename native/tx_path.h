@@ -1,10 +1,10 @@
 // TAP -> UDP for one TAP queue of a VXLAN device: reads a batch of frames (TapReader),
 // looks each destination MAC up in the FDB, and sends one VXLAN packet per remote with
 // sendmmsg. Plain frames go as [VXLAN header | frame] iovecs, never copied; consecutive
-// equal-sized ones for the same remote share one UDP GSO send, as segmented superframes
-// do (up to 64 KiB each): the kernel, or the veth/NIC beyond it, splits them into
-// datagrams, so the underlay stack handles one buffer instead of one per packet. The hot
-// path does not allocate.
+// equal-sized ones for the same remote share one UDP GSO send, as the segments of a
+// superframe do ([VXLAN and inner headers | payload slice] each, up to 64 KiB a send): the
+// kernel, or the veth/NIC beyond it, splits them into datagrams, so the underlay stack
+// handles one buffer instead of one per packet. The hot path does not allocate.
 #pragma once
 
 #include <sys/socket.h>
@@ -25,7 +25,9 @@ namespace vtepd {
 class TxPath {
  public:
   static constexpr size_t kMaxMessages = 1024;  // sendmmsg entries per flush
-  static constexpr size_t kMaxIovecs = 2 * kMaxMessages;
+  // Two per packet (VXLAN and inner headers, then the payload): a batch of superframes
+  // at 46 segments each fits about 90 of them.
+  static constexpr size_t kMaxIovecs = 8192;
 
   // Serves TAP queue `queue`; the sockets, FDB and counters are shared with other queues.
   // max_frame: the largest frame the device sends (its MTU may change under it).
@@ -40,9 +42,8 @@ class TxPath {
  private:
   void Route(size_t begin, size_t end, BatchCounts& counts);
   void AddMessages(const PreparedFrame& frame, const Remote& remote, BatchCounts& counts);
-  void AddMessage(uint8_t* data, size_t len, bool behind_header, size_t segment_size,
-                  const Remote& remote, uint16_t socket, size_t packets, size_t inner_bytes,
-                  BatchCounts& counts);
+  size_t BeginMessage(const Remote& remote, uint16_t socket, size_t iovecs, BatchCounts& counts);
+  void EndMessage(size_t message, size_t packets, size_t inner_bytes);
   bool AppendToLastMessage(const PreparedFrame& frame, const Remote& remote, uint16_t socket);
   void SetSegmentSize(size_t message, size_t segment_size);
   void Flush(BatchCounts& counts);

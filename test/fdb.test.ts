@@ -134,6 +134,24 @@ describe.skipIf(skipNetns())('fdb management', () => {
     expect(pkt.subarray(22 + 28, 22 + 28 + 7).toString()).toBe('to99:0:');
   });
 
+  it('a TCP stream to an entry in another VNI and port arrives intact: every segment carries that VNI', async () => {
+    const hosts = (await tb().underlay(['h1', 'h3'])) as [Host, Host];
+    const [h1, h3] = hosts;
+    const d = await tb().startDaemon(h1.ns);
+    await tb().vtepLink(d, { vni: VNI, local: h1.addr, address: `${ov(1)}/24` });
+    // The kernel peer is VNI 43 on port 4790 and answers to VNI 42 on 4789; not learning,
+    // it would otherwise send back to the port and VNI it heard from.
+    await tb().kernelVxlan(h3.ns, { name: 'vk', vni: 43, dstport: 4790, local: h3.addr, learning: false, address: `${ov(99)}/24` });
+    await tb().exec(h3.ns, ['bridge', 'fdb', 'append', ZERO_MAC, 'dev', 'vk', 'dst', h1.addr, 'port', '4789', 'vni', String(VNI)]);
+    const mac99 = await tb().mac(h3.ns, 'vk');
+    await d.cli(['fdb', 'append', mac99, 'dev', 'vx0', 'dst', h3.addr, 'port', '4790', 'vni', '43']);
+    await tb().exec(h1.ns, ['ip', 'neigh', 'replace', ov(99), 'lladdr', mac99, 'dev', 'vx0', 'nud', 'permanent']);
+
+    // The TAP hands vtepd TSO superframes: each is cut, and every segment's headers copied
+    // for VNI 43. Only a right VNI and port in every one of them gets the stream across.
+    await expectTcp(tb(), h1, h3, ov(99), 4_000_000, 5030);
+  });
+
   it('maxaddress: learning stops at the limit, counted; static adds fail', async () => {
     const { h1, h2, d } = await vtepAndKernels({ remotes: [], extra: ['maxaddress', '3'] });
     await d.cli(['fdb', 'append', ZERO_MAC, 'dev', 'vx0', 'dst', h2.addr]); // entry 1 of 3
