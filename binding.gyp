@@ -57,6 +57,12 @@
       "cflags": ["-O2", "-Wall"]
     },
     {
+      "target_name": "packet_vnet_send",
+      "type": "executable",
+      "sources": ["test/tools/packet_vnet_send.c"],
+      "cflags": ["-O2", "-Wall"]
+    },
+    {
       "target_name": "udp_gso_send",
       "type": "executable",
       "sources": ["test/tools/udp_gso_send.c"],

@@ -9,8 +9,6 @@ namespace vtepd {
 
 namespace {
 
-constexpr uint16_t kEtherTypeVlan = 0x8100;
-constexpr uint16_t kEtherTypeQinQ = 0x88A8;
 constexpr uint8_t kProtoTcp = 6;
 constexpr uint8_t kProtoUdp = 17;
 
@@ -48,13 +46,7 @@ struct Mixer {
 uint32_t InnerFlowHash(const uint8_t* frame, size_t len) {
   Mixer mix;
   if (len < 14) return mix.Finish();
-  size_t off = 12;
-  uint16_t ethertype = Load16(frame + off);
-  while ((ethertype == kEtherTypeVlan || ethertype == kEtherTypeQinQ) && off + 6 <= len) {
-    off += 4;
-    ethertype = Load16(frame + off);
-  }
-  off += 2;
+  auto [ethertype, off] = FindEthernetPayload(frame, len);
   const uint8_t* l3 = frame + off;
   size_t l3_len = len > off ? len - off : 0;
 

@@ -29,20 +29,25 @@ bool PlanSegments(const VirtioNetHdr& hdr, const uint8_t* frame, size_t len,
   uint8_t gso = hdr.gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
   bool udp = gso == VIRTIO_NET_HDR_GSO_UDP_L4;
   if (!udp && gso != VIRTIO_NET_HDR_GSO_TCPV4 && gso != VIRTIO_NET_HDR_GSO_TCPV6) return false;
-  if (len < kEthernetHeaderSize + 20 || hdr.gso_size == 0) return false;
-  const uint8_t* ip = frame + kEthernetHeaderSize;
+  if (len < kEthernetHeaderSize || hdr.gso_size == 0) return false;
+  // VLAN tags stay in the frame (802.1Q over the overlay); every segment repeats them.
+  auto [ethertype, l3_off] = FindEthernetPayload(frame, len);
+  if (len < l3_off + 20) return false;
+  const uint8_t* ip = frame + l3_off;
   // USO says nothing of the IP version; TSO does, and must agree with the header.
   bool ipv6 = udp ? (ip[0] >> 4) == 6 : gso == VIRTIO_NET_HDR_GSO_TCPV6;
   size_t ip_len = ipv6 ? 40 : (ip[0] & 0x0f) * 4u;
+  if (ethertype != (ipv6 ? kEtherTypeIpv6 : kEtherTypeIpv4)) return false;
   if ((ip[0] >> 4) != (ipv6 ? 6 : 4) || ip_len < 20) return false;
   // No IPv6 extension headers.
   if ((ipv6 ? ip[6] : ip[9]) != (udp ? IPPROTO_UDP : IPPROTO_TCP)) return false;
-  size_t l4_off = kEthernetHeaderSize + ip_len;
+  size_t l4_off = l3_off + ip_len;
   if (hdr.csum_start != l4_off || len < l4_off + (udp ? 8 : 20)) return false;
   size_t l4_len = udp ? 8 : (frame[l4_off + 12] >> 4) * 4u;
   size_t header_len = l4_off + l4_len;
   if (l4_len < 8 || (!udp && l4_len < 20) || len <= header_len) return false;
   size_t payload = len - header_len;
+  layout->l3_offset = l3_off;
   layout->header_len = header_len;
   layout->udp = udp;
   layout->mss = hdr.gso_size;
@@ -54,11 +59,12 @@ bool PlanSegments(const VirtioNetHdr& hdr, const uint8_t* frame, size_t len,
 void WriteSegmentHeaders(const uint8_t* frame, const SegmentLayout& layout, size_t prefix,
                          uint8_t* out) {
   const size_t stride = prefix + layout.header_len;
-  const bool ipv6 = (frame[kEthernetHeaderSize] >> 4) == 6;
-  const size_t ip_len = ipv6 ? 40 : (frame[kEthernetHeaderSize] & 0x0f) * 4u;
-  const size_t l4_off = kEthernetHeaderSize + ip_len;
+  const size_t l3_off = layout.l3_offset;
+  const bool ipv6 = (frame[l3_off] >> 4) == 6;
+  const size_t ip_len = ipv6 ? 40 : (frame[l3_off] & 0x0f) * 4u;
+  const size_t l4_off = l3_off + ip_len;
   const size_t l4_len = layout.header_len - l4_off;
-  const uint16_t id0 = Load16(frame + kEthernetHeaderSize + 4);
+  const uint16_t id0 = Load16(frame + l3_off + 4);
   const uint32_t seq0 = layout.udp ? 0 : Load32(frame + l4_off + 4);
   const uint8_t flags = layout.udp ? 0 : frame[l4_off + 13];
 
@@ -71,7 +77,7 @@ void WriteSegmentHeaders(const uint8_t* frame, const SegmentLayout& layout, size
     uint8_t* seg = out + k * stride + prefix;
     std::memcpy(seg, frame, layout.header_len);
 
-    uint8_t* ip = seg + kEthernetHeaderSize;
+    uint8_t* ip = seg + l3_off;
     uint8_t* l4 = seg + l4_off;
     if (ipv6) {
       Store16(ip + 4, static_cast<uint16_t>(l4_len + payload));

@@ -17,6 +17,7 @@ namespace vtepd {
 bool FinishPartialChecksum(uint8_t* frame, size_t len, size_t csum_start, size_t csum_offset);
 
 struct SegmentLayout {
+  size_t l3_offset;    // where the IP header starts: past the Ethernet header and VLAN tags
   size_t header_len;   // Ethernet + IP + TCP/UDP header bytes repeated in every segment
   size_t mss;          // payload bytes per segment (the last may carry less)
   bool udp;            // USO: every segment a datagram of its own

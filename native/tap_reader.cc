@@ -17,8 +17,9 @@ constexpr uint8_t kIpv4DontFragment = 0x40;  // in the flags byte at offset 6
 constexpr int kTickMs = 1000;
 
 bool InnerDontFragment(const uint8_t* frame, size_t len) {
-  return len >= kEthernetHeaderSize + 20 && Load16(frame + 12) == kEtherTypeIpv4 &&
-         (frame[kEthernetHeaderSize + 6] & kIpv4DontFragment);
+  if (len < kEthernetHeaderSize) return false;
+  auto [ethertype, ip] = FindEthernetPayload(frame, len);
+  return ethertype == kEtherTypeIpv4 && len >= ip + 20 && (frame[ip + 6] & kIpv4DontFragment);
 }
 }  // namespace
 

@@ -12,6 +12,8 @@ export interface CaptureOptions {
   decodeAs?: string[];
   /** Stop by itself after this many packets. */
   count?: number;
+  /** Dissector preferences (-o), e.g. 'tcp.check_checksum:TRUE'. */
+  preferences?: string[];
 }
 
 /** One captured packet: field name -> value (several occurrences joined by ','; '' when absent). */
@@ -61,6 +63,7 @@ export async function startCapture(tb: Testbed, ns: string, iface: string, o: Ca
   const argv = ['tshark', '-i', iface, '-n', '-l', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,'];
   if (o.filter) argv.push('-f', o.filter);
   for (const d of o.decodeAs ?? []) argv.push('-d', d);
+  for (const pref of o.preferences ?? []) argv.push('-o', pref);
   if (o.count) argv.push('-c', String(o.count));
   for (const f of o.fields) argv.push('-e', f);
   // tshark and dumpcap keep their temporary capture file in TMPDIR: keep it in ours.
