@@ -90,7 +90,8 @@ void WriteSegmentHeaders(const uint8_t* frame, const SegmentLayout& layout, size
     if (layout.udp) {
       Store16(l4 + 4, static_cast<uint16_t>(l4_bytes));
       l4[6] = l4[7] = 0;
-      uint64_t sum = ChecksumAdd(PseudoHeaderSum(ip, ipv6, IPPROTO_UDP, l4_bytes) + payload_sum, l4, l4_len);
+      uint64_t sum = PseudoHeaderSum(ip, ipv6, IPPROTO_UDP, l4_bytes) + payload_sum;
+      sum = ChecksumAdd(sum, l4, l4_len);
       // A computed zero goes on the wire as all ones (zero means "no checksum").
       if (ChecksumFold(sum) == 0xffff) Store16(l4 + 6, 0xffff);
       else StoreChecksum(l4 + 6, sum);
