@@ -7,16 +7,9 @@
 #include "byte_order.h"
 #include "checksum.h"
 #include "mac_address.h"
+#include "tcp_header.h"
 
 namespace vtepd {
-
-namespace {
-
-constexpr uint8_t kTcpFin = 0x01;
-constexpr uint8_t kTcpPsh = 0x08;
-constexpr uint8_t kTcpCwr = 0x80;
-
-}  // namespace
 
 bool FinishPartialChecksum(uint8_t* frame, size_t len, size_t csum_start, size_t csum_offset) {
   if (csum_start >= len || csum_start + csum_offset + 2 > len) return false;
@@ -66,7 +59,7 @@ void WriteSegmentHeaders(const uint8_t* frame, const SegmentLayout& layout, size
   const size_t l4_len = layout.header_len - l4_off;
   const uint16_t id0 = Load16(frame + l3_off + 4);
   const uint32_t seq0 = layout.udp ? 0 : Load32(frame + l4_off + 4);
-  const uint8_t flags = layout.udp ? 0 : frame[l4_off + 13];
+  const uint8_t flags = layout.udp ? 0 : frame[l4_off + kTcpFlagsOffset];
 
   for (size_t k = 0; k < layout.segments; k++) {
     bool last = k + 1 == layout.segments;
@@ -101,10 +94,10 @@ void WriteSegmentHeaders(const uint8_t* frame, const SegmentLayout& layout, size
     uint8_t seg_flags = flags;
     if (!last) seg_flags &= static_cast<uint8_t>(~(kTcpFin | kTcpPsh));
     if (k > 0) seg_flags &= static_cast<uint8_t>(~kTcpCwr);
-    l4[13] = seg_flags;
-    l4[16] = l4[17] = 0;
+    l4[kTcpFlagsOffset] = seg_flags;
+    l4[kTcpChecksumOffset] = l4[kTcpChecksumOffset + 1] = 0;
     uint64_t sum = PseudoHeaderSum(ip, ipv6, IPPROTO_TCP, l4_bytes) + payload_sum;
-    StoreChecksum(l4 + 16, ChecksumAdd(sum, l4, l4_len));
+    StoreChecksum(l4 + kTcpChecksumOffset, ChecksumAdd(sum, l4, l4_len));
   }
 }
 

@@ -8,16 +8,9 @@
 #include "checksum.h"
 #include "inner_ip.h"
 #include "mac_address.h"
+#include "tcp_header.h"
 
 namespace vtepd {
-
-namespace {
-
-constexpr uint8_t kTcpAck = 0x10;
-constexpr uint8_t kTcpPsh = 0x08;
-constexpr size_t kTcpChecksumOffset = 16;
-
-}  // namespace
 
 bool TcpCoalescer::Parse(const uint8_t* frame, size_t len, Parsed* out) {
   InnerIp inner;
@@ -29,7 +22,7 @@ bool TcpCoalescer::Parse(const uint8_t* frame, size_t len, Parsed* out) {
   const uint8_t* tcp = frame + out->tcp_off;
   size_t tcp_len = (tcp[12] >> 4) * 4u;
   if (tcp_len < 20 || tcp_len >= l4_len) return false;  // header only: nothing to merge
-  out->flags = tcp[13];
+  out->flags = tcp[kTcpFlagsOffset];
   if ((out->flags & ~kTcpPsh) != kTcpAck) return false;
   // Only segments that arrived intact may be merged: the merged frame's checksum is left
   // for the kernel to trust (CHECKSUM_PARTIAL), so it is verified here instead.
@@ -72,7 +65,7 @@ bool TcpCoalescer::Add(const uint8_t* frame, size_t len) {
   next_seq_ = p.seq + static_cast<uint32_t>(p.payload);
   if (p.payload < first_.payload || (p.flags & kTcpPsh)) {
     Close();
-    headers()[first_.tcp_off + 13] |= p.flags & kTcpPsh;
+    headers()[first_.tcp_off + kTcpFlagsOffset] |= p.flags & kTcpPsh;
   }
   return true;
 }
