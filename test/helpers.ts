@@ -140,7 +140,8 @@ export function inetChecksum(buf: Buffer): number {
   let sum = 0;
   for (let i = 0; i + 1 < buf.length; i += 2) sum += buf.readUInt16BE(i);
   if (buf.length % 2) sum += buf[buf.length - 1]! << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  // Arithmetic, not bitwise, folding: the sum of a long buffer outgrows 32 bits.
+  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
   return ~sum & 0xffff;
 }
 
