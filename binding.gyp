@@ -1,90 +1,91 @@
 {
+  # The pure core (parsers, codecs, offload, FDB: bytes in, bytes out, no file descriptors) is
+  # one static library that the addon, the native unit tests and the microbenchmarks link.
+  "target_defaults": {
+    "include_dirs": ["native"],
+    "cflags!": ["-fno-exceptions"],
+    "cflags_cc!": ["-fno-exceptions"],
+    "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fexceptions"]
+  },
   "targets": [
     {
-      "target_name": "vtepd",
+      "target_name": "vtepd_core",
+      "type": "static_library",
+      "cflags": ["-fPIC"],
       "sources": [
-        "native/addon.cc",
-        "native/checksum.cc",
-        "native/endpoint.cc",
-        "native/fdb.cc",
-        "native/gre_header.cc",
-        "native/gre_rx_path.cc",
-        "native/gre_socket.cc",
-        "native/gre_tx_path.cc",
-        "native/gretap_device.cc",
-        "native/gretap_device_wrap.cc",
-        "native/inner_ip.cc",
-        "native/flow_hash.cc",
-        "native/mac_address.cc",
-        "native/rx_path.cc",
-        "native/tap_device.cc",
-        "native/tap_reader.cc",
-        "native/tap_writer.cc",
-        "native/tcp_coalescer.cc",
-        "native/gso_segmenter.cc",
-        "native/tx_path.cc",
-        "native/udp_coalescer.cc",
-        "native/udp_socket.cc",
-        "native/underlay_options.cc",
-        "native/vxlan_device.cc",
-        "native/vxlan_device_wrap.cc",
-        "native/vxlan_port.cc",
-        "native/vxlan_ports.cc"
+        "native/net/checksum.cc",
+        "native/net/endpoint.cc",
+        "native/net/flow_hash.cc",
+        "native/net/inner_ip.cc",
+        "native/net/mac_address.cc",
+        "native/offload/gso_segmenter.cc",
+        "native/offload/tcp_coalescer.cc",
+        "native/offload/udp_coalescer.cc",
+        "native/gre/gre_header.cc",
+        "native/vxlan/fdb.cc"
+      ]
+    },
+    {
+      "target_name": "vtepd",
+      "dependencies": ["vtepd_core"],
+      "sources": [
+        "native/addon/addon.cc",
+        "native/addon/gretap_device_wrap.cc",
+        "native/addon/vxlan_device_wrap.cc",
+        "native/net/underlay_options.cc",
+        "native/tap/tap_device.cc",
+        "native/tap/tap_reader.cc",
+        "native/tap/tap_writer.cc",
+        "native/vxlan/vxlan_device.cc",
+        "native/vxlan/vxlan_port.cc",
+        "native/vxlan/vxlan_port_registry.cc",
+        "native/vxlan/vxlan_rx_path.cc",
+        "native/vxlan/vxlan_socket.cc",
+        "native/vxlan/vxlan_tx_path.cc",
+        "native/gre/gre_rx_path.cc",
+        "native/gre/gre_socket.cc",
+        "native/gre/gre_tx_path.cc",
+        "native/gre/gretap_device.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
-      "cflags!": ["-fno-exceptions"],
-      "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fexceptions"],
       "libraries": ["-lpthread"]
+    },
+    {
+      "target_name": "native_micro",
+      "type": "executable",
+      "dependencies": ["vtepd_core"],
+      "sources": ["bench/micro/native_micro.cc"]
     },
     {
       "target_name": "udp_blast",
       "type": "executable",
-      "sources": ["bench/tools/udp_blast.c"],
+      "sources": ["lab/probes/udp_blast.c"],
       "cflags": ["-O2", "-Wall"]
     },
     {
       "target_name": "udp_rr",
       "type": "executable",
-      "sources": ["bench/tools/udp_rr.c"],
+      "sources": ["lab/probes/udp_rr.c"],
       "cflags": ["-O2", "-Wall"]
     },
     {
       "target_name": "raw_ip_send",
       "type": "executable",
-      "sources": ["test/tools/raw_ip_send.c"],
+      "sources": ["lab/probes/raw_ip_send.c"],
       "cflags": ["-O2", "-Wall"]
     },
     {
       "target_name": "packet_vnet_send",
       "type": "executable",
-      "sources": ["test/tools/packet_vnet_send.c"],
+      "sources": ["lab/probes/packet_vnet_send.c"],
       "cflags": ["-O2", "-Wall"]
     },
     {
       "target_name": "udp_gso_send",
       "type": "executable",
-      "sources": ["test/tools/udp_gso_send.c"],
+      "sources": ["lab/probes/udp_gso_send.c"],
       "cflags": ["-O2", "-Wall"]
-    },
-    {
-      "target_name": "native_micro",
-      "type": "executable",
-      "sources": [
-        "bench/micro/native_micro.cc",
-        "native/checksum.cc",
-        "native/endpoint.cc",
-        "native/fdb.cc",
-        "native/gre_header.cc",
-        "native/flow_hash.cc",
-        "native/inner_ip.cc",
-        "native/mac_address.cc",
-        "native/tcp_coalescer.cc",
-        "native/gso_segmenter.cc"
-      ],
-      "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-fexceptions"]
     }
   ]
 }

@@ -11,12 +11,12 @@
 #include <cstring>
 #include <vector>
 
-#include "../../native/checksum.h"
-#include "../../native/fdb.h"
-#include "../../native/flow_hash.h"
-#include "../../native/tcp_coalescer.h"
-#include "../../native/gso_segmenter.h"
-#include "../../native/vxlan_header.h"
+#include "net/checksum.h"
+#include "vxlan/fdb.h"
+#include "net/flow_hash.h"
+#include "offload/tcp_coalescer.h"
+#include "offload/gso_segmenter.h"
+#include "vxlan/vxlan_header.h"
 
 using namespace vtepd;
 using Clock = std::chrono::steady_clock;

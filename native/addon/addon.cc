@@ -1,0 +1,133 @@
+// Module entry: the VxlanDevice and GretapDevice classes, vxlanPorts(), plus the pure
+// parsers and the checksum under `internals` so tests can exercise them on crafted bytes
+// without a TAP or a socket.
+#include <napi.h>
+
+#include "net/checksum.h"
+#include "net/flow_hash.h"
+#include "gre/gre_header.h"
+#include "addon/napi_args.h"
+#include "addon/gretap_device_wrap.h"
+#include "addon/napi_results.h"
+#include "addon/vxlan_device_wrap.h"
+#include "vxlan/vxlan_header.h"
+#include "vxlan/vxlan_port_registry.h"
+
+namespace vtepd {
+namespace {
+
+Napi::Value DecodeVxlanJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsBuffer() || !info[1].IsNumber()) {
+    throw Napi::TypeError::New(env, "usage: decodeVxlan(buffer, vni)");
+  }
+  auto buffer = info[0].As<Napi::Buffer<uint8_t>>();
+  uint32_t vni = info[1].As<Napi::Number>().Uint32Value();
+  VxlanDecodeResult result = DecodeVxlan(buffer.Data(), buffer.Length());
+  switch (result.status) {
+    case VxlanDecode::kOk:
+      return Napi::String::New(env, result.vni == vni ? "ok" : "vni_mismatch");
+    case VxlanDecode::kTooShort: return Napi::String::New(env, "too_short");
+    case VxlanDecode::kBadFlags: return Napi::String::New(env, "bad_flags");
+  }
+  return env.Undefined();
+}
+
+const char* GreStatusName(GreDecode status) {
+  switch (status) {
+    case GreDecode::kOk: return "ok";
+    case GreDecode::kTooShort: return "too_short";
+    case GreDecode::kBadHeader: return "bad_header";
+    case GreDecode::kNotTeb: return "not_teb";
+    case GreDecode::kKeyMismatch: return "key_mismatch";
+    case GreDecode::kBadChecksum: return "bad_checksum";
+    case GreDecode::kMissingSeq: return "missing_seq";
+  }
+  return "unknown";
+}
+
+Napi::Value DecodeGreJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsBuffer() || !info[1].IsObject()) {
+    throw Napi::TypeError::New(env, "usage: decodeGre(buffer, {ikey, icsum, iseq})");
+  }
+  auto buffer = info[0].As<Napi::Buffer<uint8_t>>();
+  Napi::Object expect_obj = info[1].As<Napi::Object>();
+  GreFields expect;
+  if (!Field(expect_obj, "ikey").IsNull()) {
+    expect.key = true;
+    expect.key_value = UintField(expect_obj, "ikey", UINT32_MAX);
+  }
+  expect.csum = BoolField(expect_obj, "icsum");
+  expect.seq = BoolField(expect_obj, "iseq");
+  GreDecodeResult result = DecodeGre(buffer.Data(), buffer.Length(), expect);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("status", GreStatusName(result.status));
+  out.Set("headerLength", static_cast<double>(result.header_len));
+  out.Set("seq", result.has_seq ? Napi::Value(Napi::Number::New(env, result.seq)) : env.Null());
+  return out;
+}
+
+Napi::Value VxlanPortsJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<std::shared_ptr<VxlanPort>> ports = OpenVxlanPorts();
+  Napi::Array out = Napi::Array::New(env, ports.size());
+  for (size_t i = 0; i < ports.size(); i++) {
+    const VxlanPort& port = *ports[i];
+    Napi::Object obj = Napi::Object::New(env);
+    obj.Set("family", port.options().family == AF_INET ? "inet" : "inet6");
+    obj.Set("port", port.options().port);
+    std::vector<uint32_t> vnis = port.Vnis();
+    Napi::Array vni_array = Napi::Array::New(env, vnis.size());
+    for (size_t k = 0; k < vnis.size(); k++) vni_array.Set(static_cast<uint32_t>(k), vnis[k]);
+    obj.Set("vnis", vni_array);
+    std::vector<std::string> groups = port.Groups();
+    Napi::Array group_array = Napi::Array::New(env, groups.size());
+    for (size_t k = 0; k < groups.size(); k++) group_array.Set(static_cast<uint32_t>(k), groups[k]);
+    obj.Set("groups", group_array);
+    obj.Set("stats", StatsObject(env, port.stats(), kPortCounterNames));
+    out.Set(static_cast<uint32_t>(i), obj);
+  }
+  return out;
+}
+
+
+Napi::Value InnerFlowHashJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBuffer()) {
+    throw Napi::TypeError::New(env, "usage: innerFlowHash(buffer)");
+  }
+  auto buffer = info[0].As<Napi::Buffer<uint8_t>>();
+  return Napi::Number::New(env, InnerFlowHash(buffer.Data(), buffer.Length()));
+}
+
+// The Internet checksum of `buffer` as it would be stored in a header, read big-endian.
+Napi::Value ChecksumJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBuffer()) {
+    throw Napi::TypeError::New(env, "usage: checksum(buffer)");
+  }
+  auto buffer = info[0].As<Napi::Buffer<uint8_t>>();
+  uint8_t field[2];
+  StoreChecksum(field, ChecksumAdd(0, buffer.Data(), buffer.Length()));
+  return Napi::Number::New(env, field[0] << 8 | field[1]);
+}
+
+}  // namespace
+}  // namespace vtepd
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  using namespace vtepd;
+  exports.Set("VxlanDevice", VxlanDeviceWrap::Define(env));
+  exports.Set("GretapDevice", GretapDeviceWrap::Define(env));
+  exports.Set("vxlanPorts", Napi::Function::New(env, VxlanPortsJs));
+  Napi::Object internals = Napi::Object::New(env);
+  internals.Set("decodeVxlan", Napi::Function::New(env, DecodeVxlanJs));
+  internals.Set("innerFlowHash", Napi::Function::New(env, InnerFlowHashJs));
+  internals.Set("decodeGre", Napi::Function::New(env, DecodeGreJs));
+  internals.Set("checksum", Napi::Function::New(env, ChecksumJs));
+  exports.Set("internals", internals);
+  return exports;
+}
+
+NODE_API_MODULE(vtepd, Init)

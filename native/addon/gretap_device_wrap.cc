@@ -1,0 +1,99 @@
+#include "addon/gretap_device_wrap.h"
+
+#include "addon/napi_args.h"
+#include "addon/napi_results.h"
+
+namespace vtepd {
+
+namespace {
+
+// A key field: null for none, else a u32.
+GreFields KeyField(const Napi::Object& obj, const char* key) {
+  GreFields fields;
+  Napi::Value value = Field(obj, key);
+  if (!value.IsNull()) {
+    fields.key = true;
+    fields.key_value = UintField(obj, key, UINT32_MAX);
+  }
+  return fields;
+}
+
+GretapConfig ReadGretapConfig(const Napi::Object& obj) {
+  Napi::Env env = obj.Env();
+  GretapConfig config;
+  config.name = StringField(obj, "name");
+  config.local = ParseAddress(env, StringField(obj, "local"), 0);
+  config.remote = ParseAddress(env, StringField(obj, "remote"), 0);
+  if (config.local.family != config.remote.family) {
+    throw Napi::TypeError::New(env, "local and remote must be of one address family");
+  }
+  config.in = KeyField(obj, "ikey");
+  config.out = KeyField(obj, "okey");
+  config.in.csum = BoolField(obj, "icsum");
+  config.out.csum = BoolField(obj, "ocsum");
+  config.in.seq = BoolField(obj, "iseq");
+  config.out.seq = BoolField(obj, "oseq");
+  config.underlay = ReadUnderlayOptions(obj, /*multicast=*/false);
+  config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
+  config.offloads = BoolField(obj, "offloads");
+  config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
+  return config;
+}
+
+}  // namespace
+
+Napi::Function GretapDeviceWrap::Define(Napi::Env env) {
+  return DefineClass(env, "GretapDevice",
+                     {
+                         InstanceAccessor<&GretapDeviceWrap::Name>("name"),
+                         InstanceAccessor<&GretapDeviceWrap::Ifindex>("ifindex"),
+                         InstanceAccessor<&GretapDeviceWrap::Features>("features"),
+                         InstanceMethod<&GretapDeviceWrap::GetStats>("stats"),
+                         InstanceMethod<&GretapDeviceWrap::Close>("close"),
+                     });
+}
+
+GretapDeviceWrap::GretapDeviceWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<GretapDeviceWrap>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) {
+    throw Napi::TypeError::New(env, "usage: new GretapDevice(config)");
+  }
+  GretapConfig config = ReadGretapConfig(info[0].As<Napi::Object>());
+  try {
+    device_ = std::make_unique<GretapDevice>(config);
+  } catch (const std::system_error& e) {
+    throw SystemErrorToJs(env, e);
+  }
+}
+
+GretapDevice& GretapDeviceWrap::Device(Napi::Env env) {
+  if (!device_) throw Napi::Error::New(env, "device is closed");
+  return *device_;
+}
+
+Napi::Value GretapDeviceWrap::Name(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), Device(info.Env()).tap().name());
+}
+
+Napi::Value GretapDeviceWrap::Ifindex(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), Device(info.Env()).tap().ifindex());
+}
+
+Napi::Value GretapDeviceWrap::Features(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("tapOffloads", Device(env).tap().offloads());
+  out.Set("tapUso", Device(env).tap().uso());
+  out.Set("udpGso", false);  // GRE rides raw IP: no UDP offloads
+  out.Set("udpGro", false);
+  return out;
+}
+
+Napi::Value GretapDeviceWrap::GetStats(const Napi::CallbackInfo& info) {
+  return StatsObject(info.Env(), Device(info.Env()).stats(), kCounterNames);
+}
+
+void GretapDeviceWrap::Close(const Napi::CallbackInfo&) { device_.reset(); }
+
+}  // namespace vtepd

@@ -1,0 +1,27 @@
+// Results going back to JavaScript: counters as plain objects, and std::system_error as an
+// Error carrying its errno.
+#pragma once
+
+#include <napi.h>
+
+#include <system_error>
+
+#include "base/counters.h"
+
+namespace vtepd {
+
+template <typename Enum, size_t N>
+Napi::Object StatsObject(Napi::Env env, const BasicStats<Enum>& stats, const char* const (&names)[N]) {
+  static_assert(N == CountOf<Enum>(), "one name per counter");
+  Napi::Object out = Napi::Object::New(env);
+  for (size_t i = 0; i < N; i++) out.Set(names[i], static_cast<double>(stats.Get(i)));
+  return out;
+}
+
+inline Napi::Error SystemErrorToJs(Napi::Env env, const std::system_error& e) {
+  Napi::Error error = Napi::Error::New(env, e.what());
+  error.Set("errno", Napi::Number::New(env, e.code().value()));
+  return error;
+}
+
+}  // namespace vtepd

@@ -1,0 +1,213 @@
+#include "addon/vxlan_device_wrap.h"
+
+#include <cstring>
+#include <system_error>
+#include <vector>
+
+#include "addon/napi_args.h"
+#include "addon/napi_results.h"
+
+namespace vtepd {
+
+namespace {
+
+// Bounded so a MAC flood cannot grow memory without limit when JavaScript is slow; past it
+// events are dropped and counted (events_dropped).
+constexpr size_t kEventQueueBatches = 1024;
+
+MacAddress ParseMacArg(Napi::Env env, const std::string& text) {
+  auto mac = ParseMac(text);
+  if (!mac) throw Napi::TypeError::New(env, "invalid MAC address \"" + text + "\"");
+  return *mac;
+}
+
+VxlanConfig ReadVxlanConfig(const Napi::Object& obj) {
+  Napi::Env env = obj.Env();
+  VxlanConfig config;
+  config.name = StringField(obj, "name");
+  config.vni = UintField(obj, "vni", kMaxVni);
+  uint16_t dstport = static_cast<uint16_t>(UintField(obj, "dstport", 65535));
+  config.local = ParseAddress(env, StringField(obj, "local"), dstport);
+  config.srcport_min = static_cast<uint16_t>(UintField(obj, "srcportMin", 65535));
+  config.srcport_max = static_cast<uint16_t>(UintField(obj, "srcportMax", 65535));
+  if (config.srcport_min == 0 || config.srcport_min > config.srcport_max) {
+    throw Napi::RangeError::New(env, "srcport range must be 1..65535 with min <= max");
+  }
+  std::string group = StringField(obj, "group");
+  if (!group.empty()) {
+    config.group = ParseAddress(env, group, dstport);
+    if (config.group->family != config.local.family) {
+      throw Napi::TypeError::New(env, "group and local must be of one address family");
+    }
+  }
+  config.dev = StringField(obj, "dev");
+  config.underlay = ReadUnderlayOptions(obj, /*multicast=*/true);
+  config.ageing_seconds = UintField(obj, "ageing", UINT32_MAX);
+  config.learning = BoolField(obj, "learning");
+  config.max_addresses = UintField(obj, "maxaddress", UINT32_MAX);
+  config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
+  config.offloads = BoolField(obj, "offloads");
+  config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
+  config.queues = UintField(obj, "queues", 16);
+  if (config.queues == 0) throw Napi::RangeError::New(env, "\"queues\" must be 1..16");
+  return config;
+}
+
+const char* EventType(FdbEvent::Type type) {
+  switch (type) {
+    case FdbEvent::Type::kLearned: return "learned";
+    case FdbEvent::Type::kMoved: return "moved";
+    case FdbEvent::Type::kAged: return "aged";
+  }
+  return "unknown";
+}
+
+void CallWithEvents(Napi::Env env, Napi::Function callback, std::vector<FdbEvent>* batch) {
+  std::unique_ptr<std::vector<FdbEvent>> owned(batch);
+  if (env == nullptr || callback.IsEmpty()) return;  // tearing down
+  Napi::Array events = Napi::Array::New(env, owned->size());
+  for (size_t i = 0; i < owned->size(); i++) {
+    const FdbEvent& event = (*owned)[i];
+    Napi::Object obj = Napi::Object::New(env);
+    obj.Set("type", EventType(event.type));
+    obj.Set("mac", FormatMac(event.mac));
+    obj.Set("dst", event.dst.AddressString());
+    if (event.type == FdbEvent::Type::kMoved) obj.Set("from", event.from.AddressString());
+    events.Set(static_cast<uint32_t>(i), obj);
+  }
+  callback.Call({events});
+}
+
+}  // namespace
+
+Napi::Function VxlanDeviceWrap::Define(Napi::Env env) {
+  return DefineClass(env, "VxlanDevice",
+                     {
+                         InstanceAccessor<&VxlanDeviceWrap::Name>("name"),
+                         InstanceAccessor<&VxlanDeviceWrap::Ifindex>("ifindex"),
+                         InstanceAccessor<&VxlanDeviceWrap::Features>("features"),
+                         InstanceMethod<&VxlanDeviceWrap::FdbAdd>("fdbAdd"),
+                         InstanceMethod<&VxlanDeviceWrap::FdbDel>("fdbDel"),
+                         InstanceMethod<&VxlanDeviceWrap::FdbList>("fdbList"),
+                         InstanceMethod<&VxlanDeviceWrap::GetStats>("stats"),
+                         InstanceMethod<&VxlanDeviceWrap::Close>("close"),
+                     });
+}
+
+VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<VxlanDeviceWrap>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+    throw Napi::TypeError::New(env, "usage: new VxlanDevice(config, onEvents)");
+  }
+  VxlanConfig config = ReadVxlanConfig(info[0].As<Napi::Object>());
+  events_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "vtepd-fdb-events",
+                                          kEventQueueBatches, 1);
+  // Events alone must not keep the process alive; the daemon's server does that.
+  events_.Unref(env);
+  Napi::ThreadSafeFunction events = events_;
+  auto sink = [events](std::vector<FdbEvent>&& batch) mutable {
+    auto* heap = new std::vector<FdbEvent>(std::move(batch));
+    if (events.NonBlockingCall(heap, CallWithEvents) == napi_ok) return true;
+    delete heap;
+    return false;
+  };
+  try {
+    device_ = std::make_unique<VxlanDevice>(config, std::move(sink));
+  } catch (const std::system_error& e) {
+    events_.Release();
+    throw SystemErrorToJs(env, e);
+  }
+}
+
+VxlanDeviceWrap::~VxlanDeviceWrap() { Shutdown(); }
+
+void VxlanDeviceWrap::Shutdown() {
+  if (!device_) return;
+  device_->Stop();  // no thread can call the sink after this
+  device_.reset();
+  events_.Release();
+}
+
+VxlanDevice& VxlanDeviceWrap::Device(Napi::Env env) {
+  if (!device_) throw Napi::Error::New(env, "device is closed");
+  return *device_;
+}
+
+Napi::Value VxlanDeviceWrap::Name(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), Device(info.Env()).tap().name());
+}
+
+Napi::Value VxlanDeviceWrap::Ifindex(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), Device(info.Env()).tap().ifindex());
+}
+
+Napi::Value VxlanDeviceWrap::Features(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DataPathFeatures features = Device(env).features();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("tapOffloads", features.tap_offloads);
+  out.Set("tapUso", features.tap_uso);
+  out.Set("udpGso", features.udp_gso);
+  out.Set("udpGro", features.udp_gro);
+  return out;
+}
+
+void VxlanDeviceWrap::FdbAdd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsString()) {
+    throw Napi::TypeError::New(env, "usage: fdbAdd({mac, dst, port, vni}, mode)");
+  }
+  Napi::Object entry = info[0].As<Napi::Object>();
+  std::string mode_name = info[1].As<Napi::String>().Utf8Value();
+  FdbMode mode;
+  if (mode_name == "add") mode = FdbMode::kAdd;
+  else if (mode_name == "append") mode = FdbMode::kAppend;
+  else if (mode_name == "replace") mode = FdbMode::kReplace;
+  else throw Napi::TypeError::New(env, "mode must be add, append or replace");
+
+  MacAddress mac = ParseMacArg(env, StringField(entry, "mac"));
+  uint16_t port = static_cast<uint16_t>(UintField(entry, "port", 65535));
+  Remote remote{ParseAddress(env, StringField(entry, "dst"), port), UintField(entry, "vni", kMaxVni)};
+  int err = Device(env).FdbUpdate(mac, remote, mode);
+  if (err) throw Napi::Error::New(env, std::strerror(err));
+}
+
+void VxlanDeviceWrap::FdbDel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) {
+    throw Napi::TypeError::New(env, "usage: fdbDel(mac, dst?)");
+  }
+  MacAddress mac = ParseMacArg(env, info[0].As<Napi::String>().Utf8Value());
+  Endpoint dst;
+  bool only_dst = info.Length() > 1 && info[1].IsString();
+  if (only_dst) dst = ParseAddress(env, info[1].As<Napi::String>().Utf8Value(), 0);
+  int err = Device(env).FdbRemove(mac, only_dst ? &dst : nullptr);
+  if (err) throw Napi::Error::New(env, std::strerror(err));
+}
+
+Napi::Value VxlanDeviceWrap::FdbList(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<FdbRow> rows = Device(env).FdbRows();
+  Napi::Array out = Napi::Array::New(env, rows.size());
+  for (size_t i = 0; i < rows.size(); i++) {
+    const FdbRow& row = rows[i];
+    Napi::Object obj = Napi::Object::New(env);
+    obj.Set("mac", FormatMac(row.mac));
+    obj.Set("dst", row.remote.dst.AddressString());
+    obj.Set("port", row.remote.dst.port);
+    obj.Set("vni", row.remote.vni);
+    obj.Set("permanent", row.permanent);
+    obj.Set("idle", static_cast<double>(row.idle_seconds));
+    out.Set(static_cast<uint32_t>(i), obj);
+  }
+  return out;
+}
+
+Napi::Value VxlanDeviceWrap::GetStats(const Napi::CallbackInfo& info) {
+  return StatsObject(info.Env(), Device(info.Env()).stats(), kCounterNames);
+}
+
+void VxlanDeviceWrap::Close(const Napi::CallbackInfo&) { Shutdown(); }
+
+}  // namespace vtepd

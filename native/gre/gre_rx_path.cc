@@ -1,0 +1,105 @@
+#include "gre/gre_rx_path.h"
+
+#include <cerrno>
+
+#include "base/wait_readable.h"
+
+namespace vtepd {
+
+namespace {
+constexpr size_t kIpv4MinHeader = 20;
+
+// The IPv4 header's length, or 0 if it is not a whole IPv4 header.
+size_t Ipv4HeaderLength(const uint8_t* packet, size_t len) {
+  if (len < kIpv4MinHeader || (packet[0] >> 4) != 4) return 0;
+  size_t header = size_t{packet[0] & 0x0fu} * 4;
+  return header >= kIpv4MinHeader && header <= len ? header : 0;
+}
+// The socket is connected, so ICMP errors about what we sent to the peer (protocol or host
+// unreachable: it does not take GRE) surface here; they are transmit failures.
+void CountReceiveError(int err, BatchCounts& counts) {
+  switch (err) {
+    case EAGAIN:
+    case EINTR: return;
+    case ECONNREFUSED:
+    case EHOSTUNREACH:
+    case ENETUNREACH: counts.Add(Counter::tx_errors); return;
+    default: counts.Add(Counter::rx_errors);
+  }
+}
+}  // namespace
+
+GreRxPath::GreRxPath(const TapDevice& tap, sa_family_t family, int socket,
+                     const GreFields& expect, Stats& stats, const std::atomic<size_t>& max_frame)
+    : tap_(tap), ip_header_(family == AF_INET), socket_(socket), expect_(expect), stats_(stats),
+      max_frame_(max_frame), buffers_(new uint8_t[kBatch * kMaxPacket]) {
+  for (size_t i = 0; i < kBatch; i++) {
+    iov_[i] = {buffers_.get() + i * kMaxPacket, kMaxPacket};
+    message_[i].msg_hdr = msghdr{};
+    message_[i].msg_hdr.msg_iov = &iov_[i];
+    message_[i].msg_hdr.msg_iovlen = 1;
+  }
+  writer_.Target(tap_, 0);
+}
+
+void GreRxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
+  BatchCounts counts;
+  bool backlog = false;
+  while (!stopping.load(std::memory_order_relaxed)) {
+    if (!backlog && WaitReadable(socket_, stop_fd, -1, spin_ns) == Wake::kStop) return;
+    int received = ::recvmmsg(socket_, message_, kBatch, MSG_DONTWAIT, nullptr);
+    backlog = received == static_cast<int>(kBatch);
+    if (received < 0) CountReceiveError(errno, counts);
+    size_t max_frame = max_frame_.load(std::memory_order_relaxed);
+    for (int i = 0; i < received; i++) {
+      Receive(static_cast<const uint8_t*>(iov_[i].iov_base), message_[i].msg_len, max_frame,
+              counts);
+    }
+    writer_.Flush(counts);
+    counts.FlushInto(&stats_);
+  }
+}
+
+void GreRxPath::Receive(const uint8_t* packet, size_t len, size_t max_frame,
+                        BatchCounts& counts) {
+  if (ip_header_) {
+    size_t header = Ipv4HeaderLength(packet, len);
+    if (header == 0) {
+      counts.Add(Counter::rx_drop_too_short);
+      return;
+    }
+    packet += header;
+    len -= header;
+  }
+  GreDecodeResult gre = DecodeGre(packet, len, expect_);
+  switch (gre.status) {
+    case GreDecode::kOk: break;
+    case GreDecode::kTooShort: counts.Add(Counter::rx_drop_too_short); return;
+    case GreDecode::kBadHeader: counts.Add(Counter::rx_drop_bad_header); return;
+    case GreDecode::kNotTeb: counts.Add(Counter::rx_drop_not_teb); return;
+    case GreDecode::kKeyMismatch: counts.Add(Counter::rx_drop_key_mismatch); return;
+    case GreDecode::kBadChecksum: counts.Add(Counter::rx_drop_bad_checksum); return;
+    case GreDecode::kMissingSeq: counts.Add(Counter::rx_drop_out_of_sequence); return;
+  }
+  if (expect_.seq && !InSequence(gre.seq)) {
+    counts.Add(Counter::rx_drop_out_of_sequence);
+    return;
+  }
+  size_t frame_len = len - gre.header_len;
+  if (frame_len > max_frame) {
+    counts.Add(Counter::rx_drop_too_big);
+    return;
+  }
+  writer_.Write(packet + gre.header_len, frame_len, counts);
+}
+
+// As the kernel's ip_tunnel_rcv: a packet numbered before the next expected one is late
+// (reordered or replayed) and dropped; anything else resynchronises.
+bool GreRxPath::InSequence(uint32_t seq) {
+  if (have_seq_ && static_cast<int32_t>(seq - next_seq_) < 0) return false;
+  have_seq_ = true;
+  next_seq_ = seq + 1;
+  return true;
+}
+
+}  // namespace vtepd

@@ -1,0 +1,82 @@
+#include "gre/gre_tx_path.h"
+
+#include <cerrno>
+#include <utility>
+
+
+namespace vtepd {
+
+GreTxPath::GreTxPath(const TapDevice& tap, const GreFields& fields, int socket, int df_socket,
+                     Stats& stats, const std::atomic<size_t>& max_frame)
+    : reader_(tap, 0, fields.HeaderSize()), fields_(fields), header_len_(fields.HeaderSize()),
+      socket_(socket), df_socket_(df_socket), stats_(stats), max_frame_(max_frame) {}
+
+void GreTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
+                    const std::function<void()>& tick) {
+  reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_, tick,
+              [this](size_t begin, size_t end, BatchCounts& counts) {
+                for (size_t i = begin; i < end; i++) Frame(reader_.frame(i), counts);
+                Flush(counts);  // before the arena is reused
+              });
+}
+
+void GreTxPath::Frame(const PreparedFrame& p, BatchCounts& counts) {
+  if (p.len == 0) return;  // dropped in Prepare
+  if (p.segments() == 0) {
+    if (messages_ == kMaxMessages) Flush(counts);
+    uint8_t* header = header_[messages_];
+    AddMessage(header, {p.data, p.len}, {nullptr, 0}, p.dont_fragment, counts);
+    return;
+  }
+  // Each segment: GRE header and inner headers in its header block, then its payload.
+  for (size_t k = 0; k < p.segments(); k++) {
+    uint8_t* block = p.header_block(k);
+    AddMessage(block, {block + header_len_, p.len - header_len_}, p.payload(k), p.dont_fragment,
+               counts);
+  }
+}
+
+// Sends [GRE header | inner | tail]: the inner frame, or a segment's headers and payload.
+void GreTxPath::AddMessage(uint8_t* header, iovec inner, iovec tail, bool dont_fragment,
+                           BatchCounts& counts) {
+  EncodeGre(header, fields_, seq_++);
+  if (fields_.csum) FinishGreChecksum(header, header_len_, inner, tail);
+  if (messages_ == kMaxMessages) Flush(counts);
+  size_t m = messages_++;
+  iov_[m][0] = {header, header_len_};
+  iov_[m][1] = inner;
+  iov_[m][2] = tail;
+  message_[m].msg_hdr = msghdr{};
+  message_[m].msg_hdr.msg_iov = iov_[m];
+  message_[m].msg_hdr.msg_iovlen = tail.iov_len ? 3 : 2;
+  dont_fragment_[m] = dont_fragment;
+  inner_bytes_[m] = static_cast<uint32_t>(inner.iov_len + tail.iov_len);
+}
+
+void GreTxPath::Flush(BatchCounts& counts) {
+  size_t messages = std::exchange(messages_, 0);
+  // In order, one sendmmsg per run of messages for the same socket (one run unless df
+  // inherit meets a mix of DF and non-DF traffic).
+  for (size_t done = 0; done < messages;) {
+    bool df = df_socket_ >= 0 && dont_fragment_[done];
+    size_t end = done + 1;
+    while (end < messages && (df_socket_ >= 0 && dont_fragment_[end]) == df) end++;
+    int fd = df ? df_socket_ : socket_;
+    while (done < end) {
+      int sent = ::sendmmsg(fd, message_ + done, static_cast<unsigned>(end - done), 0);
+      if (sent < 0) {
+        if (errno == EINTR) continue;
+        counts.Add(errno == EMSGSIZE ? Counter::tx_drop_underlay_mtu : Counter::tx_errors);
+        done++;
+        continue;
+      }
+      for (size_t k = done; k < done + static_cast<size_t>(sent); k++) {
+        counts.Add(Counter::tx_packets);
+        counts.Add(Counter::tx_bytes, inner_bytes_[k]);
+      }
+      done += static_cast<size_t>(sent);
+    }
+  }
+}
+
+}  // namespace vtepd

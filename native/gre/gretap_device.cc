@@ -1,0 +1,34 @@
+#include "gre/gretap_device.h"
+
+#include "gre/gre_socket.h"
+
+namespace vtepd {
+
+GretapDevice::GretapDevice(const GretapConfig& config)
+    : config_(config),
+      tap_(config.name, config.mtu, config.offloads, 1),
+      socket_(OpenGreSocket(config.local, config.remote, config.underlay,
+                            config.underlay.df == DfMode::kSet, /*receive=*/true)),
+      df_socket_(config.underlay.df == DfMode::kInherit
+                     ? OpenGreSocket(config.local, config.remote, config.underlay, true, false)
+                     : UniqueFd()),
+      max_frame_(MaxFrameForMtu(config.mtu)),
+      tx_path_(std::make_unique<GreTxPath>(tap_, config.out, socket_.get(),
+                                           df_socket_.get(), stats_,
+                                           max_frame_)),
+      rx_path_(std::make_unique<GreRxPath>(tap_, config.local.family, socket_.get(), config.in,
+                                           stats_, max_frame_)) {
+  workers_.Start([this] {
+    tx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns, [this] {
+      int mtu = tap_.ReadMtu();
+      if (mtu > 0) max_frame_.store(MaxFrameForMtu(mtu), std::memory_order_relaxed);
+    });
+  });
+  workers_.Start([this] { rx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns); });
+}
+
+GretapDevice::~GretapDevice() { Stop(); }
+
+void GretapDevice::Stop() { workers_.Stop(); }
+
+}  // namespace vtepd

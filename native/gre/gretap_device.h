@@ -1,0 +1,60 @@
+// One gretap (or ip6gretap) device: its TAP, the raw GRE socket(s) to its one peer, and
+// the two data-path threads (TAP->GRE and GRE->TAP) that run from construction until
+// Stop(). Like the kernel's, it is point to point: no FDB, no learning; several devices,
+// one per peer, join a Linux bridge to stretch a segment over many hosts.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "net/endpoint.h"
+#include "gre/gre_header.h"
+#include "gre/gre_rx_path.h"
+#include "gre/gre_tx_path.h"
+#include "base/counters.h"
+#include "tap/tap_device.h"
+#include "net/underlay_options.h"
+#include "base/unique_fd.h"
+#include "base/workers.h"
+
+namespace vtepd {
+
+struct GretapConfig {
+  std::string name;
+  Endpoint local;   // may be the wildcard of the remote's family
+  Endpoint remote;
+  GreFields in;     // ikey, icsum, iseq: what received packets must carry
+  GreFields out;    // okey, ocsum, oseq: what sent packets carry
+  UnderlayOptions underlay;
+  int mtu;
+  bool offloads;
+  uint64_t spin_ns;
+};
+
+class GretapDevice {
+ public:
+  // Throws std::system_error on failure, leaving nothing behind.
+  explicit GretapDevice(const GretapConfig& config);
+  ~GretapDevice();
+  GretapDevice(const GretapDevice&) = delete;
+  GretapDevice& operator=(const GretapDevice&) = delete;
+
+  void Stop();  // idempotent
+
+  const TapDevice& tap() const { return tap_; }
+  const Stats& stats() const { return stats_; }
+
+ private:
+  GretapConfig config_;
+  TapDevice tap_;
+  UniqueFd socket_;     // receives, and sends what needs no other DF setting
+  UniqueFd df_socket_;  // df inherit: sends with DF
+  Stats stats_;
+  std::atomic<size_t> max_frame_;
+  std::unique_ptr<GreTxPath> tx_path_;
+  std::unique_ptr<GreRxPath> rx_path_;
+  Workers workers_;  // last: its threads stop before anything they use goes
+};
+
+}  // namespace vtepd

@@ -1,0 +1,47 @@
+// A TAP interface (IFF_TAP | IFF_NO_PI) owned by this process: it exists while the fd is open.
+// With offloads it also carries a virtio-net header (IFF_VNET_HDR) and accepts checksum and
+// TCP segmentation offload, so the kernel hands over up to 64 KiB TCP superframes instead of
+// MTU-sized frames, and accepts them back. With several queues (IFF_MULTI_QUEUE) the kernel
+// spreads flows over one fd per queue, each served by its own thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "net/mac_address.h"
+#include "base/unique_fd.h"
+
+namespace vtepd {
+
+class TapDevice {
+ public:
+  // Creates the interface admin-down, as `ip link add` leaves a kernel vxlan device, with the
+  // given MTU. Throws std::system_error (EEXIST if any interface already has the name).
+  TapDevice(const std::string& requested_name, int mtu, bool want_offloads, size_t queues);
+
+  int fd(size_t queue) const { return fds_[queue].get(); }
+  size_t queues() const { return fds_.size(); }
+  const std::string& name() const { return name_; }
+  int ifindex() const { return ifindex_; }
+  // Every read and write starts with a VirtioNetHdr.
+  bool vnet_hdr() const { return vnet_hdr_; }
+  // The kernel accepted TUNSETOFFLOAD: reads may be GSO superframes or checksum-partial.
+  bool offloads() const { return offloads_; }
+  // UDP segmentation offload (Linux 6.2+) too: reads may be UDP superframes.
+  bool uso() const { return uso_; }
+  // The interface's current MAC address (the user may change it with `ip link set address`).
+  MacAddress ReadMac() const;
+  // The interface's current MTU, or -1 if it cannot be read.
+  int ReadMtu() const;
+
+ private:
+  std::vector<UniqueFd> fds_;
+  UniqueFd control_;  // for interface ioctls
+  std::string name_;
+  int ifindex_ = 0;
+  bool vnet_hdr_ = false;
+  bool offloads_ = false;
+  bool uso_ = false;
+};
+
+}  // namespace vtepd

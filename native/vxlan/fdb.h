@@ -1,0 +1,80 @@
+// Forwarding database with the kernel vxlan driver's semantics: MAC -> one or more remote
+// VTEPs, learned entries that age and move, permanent entries that do neither, and the
+// all-zeros MAC as the flood list for broadcast, multicast and unknown unicast.
+//
+// Not thread-safe: the owning device serialises access (one lock per packet batch).
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "net/endpoint.h"
+#include "net/mac_address.h"
+
+namespace vtepd {
+
+struct Remote {
+  Endpoint dst;  // address and UDP destination port
+  uint32_t vni;
+
+  bool operator==(const Remote& other) const { return dst == other.dst && vni == other.vni; }
+};
+
+struct FdbEvent {
+  enum class Type { kLearned, kMoved, kAged };
+  Type type;
+  MacAddress mac;
+  Endpoint dst;
+  Endpoint from;  // kMoved only
+};
+
+struct FdbRow {
+  MacAddress mac;
+  Remote remote;
+  bool permanent;
+  uint64_t idle_seconds;
+};
+
+enum class FdbMode { kAdd, kAppend, kReplace };
+
+enum class LearnResult { kRefreshed, kLearned, kMoved, kFull, kStaticConflict, kInvalidSource };
+
+class Fdb {
+ public:
+  // max_entries 0 = unlimited; ageing_seconds 0 = learned entries never age.
+  // learned_port: the UDP port learned entries send to (the device's dstport), because a
+  // peer's source port is a flow hash, not where it listens.
+  Fdb(size_t max_entries, uint32_t ageing_seconds, uint16_t learned_port)
+      : max_entries_(max_entries), ageing_seconds_(ageing_seconds), learned_port_(learned_port) {}
+
+  // Control plane (bridge fdb add/append/replace/del). Return 0 or an errno value.
+  int Update(MacAddress mac, const Remote& remote, FdbMode mode, uint64_t now);
+  int Remove(MacAddress mac, const Endpoint* only_dst);
+  std::vector<FdbRow> Rows(uint64_t now) const;
+
+  // Data plane. Known unicast gets its own remotes; broadcast, multicast and unknown unicast
+  // get the flood list. nullptr when there is nowhere to send. Valid until the next change.
+  const std::vector<Remote>* Destinations(MacAddress dst) const;
+  LearnResult Learn(MacAddress src, const Endpoint& from, uint32_t vni, uint64_t now,
+                    std::vector<FdbEvent>* events);
+  void Age(uint64_t now, std::vector<FdbEvent>* events);
+
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::vector<Remote> remotes;
+    bool permanent;
+    uint64_t updated;
+  };
+
+  bool Full() const { return max_entries_ != 0 && entries_.size() >= max_entries_; }
+
+  std::unordered_map<MacAddress, Entry> entries_;
+  size_t max_entries_;
+  uint32_t ageing_seconds_;
+  uint16_t learned_port_;
+};
+
+}  // namespace vtepd

@@ -1,0 +1,110 @@
+#include "vxlan/vxlan_device.h"
+
+#include <net/if.h>
+
+#include "base/system_error.h"
+#include "tap/tap_reader.h"
+#include "vxlan/vxlan_port_registry.h"
+
+namespace vtepd {
+
+namespace {
+// `dev` resolved to its ifindex; throws ENODEV for an unknown name.
+VxlanConfig ResolveDev(VxlanConfig config) {
+  if (!config.dev.empty()) {
+    unsigned ifindex = if_nametoindex(config.dev.c_str());
+    if (ifindex == 0) ThrowErrno("dev " + config.dev, ENODEV);
+    config.underlay.ifindex = static_cast<int>(ifindex);
+  }
+  return config;
+}
+}  // namespace
+
+VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
+    : config_(ResolveDev(config)),
+      tap_(config_.name, config_.mtu, config_.offloads, config_.queues),
+      tx_sockets_(config_.local, config_.srcport_min, config_.srcport_max, config_.underlay),
+      fdb_(config_.max_addresses, config_.ageing_seconds, config_.local.port),
+      sink_(std::move(sink)),
+      receiver_{config_.vni, &tap_, &fdb_, &stats_, &sink_, config_.learning,
+                {tap_.ReadMac()}, {MaxFrameForMtu(config_.mtu)}} {
+  try {
+    port_ = AcquireVxlanPort(
+        {config_.local.family, config_.local.port, config_.queues, config_.offloads, config_.spin_ns});
+    if (config_.group) {
+      int err = port_->JoinGroup(*config_.group, config_.underlay.ifindex);
+      if (err) ThrowErrno("join group " + config_.group->AddressString(), err);
+      joined_ = true;
+    }
+    int err = port_->Attach(&receiver_);
+    if (err) {
+      ThrowErrno("vni " + std::to_string(config_.vni) + " on port " +
+                     std::to_string(config_.local.port),
+                 err);
+    }
+    attached_ = true;
+    for (size_t q = 0; q < config_.queues; q++) {
+      tx_paths_.push_back(std::make_unique<VxlanTxPath>(tap_, q, tx_sockets_, fdb_, stats_,
+                                                   config_.vni, receiver_.max_frame));
+    }
+    for (size_t q = 0; q < config_.queues; q++) {
+      workers_.Start([this, q] {
+        std::function<void()> tick;
+        if (q == 0) tick = [this] { Tick(); };
+        tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns, tick);
+      });
+    }
+  } catch (...) {
+    Stop();  // no destructor runs for a half-built object: undo what was done
+    throw;
+  }
+}
+
+VxlanDevice::~VxlanDevice() { Stop(); }
+
+void VxlanDevice::Stop() {
+  workers_.Stop();
+  if (attached_) {
+    port_->Detach(&receiver_);  // after this no port thread touches the device
+    attached_ = false;
+  }
+  if (joined_) {
+    port_->LeaveGroup(*config_.group, config_.underlay.ifindex);
+    joined_ = false;
+  }
+  port_.reset();  // the last device closes the port
+}
+
+void VxlanDevice::Tick() {
+  receiver_.own_mac.store(tap_.ReadMac(), std::memory_order_relaxed);
+  int mtu = tap_.ReadMtu();
+  if (mtu > 0) receiver_.max_frame.store(MaxFrameForMtu(mtu), std::memory_order_relaxed);
+  uint64_t now = MonotonicSeconds();
+  {
+    std::lock_guard<std::mutex> lock(fdb_.mutex);
+    fdb_.fdb.Age(now, &aged_);
+  }
+  if (aged_.empty()) return;
+  size_t count = aged_.size();
+  stats_.Add(Counter::fdb_aged, count);
+  if (!sink_(std::move(aged_))) stats_.Add(Counter::events_dropped, count);
+  aged_.clear();
+}
+
+int VxlanDevice::FdbUpdate(MacAddress mac, const Remote& remote, FdbMode mode) {
+  if (remote.dst.family != config_.local.family) return EAFNOSUPPORT;
+  std::lock_guard<std::mutex> lock(fdb_.mutex);
+  return fdb_.fdb.Update(mac, remote, mode, MonotonicSeconds());
+}
+
+int VxlanDevice::FdbRemove(MacAddress mac, const Endpoint* only_dst) {
+  std::lock_guard<std::mutex> lock(fdb_.mutex);
+  return fdb_.fdb.Remove(mac, only_dst);
+}
+
+std::vector<FdbRow> VxlanDevice::FdbRows() {
+  std::lock_guard<std::mutex> lock(fdb_.mutex);
+  return fdb_.fdb.Rows(MonotonicSeconds());
+}
+
+}  // namespace vtepd

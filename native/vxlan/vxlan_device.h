@@ -1,0 +1,99 @@
+// One VXLAN device: its TAP, its send sockets, its FDB, one transmit thread per queue
+// (TAP->UDP) that run from construction until Stop(), and its place on the shared UDP port
+// whose threads deliver what arrives for its VNI.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vxlan/shared_fdb.h"
+#include "base/counters.h"
+#include "tap/tap_device.h"
+#include "vxlan/vxlan_tx_path.h"
+#include "vxlan/vxlan_socket.h"
+#include "vxlan/vxlan_port.h"
+#include "vxlan/vxlan_receiver.h"
+#include "base/workers.h"
+
+namespace vtepd {
+
+struct VxlanConfig {
+  std::string name;
+  uint32_t vni;
+  Endpoint local;  // source address (may be the wildcard) and dstport
+  std::optional<Endpoint> group;  // multicast group joined on `dev`
+  std::string dev;                // underlay interface; "" = the route's choice
+  uint16_t srcport_min;
+  uint16_t srcport_max;
+  UnderlayOptions underlay;  // ifindex is resolved from `dev`
+  uint32_t ageing_seconds;
+  bool learning;
+  size_t max_addresses;
+  int mtu;
+  // Use TAP offloads, UDP GSO and GRO where the kernel has them; false forces the plain
+  // path (one frame per read, one datagram per packet) for comparison or troubleshooting.
+  bool offloads;
+  // After traffic, poll this long without sleeping before blocking (wait_readable.h).
+  uint64_t spin_ns;
+  // TAP queues, each with its own transmit thread; a new port gets as many receive sockets.
+  size_t queues;
+};
+
+// What the data path actually runs with, after asking the kernel.
+struct DataPathFeatures {
+  bool tap_offloads;  // TSO/checksum offload on the TAP (virtio-net header)
+  bool tap_uso;       // and UDP segmentation offload
+  bool udp_gso;
+  bool udp_gro;
+};
+
+class VxlanDevice {
+ public:
+  // Opens the TAP and sockets, joins the port and starts the threads; throws
+  // std::system_error on failure (EEXIST: the VNI is taken on the port), leaving nothing
+  // behind.
+  VxlanDevice(const VxlanConfig& config, FdbEventSink sink);
+  ~VxlanDevice();
+  VxlanDevice(const VxlanDevice&) = delete;
+  VxlanDevice& operator=(const VxlanDevice&) = delete;
+
+  // Leaves the port and joins the threads; the TAP disappears when the object is
+  // destroyed. Idempotent.
+  void Stop();
+
+  // Control plane; errno-style results (EAFNOSUPPORT for a remote of the other family).
+  int FdbUpdate(MacAddress mac, const Remote& remote, FdbMode mode);
+  int FdbRemove(MacAddress mac, const Endpoint* only_dst);
+  std::vector<FdbRow> FdbRows();
+
+  const VxlanConfig& config() const { return config_; }
+  const TapDevice& tap() const { return tap_; }
+  const Stats& stats() const { return stats_; }
+  DataPathFeatures features() const {
+    return {tap_.offloads(), tap_.uso(), tx_sockets_.gso(), port_->gro()};
+  }
+
+ private:
+  // Once a second on queue 0's thread: re-reads MAC and MTU, ages the FDB.
+  void Tick();
+
+  VxlanConfig config_;
+  TapDevice tap_;
+  TxSocketPool tx_sockets_;
+  SharedFdb fdb_;
+  Stats stats_;
+  FdbEventSink sink_;
+  VxlanReceiver receiver_;
+  std::shared_ptr<VxlanPort> port_;
+  bool attached_ = false;
+  bool joined_ = false;
+  std::vector<std::unique_ptr<VxlanTxPath>> tx_paths_;
+  std::vector<FdbEvent> aged_;
+  Workers workers_;  // last: its threads stop before anything they use goes
+};
+
+}  // namespace vtepd

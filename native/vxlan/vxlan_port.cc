@@ -1,0 +1,127 @@
+#include "vxlan/vxlan_port.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "vxlan/vxlan_rx_path.h"
+#include "base/system_error.h"
+#include "vxlan/vxlan_socket.h"
+
+namespace vtepd {
+
+VxlanReceiver* VxlanPort::Table::Find(uint32_t vni) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), vni,
+                             [](const auto& entry, uint32_t v) { return entry.first < v; });
+  return it != entries_.end() && it->first == vni ? it->second : nullptr;
+}
+
+VxlanPort::VxlanPort(const Options& options)
+    : options_(options),
+      sockets_(OpenReceiveSockets(options.family, options.port, options.queues)),
+      gro_(options.gro),
+      wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      current_(std::make_unique<Table>(std::vector<std::pair<uint32_t, VxlanReceiver*>>{})) {
+  if (wake_.get() < 0) ThrowErrno("eventfd");
+  for (const UniqueFd& socket : sockets_) gro_ = gro_ && EnableUdpGro(socket.get());
+  table_.store(current_.get());
+  for (size_t q = 0; q < sockets_.size(); q++) {
+    paths_.push_back(std::make_unique<VxlanRxPath>(*this, q, sockets_[q].get(), gro_, stats_));
+  }
+  try {
+    for (size_t q = 0; q < paths_.size(); q++) {
+      threads_.emplace_back(
+          [this, q] { paths_[q]->Run(wake_.get(), stopping_, options_.spin_ns); });
+    }
+  } catch (...) {
+    Stop();  // no destructor runs for a half-built object: join what started
+    throw;
+  }
+}
+
+VxlanPort::~VxlanPort() { Stop(); }
+
+void VxlanPort::Stop() {
+  stopping_.store(true);
+  uint64_t one = 1;
+  (void)!::write(wake_.get(), &one, sizeof one);
+  for (std::thread& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+}
+
+int VxlanPort::Attach(VxlanReceiver* receiver) {
+  std::lock_guard<std::mutex> lock(control_);
+  if (current_->Find(receiver->vni)) return EEXIST;
+  auto entries = current_->entries();
+  entries.emplace_back(receiver->vni, receiver);
+  std::sort(entries.begin(), entries.end());
+  Publish(std::make_unique<Table>(std::move(entries)));
+  return 0;
+}
+
+void VxlanPort::Detach(VxlanReceiver* receiver) {
+  std::lock_guard<std::mutex> lock(control_);
+  auto entries = current_->entries();
+  entries.erase(std::remove_if(entries.begin(), entries.end(),
+                               [receiver](const auto& entry) { return entry.second == receiver; }),
+                entries.end());
+  Publish(std::make_unique<Table>(std::move(entries)));
+}
+
+void VxlanPort::Publish(std::unique_ptr<Table> next) {
+  table_.store(next.get());
+  uint64_t epoch = epoch_.fetch_add(1) + 1;
+  uint64_t one = 1;
+  (void)!::write(wake_.get(), &one, sizeof one);
+  for (const auto& path : paths_) {
+    while (path->seen() < epoch) std::this_thread::sleep_for(std::chrono::microseconds(20));
+  }
+  uint64_t drained;
+  (void)!::read(wake_.get(), &drained, sizeof drained);
+  current_ = std::move(next);  // frees the old table: no thread holds it any more
+}
+
+int VxlanPort::JoinGroup(const Endpoint& group, int ifindex) {
+  std::lock_guard<std::mutex> lock(control_);
+  int& users = groups_[{group.AddressString(), ifindex}];
+  if (users == 0) {
+    int err = vtepd::JoinGroup(sockets_[0].get(), group, ifindex);
+    if (err) {
+      groups_.erase({group.AddressString(), ifindex});
+      return err;
+    }
+  }
+  users++;
+  return 0;
+}
+
+void VxlanPort::LeaveGroup(const Endpoint& group, int ifindex) {
+  std::lock_guard<std::mutex> lock(control_);
+  auto it = groups_.find({group.AddressString(), ifindex});
+  if (it == groups_.end()) return;
+  if (--it->second == 0) {
+    vtepd::LeaveGroup(sockets_[0].get(), group, ifindex);
+    groups_.erase(it);
+  }
+}
+
+std::vector<uint32_t> VxlanPort::Vnis() const {
+  std::lock_guard<std::mutex> lock(control_);
+  std::vector<uint32_t> vnis;
+  for (const auto& entry : current_->entries()) vnis.push_back(entry.first);
+  return vnis;
+}
+
+std::vector<std::string> VxlanPort::Groups() const {
+  std::lock_guard<std::mutex> lock(control_);
+  std::vector<std::string> groups;
+  for (const auto& [key, users] : groups_) {
+    groups.push_back(key.first + "%" + std::to_string(key.second));
+  }
+  return groups;
+}
+
+}  // namespace vtepd

@@ -1,0 +1,174 @@
+#include "vxlan/vxlan_rx_path.h"
+
+#include <linux/udp.h>
+#include <netinet/in.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "vxlan/vxlan_header.h"
+#include "base/wait_readable.h"
+
+namespace vtepd {
+
+namespace {
+// The segment size of a UDP GRO bundle, or 0 for a single datagram.
+size_t GroSegmentSize(const msghdr& hdr) {
+  for (cmsghdr* cm = CMSG_FIRSTHDR(const_cast<msghdr*>(&hdr)); cm;
+       cm = CMSG_NXTHDR(const_cast<msghdr*>(&hdr), cm)) {
+    if (cm->cmsg_level == IPPROTO_UDP && cm->cmsg_type == UDP_GRO) {
+      int size;
+      std::memcpy(&size, CMSG_DATA(cm), sizeof size);
+      return size > 0 ? static_cast<size_t>(size) : 0;
+    }
+  }
+  return 0;
+}
+}  // namespace
+
+VxlanRxPath::VxlanRxPath(const VxlanPort& port, size_t queue, int socket_fd, bool gro, PortStats& stats)
+    : port_(port), queue_(queue), socket_fd_(socket_fd), gro_(gro), stats_(stats),
+      buffers_(new uint8_t[kBatch * kMaxDatagram]) {
+  for (size_t i = 0; i < kBatch; i++) {
+    iov_[i] = {buffers_.get() + i * kMaxDatagram, kMaxDatagram};
+    message_[i].msg_hdr = msghdr{};
+    message_[i].msg_hdr.msg_iov = &iov_[i];
+    message_[i].msg_hdr.msg_iovlen = 1;
+    message_[i].msg_hdr.msg_name = &from_[i];
+  }
+  events_.reserve(kBatch);
+}
+
+void VxlanRxPath::Run(int wake_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
+  PortBatchCounts counts;
+  bool backlog = false;
+  while (!stopping.load(std::memory_order_relaxed)) {
+    // A wake-up on wake_fd is not a stop by itself: it asks for a quiescent point.
+    if (!backlog) WaitReadable(socket_fd_, wake_fd, -1, spin_ns);
+    // Quiescent point: nothing from the previous table is held past here.
+    seen_.store(port_.epoch());
+    const VxlanPort::Table* table = port_.table();
+    for (size_t i = 0; i < kBatch; i++) {
+      msghdr& hdr = message_[i].msg_hdr;
+      hdr.msg_namelen = sizeof from_[i];
+      hdr.msg_control = gro_ ? control_[i] : nullptr;
+      hdr.msg_controllen = gro_ ? sizeof control_[i] : 0;
+    }
+    int received = ::recvmmsg(socket_fd_, message_, kBatch, MSG_DONTWAIT, nullptr);
+    backlog = received == static_cast<int>(kBatch);
+    if (received < 0 && errno != EAGAIN && errno != EINTR) counts.Add(PortCounter::rx_errors);
+    if (received > 0) {
+      Decapsulate(*table, static_cast<size_t>(received), counts);
+      // Runs of frames for one device; a batch usually holds a single run.
+      for (size_t begin = 0; begin < frame_count_;) {
+        size_t end = begin + 1;
+        while (end < frame_count_ && frames_[end].receiver == frames_[begin].receiver) end++;
+        Process(*frames_[begin].receiver, begin, end);
+        begin = end;
+      }
+    }
+    counts.FlushInto(&stats_);
+  }
+}
+
+void VxlanRxPath::Decapsulate(const VxlanPort::Table& table, size_t datagrams,
+                         PortBatchCounts& counts) {
+  frame_count_ = 0;
+  for (size_t d = 0; d < datagrams; d++) {
+    const uint8_t* data = static_cast<const uint8_t*>(iov_[d].iov_base);
+    size_t len = message_[d].msg_len;
+    size_t segment = gro_ ? GroSegmentSize(message_[d].msg_hdr) : 0;
+    if (segment == 0) segment = len;
+    if (len == 0) {  // an empty datagram is a packet too: too short for VXLAN
+      counts.Add(PortCounter::rx_drop_too_short);
+      continue;
+    }
+    for (size_t off = 0; off < len; off += segment) {
+      size_t packet = len - off < segment ? len - off : segment;
+      if (frame_count_ == kMaxFrames) {  // more than UDP GRO ever bundles; never silent
+        counts.Add(PortCounter::rx_errors);
+        continue;
+      }
+      VxlanDecodeResult decoded = DecodeVxlan(data + off, packet);
+      if (decoded.status == VxlanDecode::kTooShort) {
+        counts.Add(PortCounter::rx_drop_too_short);
+        continue;
+      }
+      if (decoded.status == VxlanDecode::kBadFlags) {
+        counts.Add(PortCounter::rx_drop_bad_flags);
+        continue;
+      }
+      VxlanReceiver* receiver = table.Find(decoded.vni);
+      if (!receiver) {
+        counts.Add(PortCounter::rx_drop_unknown_vni);
+        continue;
+      }
+      frames_[frame_count_++] = {data + off + kVxlanHeaderSize,
+                                 static_cast<uint32_t>(packet - kVxlanHeaderSize),
+                                 static_cast<uint16_t>(d), true, receiver};
+    }
+  }
+}
+
+void VxlanRxPath::Process(VxlanReceiver& receiver, size_t begin, size_t end) {
+  BatchCounts counts;
+  MacAddress own_mac = receiver.own_mac.load(std::memory_order_relaxed);
+  size_t max_frame = receiver.max_frame.load(std::memory_order_relaxed);
+  for (size_t i = begin; i < end; i++) {
+    Frame& frame = frames_[i];
+    if (ReadMac(frame.data + 6) == own_mac) {
+      // Our own frame come back (a loop, or a flood list naming this host); the kernel
+      // drops it too. Not learned either.
+      counts.Add(Counter::rx_drop_loop);
+      frame.deliver = false;
+    } else if (frame.len > max_frame) {
+      counts.Add(Counter::rx_drop_too_big);
+      frame.deliver = false;
+    }
+  }
+  if (receiver.learning) Learn(receiver, begin, end, counts);
+  writer_.Target(*receiver.tap, queue_ % receiver.tap->queues());
+  for (size_t i = begin; i < end; i++) {
+    if (frames_[i].deliver) writer_.Write(frames_[i].data, frames_[i].len, counts);
+  }
+  writer_.Flush(counts);
+  counts.FlushInto(receiver.stats);
+  if (!events_.empty()) {
+    size_t count = events_.size();
+    if (!(*receiver.sink)(std::move(events_))) receiver.stats->Add(Counter::events_dropped, count);
+    events_.clear();
+    events_.reserve(kBatch);
+  }
+}
+
+void VxlanRxPath::Learn(VxlanReceiver& receiver, size_t begin, size_t end, BatchCounts& counts) {
+  uint64_t now = MonotonicSeconds();
+  std::lock_guard<std::mutex> lock(receiver.fdb->mutex);
+  MacAddress last_source = kFloodMac;
+  size_t last_datagram = SIZE_MAX;
+  for (size_t i = begin; i < end; i++) {
+    Frame& frame = frames_[i];
+    if (!frame.deliver) continue;
+    MacAddress source = ReadMac(frame.data + 6);
+    // A GRO bundle is one flow: its frames share source MAC and address, learned once.
+    if (source == last_source && frame.datagram == last_datagram) continue;
+    Endpoint from = Endpoint::FromSockaddr(from_[frame.datagram]);
+    LearnResult result = receiver.fdb->fdb.Learn(source, from, receiver.vni, now, &events_);
+    last_source = source;
+    last_datagram = frame.datagram;
+    switch (result) {
+      case LearnResult::kRefreshed: break;
+      case LearnResult::kLearned: counts.Add(Counter::fdb_learned); break;
+      case LearnResult::kMoved: counts.Add(Counter::fdb_moved); break;
+      case LearnResult::kFull: counts.Add(Counter::learn_drop_maxaddress); break;
+      case LearnResult::kInvalidSource: counts.Add(Counter::learn_drop_invalid_source); break;
+      case LearnResult::kStaticConflict:
+        counts.Add(Counter::rx_drop_static_conflict);
+        frame.deliver = false;
+        last_source = kFloodMac;  // judge the next frame on its own
+        break;
+    }
+  }
+}
+
+}  // namespace vtepd

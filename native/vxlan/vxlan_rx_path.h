@@ -1,0 +1,74 @@
+// UDP -> TAP for one receive socket of a VxlanPort: receives a batch of datagrams with
+// recvmmsg (each possibly a UDP GRO bundle of many VXLAN packets), validates each VXLAN
+// header and finds the device of its VNI; then, device by device, learns inner source MACs
+// (one FDB lock per run of frames) and writes the inner frames to the device's TAP, merging
+// same-flow TCP segments into superframes. Drops are counted by reason, on the port before
+// a device is known and on the device after. Nothing here allocates except the vector of
+// FDB events handed to JavaScript when learning actually changes something.
+#pragma once
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "net/endpoint.h"
+#include "base/counters.h"
+#include "tap/tap_writer.h"
+#include "vxlan/vxlan_port.h"
+#include "vxlan/vxlan_receiver.h"
+
+namespace vtepd {
+
+class VxlanRxPath {
+ public:
+  static constexpr size_t kBatch = 64;
+  static constexpr size_t kMaxDatagram = 65536;
+  static constexpr size_t kMaxFrames = kBatch * 64;  // GRO bundles hold up to 64 packets
+
+  // gro: the socket has UDP_GRO enabled, so a datagram may carry several VXLAN packets.
+  // Writes to TAP queue `queue` (modulo the device's queue count).
+  VxlanRxPath(const VxlanPort& port, size_t queue, int socket_fd, bool gro, PortStats& stats);
+
+  // Runs until `stopping` is set and wake_fd is readable.
+  void Run(int wake_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
+  // The port epoch this thread last passed a quiescent point in.
+  uint64_t seen() const { return seen_.load(); }
+
+ private:
+  struct Frame {
+    const uint8_t* data;  // inner Ethernet frame
+    uint32_t len;
+    uint16_t datagram;  // index of the datagram it came in (for its source address)
+    bool deliver;
+    VxlanReceiver* receiver;
+  };
+
+  void Decapsulate(const VxlanPort::Table& table, size_t datagrams, PortBatchCounts& counts);
+  // Frames [begin, end) all belong to one device.
+  void Process(VxlanReceiver& receiver, size_t begin, size_t end);
+  void Learn(VxlanReceiver& receiver, size_t begin, size_t end, BatchCounts& counts);
+
+  const VxlanPort& port_;
+  const size_t queue_;
+  const int socket_fd_;
+  const bool gro_;
+  PortStats& stats_;
+  std::atomic<uint64_t> seen_{0};
+
+  std::unique_ptr<uint8_t[]> buffers_;
+  iovec iov_[kBatch];
+  SocketAddress from_[kBatch];
+  alignas(cmsghdr) uint8_t control_[kBatch][CMSG_SPACE(sizeof(int))];
+  mmsghdr message_[kBatch];
+
+  Frame frames_[kMaxFrames];
+  size_t frame_count_ = 0;
+  TapWriter writer_;
+  std::vector<FdbEvent> events_;
+};
+
+}  // namespace vtepd

@@ -1,0 +1,191 @@
+#include "vxlan/vxlan_tx_path.h"
+
+#include <linux/udp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "net/flow_hash.h"
+
+namespace vtepd {
+
+namespace {
+// UDP_MAX_SEGMENTS of older kernels, and the UDP payload that fits one IPv4 packet.
+constexpr size_t kMaxGsoSegments = 64;
+constexpr size_t kMaxGsoPayload = 65507;
+}  // namespace
+
+VxlanTxPath::VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
+               Stats& stats, uint32_t vni, const std::atomic<size_t>& max_frame)
+    : reader_(tap, queue, kVxlanHeaderSize), sockets_(sockets), fdb_(fdb), stats_(stats),
+      vni_(vni), max_frame_(max_frame),
+      max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1) {}
+
+void VxlanTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
+                 const std::function<void()>& tick) {
+  // Frames are prepared (segmented) without the FDB lock, then routed under it.
+  reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_, tick,
+              [this](size_t begin, size_t end, BatchCounts& counts) { Route(begin, end, counts); });
+}
+
+void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
+  std::unique_lock<std::mutex> lock(fdb_.mutex);
+  for (size_t i = begin; i < end; i++) {
+    const PreparedFrame& p = reader_.frame(i);
+    if (p.len == 0) continue;  // dropped in Prepare
+    const uint8_t* inner = p.segments() ? p.data + kVxlanHeaderSize : p.data;
+    const std::vector<Remote>* remotes = fdb_.fdb.Destinations(ReadMac(inner));
+    if (!remotes || remotes->empty()) {
+      counts.Add(Counter::tx_drop_no_destination, std::max<size_t>(p.segments(), 1));
+      continue;
+    }
+    for (const Remote& remote : *remotes) AddMessages(p, remote, counts);
+  }
+  lock.unlock();
+  Flush(counts);
+}
+
+void VxlanTxPath::AddMessages(const PreparedFrame& p, const Remote& remote, BatchCounts& counts) {
+  uint16_t socket = static_cast<uint16_t>(sockets_.IndexFor(p.hash, p.dont_fragment));
+  if (p.segments() == 0) {
+    if (AppendToLastMessage(p, remote, socket)) return;
+    size_t m = BeginMessage(remote, socket, 2, counts);
+    EncodeVxlan(header_[m], remote.vni);
+    iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};
+    iov_[iovecs_++] = {p.data, p.len};
+    EndMessage(m, 1, p.len);
+    last_is_plain_ = true;
+    last_remote_ = remote;
+    last_segment_size_ = kVxlanHeaderSize + p.len;
+    return;
+  }
+  uint8_t* headers = p.data;
+  size_t block = p.len;
+  if (remote.vni != vni_) {
+    // A remote in another VNI (bridge fdb ... vni N) needs its own copy of the headers.
+    headers = reader_.Allocate(p.segments() * block);
+    if (!headers) {
+      counts.Add(Counter::tx_errors, p.segments());
+      return;
+    }
+    std::memcpy(headers, p.data, p.segments() * block);
+  }
+  for (size_t k = 0; k < p.segments(); k++) EncodeVxlan(headers + k * block, remote.vni);
+  size_t per_send =
+      std::max<size_t>(1, std::min(max_segments_per_send_, kMaxGsoPayload / p.segment_size()));
+  for (size_t first = 0; first < p.segments(); first += per_send) {
+    size_t n = std::min(per_send, p.segments() - first);
+    size_t m = BeginMessage(remote, socket, 2 * n, counts);
+    size_t inner_bytes = 0;
+    for (size_t k = first; k < first + n; k++) {
+      iovec payload = p.payload(k);
+      iov_[iovecs_++] = {headers + k * block, block};
+      iov_[iovecs_++] = payload;
+      inner_bytes += block - kVxlanHeaderSize + payload.iov_len;
+    }
+    if (n > 1) SetSegmentSize(m, p.segment_size());
+    EndMessage(m, n, inner_bytes);
+  }
+}
+
+// Adds a plain frame to the last message as one more UDP GSO segment when it is for the
+// same remote, through the same socket and of the same size as the frames there.
+bool VxlanTxPath::AppendToLastMessage(const PreparedFrame& p, const Remote& remote, uint16_t socket) {
+  size_t m = messages_ - 1;
+  size_t segment = kVxlanHeaderSize + p.len;
+  if (!last_is_plain_ || socket_[m] != socket || segment != last_segment_size_ ||
+      !(remote == last_remote_) || packets_[m] == max_segments_per_send_ ||
+      (packets_[m] + 1) * segment > kMaxGsoPayload || iovecs_ + 2 > kMaxIovecs) {
+    return false;
+  }
+  iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};  // one VNI, so the same header bytes
+  iov_[iovecs_++] = {p.data, p.len};
+  message_[m].msg_hdr.msg_iovlen += 2;
+  if (packets_[m] == 1) SetSegmentSize(m, segment);
+  packets_[m]++;
+  inner_bytes_[m] += static_cast<uint32_t>(p.len);
+  return true;
+}
+
+// Starts a message to `remote` through `socket` whose `iovecs` iovecs the caller then
+// appends to iov_ before EndMessage.
+size_t VxlanTxPath::BeginMessage(const Remote& remote, uint16_t socket, size_t iovecs,
+                            BatchCounts& counts) {
+  // Only a long flood list or a batch of many superframes fills these mid-route; flushing
+  // under the FDB lock then is simpler than re-resolving the entry, and rare.
+  if (messages_ == kMaxMessages || iovecs_ + iovecs > kMaxIovecs) Flush(counts);
+  size_t m = messages_++;
+  msghdr& hdr = message_[m].msg_hdr;
+  hdr = msghdr{};
+  hdr.msg_iov = &iov_[iovecs_];
+  hdr.msg_name = &address_[m];
+  hdr.msg_namelen = remote.dst.ToSockaddr(&address_[m]);
+  socket_[m] = socket;
+  last_is_plain_ = false;
+  return m;
+}
+
+void VxlanTxPath::EndMessage(size_t m, size_t packets, size_t inner_bytes) {
+  msghdr& hdr = message_[m].msg_hdr;
+  hdr.msg_iovlen = static_cast<size_t>(&iov_[iovecs_] - hdr.msg_iov);
+  packets_[m] = static_cast<uint32_t>(packets);
+  inner_bytes_[m] = static_cast<uint32_t>(inner_bytes);
+}
+
+void VxlanTxPath::SetSegmentSize(size_t m, size_t segment_size) {
+  msghdr& hdr = message_[m].msg_hdr;
+  hdr.msg_control = control_[m];
+  hdr.msg_controllen = sizeof control_[m];
+  cmsghdr* cm = CMSG_FIRSTHDR(&hdr);
+  cm->cmsg_level = IPPROTO_UDP;
+  cm->cmsg_type = UDP_SEGMENT;
+  cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+  uint16_t size = static_cast<uint16_t>(segment_size);
+  std::memcpy(CMSG_DATA(cm), &size, sizeof size);
+}
+
+void VxlanTxPath::Flush(BatchCounts& counts) {
+  size_t messages = std::exchange(messages_, 0);
+  iovecs_ = 0;
+  last_is_plain_ = false;
+  if (messages == 0) return;
+  // Counting sort by socket keeps each flow's packets in order and needs one sendmmsg per
+  // socket used, not one per change of socket.
+  size_t start[TxSocketPool::kMaxSockets + 1] = {};
+  for (size_t i = 0; i < messages; i++) start[socket_[i] + 1]++;
+  for (size_t s = 1; s <= sockets_.size(); s++) start[s] += start[s - 1];
+  size_t next[TxSocketPool::kMaxSockets];
+  for (size_t s = 0; s < sockets_.size(); s++) next[s] = start[s];
+  for (size_t i = 0; i < messages; i++) {
+    size_t slot = next[socket_[i]]++;
+    by_socket_[slot] = message_[i];
+    by_socket_index_[slot] = static_cast<uint16_t>(i);
+  }
+
+  for (size_t s = 0; s < sockets_.size(); s++) {
+    size_t done = start[s];
+    size_t end = start[s + 1];
+    while (done < end) {
+      int sent = ::sendmmsg(sockets_.fd(s), by_socket_ + done, static_cast<unsigned>(end - done), 0);
+      if (sent < 0) {
+        if (errno == EINTR) continue;
+        // EMSGSIZE: DF is set and the packet exceeds the path MTU.
+        counts.Add(errno == EMSGSIZE ? Counter::tx_drop_underlay_mtu : Counter::tx_errors,
+                   packets_[by_socket_index_[done]]);
+        done++;  // this message failed; the rest may still go
+        continue;
+      }
+      for (size_t k = done; k < done + static_cast<size_t>(sent); k++) {
+        counts.Add(Counter::tx_packets, packets_[by_socket_index_[k]]);
+        counts.Add(Counter::tx_bytes, inner_bytes_[by_socket_index_[k]]);
+      }
+      done += static_cast<size_t>(sent);
+    }
+  }
+}
+
+}  // namespace vtepd

@@ -1,0 +1,79 @@
+// TAP -> UDP for one TAP queue of a VXLAN device: reads a batch of frames (TapReader),
+// looks each destination MAC up in the FDB, and sends one VXLAN packet per remote with
+// sendmmsg. Plain frames go as [VXLAN header | frame] iovecs, never copied; consecutive
+// equal-sized ones for the same remote share one UDP GSO send, as the segments of a
+// superframe do ([VXLAN and inner headers | payload slice] each, up to 64 KiB a send): the
+// kernel, or the veth/NIC beyond it, splits them into datagrams, so the underlay stack
+// handles one buffer instead of one per packet. The hot path does not allocate.
+#pragma once
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include "vxlan/shared_fdb.h"
+#include "base/counters.h"
+#include "tap/tap_reader.h"
+#include "vxlan/vxlan_socket.h"
+#include "vxlan/vxlan_header.h"
+
+namespace vtepd {
+
+class VxlanTxPath {
+ public:
+  static constexpr size_t kMaxMessages = 1024;  // sendmmsg entries per flush
+  // Two per packet (VXLAN and inner headers, then the payload): a batch of superframes
+  // at 46 segments each fits about 90 of them.
+  static constexpr size_t kMaxIovecs = 8192;
+
+  // Serves TAP queue `queue`; the sockets, FDB and counters are shared with other queues.
+  // max_frame: the largest frame the device sends (its MTU may change under it).
+  VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
+         Stats& stats, uint32_t vni, const std::atomic<size_t>& max_frame);
+
+  // Runs until stop_fd becomes readable (and `stopping` is set). `tick`, if given, is
+  // called about once a second from this thread.
+  void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
+           const std::function<void()>& tick);
+
+ private:
+  void Route(size_t begin, size_t end, BatchCounts& counts);
+  void AddMessages(const PreparedFrame& frame, const Remote& remote, BatchCounts& counts);
+  size_t BeginMessage(const Remote& remote, uint16_t socket, size_t iovecs, BatchCounts& counts);
+  void EndMessage(size_t message, size_t packets, size_t inner_bytes);
+  bool AppendToLastMessage(const PreparedFrame& frame, const Remote& remote, uint16_t socket);
+  void SetSegmentSize(size_t message, size_t segment_size);
+  void Flush(BatchCounts& counts);
+
+  TapReader reader_;
+  const TxSocketPool& sockets_;
+  SharedFdb& fdb_;
+  Stats& stats_;
+  const uint32_t vni_;
+  const std::atomic<size_t>& max_frame_;
+  const size_t max_segments_per_send_;
+
+  // Message i: its iovecs (consecutive in iov_) to address_[i] through socket_[i].
+  size_t messages_ = 0;
+  size_t iovecs_ = 0;
+  uint8_t header_[kMaxMessages][kVxlanHeaderSize];
+  iovec iov_[kMaxIovecs];
+  SocketAddress address_[kMaxMessages];
+  // The last message, if it holds plain frames only: their remote and datagram size, so
+  // the next equal-sized frame for that remote can join it.
+  bool last_is_plain_ = false;
+  Remote last_remote_{};
+  size_t last_segment_size_ = 0;
+  alignas(cmsghdr) uint8_t control_[kMaxMessages][CMSG_SPACE(sizeof(uint16_t))];
+  uint16_t socket_[kMaxMessages];
+  uint32_t packets_[kMaxMessages];
+  uint32_t inner_bytes_[kMaxMessages];
+  mmsghdr message_[kMaxMessages];
+  mmsghdr by_socket_[kMaxMessages];  // message_ regrouped so each socket gets one sendmmsg
+  uint16_t by_socket_index_[kMaxMessages];
+};
+
+}  // namespace vtepd
