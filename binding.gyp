@@ -52,6 +52,19 @@
       "libraries": ["-lpthread"]
     },
     {
+      "target_name": "native_tests",
+      "type": "executable",
+      "dependencies": ["vtepd_core"],
+      "sources": [
+        "test/native/main.cc",
+        "test/native/fdb_test.cc",
+        "test/native/gre_header_test.cc",
+        "test/native/gso_segmenter_test.cc",
+        "test/native/tcp_coalescer_test.cc",
+        "test/native/udp_coalescer_test.cc"
+      ]
+    },
+    {
       "target_name": "native_micro",
       "type": "executable",
       "dependencies": ["vtepd_core"],
