@@ -1,9 +1,9 @@
 // vtepd's public API: the VXLAN and gretap devices to embed, the daemon that hosts devices, the
 // client of its control socket, and the validators every input goes through.
-export { VxlanDevice, type FdbEvent, type FdbRow } from './device.js';
-export { GretapDevice } from './gretapDevice.js';
-export type { LinkInfo } from './link.js';
-export { Daemon, runDaemon, type DaemonOptions, type Device } from './daemon.js';
+export { VxlanDevice, type FdbEvent, type FdbRow } from './device/vxlanDevice.js';
+export { GretapDevice } from './device/gretapDevice.js';
+export type { LinkInfo } from './link/linkInfo.js';
+export { Daemon, runDaemon, type DaemonOptions, type Device } from './daemon/daemon.js';
 export { ControlClient, type ControlClientOptions } from './control/client.js';
 export {
   DEFAULT_SOCKET_PATH,
@@ -29,9 +29,9 @@ export {
   type ResolvedLinkSpec,
   type ResolvedVxlanLinkSpec,
   type VxlanLinkSpec,
-} from './linkSpec.js';
-export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbSelector } from './fdbEntry.js';
-export { parseConfig, loadConfigFile, type DeviceConfig, type VtepdConfig } from './configFile.js';
-export { FLOOD_MAC, parseMac } from './mac.js';
+} from './link/linkSpec.js';
+export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbSelector } from './link/fdbEntry.js';
+export { parseConfig, loadConfigFile, type DeviceConfig, type VtepdConfig } from './daemon/configFile.js';
+export { FLOOD_MAC, parseMac } from './link/mac.js';
 export { ConfigError, Field } from './validation.js';
-export type { NativeDataPathFeatures, NativeFdbEvent, NativeStats, NativeVxlanPort } from './native.js';
+export type { NativeDataPathFeatures, NativeFdbEvent, NativeStats, NativeVxlanPort } from './device/addon.js';

@@ -1,8 +1,8 @@
 // Command-line grammar in iproute2's style: OBJECT VERB then keywords in any order, ip's
 // error messages, and global options (-j, --socket) accepted anywhere. Values go through the
 // same validators as the config file; this module only sorts words into fields.
-import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../fdbEntry.js';
-import { type LinkSpec, type LinkType, checkDeviceName, checkLinkType, parseLinkSpec } from '../linkSpec.js';
+import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
+import { type LinkSpec, type LinkType, checkDeviceName, checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
 import { Field } from '../validation.js';
 
 /** A command line that does not parse; printed as `Error: MESSAGE`. */

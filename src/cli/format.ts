@@ -1,9 +1,9 @@
 // Output in the shapes of `ip -d link show`, `bridge fdb show` and `bridge monitor fdb`,
 // as text or, with -j, as JSON with iproute2's key names. Every function returns whole lines.
-import type { FdbEvent, FdbRow } from '../device.js';
-import type { LinkInfo } from '../link.js';
-import { type ResolvedGretapLinkSpec, type ResolvedVxlanLinkSpec, linkFamily } from '../linkSpec.js';
-import type { NativeDataPathFeatures, NativeStats, NativeVxlanPort } from '../native.js';
+import type { FdbEvent, FdbRow } from '../device/vxlanDevice.js';
+import type { LinkInfo } from '../link/linkInfo.js';
+import { type ResolvedGretapLinkSpec, type ResolvedVxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
+import type { NativeDataPathFeatures, NativeStats, NativeVxlanPort } from '../device/addon.js';
 
 function jsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;

@@ -1,9 +1,9 @@
 // Control requests to Daemon calls. Params come from any client, so each is checked here with
 // the same validators as the command line and the config file (errors name `params.KEY`).
-import type { Daemon } from '../daemon.js';
-import type { VxlanDevice } from '../device.js';
-import { FDB_ENTRY_KEYS, FDB_SELECTOR_KEYS, parseFdbEntry, parseFdbSelector } from '../fdbEntry.js';
-import { checkDeviceName, parseLinkSpec } from '../linkSpec.js';
+import type { Daemon } from '../daemon/daemon.js';
+import type { VxlanDevice } from '../device/vxlanDevice.js';
+import { FDB_ENTRY_KEYS, FDB_SELECTOR_KEYS, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
+import { checkDeviceName, parseLinkSpec } from '../link/linkSpec.js';
 import { Field, checkObject, requiredKey } from '../validation.js';
 import type { Method, MethodResults } from './protocol.js';
 

@@ -2,11 +2,11 @@
 //   -> {"id":1,"method":"fdb.show","params":{"dev":"vx0"}}
 //   <- {"id":1,"result":[...]}            or {"id":1,"error":"Cannot find device \"vx0\""}
 // `monitor` is answered once, then the connection carries {"event":{...}} lines.
-import type { FdbEvent, FdbRow } from '../device.js';
-import type { FdbEntry, FdbSelector } from '../fdbEntry.js';
-import type { LinkInfo } from '../link.js';
-import type { LinkSpec } from '../linkSpec.js';
-import type { NativeStats, NativeVxlanPort } from '../native.js';
+import type { FdbEvent, FdbRow } from '../device/vxlanDevice.js';
+import type { FdbEntry, FdbSelector } from '../link/fdbEntry.js';
+import type { LinkInfo } from '../link/linkInfo.js';
+import type { LinkSpec } from '../link/linkSpec.js';
+import type { NativeStats, NativeVxlanPort } from '../device/addon.js';
 
 export const DEFAULT_SOCKET_PATH = '/run/vtepd.sock';
 

@@ -5,10 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { requestResponse, smallFrameRate, tcpThroughput } from './bench/measure.js';
-import { OPTIONAL_PLANES, PLANES, PlaneRig, type PlaneName } from './bench/planes.js';
-import { buildReport, markdown, type MetricName, type Samples, writeReport } from './bench/report.js';
-import { ROOT, Testbed } from './testbed.js';
+import { requestResponse, smallFrameRate, tcpThroughput } from './measure.js';
+import { OPTIONAL_PLANES, PLANES, PlaneRig, type PlaneName } from './planes.js';
+import { buildReport, markdown, type MetricName, type Samples, writeReport } from './report.js';
+import { ROOT, Testbed } from '../testbed/index.js';
 
 interface BenchOptions {
   rounds: number;

@@ -2,7 +2,7 @@
 // request/response latency (udp_rr), and the whole machine's CPU time over the run.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, type Testbed, type Host } from '../testbed.js';
+import { ROOT, type Testbed, type Host } from '../testbed/index.js';
 
 const PROBES = path.join(ROOT, 'build', 'Release');
 

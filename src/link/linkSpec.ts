@@ -15,7 +15,7 @@ import {
   checkString,
   integerIn,
   requiredKey,
-} from './validation.js';
+} from '../validation.js';
 
 export type PortRange = [min: number, max: number];
 

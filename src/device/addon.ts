@@ -1,8 +1,9 @@
-// Typed face of the C++ addon (native/). Nothing here touches packets: the addon owns
-// every data-path file descriptor and thread; JavaScript only configures and observes.
+// Typed face of the C++ addon (native/) and its loader. Nothing here touches packets: the
+// addon owns every data-path file descriptor and thread; JavaScript only configures and
+// observes.
 import { createRequire } from 'node:module';
 
-/** Everything the data plane needs to run one VXLAN device. Validated in linkSpec.ts first. */
+/** Everything the data plane needs to run one VXLAN device. Validated in link/linkSpec.ts first. */
 export interface NativeVxlanConfig {
   /** Requested TAP name (IFNAMSIZ-1 chars at most); the kernel's choice comes back as `name`. */
   name: string;
@@ -179,5 +180,17 @@ export interface NativeAddon {
   internals: NativeInternals;
 }
 
-const require = createRequire(import.meta.url);
-export const native: NativeAddon = require('../build/Release/vtepd.node');
+const ADDON_PATH = '../../build/Release/vtepd.node';
+let addon: NativeAddon | undefined;
+
+/** Loads the addon on first use, so importing a device module (or the package) needs no build. */
+export async function loadAddon(): Promise<NativeAddon> {
+  if (addon) return addon;
+  try {
+    addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+    return addon;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error('the native addon build/Release/vtepd.node is missing: build it with "npx node-gyp rebuild"');
+  }
+}

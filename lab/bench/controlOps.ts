@@ -2,8 +2,8 @@
 // of one FDB update through the TypeScript API into the addon, and of listing 100k entries.
 // Prints one JSON line.
 import Benchmark from 'benchmark';
-import { VxlanDevice } from '../device.js';
-import { parseLinkSpec } from '../linkSpec.js';
+import { VxlanDevice } from '../../src/device/vxlanDevice.js';
+import { parseLinkSpec } from '../../src/link/linkSpec.js';
 
 const ENTRIES = 100_000;
 

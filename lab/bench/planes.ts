@@ -2,7 +2,7 @@
 // down again before the next, so every plane runs on the same namespaces and underlay. The
 // exception is Open vSwitch, which takes its hosts' underlay interfaces over: it runs on a
 // second, identical underlay of its own, set up once and kept for every round.
-import type { Host, Testbed, VtepDaemon } from '../testbed.js';
+import type { Host, Testbed, VtepDaemon } from '../testbed/index.js';
 
 export type PlaneName =
   | 'underlay'

@@ -2,11 +2,11 @@
 // addon is loaded on first use, so importing this module (or the package) needs no build.
 import { EventEmitter } from 'node:events';
 import { loadAddon } from './addon.js';
-import { type FdbEntry } from './fdbEntry.js';
-import { resolveVxlanSpec } from './hostDefaults.js';
-import type { LinkInfo } from './link.js';
-import { type ResolvedVxlanLinkSpec, VXLAN_AUTO_TTL, type VxlanLinkSpec, linkFamily } from './linkSpec.js';
-import { FLOOD_MAC } from './mac.js';
+import { type FdbEntry } from '../link/fdbEntry.js';
+import { resolveVxlanSpec } from '../link/hostDefaults.js';
+import type { LinkInfo } from '../link/linkInfo.js';
+import { type ResolvedVxlanLinkSpec, VXLAN_AUTO_TTL, type VxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
+import { FLOOD_MAC } from '../link/mac.js';
 import type {
   NativeAddon,
   NativeFdbEntry,
@@ -15,8 +15,8 @@ import type {
   NativeStats,
   NativeVxlanConfig,
   NativeVxlanDevice,
-} from './native.js';
-import { type AddressFamily, addressFamily, wildcardAddress } from './validation.js';
+} from './addon.js';
+import { type AddressFamily, addressFamily, wildcardAddress } from '../validation.js';
 
 /** A learned, moved or aged FDB entry, and the device it happened on. */
 export type FdbEvent = NativeFdbEvent & { ifname: string };

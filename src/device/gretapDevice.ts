@@ -1,11 +1,11 @@
 // One gretap (Ethernet over GRE, RFC 2784/2890) device of the data plane: a TAP whose frames go
 // to its one peer, so there is no FDB and no learning. IPv6 addresses make it ip6gretap.
 import { loadAddon } from './addon.js';
-import { resolveGretapSpec } from './hostDefaults.js';
-import type { LinkInfo } from './link.js';
-import { type GretapLinkSpec, type ResolvedGretapLinkSpec, linkFamily } from './linkSpec.js';
-import type { NativeAddon, NativeGretapConfig, NativeGretapDevice, NativeStats } from './native.js';
-import { wildcardAddress } from './validation.js';
+import { resolveGretapSpec } from '../link/hostDefaults.js';
+import type { LinkInfo } from '../link/linkInfo.js';
+import { type GretapLinkSpec, type ResolvedGretapLinkSpec, linkFamily } from '../link/linkSpec.js';
+import type { NativeAddon, NativeGretapConfig, NativeGretapDevice, NativeStats } from './addon.js';
+import { wildcardAddress } from '../validation.js';
 
 export class GretapDevice {
   /** The interface name the kernel gave the TAP. */

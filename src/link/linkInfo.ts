@@ -1,6 +1,6 @@
 // What the daemon reports of a device, whatever its type (`link show`, `link add`).
 import type { ResolvedLinkSpec } from './linkSpec.js';
-import type { NativeDataPathFeatures } from './native.js';
+import type { NativeDataPathFeatures } from '../device/addon.js';
 
 export interface LinkInfo {
   ifindex: number;

@@ -2,7 +2,7 @@
 // shared by the command line, the config file's "fdb" lists and control requests.
 import { checkPort, checkVni } from './linkSpec.js';
 import { checkMac } from './mac.js';
-import { Field, checkAddress, checkObject, requiredKey } from './validation.js';
+import { Field, checkAddress, checkObject, requiredKey } from '../validation.js';
 
 /** A row to add: MAC -> remote VTEP. port and vni default to the device's dstport and VNI. */
 export interface FdbEntry {

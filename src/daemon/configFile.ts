@@ -1,9 +1,9 @@
 // The daemon's JSON config: the devices to create at start, each a LinkSpec plus (VXLAN only)
 // static FDB rows. Checked completely before anything is created, with errors naming the JSON path.
 import { readFile } from 'node:fs/promises';
-import { type FdbEntry, parseFdbEntry } from './fdbEntry.js';
-import { LINK_SPEC_KEYS, type LinkSpec, parseLinkSpec } from './linkSpec.js';
-import { ConfigError, Field, checkArray, checkObject } from './validation.js';
+import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
+import { LINK_SPEC_KEYS, type LinkSpec, parseLinkSpec } from '../link/linkSpec.js';
+import { ConfigError, Field, checkArray, checkObject } from '../validation.js';
 
 export interface DeviceConfig {
   link: LinkSpec;

@@ -17,7 +17,7 @@ import {
   firstPeer,
   linkFamily,
 } from './linkSpec.js';
-import { isWildcardAddress } from './validation.js';
+import { isWildcardAddress } from '../validation.js';
 
 const LOCAL_PORT_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
 /** The kernel's own default for ip_local_port_range. */

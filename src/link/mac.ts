@@ -1,5 +1,5 @@
 // Ethernet addresses in the one spelling the data plane takes and reports: aa:bb:cc:dd:ee:ff.
-import { type Field } from './validation.js';
+import { type Field } from '../validation.js';
 
 /** The all-zeros MAC whose remotes form the flood list (broadcast, multicast, unknown unicast). */
 export const FLOOD_MAC = '00:00:00:00:00:00';

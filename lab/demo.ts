@@ -4,7 +4,7 @@
 // Ctrl-C or failure). Needs root, /dev/net/tun, iproute2 and ethtool.
 import { accessSync, constants } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { Testbed, type Host } from './testbed.js';
+import { Testbed, type Host } from './testbed/index.js';
 
 const VNI = 42;
 const DSTPORT = 4789;

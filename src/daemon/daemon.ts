@@ -2,18 +2,18 @@
 // Devices live exactly as long as the daemon (TAPs vanish with their file descriptors), so
 // stop() and the signal handlers of runDaemon() are the only clean way out.
 import { EventEmitter } from 'node:events';
-import { loadAddon } from './addon.js';
-import { formatFdbEvent } from './cli/format.js';
+import { loadAddon } from '../device/addon.js';
+import { formatFdbEvent } from '../cli/format.js';
 import { type DeviceConfig, deviceField, loadConfigFile } from './configFile.js';
-import { dispatch } from './control/dispatch.js';
-import { resolveSocketPath } from './control/protocol.js';
-import { ControlServer } from './control/server.js';
-import { type FdbEvent, type FdbRow, VxlanDevice } from './device.js';
-import { GretapDevice } from './gretapDevice.js';
-import type { LinkInfo } from './link.js';
-import type { LinkSpec } from './linkSpec.js';
-import type { NativeStats, NativeVxlanPort } from './native.js';
-import { ConfigError } from './validation.js';
+import { dispatch } from '../control/dispatch.js';
+import { resolveSocketPath } from '../control/protocol.js';
+import { ControlServer } from '../control/server.js';
+import { type FdbEvent, type FdbRow, VxlanDevice } from '../device/vxlanDevice.js';
+import { GretapDevice } from '../device/gretapDevice.js';
+import type { LinkInfo } from '../link/linkInfo.js';
+import type { LinkSpec } from '../link/linkSpec.js';
+import type { NativeStats, NativeVxlanPort } from '../device/addon.js';
+import { ConfigError } from '../validation.js';
 
 export interface DaemonOptions {
   /** Control socket; default $VTEPD_SOCKET, else /run/vtepd.sock. */

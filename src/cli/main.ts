@@ -2,10 +2,10 @@
 // `vtepd`: the daemon, and the iproute2-style commands that talk to it over the control socket.
 // Exit status 0 on success, 1 on any error, which is printed as one `Error: ...` line.
 import { fileURLToPath } from 'node:url';
-import { type Command, type GlobalOptions, USAGE, parseArgs } from './cli/args.js';
-import { formatFdb, formatFdbEvent, formatLinks, formatPorts, formatStats } from './cli/format.js';
-import { ControlClient } from './control/client.js';
-import { resolveSocketPath } from './control/protocol.js';
+import { type Command, type GlobalOptions, USAGE, parseArgs } from './args.js';
+import { formatFdb, formatFdbEvent, formatLinks, formatPorts, formatStats } from './format.js';
+import { ControlClient } from '../control/client.js';
+import { resolveSocketPath } from '../control/protocol.js';
 
 async function main(argv: string[]): Promise<void> {
   const { options, command } = parseArgs(argv);
@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'daemon': {
       // Loaded only here: nothing else in the CLI needs the data plane.
-      const { runDaemon } = await import('./daemon.js');
+      const { runDaemon } = await import('../daemon/daemon.js');
       await runDaemon({ socketPath: options.socket, configPath: command.config });
       return;
     }
