@@ -1,14 +1,14 @@
-// `vtepd demo`: three hosts on one underlay bridge, two running vtepd and one the kernel's
+// `npm run demo` (lab/main.ts demo): three hosts on one underlay bridge, two running vtepd and one the kernel's
 // own VXLAN, all on VNI 42 with unicast flood lists. Shows TCP payloads crossing between
 // every kind of pair, then what each side learned, then removes everything it made (also on
 // Ctrl-C or failure). Needs root, /dev/net/tun, iproute2 and ethtool.
 import { accessSync, constants } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { Testbed, type Host } from './testbed/index.js';
+import { type Host, Testbed } from './testbed/index.js';
 
 const VNI = 42;
 const DSTPORT = 4789;
-const USAGE = 'usage: vtepd demo [--bytes N]   (builds namespaces vtd-*; needs root)';
+const USAGE = 'usage: npm run demo -- [--bytes N]   (builds namespaces vtd-*; needs root)';
 
 function out(line = ''): void {
   process.stdout.write(`${line}\n`);
@@ -27,7 +27,7 @@ function haveCommand(argv: string[]): boolean {
 function checkPrerequisites(): void {
   if (process.platform !== 'linux') throw new Error('the demo needs Linux (network namespaces and TAP devices)');
   if (process.getuid?.() !== 0) {
-    throw new Error('the demo creates network namespaces and needs root: run it with sudo (sudo vtepd demo)');
+    throw new Error('the demo creates network namespaces and needs root: run it with sudo (sudo npm run demo)');
   }
   try {
     accessSync('/dev/net/tun', constants.R_OK | constants.W_OK);

@@ -1,14 +1,14 @@
-// `vtepd bench` / `npm run bench`: the kernel vxlan driver and vtepd on one namespace
+// `npm run bench` (lab/main.ts bench): the kernel vxlan driver and vtepd on one namespace
 // testbed, with Open vSwitch's userspace datapath and tinc as reference points where they are
 // installed, interleaved round by round so machine drift hits every plane alike. Writes
-// bench/results/latest.{json,md,svg} and prints the table.
+// lab/bench/results/latest.{json,md,svg} and prints the table.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { requestResponse, smallFrameRate, tcpThroughput } from './measure.js';
 import { OPTIONAL_PLANES, PLANES, PlaneRig, type PlaneName } from './planes.js';
 import { buildReport, markdown, type MetricName, type Samples, writeReport } from './report.js';
-import { ROOT, Testbed } from '../testbed/index.js';
+import { LAB_DIST, ROOT, Testbed } from '../testbed/index.js';
 
 interface BenchOptions {
   rounds: number;
@@ -19,7 +19,7 @@ interface BenchOptions {
   out: string;
 }
 
-const USAGE = 'usage: vtepd bench [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --out DIR ]';
+const USAGE = 'usage: npm run bench -- [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --out DIR ]';
 
 function parseOptions(argv: string[]): BenchOptions {
   const opts: BenchOptions = {
@@ -27,7 +27,7 @@ function parseOptions(argv: string[]): BenchOptions {
     seconds: 5,
     planes: Object.keys(PLANES) as PlaneName[],
     explicitPlanes: false,
-    out: path.join(ROOT, 'bench', 'results'),
+    out: path.join(ROOT, 'lab', 'bench', 'results'),
   };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
@@ -77,7 +77,7 @@ function requireTools(): void {
 /** Per-packet native costs (C++, ns/op) and control operations through the API (benchmark.js). */
 async function microbenchmarks(tb: Testbed, ns: string): Promise<Record<string, number>> {
   const native = await tb.exec(ns, [path.join(ROOT, 'build', 'Release', 'native_micro')], { timeoutMs: 60_000 });
-  const control = await tb.exec(ns, [process.execPath, path.join(ROOT, 'dist', 'bench', 'controlOps.js')], { timeoutMs: 120_000 });
+  const control = await tb.exec(ns, [process.execPath, path.join(LAB_DIST, 'bench', 'controlOps.js')], { timeoutMs: 120_000 });
   return { ...Testbed.result<Record<string, number>>(native), ...Testbed.result<Record<string, number>>(control) };
 }
 

@@ -1,9 +1,8 @@
-// Control-plane microbenchmark, run by `vtepd bench` inside one of its namespaces: the cost
+// Control-plane microbenchmark, run by the lab's bench inside one of its namespaces: the cost
 // of one FDB update through the TypeScript API into the addon, and of listing 100k entries.
 // Prints one JSON line.
 import Benchmark from 'benchmark';
-import { VxlanDevice } from '../../src/device/vxlanDevice.js';
-import { parseLinkSpec } from '../../src/link/linkSpec.js';
+import { VxlanDevice, parseLinkSpec } from 'vtepd';
 
 const ENTRIES = 100_000;
 

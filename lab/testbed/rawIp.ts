@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ROOT } from './paths.js';
 import type { Testbed } from './testbed.js';
 
-/** The crafted-packet sender (test/tools/raw_ip_send.c, built with the addon). */
+/** The crafted-packet sender (lab/probes/raw_ip_send.c, built by node-gyp). */
 const RAW_IP_SEND = path.join(ROOT, 'build', 'Release', 'raw_ip_send');
 
 /**

@@ -1,4 +1,4 @@
-// The namespace testbed shared by the integration tests, `vtepd demo` and the benchmarks:
+// The namespace testbed shared by the integration tests, the demo and the benchmarks:
 // namespaces, a veth/bridge underlay between them, and on top the overlay devices under test
 // (the kernel's vxlan, vtepd daemons and their vxlan/gretap links).
 //
@@ -19,6 +19,7 @@
 import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FLOOD_MAC } from 'vtepd';
 import { startCapture, type Capture, type CaptureOptions } from './capture.js';
 import { runUdhcpc, startDnsmasq, type DhcpLease, type DnsmasqOptions } from './dhcp.js';
 import { deleteNamespace, listNamespaces } from './namespaces.js';
@@ -28,9 +29,6 @@ import { CommandError, run, spawnProc, type ExecOptions, type ExecResult, type P
 import { sendRawIp } from './rawIp.js';
 import { startTincSwitch, type TincNode, type TincSwitch } from './tinc.js';
 import { VtepDaemon } from './vtepDaemon.js';
-
-/** The overlay's flood-list MAC. */
-export const ZERO_MAC = '00:00:00:00:00:00';
 
 export interface Host {
   /** Namespace name. */
@@ -217,12 +215,12 @@ export class Testbed {
     return p;
   }
 
-  /** Runs helper dist/tools/NAME.js in ns to completion. */
+  /** Runs helper dist-lab/traffic/NAME.js in ns to completion. */
   tool(ns: string, name: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     return this.exec(ns, [process.execPath, path.join(TOOLS, `${name}.js`), ...args], opts);
   }
 
-  /** Starts helper dist/tools/NAME.js in ns and waits until it prints "listening". */
+  /** Starts helper dist-lab/traffic/NAME.js in ns and waits until it prints "listening". */
   async serveTool(ns: string, name: string, args: string[], readyMs = 10_000): Promise<Proc> {
     const p = this.spawn(ns, [process.execPath, path.join(TOOLS, `${name}.js`), ...args]);
     await p.waitFor(/^listening$/m, readyMs);
@@ -274,9 +272,9 @@ export class Testbed {
   }
 
   /** `ip -j link show dev` in ns, parsed (with -s: counters under stats64). */
-  async link(ns: string, dev: string, withStats = false): Promise<LinkInfo> {
+  async link(ns: string, dev: string, withStats = false): Promise<IpLink> {
     const r = await this.exec(ns, ['ip', '-j', ...(withStats ? ['-s'] : []), '-d', 'link', 'show', 'dev', dev]);
-    const arr = JSON.parse(r.stdout) as LinkInfo[];
+    const arr = JSON.parse(r.stdout) as IpLink[];
     if (!arr[0]) throw new Error(`no link ${dev} in ${ns}`);
     return arr[0];
   }
@@ -306,7 +304,7 @@ export class Testbed {
     argv.push(...(o.extra ?? []));
     await this.exec(ns, argv);
     for (const r of o.remotes ?? []) {
-      await this.exec(ns, ['bridge', 'fdb', 'append', ZERO_MAC, 'dev', name, 'dst', r]);
+      await this.exec(ns, ['bridge', 'fdb', 'append', FLOOD_MAC, 'dev', name, 'dst', r]);
     }
     // Testbed fact, not a product workaround: the kernel's vxlan transmits with the inner
     // checksum left for the hardware to finish (CHECKSUM_PARTIAL), and over a veth nothing
@@ -346,7 +344,7 @@ export class Testbed {
     if (first) argv.push('remote', first);
     argv.push('dstport', String(o.dstport ?? 4789), ...(o.extra ?? []));
     await d.cli(argv);
-    for (const r of rest) await d.cli(['fdb', 'append', ZERO_MAC, 'dev', name, 'dst', r]);
+    for (const r of rest) await d.cli(['fdb', 'append', FLOOD_MAC, 'dev', name, 'dst', r]);
     if (o.address) await this.exec(d.ns, ['ip', 'addr', 'add', o.address, 'dev', name]);
     if (o.up ?? true) await this.exec(d.ns, ['ip', 'link', 'set', name, 'up']);
     this.log(`vtepd ${name} in ${d.ns}: vni ${o.vni} local ${o.local ?? '-'} remotes ${(o.remotes ?? []).join(',') || '-'}`);
@@ -502,7 +500,8 @@ export class Testbed {
   }
 }
 
-export interface LinkInfo {
+/** One interface as `ip -j -d link show` prints it. */
+export interface IpLink {
   ifname: string;
   address: string;
   mtu: number;

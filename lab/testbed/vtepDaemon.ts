@@ -14,7 +14,7 @@ export interface VxlanPortRow {
 }
 
 /** One row of `vtepd -j fdb show`. */
-export interface FdbRow {
+export interface FdbShowRow {
   mac: string;
   ifname: string;
   dst: string;
@@ -58,8 +58,8 @@ export class VtepDaemon {
     }
   }
 
-  async fdb(dev = 'vx0'): Promise<FdbRow[]> {
-    return this.json<FdbRow[]>(['fdb', 'show', 'dev', dev]);
+  async fdb(dev = 'vx0'): Promise<FdbShowRow[]> {
+    return this.json<FdbShowRow[]>(['fdb', 'show', 'dev', dev]);
   }
 
   /** `vtepd -j port show`: the shared VXLAN UDP ports and their pre-device drop counters. */

@@ -1,6 +1,6 @@
-// Shared plumbing of the traffic helpers in src/tools/: argument parsing, a hard deadline,
+// Shared plumbing of the traffic helpers in lab/traffic/: argument parsing, a hard deadline,
 // a deterministic payload pattern and one-line JSON results. Each helper runs as its own
-// process inside a network namespace (`ip netns exec NS node dist/tools/X.js ...`), prints
+// process inside a network namespace (`ip netns exec NS node dist-lab/traffic/X.js ...`), prints
 // one JSON object as its last stdout line and exits non-zero on any failure.
 import { createHash } from 'node:crypto';
 

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `vtepd`: the daemon, and the iproute2-style commands that talk to it over the control socket.
 // Exit status 0 on success, 1 on any error, which is printed as one `Error: ...` line.
-import { fileURLToPath } from 'node:url';
 import { type Command, type GlobalOptions, USAGE, parseArgs } from './args.js';
 import { formatFdb, formatFdbEvent, formatLinks, formatPorts, formatStats } from './format.js';
 import { ControlClient } from '../control/client.js';
@@ -19,10 +18,6 @@ async function main(argv: string[]): Promise<void> {
       await runDaemon({ socketPath: options.socket, configPath: command.config });
       return;
     }
-    case 'demo':
-      return runSubcommandModule('demo', 'runDemo', command.argv);
-    case 'bench':
-      return runSubcommandModule('bench', 'runBench', command.argv);
     default: {
       // `vtepd fdb show | head` closes stdout early: that is the reader's choice, not an error.
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -39,7 +34,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-type ControlCommand = Exclude<Command, { name: 'help' | 'daemon' | 'demo' | 'bench' }>;
+type ControlCommand = Exclude<Command, { name: 'help' | 'daemon' }>;
 
 /** Carries out `command` through the daemon; returns what to print. */
 async function runControlCommand(client: ControlClient, command: ControlCommand, options: GlobalOptions): Promise<string> {
@@ -76,27 +71,6 @@ async function runControlCommand(client: ControlClient, command: ControlCommand,
       await client.closed;
       throw new Error('vtepd closed the connection');
   }
-}
-
-/**
- * demo and bench live in modules of their own (dist/demo.js, dist/bench.js) that pull in the
- * testbed; a build without one says so instead of failing on the import.
- */
-async function runSubcommandModule(name: string, entry: string, argv: string[]): Promise<void> {
-  const modulePath = `./${name}.js`;
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(modulePath)) as Record<string, unknown>;
-  } catch (err) {
-    const missing = fileURLToPath(new URL(modulePath, import.meta.url));
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && (err as Error).message.includes(missing)) {
-      throw new Error(`"vtepd ${name}" is not available: ${missing} is missing`);
-    }
-    throw err;
-  }
-  const run = module[entry];
-  if (typeof run !== 'function') throw new Error(`${modulePath} does not export ${entry}()`);
-  await (run as (argv: string[]) => unknown)(argv);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
