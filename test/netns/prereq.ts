@@ -2,7 +2,7 @@
 // under CI=true it is an error (see globalSetup.ts and requireNetns below).
 import { accessSync, constants, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { CLI, TOOLS } from '../src/testbed.js';
+import { CLI, TOOLS } from '../../lab/testbed/index.js';
 import path from 'node:path';
 
 function have(cmd: string, args: string[]): boolean {
@@ -34,7 +34,7 @@ export function netnsUnavailable(vtepd = true): string | false {
     if (!have('ip', ['-V'])) return "iproute2's ip is not installed (apt-get install -y iproute2)";
     if (!have('bridge', ['-V'])) return "iproute2's bridge is not installed (apt-get install -y iproute2)";
     if (!have('ethtool', ['--version'])) return 'ethtool is not installed (apt-get install -y ethtool)';
-    if (!existsSync(path.join(TOOLS, 'tcp.js'))) return `${TOOLS} is missing: run npm run build`;
+    if (!existsSync(path.join(TOOLS, 'tcp.js'))) return `${TOOLS} is missing: run npm run build:lab`;
     if (!vtepd) return false;
     if (!existsSync(CLI)) return `${CLI} is missing: run npm run build`;
     return false;

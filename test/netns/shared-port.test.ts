@@ -3,7 +3,7 @@
 // their own kernel peer without hearing the other's traffic; a device on Linux's legacy port
 // 8472 talks to a kernel vxlan on 8472; a VNI no device has is counted on the port.
 import { describe, expect, it } from 'vitest';
-import { Testbed, type Host } from '../src/testbed.js';
+import { Testbed, type Host } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
 import { delta, ethernet, expectTcp, expectUdpEcho, first, ov, portCounterNames, portRow, udpDelivery, useTestbed, vxlan } from './helpers.js';
 

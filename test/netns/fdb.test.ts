@@ -1,7 +1,8 @@
 // Forwarding-database management: static entries, add/append/replace/del (also of one
 // remote of several), port and VNI per entry, maxaddress, nolearning, moves and conflicts.
 import { describe, expect, it } from 'vitest';
-import { Testbed, ZERO_MAC, type Host, type VtepDaemon } from '../src/testbed.js';
+import { Testbed, type Host, type VtepDaemon } from '../../lab/testbed/index.js';
+import { FLOOD_MAC } from '../../src/index.js';
 import { skipNetns } from './prereq.js';
 import { delta, ethernet, expectTcp, ov, useTestbed, vtepHosts, vxlan, VNI } from './helpers.js';
 
@@ -51,9 +52,9 @@ describe.skipIf(skipNetns())('fdb management', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(delta(before, await d.stats(), ['tx_drop_no_destination', 'tx_packets'])).toEqual({ tx_drop_no_destination: 1, tx_packets: 0 });
 
-    await d.cli(['fdb', 'add', ZERO_MAC, 'dev', 'vx0', 'dst', h2.addr]);
+    await d.cli(['fdb', 'add', FLOOD_MAC, 'dev', 'vx0', 'dst', h2.addr]);
     await d.cli(['fdb', 'add', mac2.toUpperCase(), 'dev', 'vx0', 'dst', h2.addr]);
-    expect(await rows(d, ZERO_MAC)).toEqual([[h2.addr, 'permanent']]);
+    expect(await rows(d, FLOOD_MAC)).toEqual([[h2.addr, 'permanent']]);
     const row = (await d.fdb()).find((e) => e.mac === mac2);
     expect(row).toMatchObject({ mac: mac2, ifname: 'vx0', dst: h2.addr, port: 4789, vni: VNI, state: 'permanent' });
     expect(row!.flags).toContain('self');
@@ -91,9 +92,9 @@ describe.skipIf(skipNetns())('fdb management', () => {
 
   it('append adds flood destinations; del with dst removes just that one', async () => {
     const { h1, h2, h3, d } = await vtepAndKernels({ remotes: [] });
-    await d.cli(['fdb', 'append', ZERO_MAC, 'dev', 'vx0', 'dst', h2.addr]);
-    await d.cli(['fdb', 'append', ZERO_MAC, 'dev', 'vx0', 'dst', h3.addr]);
-    expect((await rows(d, ZERO_MAC)).sort()).toEqual([
+    await d.cli(['fdb', 'append', FLOOD_MAC, 'dev', 'vx0', 'dst', h2.addr]);
+    await d.cli(['fdb', 'append', FLOOD_MAC, 'dev', 'vx0', 'dst', h3.addr]);
+    expect((await rows(d, FLOOD_MAC)).sort()).toEqual([
       [h2.addr, 'permanent'],
       [h3.addr, 'permanent'],
     ]);
@@ -106,10 +107,10 @@ describe.skipIf(skipNetns())('fdb management', () => {
     };
     expect(await bcast(7010)).toEqual([1, 1]);
 
-    await d.cli(['fdb', 'del', ZERO_MAC, 'dev', 'vx0', 'dst', h3.addr]);
-    expect(await rows(d, ZERO_MAC)).toEqual([[h2.addr, 'permanent']]);
+    await d.cli(['fdb', 'del', FLOOD_MAC, 'dev', 'vx0', 'dst', h3.addr]);
+    expect(await rows(d, FLOOD_MAC)).toEqual([[h2.addr, 'permanent']]);
     expect(await bcast(7011)).toEqual([1, 0]);
-    await expectCliError(d, ['fdb', 'del', ZERO_MAC, 'dev', 'vx0', 'dst', h3.addr], /no such|not found|does not exist/i);
+    await expectCliError(d, ['fdb', 'del', FLOOD_MAC, 'dev', 'vx0', 'dst', h3.addr], /no such|not found|does not exist/i);
   });
 
   it('an entry with its own port and VNI is sent there, with that VNI in the header', async () => {
@@ -142,7 +143,7 @@ describe.skipIf(skipNetns())('fdb management', () => {
     // The kernel peer is VNI 43 on port 4790 and answers to VNI 42 on 4789; not learning,
     // it would otherwise send back to the port and VNI it heard from.
     await tb().kernelVxlan(h3.ns, { name: 'vk', vni: 43, dstport: 4790, local: h3.addr, learning: false, address: `${ov(99)}/24` });
-    await tb().exec(h3.ns, ['bridge', 'fdb', 'append', ZERO_MAC, 'dev', 'vk', 'dst', h1.addr, 'port', '4789', 'vni', String(VNI)]);
+    await tb().exec(h3.ns, ['bridge', 'fdb', 'append', FLOOD_MAC, 'dev', 'vk', 'dst', h1.addr, 'port', '4789', 'vni', String(VNI)]);
     const mac99 = await tb().mac(h3.ns, 'vk');
     await d.cli(['fdb', 'append', mac99, 'dev', 'vx0', 'dst', h3.addr, 'port', '4790', 'vni', '43']);
     await tb().exec(h1.ns, ['ip', 'neigh', 'replace', ov(99), 'lladdr', mac99, 'dev', 'vx0', 'nud', 'permanent']);
@@ -154,7 +155,7 @@ describe.skipIf(skipNetns())('fdb management', () => {
 
   it('maxaddress: learning stops at the limit, counted; static adds fail', async () => {
     const { h1, h2, d } = await vtepAndKernels({ remotes: [], extra: ['maxaddress', '3'] });
-    await d.cli(['fdb', 'append', ZERO_MAC, 'dev', 'vx0', 'dst', h2.addr]); // entry 1 of 3
+    await d.cli(['fdb', 'append', FLOOD_MAC, 'dev', 'vx0', 'dst', h2.addr]); // entry 1 of 3
     const before = await d.stats();
     const sources = [1, 2, 3, 4].map((i) => `02:00:00:00:01:0${i}`);
     for (const src of sources) {
@@ -169,7 +170,7 @@ describe.skipIf(skipNetns())('fdb management', () => {
       learn_drop_maxaddress: 2,
     });
     const macs = new Set((await d.fdb()).map((e) => e.mac));
-    expect(macs).toEqual(new Set([ZERO_MAC, sources[0], sources[1]]));
+    expect(macs).toEqual(new Set([FLOOD_MAC, sources[0], sources[1]]));
     await expectCliError(d, ['fdb', 'add', '02:00:00:00:02:01', 'dev', 'vx0', 'dst', h2.addr], /space|full|maxaddress|limit/i);
   });
 
@@ -181,7 +182,7 @@ describe.skipIf(skipNetns())('fdb management', () => {
       [a!, b!],
       [b!, a!],
     ]) {
-      expect((await self.d.fdb()).map((e) => [e.mac, e.dst, e.state])).toEqual([[ZERO_MAC, peer.addr, 'permanent']]);
+      expect((await self.d.fdb()).map((e) => [e.mac, e.dst, e.state])).toEqual([[FLOOD_MAC, peer.addr, 'permanent']]);
       const st = await self.d.stats();
       expect(st.fdb_learned).toBe(0);
       expect(st.rx_packets).toBeGreaterThan(100);

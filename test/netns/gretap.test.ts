@@ -4,7 +4,7 @@
 // interop peer. What vtepd puts on the wire is checked with tshark's GRE dissector; what it
 // must refuse is crafted byte by byte in gretap-malformed.test.ts.
 import { describe, expect, it } from 'vitest';
-import { type CaptureRow, type Host, type OvsGretapOptions } from '../src/testbed.js';
+import { type CaptureRow, type Host, type OvsGretapOptions } from '../../lab/testbed/index.js';
 import { OVS_TOOLS, skipNetns } from './prereq.js';
 import { expectTcp, expectUdpEcho, first, ov, statsCounterNames, useTestbed } from './helpers.js';
 

@@ -2,7 +2,7 @@
 // gretap device: the right one is written to the TAP once per packet; every other kind is
 // dropped under its own counter, reaches no TAP, and moves nothing else.
 import { describe, expect, it } from 'vitest';
-import { type Host, type VtepDaemon } from '../src/testbed.js';
+import { type Host, type VtepDaemon } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
 import { delta, ethernet, gre, statsCounterNames, useTestbed, type GreOptions } from './helpers.js';
 

@@ -1,12 +1,16 @@
-// `vtepd demo` end to end: it must show intact transfers over all three kinds of pair,
+// The lab's demo (`npm run demo`) end to end: it must show intact transfers over all three kinds of pair,
 // print what was learned, exit 0 and leave no namespace behind.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, listNamespaces, run } from '../src/testbed.js';
+import { LAB_DIST, listNamespaces, run } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
 
-describe.skipIf(skipNetns())('vtepd demo', () => {
+/** The lab's entry point, as `npm run demo` runs it. */
+const LAB = path.join(LAB_DIST, 'main.js');
+
+describe.skipIf(skipNetns())('demo', () => {
   it('runs, shows intact transfers and the learned FDBs, and cleans up', async () => {
-    const r = await run([process.execPath, CLI, 'demo', '--bytes', '1000000'], { check: false, timeoutMs: 90_000 });
+    const r = await run([process.execPath, LAB, 'demo', '--bytes', '1000000'], { check: false, timeoutMs: 90_000 });
     const out = r.stdout;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
@@ -29,7 +33,7 @@ describe.skipIf(skipNetns())('vtepd demo', () => {
   });
 
   it('rejects unknown arguments with one line', async () => {
-    const r = await run([process.execPath, CLI, 'demo', '--frobnicate'], { check: false, timeoutMs: 30_000 });
+    const r = await run([process.execPath, LAB, 'demo', '--frobnicate'], { check: false, timeoutMs: 30_000 });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--frobnicate/);

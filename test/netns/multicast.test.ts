@@ -3,7 +3,7 @@
 // teach each end the unicast underlay address of the other, so what follows goes unicast.
 // vtepd among itself and against the kernel's vxlan in group mode, both ways.
 import { describe, expect, it } from 'vitest';
-import { Testbed, type Host, type VtepDaemon } from '../src/testbed.js';
+import { Testbed, type Host, type VtepDaemon } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
 import { delta, expectTcp, expectUdpEcho, first, ov, portRow, udpDelivery, useTestbed, VNI } from './helpers.js';
 

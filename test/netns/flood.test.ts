@@ -1,7 +1,7 @@
 // Three hosts on unicast flood lists (h1, h2: vtepd; h3: kernel vxlan). Broadcast reaches
 // every peer exactly once; known unicast reaches exactly the one it is for.
 import { describe, expect, it } from 'vitest';
-import { Testbed, type Host } from '../src/testbed.js';
+import { Testbed, type Host } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
 import { delta, expectTcp, ov, useTestbed, VNI } from './helpers.js';
 

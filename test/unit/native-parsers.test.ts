@@ -3,10 +3,10 @@
 // no root.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { NativeAddon } from '../src/native.js';
-import { gre, inetChecksum } from './helpers.js';
+import type { NativeAddon } from '../../src/device/addon.js';
+import { gre, inetChecksum } from '../packets.js';
 
-const { internals } = createRequire(import.meta.url)('../build/Release/vtepd.node') as NativeAddon;
+const { internals } = createRequire(import.meta.url)('../../build/Release/vtepd.node') as NativeAddon;
 
 /** A repeatable pseudo-random sequence (a linear congruential generator), 31 bits a step. */
 function seededRandom(seed: number): () => number {

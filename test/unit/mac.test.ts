@@ -1,7 +1,7 @@
 // Pure unit tests (no root needed): MAC parsing and the shared field validators.
 import { describe, expect, it } from 'vitest';
-import { FLOOD_MAC, checkMac, parseMac } from '../src/mac.js';
-import { ConfigError, Field, checkAddress, checkInteger, checkObject } from '../src/validation.js';
+import { FLOOD_MAC, checkMac, parseMac } from '../../src/link/mac.js';
+import { ConfigError, Field, checkAddress, checkInteger, checkObject } from '../../src/validation.js';
 
 describe('parseMac', () => {
   it('normalises case and single-digit octets like iproute2', () => {

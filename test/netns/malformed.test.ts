@@ -3,7 +3,7 @@
 // fails before a device is known (too short, bad flags, a VNI no device has) is counted on
 // the shared port (`vtepd port show`); what a device rejects, on the device.
 import { describe, expect, it } from 'vitest';
-import { type Host } from '../src/testbed.js';
+import { type Host } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
 import { delta, ethernet, expectTcp, portCounterNames, portRow, statsCounterNames, useTestbed, vtepHosts, vxlan, VNI } from './helpers.js';
 

@@ -2,7 +2,8 @@
 // resolving to the right MACs, and both sides learning each other.
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { ROOT, Testbed, ZERO_MAC, type Host } from '../src/testbed.js';
+import { ROOT, Testbed, type Host } from '../../lab/testbed/index.js';
+import { FLOOD_MAC } from '../../src/index.js';
 import { skipNetns } from './prereq.js';
 import { expectTcp, first, ov, portRow, useTestbed, VNI } from './helpers.js';
 
@@ -125,7 +126,7 @@ describe.skipIf(skipNetns())('vtepd <-> kernel vxlan', () => {
     await expectTcp(tb(), h1, h2, ov(2), 1_000_000, 5003);
     await expectTcp(tb(), h2, h1, ov(1), 1_000_000, 5004);
     const kfdb = JSON.parse((await tb().exec(h2.ns, ['bridge', '-j', 'fdb', 'show', 'dev', 'vx0'])).stdout) as KernelFdbRow[];
-    expect(kfdb.filter((e) => e.dst).map((e) => [e.mac, e.dst])).toEqual([[ZERO_MAC, h1.addr]]);
+    expect(kfdb.filter((e) => e.dst).map((e) => [e.mac, e.dst])).toEqual([[FLOOD_MAC, h1.addr]]);
     expect((await d.stats()).fdb_learned).toBe(1);
   });
   it('over an IPv6 underlay: TCP and UDP both ways, learning, TAP MTU = underlay MTU - 70', async () => {

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkDeviceName, LINK_DEFAULTS, parseLinkSpec } from '../src/linkSpec.js';
-import { encapsulationOverhead } from '../src/hostDefaults.js';
-import { parseFdbEntry, parseFdbSelector } from '../src/fdbEntry.js';
-import { loadConfigFile, parseConfig } from '../src/configFile.js';
-import { ConfigError, Field } from '../src/validation.js';
+import { checkDeviceName, LINK_DEFAULTS, parseLinkSpec } from '../../src/link/linkSpec.js';
+import { encapsulationOverhead } from '../../src/link/hostDefaults.js';
+import { parseFdbEntry, parseFdbSelector } from '../../src/link/fdbEntry.js';
+import { loadConfigFile, parseConfig } from '../../src/daemon/configFile.js';
+import { ConfigError, Field } from '../../src/validation.js';
 
 const arg = Field.argument();
 const cfg = (label = '') => Field.config(label);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Testbed, type Host } from '../src/testbed.js';
+import { Testbed, type Host } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
 import { expectTcp, expectUdpEcho, ov, useTestbed, VNI } from './helpers.js';
 

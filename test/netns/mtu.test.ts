@@ -5,7 +5,7 @@
 // and the peer reassembles it; `df inherit` copies the inner IPv4 DF bit. The DF bit of every
 // packet vtepd sent is read off the wire with tshark.
 import { describe, expect, it } from 'vitest';
-import { type CaptureRow, type Host } from '../src/testbed.js';
+import { type CaptureRow, type Host } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
 import { delta, ov, udpDelivery, useTestbed, VNI } from './helpers.js';
 

@@ -1,7 +1,7 @@
 // The testbed itself, checked against the kernel's own VXLAN only (no vtepd): if these
 // fail, the failures of the other files say nothing about vtepd.
 import { describe, expect, it } from 'vitest';
-import { Testbed, listNamespaces, patternDigest } from '../src/testbed.js';
+import { Testbed, listNamespaces, patternDigest } from '../../lab/testbed/index.js';
 import { OVS_TOOLS, skipNetns } from './prereq.js';
 import { expectTcp, ov, useTestbed, VNI } from './helpers.js';
 

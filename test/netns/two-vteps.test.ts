@@ -1,6 +1,7 @@
 // Two vtepd hosts on one underlay: traffic both ways, learning, ageing and its event.
 import { describe, expect, it } from 'vitest';
-import { Testbed, ZERO_MAC } from '../src/testbed.js';
+import { Testbed } from '../../lab/testbed/index.js';
+import { FLOOD_MAC } from '../../src/index.js';
 import { skipNetns } from './prereq.js';
 import { eventually, expectTcp, ov, statsCounterNames, useTestbed, vtepHosts, VNI } from './helpers.js';
 
@@ -62,11 +63,11 @@ describe.skipIf(skipNetns())('two vtepd hosts', () => {
       expect(learned[0]).toMatchObject({ mac: peer.mac, ifname: 'vx0', dst: peer.addr, port: 4789, vni: VNI, state: '' });
       expect(learned[0]!.flags).toContain('self');
       expect(learned[0]!.idle).toBeGreaterThanOrEqual(0);
-      const flood = fdb.filter((e) => e.mac === ZERO_MAC);
+      const flood = fdb.filter((e) => e.mac === FLOOD_MAC);
       expect(flood.map((e) => e.dst)).toEqual([peer.addr]);
       expect(flood[0]).toMatchObject({ state: 'permanent', port: 4789, vni: VNI });
       // Nothing else was learned: only the flood entry and the peer's TAP.
-      expect(new Set(fdb.map((e) => e.mac))).toEqual(new Set([ZERO_MAC, peer.mac]));
+      expect(new Set(fdb.map((e) => e.mac))).toEqual(new Set([FLOOD_MAC, peer.mac]));
 
       const st = await self.d.stats();
       expect(Object.keys(st).sort()).toEqual(statsCounterNames().sort());
@@ -107,7 +108,7 @@ describe.skipIf(skipNetns())('two vtepd hosts', () => {
     // Not before its ageing time, give or take the data plane's whole-second clock.
     expect(Date.now() - learnedAt).toBeGreaterThanOrEqual(1900);
     // The flood entry is permanent and stays.
-    expect((await a!.d.fdb()).filter((e) => e.mac === ZERO_MAC).map((e) => e.dst)).toEqual([b!.addr]);
+    expect((await a!.d.fdb()).filter((e) => e.mac === FLOOD_MAC).map((e) => e.dst)).toEqual([b!.addr]);
 
     await a!.d.waitForOutput(new RegExp(`^Deleted ${b!.mac} dev vx0 dst ${b!.addr.replaceAll('.', '\\.')} self$`, 'm'), 5000);
     await textMonitor.waitFor(new RegExp(`^Deleted ${b!.mac} dev vx0`, 'm'), 5000);

@@ -5,7 +5,7 @@
 // header, as those would, and tshark judges the segments arriving at the far TAP.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, type Host } from '../src/testbed.js';
+import { ROOT, type Host } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
 import { delta, ethernet, useTestbed, VNI } from './helpers.js';
 

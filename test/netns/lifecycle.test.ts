@@ -2,7 +2,7 @@
 // source-port range, and a clean shutdown that removes what the daemon made.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLI, Testbed, type Host, type VtepDaemon } from '../src/testbed.js';
+import { CLI, Testbed, type Host, type VtepDaemon } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
 import { expectTcp, ov, useTestbed, VNI } from './helpers.js';
 
