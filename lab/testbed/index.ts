@@ -17,6 +17,6 @@ export {
   type VtepLinkOptions,
 } from './testbed.js';
 export { TincSwitch, type TincNode } from './tinc.js';
-export { VtepDaemon, type FdbShowRow, type VxlanPortRow } from './vtepDaemon.js';
+export { VtepDaemon, type FdbShowRow } from './vtepDaemon.js';
 /** sha256 of the helpers' deterministic TCP payload: patternDigest(seed, bytes). */
 export { patternDigest } from '../traffic/common.js';

@@ -1,17 +1,9 @@
 // A running `vtepd daemon` in a testbed namespace and the CLI pointed at its control socket.
 import { existsSync } from 'node:fs';
+import type { VxlanPortInfo } from 'vtepd';
 import { CLI } from './paths.js';
 import { sleep, type ExecOptions, type ExecResult, type Proc } from './process.js';
 import type { Testbed } from './testbed.js';
-
-/** One row of `vtepd -j port show`. */
-export interface VxlanPortRow {
-  family: 'inet' | 'inet6';
-  port: number;
-  vnis: number[];
-  groups: string[];
-  stats: Record<string, number>;
-}
 
 /** One row of `vtepd -j fdb show`. */
 export interface FdbShowRow {
@@ -63,8 +55,8 @@ export class VtepDaemon {
   }
 
   /** `vtepd -j port show`: the shared VXLAN UDP ports and their pre-device drop counters. */
-  async ports(): Promise<VxlanPortRow[]> {
-    return this.json<VxlanPortRow[]>(['port', 'show']);
+  async ports(): Promise<VxlanPortInfo[]> {
+    return this.json<VxlanPortInfo[]>(['port', 'show']);
   }
 
   async stats(dev = 'vx0'): Promise<Record<string, number>> {

@@ -1,19 +1,20 @@
 // vtepd's long-running process: owns the devices, serves the control socket, logs FDB events.
 // Devices live exactly as long as the daemon (TAPs vanish with their file descriptors), so
-// stop() and the signal handlers of runDaemon() are the only clean way out.
+// stop() and the signal handlers of runDaemon() are the only clean way out. Control requests
+// reach it through control/dispatch.ts, which sees it only as a ControlTarget.
 import { EventEmitter } from 'node:events';
-import { loadAddon } from '../device/addon.js';
-import { formatFdbEvent } from '../cli/format.js';
-import { type DeviceConfig, deviceField, loadConfigFile } from './configFile.js';
-import { dispatch } from '../control/dispatch.js';
+import { type ControlTarget, dispatch } from '../control/dispatch.js';
 import { resolveSocketPath } from '../control/protocol.js';
 import { ControlServer } from '../control/server.js';
-import { type FdbEvent, type FdbRow, VxlanDevice } from '../device/vxlanDevice.js';
+import { loadAddon } from '../device/addon.js';
 import { GretapDevice } from '../device/gretapDevice.js';
-import type { LinkInfo } from '../link/linkInfo.js';
+import { VxlanDevice } from '../device/vxlanDevice.js';
+import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
+import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
+import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpec.js';
-import type { NativeStats, NativeVxlanPort } from '../device/addon.js';
 import { ConfigError } from '../validation.js';
+import { type DeviceConfig, deviceField, loadConfigFile } from './configFile.js';
 
 export interface DaemonOptions {
   /** Control socket; default $VTEPD_SOCKET, else /run/vtepd.sock. */
@@ -33,7 +34,7 @@ const FDB_EVENT_TYPES = ['learned', 'moved', 'aged'] as const;
 
 export type Device = VxlanDevice | GretapDevice;
 
-export class Daemon extends EventEmitter<DaemonEvents> {
+export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget {
   readonly socketPath: string;
   private readonly devices = new Map<string, Device>();
   private readonly server: ControlServer;
@@ -55,7 +56,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       },
     });
     const log = options.log ?? ((line: string) => process.stdout.write(line));
-    this.on('fdb', (event) => log(formatFdbEvent(event, false)));
+    this.on('fdb', (event) => log(fdbEventLine(event)));
   }
 
   /**
@@ -108,19 +109,31 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return device;
   }
 
-  /** The VXLAN device an fdb command names; other types have no FDB. */
-  fdbDevice(name: string): VxlanDevice {
-    const device = this.device(name);
-    if (device instanceof VxlanDevice) return device;
-    const kind = device.spec.type === 'ip6gretap' ? 'an ip6gretap' : 'a gretap';
-    throw new Error(`dev ${name} is ${kind} device: it has no FDB`);
-  }
-
   /** One device, or all of them in ifindex order. */
   links(name?: string): LinkInfo[] {
     return this.selected(name)
       .map((device) => device.info())
       .sort((a, b) => a.ifindex - b.ifindex);
+  }
+
+  /** `fdb add`: fails if the MAC has an entry already. */
+  fdbAdd(dev: string, entry: FdbEntry): void {
+    this.fdbDevice(dev).fdbAdd(entry);
+  }
+
+  /** `fdb append`: one more remote for the MAC (how flood lists are built). */
+  fdbAppend(dev: string, entry: FdbEntry): void {
+    this.fdbDevice(dev).fdbAppend(entry);
+  }
+
+  /** `fdb replace`: the MAC's first remote becomes this one; creates it if missing. */
+  fdbReplace(dev: string, entry: FdbEntry): void {
+    this.fdbDevice(dev).fdbReplace(entry);
+  }
+
+  /** `fdb del`: the MAC with all its remotes, or only its `dst` remote. */
+  fdbDel(dev: string, { mac, dst }: FdbSelector): void {
+    this.fdbDevice(dev).fdbDel(mac, dst);
   }
 
   /** The rows of one device, or of every VXLAN device. */
@@ -133,13 +146,21 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   /** Counters by interface name. */
-  stats(name?: string): Record<string, NativeStats> {
+  stats(name?: string): Record<string, DeviceStats> {
     return Object.fromEntries(this.selected(name).map((device) => [device.name, device.stats()]));
   }
 
   /** The UDP ports VXLAN devices listen on, with the drops no device could be charged with. */
-  async ports(): Promise<NativeVxlanPort[]> {
+  async ports(): Promise<VxlanPortInfo[]> {
     return (await loadAddon()).vxlanPorts();
+  }
+
+  /** The VXLAN device an fdb command names; other types have no FDB. */
+  private fdbDevice(name: string): VxlanDevice {
+    const device = this.device(name);
+    if (device instanceof VxlanDevice) return device;
+    const kind = device.spec.type === 'ip6gretap' ? 'an ip6gretap' : 'a gretap';
+    throw new Error(`dev ${name} is ${kind} device: it has no FDB`);
   }
 
   private selected(name: string | undefined): Device[] {
@@ -154,7 +175,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       });
       for (const [j, entry] of fdb.entries()) {
         try {
-          this.fdbDevice(device.ifname).fdbAppend(entry);
+          this.fdbAppend(device.ifname, entry);
         } catch (err) {
           throw new ConfigError(`${configPath}: ${field.at('fdb').at(j).label}: ${(err as Error).message}`);
         }

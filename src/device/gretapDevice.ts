@@ -2,9 +2,9 @@
 // to its one peer, so there is no FDB and no learning. IPv6 addresses make it ip6gretap.
 import { loadAddon } from './addon.js';
 import { resolveGretapSpec } from '../link/hostDefaults.js';
-import type { LinkInfo } from '../link/linkInfo.js';
+import type { DeviceStats, LinkInfo } from '../link/linkInfo.js';
 import { type GretapLinkSpec, type ResolvedGretapLinkSpec, linkFamily } from '../link/linkSpec.js';
-import type { NativeAddon, NativeGretapConfig, NativeGretapDevice, NativeStats } from './addon.js';
+import type { NativeAddon, NativeGretapConfig, NativeGretapDevice } from './addon.js';
 import { wildcardAddress } from '../validation.js';
 
 export class GretapDevice {
@@ -31,7 +31,7 @@ export class GretapDevice {
     this.spec = { ...spec, name: this.name };
   }
 
-  stats(): NativeStats {
+  stats(): DeviceStats {
     return this.device.stats();
   }
 

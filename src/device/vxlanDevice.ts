@@ -2,27 +2,14 @@
 // addon is loaded on first use, so importing this module (or the package) needs no build.
 import { EventEmitter } from 'node:events';
 import { loadAddon } from './addon.js';
-import { type FdbEntry } from '../link/fdbEntry.js';
+import type { FdbEntry, FdbRow } from '../link/fdbEntry.js';
+import type { FdbEvent } from '../link/fdbEvent.js';
 import { resolveVxlanSpec } from '../link/hostDefaults.js';
-import type { LinkInfo } from '../link/linkInfo.js';
+import type { DeviceStats, LinkInfo } from '../link/linkInfo.js';
 import { type ResolvedVxlanLinkSpec, VXLAN_AUTO_TTL, type VxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
 import { FLOOD_MAC } from '../link/mac.js';
-import type {
-  NativeAddon,
-  NativeFdbEntry,
-  NativeFdbEvent,
-  NativeFdbMode,
-  NativeStats,
-  NativeVxlanConfig,
-  NativeVxlanDevice,
-} from './addon.js';
+import type { NativeAddon, NativeFdbEvent, NativeFdbMode, NativeVxlanConfig, NativeVxlanDevice } from './addon.js';
 import { type AddressFamily, addressFamily, wildcardAddress } from '../validation.js';
-
-/** A learned, moved or aged FDB entry, and the device it happened on. */
-export type FdbEvent = NativeFdbEvent & { ifname: string };
-
-/** One forwarding row (a MAC with several remotes has several) of a device. */
-export type FdbRow = NativeFdbEntry & { ifname: string };
 
 interface VxlanDeviceEvents {
   learned: [FdbEvent];
@@ -89,7 +76,7 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     return this.native(() => this.device.fdbList(), 'fdb').map((row) => ({ ...row, ifname: this.name }));
   }
 
-  stats(): NativeStats {
+  stats(): DeviceStats {
     return this.native(() => this.device.stats(), 'stats');
   }
 

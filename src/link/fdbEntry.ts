@@ -1,5 +1,6 @@
-// Validation of forwarding rows (`bridge fdb add|append|replace|del LLADDR dev DEV dst ...`),
-// shared by the command line, the config file's "fdb" lists and control requests.
+// Forwarding rows: validation of the ones to add or remove (`bridge fdb add|append|replace|del
+// LLADDR dev DEV dst ...`), shared by the command line, the config file's "fdb" lists and
+// control requests, and the rows devices report.
 import { checkPort, checkVni } from './linkSpec.js';
 import { checkMac } from './mac.js';
 import { Field, checkAddress, checkObject, requiredKey } from '../validation.js';
@@ -10,6 +11,19 @@ export interface FdbEntry {
   dst: string;
   port?: number;
   vni?: number;
+}
+
+/** One forwarding row as a device reports it (`fdb show`): a MAC with several remotes has several. */
+export interface FdbRow {
+  ifname: string;
+  mac: string;
+  dst: string;
+  port: number;
+  vni: number;
+  /** true for entries added by the user (kernel: permanent), false for learned ones. */
+  permanent: boolean;
+  /** Seconds since the entry was last refreshed (learned entries); 0 for permanent ones. */
+  idle: number;
 }
 
 /** What `fdb del` removes: the MAC with all its remotes, or only its `dst` remote. */

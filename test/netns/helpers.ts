@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, Testbed, type CaptureRow, type Host, type VtepDaemon, type VxlanPortRow } from '../../lab/testbed/index.js';
+import { ROOT, Testbed, type CaptureRow, type Host, type VtepDaemon } from '../../lab/testbed/index.js';
+import type { VxlanPortInfo } from '../../src/index.js';
 
 export { ethernet, gre, inetChecksum, vxlan, type GreOptions } from '../packets.js';
 
@@ -113,7 +114,7 @@ export function portCounterNames(): string[] {
 }
 
 /** The row of `vtepd -j port show` for family/port (throws if there is none). */
-export async function portRow(d: VtepDaemon, port = 4789, family: 'inet' | 'inet6' = 'inet'): Promise<VxlanPortRow> {
+export async function portRow(d: VtepDaemon, port = 4789, family: 'inet' | 'inet6' = 'inet'): Promise<VxlanPortInfo> {
   const rows = await d.ports();
   const row = rows.find((r) => r.port === port && r.family === family);
   if (!row) throw new Error(`vtepd port show has no ${family} port ${port}: ${JSON.stringify(rows)}`);
