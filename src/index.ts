@@ -31,7 +31,14 @@ export {
   type ResolvedVxlanLinkSpec,
   type VxlanLinkSpec,
 } from './link/linkSpec.js';
-export type { DataPathFeatures, DeviceStats, LinkInfo, VxlanPortInfo } from './link/linkInfo.js';
+export type {
+  DataPathFeatures,
+  DeviceStats,
+  GretapFeatures,
+  LinkInfo,
+  VxlanFeatures,
+  VxlanPortInfo,
+} from './link/linkInfo.js';
 export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbRow, type FdbSelector } from './link/fdbEntry.js';
 export { fdbEventLine, type FdbEvent } from './link/fdbEvent.js';
 export { FLOOD_MAC, parseMac } from './link/mac.js';

@@ -119,8 +119,13 @@ function gretapJson(spec: ResolvedGretapLinkSpec): object {
   };
 }
 
+/** The offloads the device has: UDP GSO/GRO are a VXLAN data path's only. */
 function featuresJson(features: DataPathFeatures): object {
-  return { tap_offloads: features.tapOffloads, tap_uso: features.tapUso, udp_gso: features.udpGso, udp_gro: features.udpGro };
+  return {
+    tap_offloads: features.tapOffloads,
+    tap_uso: features.tapUso,
+    ...('udpGso' in features && { udp_gso: features.udpGso, udp_gro: features.udpGro }),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 // Typed face of the C++ addon (native/) and its loader. Nothing here touches packets: the
 // addon owns every data-path file descriptor and thread; JavaScript only configures and
-// observes.
+// observes. The raw Native* shapes stay inside device/: the devices hand out domain types.
 import { createRequire } from 'node:module';
 
 /** Everything the data plane needs to run one VXLAN device. Validated in link/linkSpec.ts first. */
@@ -80,11 +80,15 @@ export interface NativeGretapConfig {
   spinMicroseconds: number;
 }
 
-/** What the data path runs with after asking the kernel (reported by `link show -j`). */
-export interface NativeDataPathFeatures {
+/** What a gretap data path runs with after asking the kernel (reported by `link show -j`). */
+export interface NativeGretapFeatures {
   tapOffloads: boolean;
   /** UDP segmentation offload on the TAP too (Linux 6.2+): UDP superframes are cut in userspace. */
   tapUso: boolean;
+}
+
+/** A VXLAN data path also sends with UDP GSO and receives with UDP GRO where it can. */
+export interface NativeVxlanFeatures extends NativeGretapFeatures {
   udpGso: boolean;
   udpGro: boolean;
 }
@@ -119,19 +123,38 @@ export interface NativeFdbEvent {
   from?: string;
 }
 
-/** Counters; every drop reason is its own key (see native/stats.h). */
+/** Counters; every drop reason is its own key (native/base/counters.h). A VXLAN device has the
+ * common and the VXLAN counters, a gretap device the common and the GRE ones. */
 export type NativeStats = Record<string, number>;
+
+/** One remote of the flood list (the all-zeros MAC), in the order packets are replicated. */
+export interface NativeFloodEntry {
+  dst: string;
+  port: number;
+  vni: number;
+}
+
+/**
+ * What fdbAdd and fdbDel throw: `code` is the errno name ('EEXIST', 'ENOENT', 'ENOSPC',
+ * 'EAFNOSUPPORT', ...), `errno` its positive number, `message` the strerror text.
+ */
+export interface NativeError extends Error {
+  code: string;
+  errno: number;
+}
 
 export interface NativeVxlanDevice {
   /** Interface name the kernel gave the TAP. */
   readonly name: string;
   readonly ifindex: number;
-  readonly features: NativeDataPathFeatures;
-  /** Throws Error('File exists') on add of an existing MAC, Error('No space left on device') at maxaddress. */
+  readonly features: NativeVxlanFeatures;
+  /** Throws a NativeError: EEXIST on add of an existing MAC, ENOSPC at maxaddress. */
   fdbAdd(entry: NativeFdbRequest, mode: NativeFdbMode): void;
-  /** Deletes the MAC, or only its `dst` remote when given; throws Error('No such file or directory'). */
+  /** Deletes the MAC, or only its `dst` remote when given; throws a NativeError (ENOENT). */
   fdbDel(mac: string, dst?: string): void;
   fdbList(): NativeFdbEntry[];
+  /** The all-zeros MAC's remotes, in order. */
+  floodList(): NativeFloodEntry[];
   stats(): NativeStats;
   /** Stops the threads and closes the TAP and socket; idempotent. */
   close(): void;
@@ -153,7 +176,7 @@ export interface NativeInternals {
 export interface NativeGretapDevice {
   readonly name: string;
   readonly ifindex: number;
-  readonly features: NativeDataPathFeatures;
+  readonly features: NativeGretapFeatures;
   stats(): NativeStats;
   close(): void;
 }

@@ -1,11 +1,11 @@
 // One gretap (Ethernet over GRE, RFC 2784/2890) device of the data plane: a TAP whose frames go
 // to its one peer, so there is no FDB and no learning. IPv6 addresses make it ip6gretap.
-import { loadAddon } from './addon.js';
 import { resolveGretapSpec } from '../link/hostDefaults.js';
-import type { DeviceStats, LinkInfo } from '../link/linkInfo.js';
+import type { DeviceStats, GretapFeatures, LinkInfo } from '../link/linkInfo.js';
 import { type GretapLinkSpec, type ResolvedGretapLinkSpec, linkFamily } from '../link/linkSpec.js';
-import type { NativeAddon, NativeGretapConfig, NativeGretapDevice } from './addon.js';
 import { wildcardAddress } from '../validation.js';
+import { type NativeAddon, type NativeGretapConfig, type NativeGretapDevice, loadAddon } from './addon.js';
+import { callNative, linkInfo } from './common.js';
 
 export class GretapDevice {
   /** The interface name the kernel gave the TAP. */
@@ -32,11 +32,16 @@ export class GretapDevice {
   }
 
   stats(): DeviceStats {
-    return this.device.stats();
+    return callNative(this.name, () => this.device.stats());
+  }
+
+  /** The offloads the data path uses: TAP offloads only (raw GRE sockets have no UDP offloads). */
+  get features(): GretapFeatures {
+    return callNative(this.name, () => this.device.features);
   }
 
   info(): LinkInfo {
-    return { ifindex: this.ifindex, ifname: this.name, spec: this.spec, features: this.device.features };
+    return linkInfo(this.ifindex, this.name, this.spec, this.features);
   }
 
   /** Stops the data plane and removes the TAP; idempotent. */

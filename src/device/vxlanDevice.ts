@@ -1,15 +1,22 @@
 // One VXLAN device of the data plane, for the daemon and for programs that embed vtepd. The
 // addon is loaded on first use, so importing this module (or the package) needs no build.
 import { EventEmitter } from 'node:events';
-import { loadAddon } from './addon.js';
 import type { FdbEntry, FdbRow } from '../link/fdbEntry.js';
 import type { FdbEvent } from '../link/fdbEvent.js';
 import { resolveVxlanSpec } from '../link/hostDefaults.js';
-import type { DeviceStats, LinkInfo } from '../link/linkInfo.js';
+import type { DeviceStats, LinkInfo, VxlanFeatures } from '../link/linkInfo.js';
 import { type ResolvedVxlanLinkSpec, VXLAN_AUTO_TTL, type VxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
 import { FLOOD_MAC } from '../link/mac.js';
-import type { NativeAddon, NativeFdbEvent, NativeFdbMode, NativeVxlanConfig, NativeVxlanDevice } from './addon.js';
 import { type AddressFamily, addressFamily, wildcardAddress } from '../validation.js';
+import {
+  type NativeAddon,
+  type NativeFdbEvent,
+  type NativeFdbMode,
+  type NativeVxlanConfig,
+  type NativeVxlanDevice,
+  loadAddon,
+} from './addon.js';
+import { type ErrnoWords, callNative, linkInfo } from './common.js';
 
 interface VxlanDeviceEvents {
   learned: [FdbEvent];
@@ -69,23 +76,29 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
 
   /** `bridge fdb del`: the MAC with all its remotes, or only its `dst` remote. */
   fdbDel(mac: string, dst?: string): void {
-    this.native(() => this.device.fdbDel(mac, dst), `fdb entry ${mac}${dst === undefined ? '' : ` dst ${dst}`}`);
+    const subject = `fdb entry ${mac}${dst === undefined ? '' : ` dst ${dst}`}`;
+    callNative(this.name, () => this.device.fdbDel(mac, dst), subject, this.fdbErrors());
   }
 
   fdbList(): FdbRow[] {
-    return this.native(() => this.device.fdbList(), 'fdb').map((row) => ({ ...row, ifname: this.name }));
+    return callNative(this.name, () => this.device.fdbList()).map((row) => ({ ...row, ifname: this.name }));
   }
 
   stats(): DeviceStats {
-    return this.native(() => this.device.stats(), 'stats');
+    return callNative(this.name, () => this.device.stats());
   }
 
+  /** The offloads the data path uses: TAP offloads, UDP GSO and UDP GRO. */
+  get features(): VxlanFeatures {
+    return callNative(this.name, () => this.device.features);
+  }
+
+  /** `spec.remote` is the flood list as it is now, without the group heading it. */
   info(): LinkInfo {
-    const remote = this.fdbList()
-      .filter((row) => row.mac === FLOOD_MAC && row.dst !== this.spec.group)
-      .map((row) => row.dst);
-    const features = this.native(() => this.device.features, 'features');
-    return { ifindex: this.ifindex, ifname: this.name, spec: { ...this.spec, remote }, features };
+    const remote = callNative(this.name, () => this.device.floodList())
+      .map((entry) => entry.dst)
+      .filter((dst) => dst !== this.spec.group);
+    return linkInfo(this.ifindex, this.name, { ...this.spec, remote }, this.features);
   }
 
   /** Stops the data plane and removes the TAP; idempotent. */
@@ -99,31 +112,22 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
       throw new Error(`${this.name}: dst ${dst} is IPv${addressFamily(dst)} but the underlay is IPv${this.family}`);
     }
     const request = { mac, dst, port: entry.port ?? this.spec.dstport, vni: entry.vni ?? this.spec.id };
-    this.native(() => this.device.fdbAdd(request, mode), `fdb entry ${mac}`);
+    callNative(this.name, () => this.device.fdbAdd(request, mode), `fdb entry ${mac}`, this.fdbErrors());
   }
 
-  /** Runs a native call, turning its errno text into a message naming the device and object. */
-  private native<T>(call: () => T, subject: string): T {
-    try {
-      return call();
-    } catch (err) {
-      const reason = (err as Error).message;
-      const explained = NATIVE_ERRORS[reason];
-      throw new Error(`${this.name}: ${explained ? `${subject} ${explained(this.spec)}` : reason}`);
-    }
+  /** The errno codes fdbAdd and fdbDel document, in words that say what happened to the request. */
+  private fdbErrors(): ErrnoWords {
+    return {
+      EEXIST: 'already exists (use "append" or "replace")',
+      ENOENT: 'does not exist',
+      ENOSPC: `does not fit: the fdb is full (maxaddress ${this.spec.maxaddress})`,
+    };
   }
 
   private dispatch(events: NativeFdbEvent[]): void {
     for (const event of events) this.emit(event.type, { ...event, ifname: this.name });
   }
 }
-
-/** The errno texts the addon documents, in words that say what happened to the user's request. */
-const NATIVE_ERRORS: Record<string, (spec: ResolvedVxlanLinkSpec) => string> = {
-  'File exists': () => 'already exists (use "append" or "replace")',
-  'No such file or directory': () => 'does not exist',
-  'No space left on device': (spec) => `does not fit: the fdb is full (maxaddress ${spec.maxaddress})`,
-};
 
 function nativeConfig(spec: ResolvedVxlanLinkSpec, family: AddressFamily): NativeVxlanConfig {
   return {

@@ -2,15 +2,22 @@
 // `port show`), in the data plane's words but not its types: these cross the control socket.
 import type { ResolvedLinkSpec } from './linkSpec.js';
 
-/** The offloads the data path actually uses, after asking the kernel. */
-export interface DataPathFeatures {
+/** The offloads a gretap data path actually uses, after asking the kernel. */
+export interface GretapFeatures {
   /** TAP checksum/TSO offload (IFF_VNET_HDR): superframes in, superframes out. */
   tapOffloads: boolean;
   /** UDP segmentation offload on the TAP too (Linux 6.2+): UDP superframes are cut in userspace. */
   tapUso: boolean;
+}
+
+/** A VXLAN data path also sends with UDP GSO and receives with UDP GRO where the kernel has them. */
+export interface VxlanFeatures extends GretapFeatures {
   udpGso: boolean;
   udpGro: boolean;
 }
+
+/** The offloads in use: a VXLAN device's or a gretap device's. */
+export type DataPathFeatures = VxlanFeatures | GretapFeatures;
 
 export interface LinkInfo {
   ifindex: number;
@@ -20,7 +27,10 @@ export interface LinkInfo {
   features: DataPathFeatures;
 }
 
-/** A device's counters by name: packets, bytes, FDB changes and every drop by reason. */
+/**
+ * A device's counters by name: packets, bytes and every drop by reason, common to both types,
+ * plus a VXLAN device's FDB and flood-list counters or a gretap device's GRE header checks.
+ */
 export type DeviceStats = Record<string, number>;
 
 /** A UDP port the daemon listens on for VXLAN, shared by every device of that family and port. */

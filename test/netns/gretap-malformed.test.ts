@@ -38,7 +38,7 @@ describe.skipIf(skipNetns())('crafted GRE into a vtepd gretap device', () => {
    * Nothing else reaches the device, so each call's "after" is the next call's "before".
    */
   async function inject(t: Target, packet: Buffer, count = 3) {
-    const keys = [...statsCounterNames().filter((k) => k.startsWith('rx_')), 'tx_packets'];
+    const keys = [...statsCounterNames('gretap').filter((k) => k.startsWith('rx_')), 'tx_packets'];
     t.last ??= { stats: await t.d.stats('gt0'), tap: (await tb().ifStats(t.h1.ns, 'gt0')).rx.packets };
     const before = t.last;
     await tb().rawIp(t.h2.ns, { to: t.to, proto: 47, payload: packet, count });

@@ -1,10 +1,11 @@
-// Device and daemon lifecycle: several devices side by side, link del/re-add, the outer
-// source-port range, and a clean shutdown that removes what the daemon made.
+// Device and daemon lifecycle: several devices side by side (each type with only its own
+// counters and offloads), link del/re-add, the outer source-port range, and a clean shutdown
+// that removes what the daemon made.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLI, Testbed, type Host, type VtepDaemon } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
-import { expectTcp, ov, useTestbed, VNI } from './helpers.js';
+import { expectTcp, GRE_COUNTERS, ov, statsCounterNames, useTestbed, VNI, VXLAN_COUNTERS } from './helpers.js';
 
 const ov2 = (n: number): string => `203.0.113.${n}`;
 
@@ -58,6 +59,22 @@ describe.skipIf(skipNetns())('device and daemon lifecycle', () => {
     await expectTcp(tb(), h1, h2, ov(2), 200_000, 5003);
     await tb().vtepLink(d1, { name: 'vx1', vni: 43, local: h1.addr, remotes: [h2.addr], dstport: 4790, address: `${ov2(1)}/24` });
     await expectTcp(tb(), h1, h2, ov2(2), 200_000, 5004);
+  });
+
+  it('a VXLAN device reports no GRE counter, a gretap device no VXLAN counter and no UDP offloads', async () => {
+    const [h1] = (await tb().underlay(['h1'])) as [Host];
+    const d = await tb().startDaemon(h1.ns);
+    await tb().vtepLink(d, { name: 'vx0', vni: VNI, local: h1.addr, remotes: ['192.0.2.2'] });
+    await tb().vtepGretap(d, { name: 'gt0', local: h1.addr, remote: '192.0.2.2' });
+    const stats = await d.json<Record<string, Record<string, number>>>(['stats']);
+    expect(Object.keys(stats.vx0!).sort()).toEqual(statsCounterNames('vxlan').sort());
+    expect(Object.keys(stats.gt0!).sort()).toEqual(statsCounterNames('gretap').sort());
+    for (const name of GRE_COUNTERS) expect(stats.vx0, name).not.toHaveProperty(name);
+    for (const name of VXLAN_COUNTERS) expect(stats.gt0, name).not.toHaveProperty(name);
+    const features = Object.fromEntries(
+      (await d.json<Array<{ ifname: string; features: object }>>(['link', 'show'])).map((l) => [l.ifname, Object.keys(l.features).sort()]),
+    );
+    expect(features).toEqual({ vx0: ['tap_offloads', 'tap_uso', 'udp_gro', 'udp_gso'], gt0: ['tap_offloads', 'tap_uso'] });
   });
 
   it('a multi-queue port is shared by VNI between devices but refused while another program holds it', async () => {

@@ -32,7 +32,7 @@ describe.skipIf(skipNetns())('malformed VXLAN input', () => {
 
   it('drops each kind under its own port counter and keeps forwarding', async () => {
     const [a, b] = await vtepHosts(tb(), 2);
-    const deviceKeys = [...statsCounterNames().filter((k) => k.startsWith('rx_drop_') || k === 'rx_errors'), 'rx_packets', 'fdb_learned'];
+    const deviceKeys = [...statsCounterNames('vxlan').filter((k) => k.startsWith('rx_drop_') || k === 'rx_errors'), 'rx_packets', 'fdb_learned'];
     const port = await portRow(b!.d);
     expect(port).toMatchObject({ family: 'inet', port: 4789, vnis: [VNI], groups: [] });
     expect(Object.keys(port.stats).sort()).toEqual(portCounterNames().sort());
