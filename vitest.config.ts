@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// The integration tests build network namespaces on the one shared kernel of a 2-core
-// machine: files run one at a time, and every hook and test has a bounded time.
+// test/unit needs no root. test/netns builds network namespaces on the one shared kernel of a
+// 2-core machine: files run one at a time, and every hook and test has a bounded time.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/netns/**/*.test.ts'],
     globalSetup: ['test/globalSetup.ts'],
     fileParallelism: false,
     pool: 'forks',

@@ -1,9 +1,10 @@
 // vtepd's public API: the VXLAN and gretap devices to embed, the daemon that hosts devices, the
-// client of its control socket, and the validators every input goes through.
-export { VxlanDevice, type FdbEvent, type FdbRow } from './device.js';
-export { GretapDevice } from './gretapDevice.js';
-export type { LinkInfo } from './link.js';
-export { Daemon, runDaemon, type DaemonOptions, type Device } from './daemon.js';
+// client of its control socket, the validators every input goes through, and the domain types
+// the daemon reports (the same ones the control protocol carries).
+export { VxlanDevice } from './device/vxlanDevice.js';
+export { GretapDevice } from './device/gretapDevice.js';
+export { Daemon, runDaemon, type DaemonOptions, type Device } from './daemon/daemon.js';
+export { parseConfig, loadConfigFile, type DeviceConfig, type VtepdConfig } from './daemon/configFile.js';
 export { ControlClient, type ControlClientOptions } from './control/client.js';
 export {
   DEFAULT_SOCKET_PATH,
@@ -29,9 +30,16 @@ export {
   type ResolvedLinkSpec,
   type ResolvedVxlanLinkSpec,
   type VxlanLinkSpec,
-} from './linkSpec.js';
-export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbSelector } from './fdbEntry.js';
-export { parseConfig, loadConfigFile, type DeviceConfig, type VtepdConfig } from './configFile.js';
-export { FLOOD_MAC, parseMac } from './mac.js';
+} from './link/linkSpec.js';
+export type {
+  DataPathFeatures,
+  DeviceStats,
+  GretapFeatures,
+  LinkInfo,
+  VxlanFeatures,
+  VxlanPortInfo,
+} from './link/linkInfo.js';
+export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbRow, type FdbSelector } from './link/fdbEntry.js';
+export { fdbEventLine, type FdbEvent } from './link/fdbEvent.js';
+export { FLOOD_MAC, parseMac } from './link/mac.js';
 export { ConfigError, Field } from './validation.js';
-export type { NativeDataPathFeatures, NativeFdbEvent, NativeStats, NativeVxlanPort } from './native.js';

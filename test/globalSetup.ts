@@ -2,8 +2,8 @@
 // run under CI=true when they are missing), sweeps what crashed earlier runs left, and
 // afterwards removes anything this run left behind (namespaces, the daemons and helpers
 // still running in them, control sockets) and checks that it is really gone.
-import { staleNamespaces, sweepLeftovers } from '../src/testbed.js';
-import { netnsUnavailable } from './prereq.js';
+import { staleNamespaces, sweepLeftovers } from '../lab/testbed/index.js';
+import { netnsUnavailable } from './netns/prereq.js';
 
 export async function setup(): Promise<void> {
   const why = netnsUnavailable();

@@ -1,8 +1,8 @@
 // Command-line grammar in iproute2's style: OBJECT VERB then keywords in any order, ip's
 // error messages, and global options (-j, --socket) accepted anywhere. Values go through the
 // same validators as the config file; this module only sorts words into fields.
-import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../fdbEntry.js';
-import { type LinkSpec, type LinkType, checkDeviceName, checkLinkType, parseLinkSpec } from '../linkSpec.js';
+import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
+import { type LinkSpec, type LinkType, checkDeviceName, checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
 import { Field } from '../validation.js';
 
 /** A command line that does not parse; printed as `Error: MESSAGE`. */
@@ -32,8 +32,6 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd stats [ [ dev ] NAME ]
        vtepd port [ { show | list | ls } ]
        vtepd monitor
-       vtepd demo [ ARGS ]
-       vtepd bench [ ARGS ]
        vtepd help
 
 Where: GROUP := multicast address of the link's family (224.0.0.0/4, ff00::/8)
@@ -65,9 +63,7 @@ export type Command =
   | { name: 'fdb.show'; dev?: string }
   | { name: 'stats'; link?: string }
   | { name: 'port.show' }
-  | { name: 'monitor' }
-  /** Subcommands in modules of their own; their words are passed on untouched. */
-  | { name: 'demo' | 'bench'; argv: string[] };
+  | { name: 'monitor' };
 
 export interface Invocation {
   options: GlobalOptions;
@@ -79,9 +75,6 @@ export function parseArgs(argv: string[]): Invocation {
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const [word, inlineValue] = splitLongOption(argv[i] as string);
-    if (words.length === 0 && (word === 'demo' || word === 'bench')) {
-      return { options, command: { name: word, argv: argv.slice(i + 1) } };
-    }
     if (word === '-j' || word === '-json' || word === '--json') options.json = true;
     else if (word === '-h' || word === '--help' || word === 'help') return { options, command: { name: 'help' } };
     else if (word === '--socket') {

@@ -1,9 +1,9 @@
 // Output in the shapes of `ip -d link show`, `bridge fdb show` and `bridge monitor fdb`,
 // as text or, with -j, as JSON with iproute2's key names. Every function returns whole lines.
-import type { FdbEvent, FdbRow } from '../device.js';
-import type { LinkInfo } from '../link.js';
-import { type ResolvedGretapLinkSpec, type ResolvedVxlanLinkSpec, linkFamily } from '../linkSpec.js';
-import type { NativeDataPathFeatures, NativeStats, NativeVxlanPort } from '../native.js';
+import type { FdbRow } from '../link/fdbEntry.js';
+import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
+import type { DataPathFeatures, DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
+import { type ResolvedGretapLinkSpec, type ResolvedVxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
 
 function jsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
@@ -119,8 +119,13 @@ function gretapJson(spec: ResolvedGretapLinkSpec): object {
   };
 }
 
-function featuresJson(features: NativeDataPathFeatures): object {
-  return { tap_offloads: features.tapOffloads, tap_uso: features.tapUso, udp_gso: features.udpGso, udp_gro: features.udpGro };
+/** The offloads the device has: UDP GSO/GRO are a VXLAN data path's only. */
+function featuresJson(features: DataPathFeatures): object {
+  return {
+    tap_offloads: features.tapOffloads,
+    tap_uso: features.tapUso,
+    ...('udpGso' in features && { udp_gso: features.udpGso, udp_gro: features.udpGro }),
+  };
 }
 
 /**
@@ -128,7 +133,7 @@ function featuresJson(features: NativeDataPathFeatures): object {
  *   `inet port 4789 vni 42,43 group 239.1.1.1%2`
  *   `    rx_drop_too_short 0 rx_drop_bad_flags 0 rx_drop_unknown_vni 0 rx_errors 0`
  */
-export function formatPorts(ports: NativeVxlanPort[], json: boolean): string {
+export function formatPorts(ports: VxlanPortInfo[], json: boolean): string {
   if (json) return jsonLine(ports);
   return lines(
     ports.flatMap(({ family, port, vnis, groups, stats }) => {
@@ -165,11 +170,9 @@ function fdbJson(row: FdbRow): object {
   return { mac, ifname, dst, port, vni, flags: ['self'], state: permanent ? 'permanent' : '', idle };
 }
 
-/** `bridge monitor fdb` lines: a learned or moved entry as its new row, an aged one as "Deleted". */
+/** `bridge monitor fdb` lines (see link/fdbEvent.ts), or with -j the event as JSON. */
 export function formatFdbEvent(event: FdbEvent, json: boolean): string {
-  if (json) return jsonLine(event);
-  const row = `${event.mac} dev ${event.ifname} dst ${event.dst} self`;
-  return lines([event.type === 'aged' ? `Deleted ${row}` : row]);
+  return json ? jsonLine(event) : fdbEventLine(event);
 }
 
 const isDrop = (name: string): boolean => name.includes('drop');
@@ -183,12 +186,12 @@ const STATS_GROUPS: Array<[label: string, member: (name: string) => boolean]> = 
 ];
 
 /** `vx0:` then the counters by group, one `name value` per line. */
-export function formatStats(stats: Record<string, NativeStats>, json: boolean): string {
+export function formatStats(stats: Record<string, DeviceStats>, json: boolean): string {
   if (json) return jsonLine(stats);
   return lines(Object.entries(stats).flatMap(([ifname, counters]) => [`${ifname}:`, ...statsGroups(counters)]));
 }
 
-function statsGroups(counters: NativeStats): string[] {
+function statsGroups(counters: DeviceStats): string[] {
   const names = Object.keys(counters);
   const width = Math.max(0, ...names.map((name) => name.length));
   const other = names.filter((name) => !STATS_GROUPS.some(([, member]) => member(name)));

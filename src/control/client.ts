@@ -1,7 +1,7 @@
 // The client end of the control socket, used by the CLI and by programs that drive a daemon.
 import { EventEmitter } from 'node:events';
 import { type Socket, connect } from 'node:net';
-import type { FdbEvent } from '../device.js';
+import type { FdbEvent } from '../link/fdbEvent.js';
 import {
   type EventMessage,
   LineReader,

@@ -1,57 +1,70 @@
-// Control requests to Daemon calls. Params come from any client, so each is checked here with
-// the same validators as the command line and the config file (errors name `params.KEY`).
-import type { Daemon } from '../daemon.js';
-import type { VxlanDevice } from '../device.js';
-import { FDB_ENTRY_KEYS, FDB_SELECTOR_KEYS, parseFdbEntry, parseFdbSelector } from '../fdbEntry.js';
-import { checkDeviceName, parseLinkSpec } from '../linkSpec.js';
+// Control requests to calls on the daemon. Params come from any client, so each is checked here
+// with the same validators as the command line and the config file (errors name `params.KEY`).
+// The daemon is seen only through ControlTarget, so control/ never imports daemon/: the daemon
+// hands itself to dispatch() when it serves the socket.
+import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
+import { FDB_ENTRY_KEYS, FDB_SELECTOR_KEYS, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
+import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
+import { type LinkSpec, checkDeviceName, parseLinkSpec } from '../link/linkSpec.js';
 import { Field, checkObject, requiredKey } from '../validation.js';
 import type { Method, MethodResults } from './protocol.js';
+
+/** What control requests act on (the Daemon): one method per request, params already checked. */
+export interface ControlTarget {
+  addLink(spec: LinkSpec): Promise<LinkInfo>;
+  deleteLink(name: string): void;
+  links(name?: string): LinkInfo[];
+  fdbAdd(dev: string, entry: FdbEntry): void;
+  fdbAppend(dev: string, entry: FdbEntry): void;
+  fdbReplace(dev: string, entry: FdbEntry): void;
+  fdbDel(dev: string, selector: FdbSelector): void;
+  fdbRows(dev?: string): FdbRow[];
+  stats(name?: string): Record<string, DeviceStats>;
+  ports(): Promise<VxlanPortInfo[]>;
+}
 
 const PARAMS = Field.config('params');
 
 export async function dispatch(
-  daemon: Daemon,
+  target: ControlTarget,
   method: Exclude<Method, 'monitor'>,
   params: unknown,
 ): Promise<MethodResults[Exclude<Method, 'monitor'>]> {
   switch (method) {
     case 'link.add':
-      return daemon.addLink(parseLinkSpec(params, PARAMS));
+      return target.addLink(parseLinkSpec(params, PARAMS));
     case 'link.del':
-      daemon.deleteLink(deviceName(params, 'name', true));
+      target.deleteLink(deviceName(params, 'name', true));
       return null;
     case 'link.show':
-      return daemon.links(deviceName(params, 'name', false));
+      return target.links(deviceName(params, 'name', false));
     case 'fdb.add':
     case 'fdb.append':
     case 'fdb.replace': {
       const { dev, ...entry } = checkObject(params, PARAMS, ['dev', ...FDB_ENTRY_KEYS]);
-      const device = deviceParam(daemon, dev);
       const update = { 'fdb.add': 'fdbAdd', 'fdb.append': 'fdbAppend', 'fdb.replace': 'fdbReplace' } as const;
-      device[update[method]](parseFdbEntry(entry, PARAMS));
+      target[update[method]](deviceParam(dev), parseFdbEntry(entry, PARAMS));
       return null;
     }
     case 'fdb.del': {
       const { dev, ...selector } = checkObject(params, PARAMS, ['dev', ...FDB_SELECTOR_KEYS]);
-      const device = deviceParam(daemon, dev);
-      const { mac, dst } = parseFdbSelector(selector, PARAMS);
-      device.fdbDel(mac, dst);
+      target.fdbDel(deviceParam(dev), parseFdbSelector(selector, PARAMS));
       return null;
     }
     case 'fdb.show':
-      return daemon.fdbRows(deviceName(params, 'dev', false));
+      return target.fdbRows(deviceName(params, 'dev', false));
     case 'stats':
-      return daemon.stats(deviceName(params, 'name', false));
+      return target.stats(deviceName(params, 'name', false));
     case 'port.show':
       checkObject(params, PARAMS, []);
-      return daemon.ports();
+      return target.ports();
   }
 }
 
-/** The device an fdb request names in params.dev. */
-function deviceParam(daemon: Daemon, dev: unknown): VxlanDevice {
+/** The device an fdb request names in params.dev (required). */
+function deviceParam(dev: unknown): string {
   if (dev === undefined) throw PARAMS.at('dev').missing();
-  return daemon.fdbDevice(checkDeviceName(dev, PARAMS.at('dev')));
+  return checkDeviceName(dev, PARAMS.at('dev'));
 }
 
 /** params is { [key]: NAME }, key optional unless `required`. */

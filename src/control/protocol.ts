@@ -2,11 +2,10 @@
 //   -> {"id":1,"method":"fdb.show","params":{"dev":"vx0"}}
 //   <- {"id":1,"result":[...]}            or {"id":1,"error":"Cannot find device \"vx0\""}
 // `monitor` is answered once, then the connection carries {"event":{...}} lines.
-import type { FdbEvent, FdbRow } from '../device.js';
-import type { FdbEntry, FdbSelector } from '../fdbEntry.js';
-import type { LinkInfo } from '../link.js';
-import type { LinkSpec } from '../linkSpec.js';
-import type { NativeStats, NativeVxlanPort } from '../native.js';
+import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
+import type { FdbEvent } from '../link/fdbEvent.js';
+import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
+import type { LinkSpec } from '../link/linkSpec.js';
 
 export const DEFAULT_SOCKET_PATH = '/run/vtepd.sock';
 
@@ -59,9 +58,9 @@ export interface MethodResults {
   'fdb.del': null;
   'fdb.show': FdbRow[];
   /** Counters by interface name. */
-  stats: Record<string, NativeStats>;
+  stats: Record<string, DeviceStats>;
   /** The VXLAN UDP ports, each shared by the devices of its family and port. */
-  'port.show': NativeVxlanPort[];
+  'port.show': VxlanPortInfo[];
   monitor: null;
 }
 

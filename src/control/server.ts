@@ -2,7 +2,7 @@
 // every failure of a request into an error reply, so no client can take the daemon down.
 import { lstat, unlink } from 'node:fs/promises';
 import { type Server, type Socket, connect, createServer } from 'node:net';
-import type { FdbEvent } from '../device.js';
+import type { FdbEvent } from '../link/fdbEvent.js';
 import {
   type EventMessage,
   LineReader,

@@ -1,0 +1,155 @@
+// `npm run bench` (lab/main.ts bench): the kernel vxlan driver and vtepd on one namespace
+// testbed, with Open vSwitch's userspace datapath and tinc as reference points where they are
+// installed, interleaved round by round so machine drift hits every plane alike. Writes
+// lab/bench/results/latest.{json,md,svg} and prints the table.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { requestResponse, smallFrameRate, tcpThroughput } from './measure.js';
+import { OPTIONAL_PLANES, PLANES, PlaneRig, type PlaneName } from './planes.js';
+import { buildReport, markdown, type MetricName, type Samples, writeReport } from './report.js';
+import { LAB_DIST, ROOT, Testbed } from '../testbed/index.js';
+
+interface BenchOptions {
+  rounds: number;
+  seconds: number;
+  planes: PlaneName[];
+  /** Named with --planes: a plane that cannot run is then an error, not skipped. */
+  explicitPlanes: boolean;
+  out: string;
+}
+
+const USAGE = 'usage: npm run bench -- [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --out DIR ]';
+
+function parseOptions(argv: string[]): BenchOptions {
+  const opts: BenchOptions = {
+    rounds: 3,
+    seconds: 5,
+    planes: Object.keys(PLANES) as PlaneName[],
+    explicitPlanes: false,
+    out: path.join(ROOT, 'lab', 'bench', 'results'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [key, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`argument "${key}" requires a value; ${USAGE}`);
+    i++;
+    if (key === '--rounds' || key === '--seconds') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 60) throw new Error(`argument "${value}" is wrong: ${key} takes 1..60`);
+      opts[key === '--rounds' ? 'rounds' : 'seconds'] = n;
+    } else if (key === '--planes') {
+      const planes = value.split(',');
+      const bad = planes.find((p) => !(p in PLANES));
+      if (bad) throw new Error(`argument "${bad}" is wrong: planes are ${Object.keys(PLANES).join(', ')}`);
+      if (!planes.includes('kernel')) planes.unshift('kernel'); // every ratio needs it
+      opts.planes = planes as PlaneName[];
+      opts.explicitPlanes = true;
+    } else if (key === '--out') {
+      opts.out = path.resolve(value);
+    } else {
+      throw new Error(`"${key}" is unknown; ${USAGE}`);
+    }
+  }
+  return opts;
+}
+
+function installed(program: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function requireTools(): void {
+  if (process.getuid?.() !== 0) throw new Error('the benchmark builds network namespaces: run it as root');
+  for (const tool of ['iperf3', 'ethtool']) {
+    if (!installed(tool)) throw new Error(`the benchmark needs ${tool}: apt-get install -y ${tool}`);
+  }
+  for (const probe of ['udp_blast', 'udp_rr', 'native_micro']) {
+    if (!existsSync(path.join(ROOT, 'build', 'Release', probe))) {
+      throw new Error(`build/Release/${probe} is missing: run "npm install" (node-gyp builds it)`);
+    }
+  }
+}
+
+/** Per-packet native costs (C++, ns/op) and control operations through the API (benchmark.js). */
+async function microbenchmarks(tb: Testbed, ns: string): Promise<Record<string, number>> {
+  const native = await tb.exec(ns, [path.join(ROOT, 'build', 'Release', 'native_micro')], { timeoutMs: 60_000 });
+  const control = await tb.exec(ns, [process.execPath, path.join(LAB_DIST, 'bench', 'controlOps.js')], { timeoutMs: 120_000 });
+  return { ...Testbed.result<Record<string, number>>(native), ...Testbed.result<Record<string, number>>(control) };
+}
+
+/**
+ * The planes whose programs are installed. A reference plane that is not installed is
+ * skipped with a line saying so, or is an error when --planes named it.
+ */
+function runnablePlanes(opts: BenchOptions): PlaneName[] {
+  return opts.planes.filter((plane) => {
+    const needs = OPTIONAL_PLANES[plane];
+    const missing = needs?.programs.filter((p) => !installed(p)) ?? [];
+    if (missing.length === 0) return true;
+    const why = `${missing.join(', ')} not installed (${needs!.install})`;
+    if (opts.explicitPlanes) throw new Error(`plane ${plane} cannot run: ${why}`);
+    console.log(`${plane}: skipped, ${why}`);
+    return false;
+  });
+}
+
+function record(samples: Samples, plane: PlaneName, metric: MetricName, value: number): void {
+  ((samples[plane] ??= {})[metric] ??= []).push(value);
+}
+
+export async function runBench(argv: string[]): Promise<void> {
+  const opts = parseOptions(argv);
+  requireTools();
+  const planes = runnablePlanes(opts);
+  const tb = new Testbed({ prefix: 'vtb' });
+  const onSignal = () => void tb.destroy().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const samples: Samples = {};
+  let micro: Record<string, number> = {};
+  try {
+    const [h1, h2] = await tb.underlay(['h1', 'h2']);
+    micro = await microbenchmarks(tb, h1!.ns);
+    console.log(`microbenchmarks: ${JSON.stringify(micro)}`);
+    const rig = new PlaneRig(tb, [h1!, h2!], [await tb.startDaemon(h1!.ns), await tb.startDaemon(h2!.ns)]);
+    for (let round = 1; round <= opts.rounds; round++) {
+      // Rotate the order each round so no plane always runs first (or last) in a round.
+      const order = planes.map((_, i) => planes[(i + round - 1) % planes.length]!);
+      for (const plane of order) {
+        const ep = await rig.setUp(plane);
+        const [client, server] = ep.hosts;
+        try {
+          const tcp1 = await tcpThroughput(tb, client, server, ep.server, 1, opts.seconds);
+          const tcp4 = await tcpThroughput(tb, client, server, ep.server, 4, opts.seconds);
+          const small = await smallFrameRate(tb, client, server, ep.server, opts.seconds);
+          const rr = await requestResponse(tb, client, server, ep.server, 2000);
+          record(samples, plane, 'tcp1_gbps', tcp1.gbps);
+          record(samples, plane, 'cpu_s_per_gbit', tcp1.cpuSecondsPerGbit);
+          record(samples, plane, 'tcp4_gbps', tcp4.gbps);
+          record(samples, plane, 'small_kpps', small.kpps);
+          record(samples, plane, 'small_loss_pct', small.loss * 100);
+          record(samples, plane, 'rr_p50_us', rr.p50us);
+          record(samples, plane, 'rr_p99_us', rr.p99us);
+          console.log(
+            `round ${round} ${plane.padEnd(12)} tcp1 ${tcp1.gbps.toFixed(2)} Gbit/s  tcp4 ${tcp4.gbps.toFixed(2)} Gbit/s  ` +
+              `64B ${small.kpps.toFixed(0)} kpps (loss ${(small.loss * 100).toFixed(1)}%)  rr p50 ${rr.p50us.toFixed(0)} µs p99 ${rr.p99us.toFixed(0)} µs`,
+          );
+        } finally {
+          await ep.teardown();
+        }
+      }
+    }
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await tb.destroy();
+  }
+  const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro);
+  const files = writeReport(report, opts.out);
+  console.log('\n' + markdown(report));
+  console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+}

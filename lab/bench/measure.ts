@@ -1,0 +1,75 @@
+// One measurement each: TCP throughput (iperf3), small-frame delivered rate (udp_blast),
+// request/response latency (udp_rr), and the whole machine's CPU time over the run.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, type Testbed, type Host } from '../testbed/index.js';
+
+const PROBES = path.join(ROOT, 'build', 'Release');
+
+export interface TcpResult {
+  gbps: number;
+  cpuSecondsPerGbit: number;
+}
+
+/** CPU seconds all cores spent busy (user + system + softirq ...), from /proc/stat. */
+function busyCpuSeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return (total - idle) / 100; // USER_HZ
+}
+
+export async function tcpThroughput(tb: Testbed, client: Host, server: Host, addr: string, streams: number, seconds: number): Promise<TcpResult> {
+  const srv = tb.spawn(server.ns, ['iperf3', '-s', '-1', '-B', addr, '--forceflush']);
+  try {
+    await srv.waitFor(/Server listening/, 10_000);
+    const cpuBefore = busyCpuSeconds();
+    const r = await tb.exec(client.ns, ['iperf3', '-c', addr, '-t', String(seconds), '-P', String(streams), '-J'], {
+      timeoutMs: (seconds + 20) * 1000,
+    });
+    const cpu = busyCpuSeconds() - cpuBefore;
+    const report = JSON.parse(r.stdout) as { end: { sum_received: { bits_per_second: number; seconds: number } } };
+    const gbps = report.end.sum_received.bits_per_second / 1e9;
+    const gigabits = gbps * report.end.sum_received.seconds;
+    return { gbps, cpuSecondsPerGbit: gigabits > 0 ? cpu / gigabits : Number.NaN };
+  } finally {
+    srv.kill('SIGKILL');
+  }
+}
+
+export interface PacketRateResult {
+  /** Datagrams delivered to the receiving socket per second. */
+  kpps: number;
+  /** Fraction of sent datagrams that never arrived. */
+  loss: number;
+}
+
+export async function smallFrameRate(tb: Testbed, client: Host, server: Host, addr: string, seconds: number): Promise<PacketRateResult> {
+  const port = '7001';
+  const recv = tb.spawn(server.ns, [path.join(PROBES, 'udp_blast'), 'recv', addr, port, String(seconds + 2)]);
+  await new Promise((r) => setTimeout(r, 300));
+  const sent = JSON.parse(
+    (await tb.exec(client.ns, [path.join(PROBES, 'udp_blast'), 'send', addr, port, '64', String(seconds)], { timeoutMs: (seconds + 10) * 1000 })).stdout,
+  ) as { sent: number; seconds: number };
+  const done = await recv.wait((seconds + 10) * 1000);
+  const got = JSON.parse(done.stdout) as { received: number };
+  return { kpps: got.received / sent.seconds / 1000, loss: sent.sent ? 1 - got.received / sent.sent : 1 };
+}
+
+export interface LatencyResult {
+  p50us: number;
+  p99us: number;
+}
+
+export async function requestResponse(tb: Testbed, client: Host, server: Host, addr: string, count: number): Promise<LatencyResult> {
+  const port = '7002';
+  const echo = tb.spawn(server.ns, [path.join(PROBES, 'udp_rr'), 'echo', addr, port, '2']);
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await tb.exec(client.ns, [path.join(PROBES, 'udp_rr'), 'ping', addr, port, String(count)], { timeoutMs: 60_000 });
+    const res = JSON.parse(r.stdout) as { p50_us: number; p99_us: number };
+    return { p50us: res.p50_us, p99us: res.p99_us };
+  } finally {
+    echo.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,125 @@
+// The data planes the benchmark compares, each set up on the same two-host testbed and torn
+// down again before the next, so every plane runs on the same namespaces and underlay. The
+// exception is Open vSwitch, which takes its hosts' underlay interfaces over: it runs on a
+// second, identical underlay of its own, set up once and kept for every round.
+import type { Host, Testbed, VtepDaemon } from '../testbed/index.js';
+
+export type PlaneName =
+  | 'underlay'
+  | 'kernel'
+  | 'vtepd'
+  | 'vtepd-busypoll'
+  | 'vtepd-2q'
+  | 'vtepd-plain'
+  | 'vtepd-kernel'
+  | 'ovs'
+  | 'tinc';
+
+export const PLANES: Record<PlaneName, string> = {
+  underlay: 'underlay alone (veth + bridge, no overlay)',
+  kernel: 'kernel vxlan <-> kernel vxlan',
+  vtepd: 'vtepd <-> vtepd (offloads, 1 queue)',
+  'vtepd-busypoll': 'vtepd <-> vtepd (offloads, busypoll 200: threads poll 200 µs after traffic before sleeping)',
+  'vtepd-2q': 'vtepd <-> vtepd (offloads, queues 2)',
+  'vtepd-plain': 'vtepd <-> vtepd (nooffloads: one frame per syscall)',
+  'vtepd-kernel': 'vtepd -> kernel vxlan',
+  ovs: 'Open vSwitch userspace datapath VXLAN <-> the same (hosts of its own on an identical underlay)',
+  tinc: 'tinc 1.0 switch mode <-> tinc (UDP, default Blowfish-CBC/SHA1, no compression)',
+};
+
+/** Reference planes that run only where their programs are installed, and how to get them. */
+export const OPTIONAL_PLANES: Partial<Record<PlaneName, { programs: string[]; install: string }>> = {
+  ovs: { programs: ['ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl'], install: 'apt-get install -y openvswitch-switch' },
+  tinc: { programs: ['tincd'], install: 'apt-get install -y tinc' },
+};
+
+export interface Endpoints {
+  /** The hosts measured between: the client (sending) first, the server second. */
+  hosts: [Host, Host];
+  /** Address the client sends to on the server. */
+  server: string;
+  /** Address the client sends from. */
+  client: string;
+  /** Removes the plane's devices (OVS's stay for the next round). */
+  teardown(): Promise<void>;
+}
+
+const VNI = 42;
+const EXTRA_WORDS = {
+  vtepd: [],
+  'vtepd-busypoll': ['busypoll', '200'],
+  'vtepd-2q': ['queues', '2'],
+  'vtepd-plain': ['nooffloads'],
+};
+type VtepdPlane = keyof typeof EXTRA_WORDS;
+const OVERLAY = ['198.51.100.1', '198.51.100.2'];
+
+export class PlaneRig {
+  private ovsHosts: Promise<[Host, Host]> | undefined;
+
+  constructor(
+    private readonly tb: Testbed,
+    private readonly hosts: [Host, Host],
+    private readonly daemons: [VtepDaemon, VtepDaemon],
+  ) {}
+
+  async setUp(plane: PlaneName): Promise<Endpoints> {
+    const [h1, h2] = this.hosts;
+    if (plane === 'underlay') {
+      return { hosts: this.hosts, client: h1.addr, server: h2.addr, teardown: async () => {} };
+    }
+    if (plane === 'ovs') {
+      const hosts = await (this.ovsHosts ??= this.ovsPair());
+      return this.overlayUp(hosts, async () => {});
+    }
+    if (plane === 'tinc') {
+      const tinc = await this.tb.tincSwitch(this.hosts.map((host, i) => ({ host, overlayAddr: `${OVERLAY[i]}/24` })));
+      return this.overlayUp(this.hosts, () => tinc.stop());
+    }
+    const kinds: Array<'kernel' | VtepdPlane> =
+      plane === 'kernel' ? ['kernel', 'kernel'] : plane === 'vtepd-kernel' ? ['vtepd', 'kernel'] : [plane, plane];
+    for (const [i, kind] of kinds.entries()) {
+      const host = this.hosts[i]!;
+      const peer = this.hosts[1 - i]!;
+      const address = `${OVERLAY[i]}/24`;
+      if (kind === 'kernel') {
+        // Kernel to kernel, the driver keeps its offloads (the partial checksums survive the
+        // veth as skb state); towards vtepd it must finish them, as on a real wire.
+        const txOffload = kinds.every((k) => k === 'kernel');
+        await this.tb.kernelVxlan(host.ns, { vni: VNI, local: host.addr, remotes: [peer.addr], address, txOffload });
+      } else {
+        await this.tb.vtepLink(this.daemons[i]!, {
+          vni: VNI,
+          local: host.addr,
+          remotes: [peer.addr],
+          address,
+          extra: EXTRA_WORDS[kind],
+        });
+      }
+    }
+    return this.overlayUp(this.hosts, async () => {
+      for (const [i, kind] of kinds.entries()) {
+        if (kind === 'kernel') await this.tb.exec(this.hosts[i]!.ns, ['ip', 'link', 'del', 'vx0']);
+        else await this.daemons[i]!.cli(['link', 'del', 'vx0']);
+      }
+    });
+  }
+
+  /** The overlay between hosts once it carries traffic. */
+  private async overlayUp(hosts: [Host, Host], teardown: () => Promise<void>): Promise<Endpoints> {
+    // First packets resolve ARP and teach the FDBs; measure the steady state only.
+    await this.tb.probe(hosts[0].ns, OVERLAY[1]!);
+    return { hosts, client: OVERLAY[0]!, server: OVERLAY[1]!, teardown };
+  }
+
+  /** Two hosts on an underlay of their own, joined by OVS userspace VXLAN (overlay MTU 1450). */
+  private async ovsPair(): Promise<[Host, Host]> {
+    const [o1, o2] = await this.tb.underlay(['o1', 'o2']);
+    const hosts: [Host, Host] = [o1!, o2!];
+    for (const [i, host] of hosts.entries()) {
+      const peer = hosts[1 - i]!;
+      await this.tb.ovsVxlan(host.ns, { vni: VNI, dstPort: 4789, local: host.addr, remote: peer.addr, overlayAddr: `${OVERLAY[i]}/24` });
+    }
+    return hosts;
+  }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// The lab's entry point (`npm run demo`, `npm run bench`): `node dist-lab/main.js demo|bench
+// [ARGS]`. The lab drives vtepd as a user would, through its CLI and its package API; it is
+// built by lab/tsconfig.json into dist-lab/ and never ships in the package.
+// Exit status 0 on success, 1 on any error, which is printed as one `Error: ...` line.
+import { runBench } from './bench/bench.js';
+import { runDemo } from './demo.js';
+
+const USAGE = `Usage: npm run demo -- [ --bytes N ]
+       npm run bench -- [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --out DIR ]
+       node dist-lab/main.js { demo | bench } [ ARGS ]
+`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { demo: runDemo, bench: runBench };
+
+async function main([command, ...argv]: string[]): Promise<void> {
+  if (command === undefined || command === 'help' || command === '-h' || command === '--help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new Error(`unknown lab command "${command}": it has ${Object.keys(COMMANDS).join(', ')}`);
+  await run(argv);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`Error: ${message.trim().replace(/\s*\n\s*/g, '; ')}\n`);
+  process.exitCode = 1;
+});

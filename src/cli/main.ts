@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// `vtepd`: the daemon, and the iproute2-style commands that talk to it over the control socket.
+// Exit status 0 on success, 1 on any error, which is printed as one `Error: ...` line.
+import { type Command, type GlobalOptions, USAGE, parseArgs } from './args.js';
+import { formatFdb, formatFdbEvent, formatLinks, formatPorts, formatStats } from './format.js';
+import { ControlClient } from '../control/client.js';
+import { resolveSocketPath } from '../control/protocol.js';
+
+async function main(argv: string[]): Promise<void> {
+  const { options, command } = parseArgs(argv);
+  switch (command.name) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    case 'daemon': {
+      // Loaded only here: nothing else in the CLI needs the data plane.
+      const { runDaemon } = await import('../daemon/daemon.js');
+      await runDaemon({ socketPath: options.socket, configPath: command.config });
+      return;
+    }
+    default: {
+      // `vtepd fdb show | head` closes stdout early: that is the reader's choice, not an error.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') process.stderr.write(`Error: cannot write output: ${err.message}\n`);
+        process.exit(err.code === 'EPIPE' ? 0 : 1);
+      });
+      const client = await ControlClient.connect(resolveSocketPath(options.socket));
+      try {
+        process.stdout.write(await runControlCommand(client, command, options));
+      } finally {
+        client.close();
+      }
+    }
+  }
+}
+
+type ControlCommand = Exclude<Command, { name: 'help' | 'daemon' }>;
+
+/** Carries out `command` through the daemon; returns what to print. */
+async function runControlCommand(client: ControlClient, command: ControlCommand, options: GlobalOptions): Promise<string> {
+  switch (command.name) {
+    case 'link.add':
+      await client.request('link.add', command.spec);
+      return '';
+    case 'link.del':
+      await client.request('link.del', { name: command.link });
+      return '';
+    case 'link.show':
+      return formatLinks(await client.request('link.show', { name: command.link }), options.json);
+    case 'fdb.add':
+    case 'fdb.append':
+    case 'fdb.replace':
+      await client.request(command.name, { dev: command.dev, ...command.entry });
+      return '';
+    case 'fdb.del':
+      await client.request('fdb.del', { dev: command.dev, ...command.selector });
+      return '';
+    case 'fdb.show': {
+      const rows = await client.request('fdb.show', { dev: command.dev });
+      // Text leaves out port and vni where they are the device's own: that needs the devices.
+      const links = options.json ? [] : await client.request('link.show', { name: command.dev });
+      return formatFdb(rows, links, options.json);
+    }
+    case 'stats':
+      return formatStats(await client.request('stats', { name: command.link }), options.json);
+    case 'port.show':
+      return formatPorts(await client.request('port.show', {}), options.json);
+    case 'monitor':
+      client.on('event', (event) => process.stdout.write(formatFdbEvent(event, options.json)));
+      await client.monitor();
+      await client.closed;
+      throw new Error('vtepd closed the connection');
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`Error: ${message.trim().replace(/\s*\n\s*/g, '; ')}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,63 @@
+// The daemon's JSON config: the devices to create at start, each a LinkSpec plus (VXLAN only)
+// static FDB rows. Checked completely before anything is created, with errors naming the JSON path.
+import { readFile } from 'node:fs/promises';
+import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
+import { LINK_SPEC_KEYS, type LinkSpec, parseLinkSpec } from '../link/linkSpec.js';
+import { ConfigError, Field, checkArray, checkObject } from '../validation.js';
+
+export interface DeviceConfig {
+  link: LinkSpec;
+  /** Appended after the link's flood list, as `bridge fdb append` would; empty for gretap. */
+  fdb: FdbEntry[];
+}
+
+export interface VtepdConfig {
+  devices: DeviceConfig[];
+}
+
+const CONFIG_KEYS = ['devices'] as const;
+const DEVICE_KEYS = [...LINK_SPEC_KEYS, 'fdb'] as const;
+
+/** The JSON path of devices[index], for errors found later (creating the device). */
+export function deviceField(index: number): Field {
+  return Field.config().at('devices').at(index);
+}
+
+export function parseConfig(document: unknown): VtepdConfig {
+  const root = Field.config();
+  const raw = checkObject(document, root, CONFIG_KEYS);
+  const firstIndexOfName = new Map<string, number>();
+  const devices = checkArray(raw.devices ?? [], root.at('devices')).map((item, i): DeviceConfig => {
+    const field = deviceField(i);
+    const { fdb = [], ...input } = checkObject(item, field, DEVICE_KEYS);
+    const link = parseLinkSpec(input, field);
+    const rows = checkArray(fdb, field.at('fdb'));
+    if (link.type !== 'vxlan' && rows.length > 0) {
+      throw field.at('fdb').conflict(`does not apply to type ${link.type}: it has no FDB`);
+    }
+    const device = { link, fdb: rows.map((entry, j) => parseFdbEntry(entry, field.at('fdb').at(j))) };
+    const earlier = firstIndexOfName.get(device.link.name);
+    if (earlier !== undefined) {
+      throw field.at('name').invalid(device.link.name, `device name (${deviceField(earlier).label} has it already)`);
+    }
+    firstIndexOfName.set(device.link.name, i);
+    return device;
+  });
+  return { devices };
+}
+
+/** Reads and checks `path`; every error names the file. */
+export async function loadConfigFile(path: string): Promise<VtepdConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file: ${(err as Error).message}`);
+  }
+  try {
+    return parseConfig(JSON.parse(text));
+  } catch (err) {
+    const detail = err instanceof SyntaxError ? `invalid JSON: ${err.message}` : (err as Error).message;
+    throw new ConfigError(`${path}: ${detail}`);
+  }
+}

@@ -1,0 +1,219 @@
+// Typed face of the C++ addon (native/) and its loader. Nothing here touches packets: the
+// addon owns every data-path file descriptor and thread; JavaScript only configures and
+// observes. The raw Native* shapes stay inside device/: the devices hand out domain types.
+import { createRequire } from 'node:module';
+
+/** Everything the data plane needs to run one VXLAN device. Validated in link/linkSpec.ts first. */
+export interface NativeVxlanConfig {
+  /** Requested TAP name (IFNAMSIZ-1 chars at most); the kernel's choice comes back as `name`. */
+  name: string;
+  /** 24-bit VXLAN network identifier. */
+  vni: number;
+  /**
+   * Underlay source address; '0.0.0.0' or '::' lets the kernel pick per route. Receiving
+   * always binds the wildcard of this family on `dstport`, as the kernel does: devices of the
+   * same family and dstport share one socket and are told apart by VNI.
+   */
+  local: string;
+  /** UDP port listened on and used as the default destination port (kernel: dstport). */
+  dstport: number;
+  /** Multicast group joined and flooded to (kernel: group); '' for none. */
+  group: string;
+  /** Interface the group is joined on and multicast leaves by (kernel: dev); '' = route's choice. */
+  dev: string;
+  /** Inclusive source-port range the inner-flow hash is mapped into (kernel: srcport MIN MAX). */
+  srcportMin: number;
+  srcportMax: number;
+  /** Outer IP TTL / hop limit of unicast packets, 1..255. */
+  ttl: number;
+  /** TTL / hop limit of packets sent to the group, 1..255 (the kernel's 'ttl auto' gives 1). */
+  multicastTtl: number;
+  /** Outer IP TOS / traffic class byte. */
+  tos: number;
+  /** Outer IPv4 DF bit (IPv6: fragment at the source or not): kernel vxlan default 'unset'. */
+  df: NativeDf;
+  /** Seconds a learned entry lives without traffic; 0 = never ages. */
+  ageing: number;
+  /** Learn inner source MAC -> outer source address from received packets. */
+  learning: boolean;
+  /** Upper bound on FDB entries (learned + static); 0 = unlimited. */
+  maxaddress: number;
+  /** MTU set on the TAP. */
+  mtu: number;
+  /**
+   * Use TAP TSO/checksum offload, UDP GSO and UDP GRO where the kernel has them; false forces
+   * the plain path (one frame per syscall, one datagram per packet).
+   */
+  offloads: boolean;
+  /** After traffic, poll this long without sleeping before blocking (0 = always sleep). */
+  spinMicroseconds: number;
+  /** TAP queues (IFF_MULTI_QUEUE) and receive sockets (SO_REUSEPORT), a thread pair each; 1..16. */
+  queues: number;
+}
+
+/** 'inherit' copies DF from the inner IPv4 header (unset for anything else). */
+export type NativeDf = 'set' | 'unset' | 'inherit';
+
+/** Everything the data plane needs to run one gretap (or ip6gretap) device. */
+export interface NativeGretapConfig {
+  name: string;
+  /** Underlay source address; its family chooses GRE over IPv4 or IPv6. */
+  local: string;
+  /** The one peer (same family as local). */
+  remote: string;
+  /** GRE key expected on receive / put on send; null: no key field (kernel: ikey / okey). */
+  ikey: number | null;
+  okey: number | null;
+  /** Require and verify the GRE checksum on receive / add it on send (icsum / ocsum). */
+  icsum: boolean;
+  ocsum: boolean;
+  /** Require sequence numbers and drop out-of-order packets / number what is sent (iseq / oseq). */
+  iseq: boolean;
+  oseq: boolean;
+  ttl: number;
+  tos: number;
+  /** Kernel gretap default: DF set (pmtudisc). */
+  df: NativeDf;
+  mtu: number;
+  /** TAP TSO/checksum offload (segmented in userspace before GRE framing). */
+  offloads: boolean;
+  spinMicroseconds: number;
+}
+
+/** What a gretap data path runs with after asking the kernel (reported by `link show -j`). */
+export interface NativeGretapFeatures {
+  tapOffloads: boolean;
+  /** UDP segmentation offload on the TAP too (Linux 6.2+): UDP superframes are cut in userspace. */
+  tapUso: boolean;
+}
+
+/** A VXLAN data path also sends with UDP GSO and receives with UDP GRO where it can. */
+export interface NativeVxlanFeatures extends NativeGretapFeatures {
+  udpGso: boolean;
+  udpGro: boolean;
+}
+
+/** One forwarding row: a MAC and one of its remote destinations (a MAC may have several). */
+export interface NativeFdbEntry {
+  mac: string;
+  dst: string;
+  port: number;
+  vni: number;
+  /** true for entries added by the user (kernel: permanent), false for learned ones. */
+  permanent: boolean;
+  /** Seconds since the entry was last refreshed (learned entries); 0 for permanent ones. */
+  idle: number;
+}
+
+export type NativeFdbMode = 'add' | 'append' | 'replace';
+
+export interface NativeFdbRequest {
+  mac: string;
+  dst: string;
+  port: number;
+  vni: number;
+}
+
+/** Emitted from the data-plane threads, delivered in batches on the JS thread. */
+export interface NativeFdbEvent {
+  type: 'learned' | 'moved' | 'aged';
+  mac: string;
+  dst: string;
+  /** For 'moved': the destination it moved away from. */
+  from?: string;
+}
+
+/** Counters; every drop reason is its own key (native/base/counters.h). A VXLAN device has the
+ * common and the VXLAN counters, a gretap device the common and the GRE ones. */
+export type NativeStats = Record<string, number>;
+
+/** One remote of the flood list (the all-zeros MAC), in the order packets are replicated. */
+export interface NativeFloodEntry {
+  dst: string;
+  port: number;
+  vni: number;
+}
+
+/**
+ * What fdbAdd and fdbDel throw: `code` is the errno name ('EEXIST', 'ENOENT', 'ENOSPC',
+ * 'EAFNOSUPPORT', ...), `errno` its positive number, `message` the strerror text.
+ */
+export interface NativeError extends Error {
+  code: string;
+  errno: number;
+}
+
+export interface NativeVxlanDevice {
+  /** Interface name the kernel gave the TAP. */
+  readonly name: string;
+  readonly ifindex: number;
+  readonly features: NativeVxlanFeatures;
+  /** Throws a NativeError: EEXIST on add of an existing MAC, ENOSPC at maxaddress. */
+  fdbAdd(entry: NativeFdbRequest, mode: NativeFdbMode): void;
+  /** Deletes the MAC, or only its `dst` remote when given; throws a NativeError (ENOENT). */
+  fdbDel(mac: string, dst?: string): void;
+  fdbList(): NativeFdbEntry[];
+  /** The all-zeros MAC's remotes, in order. */
+  floodList(): NativeFloodEntry[];
+  stats(): NativeStats;
+  /** Stops the threads and closes the TAP and socket; idempotent. */
+  close(): void;
+}
+
+/** The pure parsers, exposed so tests can feed them crafted bytes. */
+export interface NativeInternals {
+  decodeVxlan(payload: Buffer, vni: number): 'ok' | 'too_short' | 'bad_flags' | 'vni_mismatch';
+  /** Parses a GRE header as a gretap device with these receive settings would. */
+  decodeGre(
+    packet: Buffer,
+    expect: { ikey: number | null; icsum: boolean; iseq: boolean },
+  ): { status: 'ok' | 'too_short' | 'bad_header' | 'not_teb' | 'key_mismatch' | 'bad_checksum' | 'missing_seq'; headerLength: number; seq: number | null };
+  innerFlowHash(frame: Buffer): number;
+  /** The Internet checksum (RFC 1071) of the bytes, as a header would carry it. */
+  checksum(bytes: Buffer): number;
+}
+
+export interface NativeGretapDevice {
+  readonly name: string;
+  readonly ifindex: number;
+  readonly features: NativeGretapFeatures;
+  stats(): NativeStats;
+  close(): void;
+}
+
+/** A UDP port the daemon listens on for VXLAN, shared by every device of that family and port. */
+export interface NativeVxlanPort {
+  family: 'inet' | 'inet6';
+  port: number;
+  /** VNIs of the devices on it. */
+  vnis: number[];
+  /** Multicast groups joined on it, as "GROUP%IFINDEX" (ifindex 0: route's choice). */
+  groups: string[];
+  /** Drops before a device is known: rx_drop_too_short, rx_drop_bad_flags, rx_drop_unknown_vni, rx_errors. */
+  stats: NativeStats;
+}
+
+export interface NativeAddon {
+  VxlanDevice: new (
+    config: NativeVxlanConfig,
+    onEvents: (events: NativeFdbEvent[]) => void,
+  ) => NativeVxlanDevice;
+  GretapDevice: new (config: NativeGretapConfig) => NativeGretapDevice;
+  vxlanPorts(): NativeVxlanPort[];
+  internals: NativeInternals;
+}
+
+const ADDON_PATH = '../../build/Release/vtepd.node';
+let addon: NativeAddon | undefined;
+
+/** Loads the addon on first use, so importing a device module (or the package) needs no build. */
+export async function loadAddon(): Promise<NativeAddon> {
+  if (addon) return addon;
+  try {
+    addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+    return addon;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error('the native addon build/Release/vtepd.node is missing: build it with "npx node-gyp rebuild"');
+  }
+}

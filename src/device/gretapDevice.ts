@@ -1,0 +1,71 @@
+// One gretap (Ethernet over GRE, RFC 2784/2890) device of the data plane: a TAP whose frames go
+// to its one peer, so there is no FDB and no learning. IPv6 addresses make it ip6gretap.
+import { resolveGretapSpec } from '../link/hostDefaults.js';
+import type { DeviceStats, GretapFeatures, LinkInfo } from '../link/linkInfo.js';
+import { type GretapLinkSpec, type ResolvedGretapLinkSpec, linkFamily } from '../link/linkSpec.js';
+import { wildcardAddress } from '../validation.js';
+import { type NativeAddon, type NativeGretapConfig, type NativeGretapDevice, loadAddon } from './addon.js';
+import { callNative, linkInfo } from './common.js';
+
+export class GretapDevice {
+  /** The interface name the kernel gave the TAP. */
+  readonly name: string;
+  readonly ifindex: number;
+  /** The settings the device runs with (host defaults filled in). */
+  readonly spec: ResolvedGretapLinkSpec;
+  private readonly device: NativeGretapDevice;
+
+  /**
+   * Creates the TAP (admin-down, as `ip link add` leaves it) and starts the data plane.
+   * `spec` must come from parseLinkSpec().
+   */
+  static async create(spec: GretapLinkSpec): Promise<GretapDevice> {
+    const resolved = await resolveGretapSpec(spec);
+    return new GretapDevice(await loadAddon(), resolved);
+  }
+
+  private constructor(addon: NativeAddon, spec: ResolvedGretapLinkSpec) {
+    this.device = new addon.GretapDevice(nativeConfig(spec));
+    this.name = this.device.name;
+    this.ifindex = this.device.ifindex;
+    this.spec = { ...spec, name: this.name };
+  }
+
+  stats(): DeviceStats {
+    return callNative(this.name, () => this.device.stats());
+  }
+
+  /** The offloads the data path uses: TAP offloads only (raw GRE sockets have no UDP offloads). */
+  get features(): GretapFeatures {
+    return callNative(this.name, () => this.device.features);
+  }
+
+  info(): LinkInfo {
+    return linkInfo(this.ifindex, this.name, this.spec, this.features);
+  }
+
+  /** Stops the data plane and removes the TAP; idempotent. */
+  close(): void {
+    this.device.close();
+  }
+}
+
+function nativeConfig(spec: ResolvedGretapLinkSpec): NativeGretapConfig {
+  return {
+    name: spec.name,
+    local: spec.local ?? wildcardAddress(linkFamily(spec)),
+    remote: spec.remote,
+    ikey: spec.ikey ?? null,
+    okey: spec.okey ?? null,
+    icsum: spec.icsum,
+    ocsum: spec.ocsum,
+    iseq: spec.iseq,
+    oseq: spec.oseq,
+    ttl: spec.ttl,
+    tos: spec.tos,
+    df: spec.df,
+    mtu: spec.mtu,
+    offloads: spec.offloads,
+    spinMicroseconds: spec.busypoll,
+  };
+}

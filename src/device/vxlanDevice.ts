@@ -1,0 +1,154 @@
+// One VXLAN device of the data plane, for the daemon and for programs that embed vtepd. The
+// addon is loaded on first use, so importing this module (or the package) needs no build.
+import { EventEmitter } from 'node:events';
+import type { FdbEntry, FdbRow } from '../link/fdbEntry.js';
+import type { FdbEvent } from '../link/fdbEvent.js';
+import { resolveVxlanSpec } from '../link/hostDefaults.js';
+import type { DeviceStats, LinkInfo, VxlanFeatures } from '../link/linkInfo.js';
+import { type ResolvedVxlanLinkSpec, VXLAN_AUTO_TTL, type VxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
+import { FLOOD_MAC } from '../link/mac.js';
+import { type AddressFamily, addressFamily, wildcardAddress } from '../validation.js';
+import {
+  type NativeAddon,
+  type NativeFdbEvent,
+  type NativeFdbMode,
+  type NativeVxlanConfig,
+  type NativeVxlanDevice,
+  loadAddon,
+} from './addon.js';
+import { type ErrnoWords, callNative, linkInfo } from './common.js';
+
+interface VxlanDeviceEvents {
+  learned: [FdbEvent];
+  moved: [FdbEvent];
+  aged: [FdbEvent];
+}
+
+export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
+  /** The interface name the kernel gave the TAP. */
+  readonly name: string;
+  readonly ifindex: number;
+  /** The settings the device runs with (host defaults filled in). */
+  readonly spec: ResolvedVxlanLinkSpec;
+  private readonly family: AddressFamily;
+  private readonly device: NativeVxlanDevice;
+
+  /**
+   * Creates the TAP (admin-down, as `ip link add` leaves it) and starts the data plane, with
+   * `spec.group` and `spec.remote` as the flood list. `spec` must come from parseLinkSpec().
+   */
+  static async create(spec: VxlanLinkSpec): Promise<VxlanDevice> {
+    const resolved = await resolveVxlanSpec(spec);
+    return new VxlanDevice(await loadAddon(), resolved);
+  }
+
+  private constructor(addon: NativeAddon, spec: ResolvedVxlanLinkSpec) {
+    super();
+    this.family = linkFamily(spec);
+    this.device = new addon.VxlanDevice(nativeConfig(spec, this.family), (events) => this.dispatch(events));
+    this.name = this.device.name;
+    this.ifindex = this.device.ifindex;
+    this.spec = { ...spec, name: this.name };
+    try {
+      // The group heads the flood list, as the kernel makes it the all-zeros entry's destination.
+      const floodList = spec.group === undefined ? spec.remote : [spec.group, ...spec.remote];
+      for (const dst of floodList) this.fdbAppend({ mac: FLOOD_MAC, dst });
+    } catch (err) {
+      this.device.close();
+      throw err;
+    }
+  }
+
+  /** `bridge fdb add`: fails if the MAC has an entry already. */
+  fdbAdd(entry: FdbEntry): void {
+    this.fdbUpdate(entry, 'add');
+  }
+
+  /** `bridge fdb append`: one more remote for the MAC (how flood lists are built). */
+  fdbAppend(entry: FdbEntry): void {
+    this.fdbUpdate(entry, 'append');
+  }
+
+  /** `bridge fdb replace`: the MAC's first remote becomes this one; creates it if missing. */
+  fdbReplace(entry: FdbEntry): void {
+    this.fdbUpdate(entry, 'replace');
+  }
+
+  /** `bridge fdb del`: the MAC with all its remotes, or only its `dst` remote. */
+  fdbDel(mac: string, dst?: string): void {
+    const subject = `fdb entry ${mac}${dst === undefined ? '' : ` dst ${dst}`}`;
+    callNative(this.name, () => this.device.fdbDel(mac, dst), subject, this.fdbErrors());
+  }
+
+  fdbList(): FdbRow[] {
+    return callNative(this.name, () => this.device.fdbList()).map((row) => ({ ...row, ifname: this.name }));
+  }
+
+  stats(): DeviceStats {
+    return callNative(this.name, () => this.device.stats());
+  }
+
+  /** The offloads the data path uses: TAP offloads, UDP GSO and UDP GRO. */
+  get features(): VxlanFeatures {
+    return callNative(this.name, () => this.device.features);
+  }
+
+  /** `spec.remote` is the flood list as it is now, without the group heading it. */
+  info(): LinkInfo {
+    const remote = callNative(this.name, () => this.device.floodList())
+      .map((entry) => entry.dst)
+      .filter((dst) => dst !== this.spec.group);
+    return linkInfo(this.ifindex, this.name, { ...this.spec, remote }, this.features);
+  }
+
+  /** Stops the data plane and removes the TAP; idempotent. */
+  close(): void {
+    this.device.close();
+  }
+
+  private fdbUpdate(entry: FdbEntry, mode: NativeFdbMode): void {
+    const { mac, dst } = entry;
+    if (addressFamily(dst) !== this.family) {
+      throw new Error(`${this.name}: dst ${dst} is IPv${addressFamily(dst)} but the underlay is IPv${this.family}`);
+    }
+    const request = { mac, dst, port: entry.port ?? this.spec.dstport, vni: entry.vni ?? this.spec.id };
+    callNative(this.name, () => this.device.fdbAdd(request, mode), `fdb entry ${mac}`, this.fdbErrors());
+  }
+
+  /** The errno codes fdbAdd and fdbDel document, in words that say what happened to the request. */
+  private fdbErrors(): ErrnoWords {
+    return {
+      EEXIST: 'already exists (use "append" or "replace")',
+      ENOENT: 'does not exist',
+      ENOSPC: `does not fit: the fdb is full (maxaddress ${this.spec.maxaddress})`,
+    };
+  }
+
+  private dispatch(events: NativeFdbEvent[]): void {
+    for (const event of events) this.emit(event.type, { ...event, ifname: this.name });
+  }
+}
+
+function nativeConfig(spec: ResolvedVxlanLinkSpec, family: AddressFamily): NativeVxlanConfig {
+  return {
+    name: spec.name,
+    vni: spec.id,
+    local: spec.local ?? wildcardAddress(family),
+    dstport: spec.dstport,
+    group: spec.group ?? '',
+    dev: spec.dev ?? '',
+    srcportMin: spec.srcport[0],
+    srcportMax: spec.srcport[1],
+    ttl: spec.ttl ?? VXLAN_AUTO_TTL.unicast,
+    multicastTtl: spec.ttl ?? VXLAN_AUTO_TTL.multicast,
+    tos: spec.tos,
+    df: spec.df,
+    ageing: spec.ageing,
+    learning: spec.learning,
+    maxaddress: spec.maxaddress,
+    mtu: spec.mtu,
+    offloads: spec.offloads,
+    spinMicroseconds: spec.busypoll,
+    queues: spec.queues,
+  };
+}

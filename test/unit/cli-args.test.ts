@@ -1,0 +1,90 @@
+// The command-line grammar: which word lands where, and ip's wording of what does not parse.
+// No daemon and no root: parseArgs only.
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/args.js';
+
+describe('CLI grammar', () => {
+  const command = (line: string) => parseArgs(line.split(' ')).command;
+  const spec = (line: string) => {
+    const parsed = command(line);
+    if (parsed.name !== 'link.add') throw new Error(`${line}: parsed as ${parsed.name}`);
+    return parsed.spec;
+  };
+
+  it("reads dev before the type as the device's name and after a VXLAN type as the group's interface", () => {
+    expect(spec('link add dev vxlan0 type vxlan id 42 group 239.1.1.1 dev eth0')).toMatchObject({
+      name: 'vxlan0',
+      group: '239.1.1.1',
+      dev: 'eth0',
+    });
+    expect(spec('link add vx0 mtu 1400 type vxlan id 42 remote 192.0.2.2 remote 192.0.2.3 ttl auto df inherit dstport 8472')).toMatchObject({
+      name: 'vx0',
+      mtu: 1400,
+      remote: ['192.0.2.2', '192.0.2.3'],
+      df: 'inherit',
+      dstport: 8472,
+    });
+  });
+
+  it('takes the kernel gretap words', () => {
+    expect(spec('link add gt0 type gretap remote 192.0.2.2 local 192.0.2.1 key 1.2.3.4 csum seq ttl 10 tos 0x10')).toEqual({
+      name: 'gt0',
+      type: 'gretap',
+      remote: '192.0.2.2',
+      local: '192.0.2.1',
+      ikey: 0x01020304,
+      okey: 0x01020304,
+      icsum: true,
+      ocsum: true,
+      iseq: true,
+      oseq: true,
+      ttl: 10,
+      tos: 16,
+      df: 'set',
+      offloads: true,
+      busypoll: 0,
+    });
+    expect(spec('link add gt6 type ip6gretap remote 2001:db8::2 ikey 5 okey 6 ocsum iseq nopmtudisc nooffloads')).toMatchObject({
+      type: 'ip6gretap',
+      ikey: 5,
+      okey: 6,
+      icsum: false,
+      ocsum: true,
+      iseq: true,
+      oseq: false,
+      df: 'unset',
+      offloads: false,
+    });
+    expect(spec('link add gt0 type gretap remote 192.0.2.2 pmtudisc').df).toBe('set');
+  });
+
+  it('parses port show', () => {
+    expect(command('port')).toEqual({ name: 'port.show' });
+    expect(command('port ls')).toEqual({ name: 'port.show' });
+  });
+
+  it.each([
+    ['link add vx0 id 42', 'argument "type" is required'],
+    ['link add vx0 type vxlan id 42 df maybe', 'argument "maybe" is wrong: invalid DF mode (unset, set, inherit)'],
+    ['link add vx0 type vxlan id 42 ttl 0', 'argument "0" is wrong: invalid TTL (1..255 or auto)'],
+    ['link add vx0 type vxlan id 42 group 192.0.2.1', 'argument "192.0.2.1" is wrong: invalid IPv4 or IPv6 multicast address'],
+    ['link add vx0 type vxlan id 42 local 2001:db8::1 group 239.1.1.1', 'argument "239.1.1.1" is wrong: invalid IPv6 multicast address'],
+    ['link add vx0 type vxlan id 42 key 5', 'argument "key" does not apply to type vxlan'],
+    ['link add gt0 type gretap local 192.0.2.1', 'argument "remote" is required'],
+    ['link add gt0 type gretap remote 192.0.2.2 key -1', 'argument "-1" is wrong: invalid GRE key (0..4294967295 or dotted quad)'],
+    ['link add gt0 type gretap remote 239.1.1.1', 'argument "239.1.1.1" is wrong: invalid IPv4 or IPv6 unicast address'],
+    ['link add gt0 type gretap local 192.0.2.1 remote 2001:db8::2', 'argument "2001:db8::2" is wrong: invalid IPv4 unicast address'],
+    ['link add gt0 type ip6gretap remote 192.0.2.2', 'argument "192.0.2.2" is wrong: invalid IPv6 unicast address'],
+    ['link add gt0 type gretap remote 192.0.2.2 remote 192.0.2.3', 'duplicate "remote": "192.0.2.3" is the second value.'],
+    ['link add gt0 type gretap remote 192.0.2.2 df set pmtudisc', 'duplicate "df": "pmtudisc" is the second value.'],
+    ['link add gt0 type gretap remote 192.0.2.2 id 42', 'argument "id" does not apply to type gretap'],
+    ['link add gt0 type gretap remote 192.0.2.2 dev eth0', 'argument "dev" does not apply to type gretap'],
+    ['link add gt0 type gre remote 192.0.2.2', 'argument "gre" is wrong: invalid link type (vxlan, gretap, ip6gretap)'],
+    ['port show vx0', 'argument "vx0" is unknown, try "vtepd help".'],
+    // The demo and the benchmark are the lab's (npm run demo, npm run bench), not vtepd's.
+    ['demo', 'Object "demo" is unknown, try "vtepd help".'],
+    ['bench --rounds 1', 'Object "bench" is unknown, try "vtepd help".'],
+  ])('%s: %s', (line, message) => {
+    expect(() => parseArgs(line.split(' '))).toThrow(message);
+  });
+});
