@@ -2,8 +2,6 @@
 // packet batch on the data path, plus the sink that carries learning events to JavaScript.
 #pragma once
 
-#include <time.h>
-
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -23,12 +21,5 @@ struct SharedFdb {
   std::mutex mutex;
   Fdb fdb;
 };
-
-// Coarse monotonic seconds: FDB ageing needs no finer clock, and this one costs no syscall.
-inline uint64_t MonotonicSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return static_cast<uint64_t>(ts.tv_sec);
-}
 
 }  // namespace vtepd

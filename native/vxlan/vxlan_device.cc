@@ -2,6 +2,7 @@
 
 #include <net/if.h>
 
+#include "base/clock.h"
 #include "base/system_error.h"
 #include "tap/tap_reader.h"
 #include "vxlan/vxlan_port_registry.h"

@@ -6,8 +6,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "vxlan/vxlan_header.h"
+#include "base/clock.h"
 #include "base/wait_readable.h"
+#include "vxlan/vxlan_header.h"
 
 namespace vtepd {
 
