@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "base/byte_order.h"
+#include "net/ethernet.h"
 #include "net/flow_hash.h"
 #include "offload/gso_segmenter.h"
 #include "offload/virtio_net.h"

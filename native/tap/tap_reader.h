@@ -17,6 +17,7 @@
 
 #include "offload/gso_segmenter.h"
 #include "base/counters.h"
+#include "net/ethernet.h"
 #include "tap/tap_device.h"
 
 namespace vtepd {
@@ -91,6 +92,6 @@ class TapReader {
 
 // The largest Ethernet frame an interface of this MTU sends or takes: header, payload and
 // room for one VLAN tag, as the kernel allows.
-inline size_t MaxFrameForMtu(int mtu) { return static_cast<size_t>(mtu) + kEthernetHeaderSize + 4; }
+inline size_t MaxFrameForMtu(int mtu) { return static_cast<size_t>(mtu) + kEthernetHeaderSize + kVlanTagSize; }
 
 }  // namespace vtepd

@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/wait_readable.h"
+#include "net/ethernet.h"
 #include "vxlan/vxlan_header.h"
 
 namespace vtepd {
@@ -117,7 +118,7 @@ void VxlanRxPath::Process(VxlanReceiver& receiver, size_t begin, size_t end) {
   size_t max_frame = receiver.max_frame.load(std::memory_order_relaxed);
   for (size_t i = begin; i < end; i++) {
     Frame& frame = frames_[i];
-    if (ReadMac(frame.data + 6) == own_mac) {
+    if (EthernetSource(frame.data) == own_mac) {
       // Our own frame come back (a loop, or a flood list naming this host); the kernel
       // drops it too. Not learned either.
       counts.Add(Counter::rx_drop_loop);
@@ -150,7 +151,7 @@ void VxlanRxPath::Learn(VxlanReceiver& receiver, size_t begin, size_t end, Batch
   for (size_t i = begin; i < end; i++) {
     Frame& frame = frames_[i];
     if (!frame.deliver) continue;
-    MacAddress source = ReadMac(frame.data + 6);
+    MacAddress source = EthernetSource(frame.data);
     // A GRO bundle is one flow: its frames share source MAC and address, learned once.
     if (source == last_source && frame.datagram == last_datagram) continue;
     Endpoint from = Endpoint::FromSockaddr(from_[frame.datagram]);

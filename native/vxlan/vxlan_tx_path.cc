@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "net/ethernet.h"
 #include "net/flow_hash.h"
 
 namespace vtepd {
@@ -38,7 +39,7 @@ void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
     const PreparedFrame& p = reader_.frame(i);
     if (p.len == 0) continue;  // dropped in Prepare
     const uint8_t* inner = p.segments() ? p.data + kVxlanHeaderSize : p.data;
-    const std::vector<Remote>* remotes = fdb_.fdb.Destinations(ReadMac(inner));
+    const std::vector<Remote>* remotes = fdb_.fdb.Destinations(EthernetDestination(inner));
     if (!remotes || remotes->empty()) {
       counts.Add(Counter::tx_drop_no_destination, std::max<size_t>(p.segments(), 1));
       continue;
