@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 
 #include "offload/gso_segmenter.h"
+#include "base/batch.h"
 #include "base/counters.h"
 #include "net/ethernet.h"
 #include "tap/tap_device.h"
@@ -48,7 +49,6 @@ struct PreparedFrame {
 
 class TapReader {
  public:
-  static constexpr size_t kBatch = 64;  // frames read per wake-up
   static constexpr size_t kMaxFrame = 65536 + 64;
   static constexpr size_t kArenaBytes = 1u << 20;  // header blocks of one batch
 

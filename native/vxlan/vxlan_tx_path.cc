@@ -2,13 +2,11 @@
 
 #include <linux/udp.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
+#include "net/datagram_batch.h"
 #include "net/ethernet.h"
 #include "net/flow_hash.h"
 
@@ -168,24 +166,12 @@ void VxlanTxPath::Flush(BatchCounts& counts) {
   }
 
   for (size_t s = 0; s < sockets_.size(); s++) {
-    size_t done = start[s];
-    size_t end = start[s + 1];
-    while (done < end) {
-      int sent = ::sendmmsg(sockets_.fd(s), by_socket_ + done, static_cast<unsigned>(end - done), 0);
-      if (sent < 0) {
-        if (errno == EINTR) continue;
-        // EMSGSIZE: DF is set and the packet exceeds the path MTU.
-        counts.Add(errno == EMSGSIZE ? Counter::tx_drop_underlay_mtu : Counter::tx_errors,
-                   packets_[by_socket_index_[done]]);
-        done++;  // this message failed; the rest may still go
-        continue;
-      }
-      for (size_t k = done; k < done + static_cast<size_t>(sent); k++) {
-        counts.Add(Counter::tx_packets, packets_[by_socket_index_[k]]);
-        counts.Add(Counter::tx_bytes, inner_bytes_[by_socket_index_[k]]);
-      }
-      done += static_cast<size_t>(sent);
-    }
+    const uint16_t* index = by_socket_index_ + start[s];
+    SendMessages(sockets_.fd(s), by_socket_ + start[s], start[s + 1] - start[s],
+                 [this, index](size_t k) {
+                   return MessageCount{packets_[index[k]], inner_bytes_[index[k]]};
+                 },
+                 counts);
   }
 }
 
