@@ -10,11 +10,14 @@
 
 namespace vtepd {
 
+// The counters `names` lists, in its order.
 template <typename Enum, size_t N>
-Napi::Object StatsObject(Napi::Env env, const BasicStats<Enum>& stats, const char* const (&names)[N]) {
-  static_assert(N == CountOf<Enum>(), "one name per counter");
+Napi::Object StatsObject(Napi::Env env, const BasicStats<Enum>& stats,
+                         const CounterName<Enum> (&names)[N]) {
   Napi::Object out = Napi::Object::New(env);
-  for (size_t i = 0; i < N; i++) out.Set(names[i], static_cast<double>(stats.Get(i)));
+  for (const CounterName<Enum>& entry : names) {
+    out.Set(entry.name, static_cast<double>(stats.Get(entry.counter)));
+  }
   return out;
 }
 

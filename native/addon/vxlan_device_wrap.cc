@@ -205,7 +205,7 @@ Napi::Value VxlanDeviceWrap::FdbList(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value VxlanDeviceWrap::GetStats(const Napi::CallbackInfo& info) {
-  return StatsObject(info.Env(), Device(info.Env()).stats(), kCounterNames);
+  return StatsObject(info.Env(), Device(info.Env()).stats(), kVxlanCounterNames);
 }
 
 void VxlanDeviceWrap::Close(const Napi::CallbackInfo&) { Shutdown(); }
