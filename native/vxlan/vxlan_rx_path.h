@@ -28,7 +28,8 @@ class VxlanRxPath {
   // Writes to TAP queue `queue` (modulo the device's queue count).
   VxlanRxPath(const VxlanPort& port, size_t queue, int socket_fd, bool gro, PortStats& stats);
 
-  // Runs until `stopping` is set and wake_fd is readable.
+  // Runs until `stopping` is set and wake_fd is readable. wake_fd readable alone asks for a
+  // quiescent point (VxlanPort::Publish), not a stop.
   void Run(int wake_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
   // The port epoch this thread last passed a quiescent point in.
   uint64_t seen() const { return seen_.load(); }
