@@ -60,12 +60,10 @@ class TapReader {
   // The transmit loop every encapsulation runs: waits for frames (polling `spin_ns` after
   // traffic, see wait_readable.h), reads and prepares each batch, hands every run of
   // prepared frames to `send` before the arena is reused, and adds the batch's counts to
-  // `stats`. `tick`, if given, is called about once a second. Returns once stop_fd is
-  // readable and `stopping` set. max_frame: the largest frame the device sends (its MTU
-  // may change under it).
+  // `stats`. Returns once stop_fd is readable and `stopping` set. max_frame: the largest
+  // frame the device sends (its MTU may change under it).
   void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
-           const std::atomic<size_t>& max_frame, Stats& stats,
-           const std::function<void()>& tick, const SendPrepared& send);
+           const std::atomic<size_t>& max_frame, Stats& stats, const SendPrepared& send);
 
   // A prepared frame of the batch being sent; an empty one (len 0) was dropped.
   const PreparedFrame& frame(size_t index) const { return prepared_[index]; }

@@ -1,5 +1,6 @@
-// The FDB as the data-path threads and the control plane share it: one lock, taken once per
-// packet batch on the data path, plus the sink that carries learning events to JavaScript.
+// The FDB as the data-path threads, the housekeeping thread (ageing) and the control plane
+// share it: one lock, taken once per packet batch on the data path, plus the sink that
+// carries learning and ageing events to JavaScript.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,8 @@
 
 namespace vtepd {
 
-// Returns false when the events could not be queued (the consumer fell behind).
+// Returns false when the events could not be queued (the consumer fell behind). Called from
+// receive threads and the housekeeping thread at once: must be thread-safe.
 using FdbEventSink = std::function<bool(std::vector<FdbEvent>&&)>;
 
 struct SharedFdb {

@@ -49,12 +49,10 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
                                                    config_.vni, receiver_.max_frame));
     }
     for (size_t q = 0; q < config_.queues; q++) {
-      workers_.Start([this, q] {
-        std::function<void()> tick;
-        if (q == 0) tick = [this] { Tick(); };
-        tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns, tick);
-      });
+      workers_.Start(
+          [this, q] { tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns); });
     }
+    housekeeping_.emplace([this] { Tick(); });
   } catch (...) {
     Stop();  // no destructor runs for a half-built object: undo what was done
     throw;
@@ -64,6 +62,7 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
 VxlanDevice::~VxlanDevice() { Stop(); }
 
 void VxlanDevice::Stop() {
+  housekeeping_.reset();
   workers_.Stop();
   if (attached_) {
     port_->Detach(&receiver_);  // after this no port thread touches the device
