@@ -62,6 +62,13 @@ const char* EventType(FdbEvent::Type type) {
   return "unknown";
 }
 
+// dst, port and vni: a remote as fdbList rows and floodList entries show it.
+void SetRemote(Napi::Object obj, const Remote& remote) {
+  obj.Set("dst", remote.dst.AddressString());
+  obj.Set("port", remote.dst.port);
+  obj.Set("vni", remote.vni);
+}
+
 void CallWithEvents(Napi::Env env, Napi::Function callback, std::vector<FdbEvent>* batch) {
   std::unique_ptr<std::vector<FdbEvent>> owned(batch);
   if (env == nullptr || callback.IsEmpty()) return;  // tearing down
@@ -89,6 +96,7 @@ Napi::Function VxlanDeviceWrap::Define(Napi::Env env) {
                          InstanceMethod<&VxlanDeviceWrap::FdbAdd>("fdbAdd"),
                          InstanceMethod<&VxlanDeviceWrap::FdbDel>("fdbDel"),
                          InstanceMethod<&VxlanDeviceWrap::FdbList>("fdbList"),
+                         InstanceMethod<&VxlanDeviceWrap::FloodList>("floodList"),
                          InstanceMethod<&VxlanDeviceWrap::GetStats>("stats"),
                          InstanceMethod<&VxlanDeviceWrap::Close>("close"),
                      });
@@ -194,11 +202,21 @@ Napi::Value VxlanDeviceWrap::FdbList(const Napi::CallbackInfo& info) {
     const FdbRow& row = rows[i];
     Napi::Object obj = Napi::Object::New(env);
     obj.Set("mac", FormatMac(row.mac));
-    obj.Set("dst", row.remote.dst.AddressString());
-    obj.Set("port", row.remote.dst.port);
-    obj.Set("vni", row.remote.vni);
+    SetRemote(obj, row.remote);
     obj.Set("permanent", row.permanent);
     obj.Set("idle", static_cast<double>(row.idle_seconds));
+    out.Set(static_cast<uint32_t>(i), obj);
+  }
+  return out;
+}
+
+Napi::Value VxlanDeviceWrap::FloodList(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<Remote> remotes = Device(env).FloodList();
+  Napi::Array out = Napi::Array::New(env, remotes.size());
+  for (size_t i = 0; i < remotes.size(); i++) {
+    Napi::Object obj = Napi::Object::New(env);
+    SetRemote(obj, remotes[i]);
     out.Set(static_cast<uint32_t>(i), obj);
   }
   return out;

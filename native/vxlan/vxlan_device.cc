@@ -107,4 +107,9 @@ std::vector<FdbRow> VxlanDevice::FdbRows() {
   return fdb_.fdb.Rows(MonotonicSeconds());
 }
 
+std::vector<Remote> VxlanDevice::FloodList() {
+  std::lock_guard<std::mutex> lock(fdb_.mutex);
+  return fdb_.fdb.FloodList();
+}
+
 }  // namespace vtepd

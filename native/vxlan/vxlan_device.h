@@ -70,6 +70,7 @@ class VxlanDevice {
   int FdbUpdate(MacAddress mac, const Remote& remote, FdbMode mode);
   int FdbRemove(MacAddress mac, const Endpoint* only_dst);
   std::vector<FdbRow> FdbRows();
+  std::vector<Remote> FloodList();
 
   const VxlanConfig& config() const { return config_; }
   const TapDevice& tap() const { return tap_; }
