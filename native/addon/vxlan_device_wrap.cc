@@ -1,6 +1,5 @@
 #include "addon/vxlan_device_wrap.h"
 
-#include <cstring>
 #include <system_error>
 #include <vector>
 
@@ -178,7 +177,7 @@ void VxlanDeviceWrap::FdbAdd(const Napi::CallbackInfo& info) {
   uint16_t port = static_cast<uint16_t>(UintField(entry, "port", 65535));
   Remote remote{ParseAddress(env, StringField(entry, "dst"), port), UintField(entry, "vni", kMaxVni)};
   int err = Device(env).FdbUpdate(mac, remote, mode);
-  if (err) throw Napi::Error::New(env, std::strerror(err));
+  if (err) throw ErrnoToJs(env, err);
 }
 
 void VxlanDeviceWrap::FdbDel(const Napi::CallbackInfo& info) {
@@ -191,7 +190,7 @@ void VxlanDeviceWrap::FdbDel(const Napi::CallbackInfo& info) {
   bool only_dst = info.Length() > 1 && info[1].IsString();
   if (only_dst) dst = ParseAddress(env, info[1].As<Napi::String>().Utf8Value(), 0);
   int err = Device(env).FdbRemove(mac, only_dst ? &dst : nullptr);
-  if (err) throw Napi::Error::New(env, std::strerror(err));
+  if (err) throw ErrnoToJs(env, err);
 }
 
 Napi::Value VxlanDeviceWrap::FdbList(const Napi::CallbackInfo& info) {
