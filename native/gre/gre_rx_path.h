@@ -1,8 +1,8 @@
 // GRE -> TAP for a gretap device: receives a batch of packets from the raw socket
-// (DatagramBatch), strips the IPv4 header (raw IPv6 sockets never show theirs), validates the GRE
-// header against the device's ikey/icsum/iseq, enforces sequence order, and writes the
-// frames to the TAP, merging same-flow TCP segments into superframes. Drops are counted by
-// reason. The hot path does not allocate.
+// (DatagramBatch), strips the IPv4 header (raw IPv6 sockets never show theirs), validates
+// the GRE header against the device's ikey/icsum/iseq, enforces sequence order, and writes
+// the frames to the TAP, merging same-flow TCP segments into superframes. Drops are counted
+// by reason. The hot path does not allocate.
 #pragma once
 
 #include <sys/socket.h>

@@ -1,7 +1,8 @@
-// One gretap (or ip6gretap) device: its TAP, the raw GRE socket(s) to its one peer, and
-// the two data-path threads (TAP->GRE and GRE->TAP) that run from construction until
-// Stop(), and a housekeeping task that follows the TAP's MTU. Like the kernel's, it is point to point: no FDB, no learning; several devices,
-// one per peer, join a Linux bridge to stretch a segment over many hosts.
+// One gretap (or ip6gretap) device: its TAP, the raw GRE socket(s) to its one peer, the two
+// data-path threads (TAP->GRE and GRE->TAP) that run from construction until Stop(), and a
+// housekeeping task that follows the TAP's MTU. Like the kernel's, it is point to point: no
+// FDB, no learning; several devices, one per peer, join a Linux bridge to stretch a segment
+// over many hosts.
 #pragma once
 
 #include <atomic>

@@ -90,6 +90,8 @@ class TapReader {
 
 // The largest Ethernet frame an interface of this MTU sends or takes: header, payload and
 // room for one VLAN tag, as the kernel allows.
-inline size_t MaxFrameForMtu(int mtu) { return static_cast<size_t>(mtu) + kEthernetHeaderSize + kVlanTagSize; }
+inline size_t MaxFrameForMtu(int mtu) {
+  return static_cast<size_t>(mtu) + kEthernetHeaderSize + kVlanTagSize;
+}
 
 }  // namespace vtepd

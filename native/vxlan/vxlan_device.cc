@@ -49,8 +49,9 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
                                                    config_.vni, receiver_.max_frame));
     }
     for (size_t q = 0; q < config_.queues; q++) {
-      workers_.Start(
-          [this, q] { tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns); });
+      workers_.Start([this, q] {
+        tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns);
+      });
     }
     housekeeping_.emplace([this] { Tick(); });
   } catch (...) {
