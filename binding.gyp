@@ -32,6 +32,8 @@
         "native/addon/addon.cc",
         "native/addon/gretap_device_wrap.cc",
         "native/addon/vxlan_device_wrap.cc",
+        "native/base/housekeeper.cc",
+        "native/net/datagram_batch.cc",
         "native/net/underlay_options.cc",
         "native/tap/tap_device.cc",
         "native/tap/tap_reader.cc",

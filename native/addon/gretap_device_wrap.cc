@@ -84,14 +84,12 @@ Napi::Value GretapDeviceWrap::Features(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
   out.Set("tapOffloads", Device(env).tap().offloads());
-  out.Set("tapUso", Device(env).tap().uso());
-  out.Set("udpGso", false);  // GRE rides raw IP: no UDP offloads
-  out.Set("udpGro", false);
+  out.Set("tapUso", Device(env).tap().uso());  // GRE rides raw IP: no UDP offloads
   return out;
 }
 
 Napi::Value GretapDeviceWrap::GetStats(const Napi::CallbackInfo& info) {
-  return StatsObject(info.Env(), Device(info.Env()).stats(), kCounterNames);
+  return StatsObject(info.Env(), Device(info.Env()).stats(), kGretapCounterNames);
 }
 
 void GretapDeviceWrap::Close(const Napi::CallbackInfo&) { device_.reset(); }

@@ -1,6 +1,5 @@
 #include "addon/vxlan_device_wrap.h"
 
-#include <cstring>
 #include <system_error>
 #include <vector>
 
@@ -62,6 +61,13 @@ const char* EventType(FdbEvent::Type type) {
   return "unknown";
 }
 
+// dst, port and vni: a remote as fdbList rows and floodList entries show it.
+void SetRemote(Napi::Object obj, const Remote& remote) {
+  obj.Set("dst", remote.dst.AddressString());
+  obj.Set("port", remote.dst.port);
+  obj.Set("vni", remote.vni);
+}
+
 void CallWithEvents(Napi::Env env, Napi::Function callback, std::vector<FdbEvent>* batch) {
   std::unique_ptr<std::vector<FdbEvent>> owned(batch);
   if (env == nullptr || callback.IsEmpty()) return;  // tearing down
@@ -89,6 +95,7 @@ Napi::Function VxlanDeviceWrap::Define(Napi::Env env) {
                          InstanceMethod<&VxlanDeviceWrap::FdbAdd>("fdbAdd"),
                          InstanceMethod<&VxlanDeviceWrap::FdbDel>("fdbDel"),
                          InstanceMethod<&VxlanDeviceWrap::FdbList>("fdbList"),
+                         InstanceMethod<&VxlanDeviceWrap::FloodList>("floodList"),
                          InstanceMethod<&VxlanDeviceWrap::GetStats>("stats"),
                          InstanceMethod<&VxlanDeviceWrap::Close>("close"),
                      });
@@ -170,7 +177,7 @@ void VxlanDeviceWrap::FdbAdd(const Napi::CallbackInfo& info) {
   uint16_t port = static_cast<uint16_t>(UintField(entry, "port", 65535));
   Remote remote{ParseAddress(env, StringField(entry, "dst"), port), UintField(entry, "vni", kMaxVni)};
   int err = Device(env).FdbUpdate(mac, remote, mode);
-  if (err) throw Napi::Error::New(env, std::strerror(err));
+  if (err) throw ErrnoToJs(env, err);
 }
 
 void VxlanDeviceWrap::FdbDel(const Napi::CallbackInfo& info) {
@@ -183,7 +190,7 @@ void VxlanDeviceWrap::FdbDel(const Napi::CallbackInfo& info) {
   bool only_dst = info.Length() > 1 && info[1].IsString();
   if (only_dst) dst = ParseAddress(env, info[1].As<Napi::String>().Utf8Value(), 0);
   int err = Device(env).FdbRemove(mac, only_dst ? &dst : nullptr);
-  if (err) throw Napi::Error::New(env, std::strerror(err));
+  if (err) throw ErrnoToJs(env, err);
 }
 
 Napi::Value VxlanDeviceWrap::FdbList(const Napi::CallbackInfo& info) {
@@ -194,9 +201,7 @@ Napi::Value VxlanDeviceWrap::FdbList(const Napi::CallbackInfo& info) {
     const FdbRow& row = rows[i];
     Napi::Object obj = Napi::Object::New(env);
     obj.Set("mac", FormatMac(row.mac));
-    obj.Set("dst", row.remote.dst.AddressString());
-    obj.Set("port", row.remote.dst.port);
-    obj.Set("vni", row.remote.vni);
+    SetRemote(obj, row.remote);
     obj.Set("permanent", row.permanent);
     obj.Set("idle", static_cast<double>(row.idle_seconds));
     out.Set(static_cast<uint32_t>(i), obj);
@@ -204,8 +209,20 @@ Napi::Value VxlanDeviceWrap::FdbList(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value VxlanDeviceWrap::FloodList(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<Remote> remotes = Device(env).FloodList();
+  Napi::Array out = Napi::Array::New(env, remotes.size());
+  for (size_t i = 0; i < remotes.size(); i++) {
+    Napi::Object obj = Napi::Object::New(env);
+    SetRemote(obj, remotes[i]);
+    out.Set(static_cast<uint32_t>(i), obj);
+  }
+  return out;
+}
+
 Napi::Value VxlanDeviceWrap::GetStats(const Napi::CallbackInfo& info) {
-  return StatsObject(info.Env(), Device(info.Env()).stats(), kCounterNames);
+  return StatsObject(info.Env(), Device(info.Env()).stats(), kVxlanCounterNames);
 }
 
 void VxlanDeviceWrap::Close(const Napi::CallbackInfo&) { Shutdown(); }

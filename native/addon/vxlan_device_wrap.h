@@ -25,6 +25,7 @@ class VxlanDeviceWrap : public Napi::ObjectWrap<VxlanDeviceWrap> {
   void FdbAdd(const Napi::CallbackInfo& info);
   void FdbDel(const Napi::CallbackInfo& info);
   Napi::Value FdbList(const Napi::CallbackInfo& info);
+  Napi::Value FloodList(const Napi::CallbackInfo& info);
   Napi::Value GetStats(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
 

@@ -8,35 +8,41 @@
 
 namespace vtepd {
 
-// X-macro: the enum and the names the control plane reports come from one list.
-#define VTEPD_COUNTERS(X)                                                                  \
+// X-macros: the enum and the names the control plane reports come from one list per kind.
+// Every device has the common counters; each device type adds its own. The shared halves
+// (TapReader, TapWriter, SendMessages) count only common ones.
+#define VTEPD_COMMON_COUNTERS(X)                                                          \
   X(rx_packets)                /* packets decapsulated and written to the TAP */          \
   X(rx_bytes)                  /* inner frame bytes of those */                           \
   X(tx_packets)                /* packets sent, one per replica */                        \
   X(tx_bytes)                  /* inner frame bytes of those */                           \
   X(rx_drop_too_short)         /* packet shorter than its headers plus Ethernet's */      \
   X(rx_drop_too_big)           /* inner frame larger than the device MTU allows */        \
-  X(rx_drop_static_conflict)   /* source MAC is a permanent entry of another remote */    \
-  X(rx_drop_loop)              /* inner source MAC is this TAP's own: a looped frame */   \
-  X(rx_drop_bad_header)        /* GRE: unknown version, flags or routing */               \
-  X(rx_drop_not_teb)           /* GRE: protocol is not Transparent Ethernet Bridging */   \
-  X(rx_drop_key_mismatch)      /* GRE: key absent, unexpected or different */             \
-  X(rx_drop_bad_checksum)      /* GRE: checksum missing (icsum) or wrong */               \
-  X(rx_drop_out_of_sequence)   /* GRE: sequence number missing (iseq) or going back */    \
   X(rx_drop_tap_write)         /* the TAP refused the frame (interface down, ...) */      \
   X(rx_errors)                 /* receive failures */                                     \
   X(tx_drop_runt)              /* TAP frame shorter than an Ethernet header */            \
   X(tx_drop_too_big)           /* TAP frame (or TSO segment) larger than the MTU */       \
-  X(tx_drop_no_destination)    /* no FDB entry and an empty flood list */                 \
   X(tx_drop_bad_offload)       /* malformed GSO superframe or partial-checksum offsets */ \
   X(tx_drop_underlay_mtu)      /* df set and the packet exceeds the underlay path MTU */  \
-  X(tx_errors)                 /* other send failures (unreachable, no buffer, ...) */    \
+  X(tx_errors)                 /* other send failures (unreachable, no buffer, ...) */
+
+#define VTEPD_VXLAN_COUNTERS(X)                                                           \
+  X(rx_drop_static_conflict)   /* source MAC is a permanent entry of another remote */    \
+  X(rx_drop_loop)              /* inner source MAC is this TAP's own: a looped frame */   \
+  X(tx_drop_no_destination)    /* no FDB entry and an empty flood list */                 \
   X(fdb_learned)               /* new MACs learned */                                     \
   X(fdb_moved)                 /* learned MACs that moved to another remote */            \
   X(fdb_aged)                  /* learned MACs removed by ageing */                       \
   X(learn_drop_maxaddress)     /* MACs not learned because the FDB is at maxaddress */    \
   X(learn_drop_invalid_source) /* multicast or all-zeros inner source MAC */              \
   X(events_dropped)            /* FDB events lost because JavaScript fell behind */
+
+#define VTEPD_GRE_COUNTERS(X)                                                             \
+  X(rx_drop_bad_header)        /* GRE: unknown version, flags or routing */               \
+  X(rx_drop_not_teb)           /* GRE: protocol is not Transparent Ethernet Bridging */   \
+  X(rx_drop_key_mismatch)      /* GRE: key absent, unexpected or different */             \
+  X(rx_drop_bad_checksum)      /* GRE: checksum missing (icsum) or wrong */               \
+  X(rx_drop_out_of_sequence)   /* GRE: sequence number missing (iseq) or going back */
 
 // Drops on a shared VXLAN port, before any device is known.
 #define VTEPD_PORT_COUNTERS(X)                                                   \
@@ -45,16 +51,32 @@ namespace vtepd {
   X(rx_drop_unknown_vni) /* no device on this port has the VNI */               \
   X(rx_errors)           /* recvmmsg failures */
 
+// Device counters are stored by one enum over every list (a device leaves the other type's
+// slots at zero); each type reports its own through a table of names.
 #define VTEPD_COUNTER_ENUM(name) name,
-#define VTEPD_COUNTER_NAME(name) #name,
-
-enum class Counter { VTEPD_COUNTERS(VTEPD_COUNTER_ENUM) kCount };
-constexpr const char* kCounterNames[] = {VTEPD_COUNTERS(VTEPD_COUNTER_NAME)};
-
+enum class Counter {
+  VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_ENUM) VTEPD_VXLAN_COUNTERS(VTEPD_COUNTER_ENUM)
+      VTEPD_GRE_COUNTERS(VTEPD_COUNTER_ENUM) kCount
+};
 enum class PortCounter { VTEPD_PORT_COUNTERS(VTEPD_COUNTER_ENUM) kCount };
-constexpr const char* kPortCounterNames[] = {VTEPD_PORT_COUNTERS(VTEPD_COUNTER_NAME)};
-
 #undef VTEPD_COUNTER_ENUM
+
+// A counter as the control plane reports it.
+template <typename Enum>
+struct CounterName {
+  const char* name;
+  Enum counter;
+};
+
+#define VTEPD_COUNTER_NAME(name) {#name, Counter::name},
+// What a VXLAN device and a gretap device report, in this order.
+constexpr CounterName<Counter> kVxlanCounterNames[] = {
+    VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_VXLAN_COUNTERS(VTEPD_COUNTER_NAME)};
+constexpr CounterName<Counter> kGretapCounterNames[] = {
+    VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_GRE_COUNTERS(VTEPD_COUNTER_NAME)};
+#undef VTEPD_COUNTER_NAME
+#define VTEPD_COUNTER_NAME(name) {#name, PortCounter::name},
+constexpr CounterName<PortCounter> kPortCounterNames[] = {VTEPD_PORT_COUNTERS(VTEPD_COUNTER_NAME)};
 #undef VTEPD_COUNTER_NAME
 
 template <typename Enum>
@@ -68,7 +90,9 @@ class BasicStats {
   void Add(Enum c, uint64_t n) {
     if (n) values_[static_cast<size_t>(c)].fetch_add(n, std::memory_order_relaxed);
   }
-  uint64_t Get(size_t i) const { return values_[i].load(std::memory_order_relaxed); }
+  uint64_t Get(Enum c) const {
+    return values_[static_cast<size_t>(c)].load(std::memory_order_relaxed);
+  }
 
  private:
   std::array<std::atomic<uint64_t>, CountOf<Enum>()> values_{};

@@ -9,20 +9,15 @@
 
 #include <poll.h>
 #include <sched.h>
-#include <time.h>
 
 #include <cerrno>
 #include <cstdint>
 
+#include "base/clock.h"
+
 namespace vtepd {
 
 enum class Wake { kReadable, kStop, kTimeout };
-
-inline uint64_t MonotonicNanos() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 inline Wake WaitReadable(int fd, int stop_fd, int timeout_ms, uint64_t spin_ns) {
   pollfd fds[2] = {{fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};

@@ -1,12 +1,15 @@
-// A device's data-path threads and what stops them: a flag they check between batches and
-// an eventfd that wakes them from poll. Stop() raises both and joins; it is idempotent, and
-// runs on destruction so a half-built device never leaves a thread behind.
+// The data-path threads of a device or a shared port, and what stops them: a flag they check
+// between batches and an eventfd that wakes them from poll. Stop() raises both and joins; it
+// is idempotent, and runs on destruction so a half-built owner never leaves a thread behind.
+// WakeUntil() uses the eventfd alone, to make threads that treat a wake-up as "look again"
+// rather than "stop" (the port's receive threads) pass a point the caller waits for.
 #pragma once
 
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -37,6 +40,19 @@ class Workers {
     }
     for (std::thread& thread : threads_) {
       if (thread.joinable()) thread.join();
+    }
+  }
+
+  // Keeps the eventfd readable, so every poll on it returns, until passed() holds; then
+  // clears it, unless Stop() has been called. Control plane, one caller at a time.
+  template <typename Passed>
+  void WakeUntil(const Passed& passed) {
+    uint64_t one = 1;
+    (void)!::write(stop_fd_.get(), &one, sizeof one);
+    while (!passed()) std::this_thread::sleep_for(std::chrono::microseconds(20));
+    if (!stopping_.load()) {
+      uint64_t drained;
+      (void)!::read(stop_fd_.get(), &drained, sizeof drained);
     }
   }
 

@@ -2,7 +2,7 @@
 
 #include "base/byte_order.h"
 #include "net/checksum.h"
-#include "net/mac_address.h"
+#include "net/ethernet.h"
 
 namespace vtepd {
 

@@ -32,13 +32,7 @@ void CountReceiveError(int err, BatchCounts& counts) {
 GreRxPath::GreRxPath(const TapDevice& tap, sa_family_t family, int socket,
                      const GreFields& expect, Stats& stats, const std::atomic<size_t>& max_frame)
     : tap_(tap), ip_header_(family == AF_INET), socket_(socket), expect_(expect), stats_(stats),
-      max_frame_(max_frame), buffers_(new uint8_t[kBatch * kMaxPacket]) {
-  for (size_t i = 0; i < kBatch; i++) {
-    iov_[i] = {buffers_.get() + i * kMaxPacket, kMaxPacket};
-    message_[i].msg_hdr = msghdr{};
-    message_[i].msg_hdr.msg_iov = &iov_[i];
-    message_[i].msg_hdr.msg_iovlen = 1;
-  }
+      max_frame_(max_frame) {
   writer_.Target(tap_, 0);
 }
 
@@ -47,13 +41,12 @@ void GreRxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spi
   bool backlog = false;
   while (!stopping.load(std::memory_order_relaxed)) {
     if (!backlog && WaitReadable(socket_, stop_fd, -1, spin_ns) == Wake::kStop) return;
-    int received = ::recvmmsg(socket_, message_, kBatch, MSG_DONTWAIT, nullptr);
+    int received = packets_.Receive(socket_, /*want_control=*/false);
     backlog = received == static_cast<int>(kBatch);
     if (received < 0) CountReceiveError(errno, counts);
     size_t max_frame = max_frame_.load(std::memory_order_relaxed);
     for (int i = 0; i < received; i++) {
-      Receive(static_cast<const uint8_t*>(iov_[i].iov_base), message_[i].msg_len, max_frame,
-              counts);
+      Receive(packets_.data(i), packets_.len(i), max_frame, counts);
     }
     writer_.Flush(counts);
     counts.FlushInto(&stats_);

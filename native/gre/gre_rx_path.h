@@ -1,19 +1,19 @@
-// GRE -> TAP for a gretap device: receives a batch of packets from the raw socket with
-// recvmmsg, strips the IPv4 header (raw IPv6 sockets never show theirs), validates the GRE
-// header against the device's ikey/icsum/iseq, enforces sequence order, and writes the
-// frames to the TAP, merging same-flow TCP segments into superframes. Drops are counted by
-// reason. The hot path does not allocate.
+// GRE -> TAP for a gretap device: receives a batch of packets from the raw socket
+// (DatagramBatch), strips the IPv4 header (raw IPv6 sockets never show theirs), validates
+// the GRE header against the device's ikey/icsum/iseq, enforces sequence order, and writes
+// the frames to the TAP, merging same-flow TCP segments into superframes. Drops are counted
+// by reason. The hot path does not allocate.
 #pragma once
 
 #include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <atomic>
 #include <cstdint>
-#include <memory>
 
 #include "gre/gre_header.h"
+#include "base/batch.h"
 #include "base/counters.h"
+#include "net/datagram_batch.h"
 #include "tap/tap_device.h"
 #include "tap/tap_writer.h"
 
@@ -21,9 +21,6 @@ namespace vtepd {
 
 class GreRxPath {
  public:
-  static constexpr size_t kBatch = 64;
-  static constexpr size_t kMaxPacket = 65536;
-
   GreRxPath(const TapDevice& tap, sa_family_t family, int socket, const GreFields& expect,
             Stats& stats, const std::atomic<size_t>& max_frame);
 
@@ -42,9 +39,7 @@ class GreRxPath {
   bool have_seq_ = false;
   uint32_t next_seq_ = 0;
 
-  std::unique_ptr<uint8_t[]> buffers_;
-  iovec iov_[kBatch];
-  mmsghdr message_[kBatch];
+  DatagramBatch packets_;
   TapWriter writer_;
 };
 

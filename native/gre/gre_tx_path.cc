@@ -1,8 +1,8 @@
 #include "gre/gre_tx_path.h"
 
-#include <cerrno>
 #include <utility>
 
+#include "net/datagram_batch.h"
 
 namespace vtepd {
 
@@ -11,9 +11,8 @@ GreTxPath::GreTxPath(const TapDevice& tap, const GreFields& fields, int socket, 
     : reader_(tap, 0, fields.HeaderSize()), fields_(fields), header_len_(fields.HeaderSize()),
       socket_(socket), df_socket_(df_socket), stats_(stats), max_frame_(max_frame) {}
 
-void GreTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
-                    const std::function<void()>& tick) {
-  reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_, tick,
+void GreTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
+  reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_,
               [this](size_t begin, size_t end, BatchCounts& counts) {
                 for (size_t i = begin; i < end; i++) Frame(reader_.frame(i), counts);
                 Flush(counts);  // before the arena is reused
@@ -61,21 +60,10 @@ void GreTxPath::Flush(BatchCounts& counts) {
     bool df = df_socket_ >= 0 && dont_fragment_[done];
     size_t end = done + 1;
     while (end < messages && (df_socket_ >= 0 && dont_fragment_[end]) == df) end++;
-    int fd = df ? df_socket_ : socket_;
-    while (done < end) {
-      int sent = ::sendmmsg(fd, message_ + done, static_cast<unsigned>(end - done), 0);
-      if (sent < 0) {
-        if (errno == EINTR) continue;
-        counts.Add(errno == EMSGSIZE ? Counter::tx_drop_underlay_mtu : Counter::tx_errors);
-        done++;
-        continue;
-      }
-      for (size_t k = done; k < done + static_cast<size_t>(sent); k++) {
-        counts.Add(Counter::tx_packets);
-        counts.Add(Counter::tx_bytes, inner_bytes_[k]);
-      }
-      done += static_cast<size_t>(sent);
-    }
+    SendMessages(df ? df_socket_ : socket_, message_ + done, end - done,
+                 [this, done](size_t k) { return MessageCount{1, inner_bytes_[done + k]}; },
+                 counts);
+    done = end;
   }
 }
 

@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 
 #include "gre/gre_header.h"
 #include "base/counters.h"
@@ -27,10 +26,8 @@ class GreTxPath {
   GreTxPath(const TapDevice& tap, const GreFields& fields, int socket, int df_socket,
             Stats& stats, const std::atomic<size_t>& max_frame);
 
-  // Runs until stop_fd becomes readable (and `stopping` is set); calls `tick` about once
-  // a second.
-  void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
-           const std::function<void()>& tick);
+  // Runs until stop_fd becomes readable (and `stopping` is set).
+  void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
 
  private:
   void Frame(const PreparedFrame& frame, BatchCounts& counts);

@@ -18,17 +18,20 @@ GretapDevice::GretapDevice(const GretapConfig& config)
                                            max_frame_)),
       rx_path_(std::make_unique<GreRxPath>(tap_, config.local.family, socket_.get(), config.in,
                                            stats_, max_frame_)) {
-  workers_.Start([this] {
-    tx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns, [this] {
-      int mtu = tap_.ReadMtu();
-      if (mtu > 0) max_frame_.store(MaxFrameForMtu(mtu), std::memory_order_relaxed);
-    });
-  });
+  workers_.Start([this] { tx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns); });
   workers_.Start([this] { rx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns); });
+  // The user may change the MTU with `ip link`.
+  housekeeping_.emplace([this] {
+    int mtu = tap_.ReadMtu();
+    if (mtu > 0) max_frame_.store(MaxFrameForMtu(mtu), std::memory_order_relaxed);
+  });
 }
 
 GretapDevice::~GretapDevice() { Stop(); }
 
-void GretapDevice::Stop() { workers_.Stop(); }
+void GretapDevice::Stop() {
+  housekeeping_.reset();
+  workers_.Stop();
+}
 
 }  // namespace vtepd

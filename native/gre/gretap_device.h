@@ -1,11 +1,13 @@
-// One gretap (or ip6gretap) device: its TAP, the raw GRE socket(s) to its one peer, and
-// the two data-path threads (TAP->GRE and GRE->TAP) that run from construction until
-// Stop(). Like the kernel's, it is point to point: no FDB, no learning; several devices,
-// one per peer, join a Linux bridge to stretch a segment over many hosts.
+// One gretap (or ip6gretap) device: its TAP, the raw GRE socket(s) to its one peer, the two
+// data-path threads (TAP->GRE and GRE->TAP) that run from construction until Stop(), and a
+// housekeeping task that follows the TAP's MTU. Like the kernel's, it is point to point: no
+// FDB, no learning; several devices, one per peer, join a Linux bridge to stretch a segment
+// over many hosts.
 #pragma once
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "net/endpoint.h"
@@ -13,6 +15,7 @@
 #include "gre/gre_rx_path.h"
 #include "gre/gre_tx_path.h"
 #include "base/counters.h"
+#include "base/housekeeper.h"
 #include "tap/tap_device.h"
 #include "net/underlay_options.h"
 #include "base/unique_fd.h"
@@ -54,7 +57,8 @@ class GretapDevice {
   std::atomic<size_t> max_frame_;
   std::unique_ptr<GreTxPath> tx_path_;
   std::unique_ptr<GreRxPath> rx_path_;
-  Workers workers_;  // last: its threads stop before anything they use goes
+  Workers workers_;  // its threads stop before anything they use goes
+  std::optional<HousekeepingTask> housekeeping_;  // re-reads the MTU; ends first
 };
 
 }  // namespace vtepd

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "base/byte_order.h"
-#include "net/mac_address.h"
+#include "net/ethernet.h"
 
 namespace vtepd {
 
@@ -45,7 +45,7 @@ struct Mixer {
 
 uint32_t InnerFlowHash(const uint8_t* frame, size_t len) {
   Mixer mix;
-  if (len < 14) return mix.Finish();
+  if (len < kEthernetHeaderSize) return mix.Finish();
   auto [ethertype, off] = FindEthernetPayload(frame, len);
   const uint8_t* l3 = frame + off;
   size_t l3_len = len > off ? len - off : 0;

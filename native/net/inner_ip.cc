@@ -4,7 +4,7 @@
 
 #include "base/byte_order.h"
 #include "net/checksum.h"
-#include "net/mac_address.h"
+#include "net/ethernet.h"
 
 namespace vtepd {
 
@@ -15,7 +15,7 @@ constexpr size_t kIpv6HeaderSize = 40;
 
 bool ParseInnerIp(const uint8_t* frame, size_t len, uint8_t protocol, InnerIp* out) {
   if (len < kEthernetHeaderSize + kIpv4HeaderSize) return false;
-  uint16_t ethertype = Load16(frame + 12);
+  uint16_t ethertype = EthernetType(frame);
   const uint8_t* ip = frame + kEthernetHeaderSize;
   if (ethertype == kEtherTypeIpv4) {
     if (ip[0] != 0x45 || ip[9] != protocol) return false;  // no IP options

@@ -6,7 +6,7 @@
 
 #include "base/byte_order.h"
 #include "net/checksum.h"
-#include "net/mac_address.h"
+#include "net/ethernet.h"
 #include "net/tcp_header.h"
 
 namespace vtepd {

@@ -7,7 +7,7 @@
 #include "base/byte_order.h"
 #include "net/checksum.h"
 #include "net/inner_ip.h"
-#include "net/mac_address.h"
+#include "net/ethernet.h"
 
 namespace vtepd {
 

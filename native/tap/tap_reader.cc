@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "base/byte_order.h"
+#include "net/ethernet.h"
 #include "net/flow_hash.h"
 #include "offload/gso_segmenter.h"
 #include "offload/virtio_net.h"
@@ -14,7 +15,6 @@ namespace vtepd {
 
 namespace {
 constexpr uint8_t kIpv4DontFragment = 0x40;  // in the flags byte at offset 6
-constexpr int kTickMs = 1000;
 
 bool InnerDontFragment(const uint8_t* frame, size_t len) {
   if (len < kEthernetHeaderSize) return false;
@@ -32,16 +32,11 @@ TapReader::TapReader(const TapDevice& tap, size_t queue, size_t headroom)
 
 void TapReader::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
                     const std::atomic<size_t>& max_frame, Stats& stats,
-                    const std::function<void()>& tick, const SendPrepared& send) {
+                    const SendPrepared& send) {
   BatchCounts counts;
   bool backlog = false;  // the last batch was full: read again without polling
-  uint64_t next_tick = 0;
   while (!stopping.load(std::memory_order_relaxed)) {
-    if (!backlog && WaitReadable(fd_, stop_fd, tick ? kTickMs : -1, spin_ns) == Wake::kStop) return;
-    if (tick && MonotonicNanos() >= next_tick) {
-      next_tick = MonotonicNanos() + uint64_t{kTickMs} * 1000000;
-      tick();
-    }
+    if (!backlog && WaitReadable(fd_, stop_fd, -1, spin_ns) == Wake::kStop) return;
     size_t frames = Read();
     backlog = frames == kBatch;
     size_t limit = max_frame.load(std::memory_order_relaxed);

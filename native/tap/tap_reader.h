@@ -16,7 +16,9 @@
 #include <sys/uio.h>
 
 #include "offload/gso_segmenter.h"
+#include "base/batch.h"
 #include "base/counters.h"
+#include "net/ethernet.h"
 #include "tap/tap_device.h"
 
 namespace vtepd {
@@ -47,7 +49,6 @@ struct PreparedFrame {
 
 class TapReader {
  public:
-  static constexpr size_t kBatch = 64;  // frames read per wake-up
   static constexpr size_t kMaxFrame = 65536 + 64;
   static constexpr size_t kArenaBytes = 1u << 20;  // header blocks of one batch
 
@@ -59,12 +60,10 @@ class TapReader {
   // The transmit loop every encapsulation runs: waits for frames (polling `spin_ns` after
   // traffic, see wait_readable.h), reads and prepares each batch, hands every run of
   // prepared frames to `send` before the arena is reused, and adds the batch's counts to
-  // `stats`. `tick`, if given, is called about once a second. Returns once stop_fd is
-  // readable and `stopping` set. max_frame: the largest frame the device sends (its MTU
-  // may change under it).
+  // `stats`. Returns once stop_fd is readable and `stopping` set. max_frame: the largest
+  // frame the device sends (its MTU may change under it).
   void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
-           const std::atomic<size_t>& max_frame, Stats& stats,
-           const std::function<void()>& tick, const SendPrepared& send);
+           const std::atomic<size_t>& max_frame, Stats& stats, const SendPrepared& send);
 
   // A prepared frame of the batch being sent; an empty one (len 0) was dropped.
   const PreparedFrame& frame(size_t index) const { return prepared_[index]; }
@@ -91,6 +90,8 @@ class TapReader {
 
 // The largest Ethernet frame an interface of this MTU sends or takes: header, payload and
 // room for one VLAN tag, as the kernel allows.
-inline size_t MaxFrameForMtu(int mtu) { return static_cast<size_t>(mtu) + kEthernetHeaderSize + 4; }
+inline size_t MaxFrameForMtu(int mtu) {
+  return static_cast<size_t>(mtu) + kEthernetHeaderSize + kVlanTagSize;
+}
 
 }  // namespace vtepd

@@ -59,13 +59,19 @@ std::vector<FdbRow> Fdb::Rows(uint64_t now) const {
   return rows;
 }
 
+std::vector<Remote> Fdb::FloodList() const {
+  const std::vector<Remote>* flood = RemotesOf(kFloodMac);
+  return flood ? *flood : std::vector<Remote>{};
+}
+
+const std::vector<Remote>* Fdb::RemotesOf(MacAddress mac) const {
+  auto it = entries_.find(mac);
+  return it == entries_.end() ? nullptr : &it->second.remotes;
+}
+
 const std::vector<Remote>* Fdb::Destinations(MacAddress dst) const {
-  if (!IsMulticastMac(dst)) {
-    auto it = entries_.find(dst);
-    if (it != entries_.end()) return &it->second.remotes;
-  }
-  auto flood = entries_.find(kFloodMac);
-  return flood == entries_.end() ? nullptr : &flood->second.remotes;
+  const std::vector<Remote>* remotes = IsMulticastMac(dst) ? nullptr : RemotesOf(dst);
+  return remotes ? remotes : RemotesOf(kFloodMac);
 }
 
 LearnResult Fdb::Learn(MacAddress src, const Endpoint& from, uint32_t vni, uint64_t now,

@@ -52,6 +52,8 @@ class Fdb {
   int Update(MacAddress mac, const Remote& remote, FdbMode mode, uint64_t now);
   int Remove(MacAddress mac, const Endpoint* only_dst);
   std::vector<FdbRow> Rows(uint64_t now) const;
+  // The all-zeros MAC's remotes, in order: where broadcast and unknown traffic goes.
+  std::vector<Remote> FloodList() const;
 
   // Data plane. Known unicast gets its own remotes; broadcast, multicast and unknown unicast
   // get the flood list. nullptr when there is nowhere to send. Valid until the next change.
@@ -69,6 +71,8 @@ class Fdb {
     uint64_t updated;
   };
 
+  // The remotes of `mac`'s entry, or nullptr when it has none.
+  const std::vector<Remote>* RemotesOf(MacAddress mac) const;
   bool Full() const { return max_entries_ != 0 && entries_.size() >= max_entries_; }
 
   std::unordered_map<MacAddress, Entry> entries_;

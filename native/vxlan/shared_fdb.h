@@ -1,8 +1,7 @@
-// The FDB as the data-path threads and the control plane share it: one lock, taken once per
-// packet batch on the data path, plus the sink that carries learning events to JavaScript.
+// The FDB as the data-path threads, the housekeeping thread (ageing) and the control plane
+// share it: one lock, taken once per packet batch on the data path, plus the sink that
+// carries learning and ageing events to JavaScript.
 #pragma once
-
-#include <time.h>
 
 #include <cstdint>
 #include <functional>
@@ -13,7 +12,8 @@
 
 namespace vtepd {
 
-// Returns false when the events could not be queued (the consumer fell behind).
+// Returns false when the events could not be queued (the consumer fell behind). Called from
+// receive threads and the housekeeping thread at once: must be thread-safe.
 using FdbEventSink = std::function<bool(std::vector<FdbEvent>&&)>;
 
 struct SharedFdb {
@@ -23,12 +23,5 @@ struct SharedFdb {
   std::mutex mutex;
   Fdb fdb;
 };
-
-// Coarse monotonic seconds: FDB ageing needs no finer clock, and this one costs no syscall.
-inline uint64_t MonotonicSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return static_cast<uint64_t>(ts.tv_sec);
-}
 
 }  // namespace vtepd

@@ -2,6 +2,7 @@
 
 #include <net/if.h>
 
+#include "base/clock.h"
 #include "base/system_error.h"
 #include "tap/tap_reader.h"
 #include "vxlan/vxlan_port_registry.h"
@@ -49,11 +50,10 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
     }
     for (size_t q = 0; q < config_.queues; q++) {
       workers_.Start([this, q] {
-        std::function<void()> tick;
-        if (q == 0) tick = [this] { Tick(); };
-        tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns, tick);
+        tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns);
       });
     }
+    housekeeping_.emplace([this] { Tick(); });
   } catch (...) {
     Stop();  // no destructor runs for a half-built object: undo what was done
     throw;
@@ -63,6 +63,7 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
 VxlanDevice::~VxlanDevice() { Stop(); }
 
 void VxlanDevice::Stop() {
+  housekeeping_.reset();
   workers_.Stop();
   if (attached_) {
     port_->Detach(&receiver_);  // after this no port thread touches the device
@@ -105,6 +106,11 @@ int VxlanDevice::FdbRemove(MacAddress mac, const Endpoint* only_dst) {
 std::vector<FdbRow> VxlanDevice::FdbRows() {
   std::lock_guard<std::mutex> lock(fdb_.mutex);
   return fdb_.fdb.Rows(MonotonicSeconds());
+}
+
+std::vector<Remote> VxlanDevice::FloodList() {
+  std::lock_guard<std::mutex> lock(fdb_.mutex);
+  return fdb_.fdb.FloodList();
 }
 
 }  // namespace vtepd

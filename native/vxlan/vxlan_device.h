@@ -1,6 +1,6 @@
 // One VXLAN device: its TAP, its send sockets, its FDB, one transmit thread per queue
-// (TAP->UDP) that run from construction until Stop(), and its place on the shared UDP port
-// whose threads deliver what arrives for its VNI.
+// (TAP->UDP) that run from construction until Stop(), its place on the shared UDP port
+// whose threads deliver what arrives for its VNI, and a housekeeping task (MAC, MTU, ageing).
 #pragma once
 
 #include <atomic>
@@ -12,6 +12,7 @@
 
 #include "vxlan/shared_fdb.h"
 #include "base/counters.h"
+#include "base/housekeeper.h"
 #include "tap/tap_device.h"
 #include "vxlan/vxlan_tx_path.h"
 #include "vxlan/vxlan_socket.h"
@@ -69,6 +70,7 @@ class VxlanDevice {
   int FdbUpdate(MacAddress mac, const Remote& remote, FdbMode mode);
   int FdbRemove(MacAddress mac, const Endpoint* only_dst);
   std::vector<FdbRow> FdbRows();
+  std::vector<Remote> FloodList();
 
   const VxlanConfig& config() const { return config_; }
   const TapDevice& tap() const { return tap_; }
@@ -78,7 +80,7 @@ class VxlanDevice {
   }
 
  private:
-  // Once a second on queue 0's thread: re-reads MAC and MTU, ages the FDB.
+  // Once a second on the housekeeping thread: re-reads MAC and MTU, ages the FDB.
   void Tick();
 
   VxlanConfig config_;
@@ -93,7 +95,8 @@ class VxlanDevice {
   bool joined_ = false;
   std::vector<std::unique_ptr<VxlanTxPath>> tx_paths_;
   std::vector<FdbEvent> aged_;
-  Workers workers_;  // last: its threads stop before anything they use goes
+  Workers workers_;  // its threads stop before anything they use goes
+  std::optional<HousekeepingTask> housekeeping_;  // ends first
 };
 
 }  // namespace vtepd

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "net/mac_address.h"
+#include "net/ethernet.h"
 
 namespace vtepd {
 

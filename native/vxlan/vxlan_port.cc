@@ -1,13 +1,8 @@
 #include "vxlan/vxlan_port.h"
 
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
 
 #include "vxlan/vxlan_rx_path.h"
-#include "base/system_error.h"
 #include "vxlan/vxlan_socket.h"
 
 namespace vtepd {
@@ -22,35 +17,21 @@ VxlanPort::VxlanPort(const Options& options)
     : options_(options),
       sockets_(OpenReceiveSockets(options.family, options.port, options.queues)),
       gro_(options.gro),
-      wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       current_(std::make_unique<Table>(std::vector<std::pair<uint32_t, VxlanReceiver*>>{})) {
-  if (wake_.get() < 0) ThrowErrno("eventfd");
   for (const UniqueFd& socket : sockets_) gro_ = gro_ && EnableUdpGro(socket.get());
   table_.store(current_.get());
   for (size_t q = 0; q < sockets_.size(); q++) {
     paths_.push_back(std::make_unique<VxlanRxPath>(*this, q, sockets_[q].get(), gro_, stats_));
   }
-  try {
-    for (size_t q = 0; q < paths_.size(); q++) {
-      threads_.emplace_back(
-          [this, q] { paths_[q]->Run(wake_.get(), stopping_, options_.spin_ns); });
-    }
-  } catch (...) {
-    Stop();  // no destructor runs for a half-built object: join what started
-    throw;
+  // Should a thread fail to start, workers_ (constructed) joins those that did.
+  for (size_t q = 0; q < paths_.size(); q++) {
+    workers_.Start(
+        [this, q] { paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), options_.spin_ns); });
   }
 }
 
-VxlanPort::~VxlanPort() { Stop(); }
-
-void VxlanPort::Stop() {
-  stopping_.store(true);
-  uint64_t one = 1;
-  (void)!::write(wake_.get(), &one, sizeof one);
-  for (std::thread& thread : threads_) {
-    if (thread.joinable()) thread.join();
-  }
-}
+// workers_, the last member, goes first: it joins the threads before what they use goes.
+VxlanPort::~VxlanPort() = default;
 
 int VxlanPort::Attach(VxlanReceiver* receiver) {
   std::lock_guard<std::mutex> lock(control_);
@@ -74,13 +55,12 @@ void VxlanPort::Detach(VxlanReceiver* receiver) {
 void VxlanPort::Publish(std::unique_ptr<Table> next) {
   table_.store(next.get());
   uint64_t epoch = epoch_.fetch_add(1) + 1;
-  uint64_t one = 1;
-  (void)!::write(wake_.get(), &one, sizeof one);
-  for (const auto& path : paths_) {
-    while (path->seen() < epoch) std::this_thread::sleep_for(std::chrono::microseconds(20));
-  }
-  uint64_t drained;
-  (void)!::read(wake_.get(), &drained, sizeof drained);
+  workers_.WakeUntil([this, epoch] {
+    for (const auto& path : paths_) {
+      if (path->seen() < epoch) return false;
+    }
+    return true;
+  });
   current_ = std::move(next);  // frees the old table: no thread holds it any more
 }
 

@@ -15,13 +15,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "net/endpoint.h"
 #include "base/counters.h"
 #include "base/unique_fd.h"
+#include "base/workers.h"
 #include "vxlan/vxlan_receiver.h"
 
 namespace vtepd {
@@ -77,21 +77,20 @@ class VxlanPort {
  private:
   // Installs `next` and waits until no thread can still be using the table it replaces.
   void Publish(std::unique_ptr<Table> next);
-  void Stop();
 
   Options options_;
   std::vector<UniqueFd> sockets_;
   bool gro_;
-  UniqueFd wake_;  // readable: threads pass their quiescent point (and check stopping_)
   PortStats stats_;
   mutable std::mutex control_;  // serialises control-plane changes and reads
   std::unique_ptr<Table> current_;
   std::atomic<const Table*> table_{nullptr};
   std::atomic<uint64_t> epoch_{0};
   std::map<std::pair<std::string, int>, int> groups_;  // (address, ifindex) -> users
-  std::atomic<bool> stopping_{false};
   std::vector<std::unique_ptr<VxlanRxPath>> paths_;
-  std::vector<std::thread> threads_;
+  // Last: its threads stop before anything they use goes. A wake-up on its eventfd makes
+  // them pass their quiescent point (and check whether they are stopping).
+  Workers workers_;
 };
 
 }  // namespace vtepd

@@ -6,8 +6,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include "vxlan/vxlan_header.h"
+#include "base/clock.h"
 #include "base/wait_readable.h"
+#include "net/ethernet.h"
+#include "vxlan/vxlan_header.h"
 
 namespace vtepd {
 
@@ -27,15 +29,7 @@ size_t GroSegmentSize(const msghdr& hdr) {
 }  // namespace
 
 VxlanRxPath::VxlanRxPath(const VxlanPort& port, size_t queue, int socket_fd, bool gro, PortStats& stats)
-    : port_(port), queue_(queue), socket_fd_(socket_fd), gro_(gro), stats_(stats),
-      buffers_(new uint8_t[kBatch * kMaxDatagram]) {
-  for (size_t i = 0; i < kBatch; i++) {
-    iov_[i] = {buffers_.get() + i * kMaxDatagram, kMaxDatagram};
-    message_[i].msg_hdr = msghdr{};
-    message_[i].msg_hdr.msg_iov = &iov_[i];
-    message_[i].msg_hdr.msg_iovlen = 1;
-    message_[i].msg_hdr.msg_name = &from_[i];
-  }
+    : port_(port), queue_(queue), socket_fd_(socket_fd), gro_(gro), stats_(stats) {
   events_.reserve(kBatch);
 }
 
@@ -48,13 +42,7 @@ void VxlanRxPath::Run(int wake_fd, const std::atomic<bool>& stopping, uint64_t s
     // Quiescent point: nothing from the previous table is held past here.
     seen_.store(port_.epoch());
     const VxlanPort::Table* table = port_.table();
-    for (size_t i = 0; i < kBatch; i++) {
-      msghdr& hdr = message_[i].msg_hdr;
-      hdr.msg_namelen = sizeof from_[i];
-      hdr.msg_control = gro_ ? control_[i] : nullptr;
-      hdr.msg_controllen = gro_ ? sizeof control_[i] : 0;
-    }
-    int received = ::recvmmsg(socket_fd_, message_, kBatch, MSG_DONTWAIT, nullptr);
+    int received = datagrams_.Receive(socket_fd_, gro_);
     backlog = received == static_cast<int>(kBatch);
     if (received < 0 && errno != EAGAIN && errno != EINTR) counts.Add(PortCounter::rx_errors);
     if (received > 0) {
@@ -75,9 +63,9 @@ void VxlanRxPath::Decapsulate(const VxlanPort::Table& table, size_t datagrams,
                          PortBatchCounts& counts) {
   frame_count_ = 0;
   for (size_t d = 0; d < datagrams; d++) {
-    const uint8_t* data = static_cast<const uint8_t*>(iov_[d].iov_base);
-    size_t len = message_[d].msg_len;
-    size_t segment = gro_ ? GroSegmentSize(message_[d].msg_hdr) : 0;
+    const uint8_t* data = datagrams_.data(d);
+    size_t len = datagrams_.len(d);
+    size_t segment = gro_ ? GroSegmentSize(datagrams_.control(d)) : 0;
     if (segment == 0) segment = len;
     if (len == 0) {  // an empty datagram is a packet too: too short for VXLAN
       counts.Add(PortCounter::rx_drop_too_short);
@@ -116,7 +104,7 @@ void VxlanRxPath::Process(VxlanReceiver& receiver, size_t begin, size_t end) {
   size_t max_frame = receiver.max_frame.load(std::memory_order_relaxed);
   for (size_t i = begin; i < end; i++) {
     Frame& frame = frames_[i];
-    if (ReadMac(frame.data + 6) == own_mac) {
+    if (EthernetSource(frame.data) == own_mac) {
       // Our own frame come back (a loop, or a flood list naming this host); the kernel
       // drops it too. Not learned either.
       counts.Add(Counter::rx_drop_loop);
@@ -149,10 +137,10 @@ void VxlanRxPath::Learn(VxlanReceiver& receiver, size_t begin, size_t end, Batch
   for (size_t i = begin; i < end; i++) {
     Frame& frame = frames_[i];
     if (!frame.deliver) continue;
-    MacAddress source = ReadMac(frame.data + 6);
+    MacAddress source = EthernetSource(frame.data);
     // A GRO bundle is one flow: its frames share source MAC and address, learned once.
     if (source == last_source && frame.datagram == last_datagram) continue;
-    Endpoint from = Endpoint::FromSockaddr(from_[frame.datagram]);
+    Endpoint from = Endpoint::FromSockaddr(datagrams_.source(frame.datagram));
     LearnResult result = receiver.fdb->fdb.Learn(source, from, receiver.vni, now, &events_);
     last_source = source;
     last_datagram = frame.datagram;

@@ -1,5 +1,5 @@
-// UDP -> TAP for one receive socket of a VxlanPort: receives a batch of datagrams with
-// recvmmsg (each possibly a UDP GRO bundle of many VXLAN packets), validates each VXLAN
+// UDP -> TAP for one receive socket of a VxlanPort: receives a batch of datagrams
+// (DatagramBatch, each possibly a UDP GRO bundle of many VXLAN packets), validates each VXLAN
 // header and finds the device of its VNI; then, device by device, learns inner source MACs
 // (one FDB lock per run of frames) and writes the inner frames to the device's TAP, merging
 // same-flow TCP segments into superframes. Drops are counted by reason, on the port before
@@ -7,16 +7,13 @@
 // FDB events handed to JavaScript when learning actually changes something.
 #pragma once
 
-#include <sys/socket.h>
-#include <sys/uio.h>
-
 #include <atomic>
 #include <cstdint>
-#include <memory>
 #include <vector>
 
-#include "net/endpoint.h"
+#include "base/batch.h"
 #include "base/counters.h"
+#include "net/datagram_batch.h"
 #include "tap/tap_writer.h"
 #include "vxlan/vxlan_port.h"
 #include "vxlan/vxlan_receiver.h"
@@ -25,15 +22,14 @@ namespace vtepd {
 
 class VxlanRxPath {
  public:
-  static constexpr size_t kBatch = 64;
-  static constexpr size_t kMaxDatagram = 65536;
   static constexpr size_t kMaxFrames = kBatch * 64;  // GRO bundles hold up to 64 packets
 
   // gro: the socket has UDP_GRO enabled, so a datagram may carry several VXLAN packets.
   // Writes to TAP queue `queue` (modulo the device's queue count).
   VxlanRxPath(const VxlanPort& port, size_t queue, int socket_fd, bool gro, PortStats& stats);
 
-  // Runs until `stopping` is set and wake_fd is readable.
+  // Runs until `stopping` is set and wake_fd is readable. wake_fd readable alone asks for a
+  // quiescent point (VxlanPort::Publish), not a stop.
   void Run(int wake_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
   // The port epoch this thread last passed a quiescent point in.
   uint64_t seen() const { return seen_.load(); }
@@ -59,12 +55,7 @@ class VxlanRxPath {
   PortStats& stats_;
   std::atomic<uint64_t> seen_{0};
 
-  std::unique_ptr<uint8_t[]> buffers_;
-  iovec iov_[kBatch];
-  SocketAddress from_[kBatch];
-  alignas(cmsghdr) uint8_t control_[kBatch][CMSG_SPACE(sizeof(int))];
-  mmsghdr message_[kBatch];
-
+  DatagramBatch datagrams_;
   Frame frames_[kMaxFrames];
   size_t frame_count_ = 0;
   TapWriter writer_;

@@ -2,13 +2,12 @@
 
 #include <linux/udp.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
+#include "net/datagram_batch.h"
+#include "net/ethernet.h"
 #include "net/flow_hash.h"
 
 namespace vtepd {
@@ -25,10 +24,9 @@ VxlanTxPath::VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool&
       vni_(vni), max_frame_(max_frame),
       max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1) {}
 
-void VxlanTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
-                 const std::function<void()>& tick) {
+void VxlanTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
   // Frames are prepared (segmented) without the FDB lock, then routed under it.
-  reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_, tick,
+  reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_,
               [this](size_t begin, size_t end, BatchCounts& counts) { Route(begin, end, counts); });
 }
 
@@ -38,7 +36,7 @@ void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
     const PreparedFrame& p = reader_.frame(i);
     if (p.len == 0) continue;  // dropped in Prepare
     const uint8_t* inner = p.segments() ? p.data + kVxlanHeaderSize : p.data;
-    const std::vector<Remote>* remotes = fdb_.fdb.Destinations(ReadMac(inner));
+    const std::vector<Remote>* remotes = fdb_.fdb.Destinations(EthernetDestination(inner));
     if (!remotes || remotes->empty()) {
       counts.Add(Counter::tx_drop_no_destination, std::max<size_t>(p.segments(), 1));
       continue;
@@ -167,24 +165,12 @@ void VxlanTxPath::Flush(BatchCounts& counts) {
   }
 
   for (size_t s = 0; s < sockets_.size(); s++) {
-    size_t done = start[s];
-    size_t end = start[s + 1];
-    while (done < end) {
-      int sent = ::sendmmsg(sockets_.fd(s), by_socket_ + done, static_cast<unsigned>(end - done), 0);
-      if (sent < 0) {
-        if (errno == EINTR) continue;
-        // EMSGSIZE: DF is set and the packet exceeds the path MTU.
-        counts.Add(errno == EMSGSIZE ? Counter::tx_drop_underlay_mtu : Counter::tx_errors,
-                   packets_[by_socket_index_[done]]);
-        done++;  // this message failed; the rest may still go
-        continue;
-      }
-      for (size_t k = done; k < done + static_cast<size_t>(sent); k++) {
-        counts.Add(Counter::tx_packets, packets_[by_socket_index_[k]]);
-        counts.Add(Counter::tx_bytes, inner_bytes_[by_socket_index_[k]]);
-      }
-      done += static_cast<size_t>(sent);
-    }
+    const uint16_t* index = by_socket_index_ + start[s];
+    SendMessages(sockets_.fd(s), by_socket_ + start[s], start[s + 1] - start[s],
+                 [this, index](size_t k) {
+                   return MessageCount{packets_[index[k]], inner_bytes_[index[k]]};
+                 },
+                 counts);
   }
 }
 
