@@ -70,7 +70,7 @@
       "target_name": "native_micro",
       "type": "executable",
       "dependencies": ["vtepd_core"],
-      "sources": ["bench/micro/native_micro.cc"]
+      "sources": ["lab/bench/micro/native_micro.cc"]
     },
     {
       "target_name": "udp_blast",
