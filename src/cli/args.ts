@@ -99,7 +99,7 @@ function parseCommand(words: string[]): Command {
     case undefined:
       throw new UsageError('no command given, try "vtepd help"');
     case 'daemon': {
-      const found = scan(words.slice(1), { '--config': { slot: 'config', arity: 1 } });
+      const found = scan(words.slice(1), { '--config': arg('config') });
       return { name: 'daemon', config: single(found, 'config') };
     }
     case 'link':
@@ -118,62 +118,62 @@ function parseCommand(words: string[]): Command {
   }
 }
 
-const DEVICE_KEYWORD: Rules = { dev: { slot: 'dev', arity: 1 } };
+const DEVICE_KEYWORD: Rules = { dev: arg('dev') };
 
 // `ip link add NAME [ mtu N ] type TYPE ARGS`: before the type, dev names the new device; after
 // it, the type's own words, where dev is the interface a VXLAN group is joined on.
 const LINK_ADD_KEYWORDS: Rules = {
-  dev: { slot: 'name', arity: 1 },
-  name: { slot: 'name', arity: 1 },
-  mtu: { slot: 'mtu', arity: 1 },
+  dev: arg('name'),
+  name: arg('name'),
+  mtu: arg('mtu'),
   type: { slot: 'type', arity: 1, then: ([type]) => LINK_TYPE_KEYWORDS[checkLinkType(type, Field.argument().at('type'))] },
 };
 
 /** Words of every link type; each fills the LinkSpec key of its slot. */
 const TUNNEL_KEYWORDS: Rules = {
-  local: { slot: 'local', arity: 1 },
-  ttl: { slot: 'ttl', arity: 1 },
-  hoplimit: { slot: 'ttl', arity: 1 },
-  tos: { slot: 'tos', arity: 1 },
-  dsfield: { slot: 'tos', arity: 1 },
-  df: { slot: 'df', arity: 1 },
-  mtu: { slot: 'mtu', arity: 1 },
-  offloads: { slot: 'offloads', arity: 0, value: true },
-  nooffloads: { slot: 'offloads', arity: 0, value: false },
-  busypoll: { slot: 'busypoll', arity: 1 },
+  local: arg('local'),
+  ttl: arg('ttl'),
+  hoplimit: arg('ttl'),
+  tos: arg('tos'),
+  dsfield: arg('tos'),
+  df: arg('df'),
+  mtu: arg('mtu'),
+  offloads: flag('offloads'),
+  nooffloads: flag('offloads', false),
+  busypoll: arg('busypoll'),
 };
 
 const VXLAN_KEYWORDS: Rules = {
   ...TUNNEL_KEYWORDS,
-  id: { slot: 'id', arity: 1 },
-  vni: { slot: 'id', arity: 1 },
+  id: arg('id'),
+  vni: arg('id'),
   remote: { slot: 'remote', arity: 1, repeatable: true },
-  group: { slot: 'group', arity: 1 },
-  dev: { slot: 'dev', arity: 1 },
-  dstport: { slot: 'dstport', arity: 1 },
+  group: arg('group'),
+  dev: arg('dev'),
+  dstport: arg('dstport'),
   srcport: { slot: 'srcport', arity: 2 },
-  ageing: { slot: 'ageing', arity: 1 },
-  learning: { slot: 'learning', arity: 0, value: true },
-  nolearning: { slot: 'learning', arity: 0, value: false },
-  maxaddress: { slot: 'maxaddress', arity: 1 },
-  queues: { slot: 'queues', arity: 1 },
+  ageing: arg('ageing'),
+  learning: flag('learning'),
+  nolearning: flag('learning', false),
+  maxaddress: arg('maxaddress'),
+  queues: arg('queues'),
 };
 
 const GRETAP_KEYWORDS: Rules = {
   ...TUNNEL_KEYWORDS,
-  remote: { slot: 'remote', arity: 1 },
-  key: { slot: 'key', arity: 1 },
-  ikey: { slot: 'ikey', arity: 1 },
-  okey: { slot: 'okey', arity: 1 },
-  csum: { slot: 'csum', arity: 0, value: true },
-  icsum: { slot: 'icsum', arity: 0, value: true },
-  ocsum: { slot: 'ocsum', arity: 0, value: true },
-  seq: { slot: 'seq', arity: 0, value: true },
-  iseq: { slot: 'iseq', arity: 0, value: true },
-  oseq: { slot: 'oseq', arity: 0, value: true },
+  remote: arg('remote'),
+  key: arg('key'),
+  ikey: arg('ikey'),
+  okey: arg('okey'),
+  csum: flag('csum'),
+  icsum: flag('icsum'),
+  ocsum: flag('ocsum'),
+  seq: flag('seq'),
+  iseq: flag('iseq'),
+  oseq: flag('oseq'),
   // The kernel's gre words for the DF bit.
-  pmtudisc: { slot: 'df', arity: 0, value: 'set' },
-  nopmtudisc: { slot: 'df', arity: 0, value: 'unset' },
+  pmtudisc: flag('df', 'set'),
+  nopmtudisc: flag('df', 'unset'),
 };
 
 // Each type knows the other's words too, so parseLinkSpec can say that one does not apply
@@ -208,9 +208,9 @@ function parseLinkCommand(verb: string, words: string[]): Command {
 }
 
 const FDB_SELECTOR_KEYWORDS: Rules = {
-  to: { slot: 'to', arity: 1 },
-  dev: { slot: 'dev', arity: 1 },
-  dst: { slot: 'dst', arity: 1 },
+  to: arg('to'),
+  dev: arg('dev'),
+  dst: arg('dst'),
   // bridge's words for what every vtepd entry is; accepted so its recipes work unchanged.
   self: { slot: 'self', arity: 0, repeatable: true },
   permanent: { slot: 'state', arity: 0, repeatable: true },
@@ -219,9 +219,9 @@ const FDB_SELECTOR_KEYWORDS: Rules = {
 
 const FDB_ENTRY_KEYWORDS: Rules = {
   ...FDB_SELECTOR_KEYWORDS,
-  port: { slot: 'port', arity: 1 },
-  dstport: { slot: 'port', arity: 1 },
-  vni: { slot: 'vni', arity: 1 },
+  port: arg('port'),
+  dstport: arg('port'),
+  vni: arg('vni'),
 };
 
 function parseFdbCommand(verb: string, words: string[]): Command {
@@ -287,6 +287,16 @@ interface Rule {
 }
 
 type Rules = Record<string, Rule>;
+
+/** A keyword followed by one value for `slot`. */
+function arg(slot: string): Rule {
+  return { slot, arity: 1 };
+}
+
+/** A keyword alone that stands for `value` in `slot` (learning: true, pmtudisc: 'set'). */
+function flag(slot: string, value: unknown = true): Rule {
+  return { slot, arity: 0, value };
+}
 
 interface Occurrence {
   keyword: string;

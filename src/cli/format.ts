@@ -74,7 +74,10 @@ function linkJson({ ifindex, ifname, spec, features }: LinkInfo): object {
       info_kind: spec.type,
       info_data: {
         family: linkFamily(spec) === 6 ? 'inet6' : 'inet',
+        ...(spec.local !== undefined && { local: spec.local }),
         ...data,
+        tos: spec.tos,
+        df: spec.df,
         offloads: spec.offloads,
         busypoll: spec.busypoll,
       },
@@ -88,14 +91,11 @@ function vxlanJson(spec: ResolvedVxlanLinkSpec): object {
     id: spec.id,
     ...(spec.group !== undefined && { group: spec.group }),
     ...(spec.remote.length > 0 && { remote: spec.remote }),
-    ...(spec.local !== undefined && { local: spec.local }),
     ...(spec.dev !== undefined && { link: spec.dev }),
     port: spec.dstport,
     port_range: { low: spec.srcport[0], high: spec.srcport[1] },
     // As the kernel reports 'ttl auto'.
     ttl: spec.ttl ?? 0,
-    tos: spec.tos,
-    df: spec.df,
     ageing: spec.ageing,
     learning: spec.learning,
     limit: spec.maxaddress,
@@ -106,10 +106,7 @@ function vxlanJson(spec: ResolvedVxlanLinkSpec): object {
 function gretapJson(spec: ResolvedGretapLinkSpec): object {
   return {
     remote: spec.remote,
-    ...(spec.local !== undefined && { local: spec.local }),
     ttl: spec.ttl,
-    tos: spec.tos,
-    df: spec.df,
     ...(spec.ikey !== undefined && { ikey: greKeyText(spec.ikey) }),
     ...(spec.okey !== undefined && { okey: greKeyText(spec.okey) }),
     iseq: spec.iseq,

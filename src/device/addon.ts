@@ -2,6 +2,7 @@
 // addon owns every data-path file descriptor and thread; JavaScript only configures and
 // observes. The raw Native* shapes stay inside device/: the devices hand out domain types.
 import { createRequire } from 'node:module';
+import type { FdbRow } from '../link/fdbEntry.js';
 
 /** Everything the data plane needs to run one VXLAN device. Validated in link/linkSpec.ts first. */
 export interface NativeVxlanConfig {
@@ -93,17 +94,8 @@ export interface NativeVxlanFeatures extends NativeGretapFeatures {
   udpGro: boolean;
 }
 
-/** One forwarding row: a MAC and one of its remote destinations (a MAC may have several). */
-export interface NativeFdbEntry {
-  mac: string;
-  dst: string;
-  port: number;
-  vni: number;
-  /** true for entries added by the user (kernel: permanent), false for learned ones. */
-  permanent: boolean;
-  /** Seconds since the entry was last refreshed (learned entries); 0 for permanent ones. */
-  idle: number;
-}
+/** One forwarding row as the addon reports it; the device adds its name. */
+export type NativeFdbEntry = Omit<FdbRow, 'ifname'>;
 
 export type NativeFdbMode = 'add' | 'append' | 'replace';
 
