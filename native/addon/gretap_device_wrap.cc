@@ -43,18 +43,10 @@ GretapConfig ReadGretapConfig(const Napi::Object& obj) {
 }  // namespace
 
 Napi::Function GretapDeviceWrap::Define(Napi::Env env) {
-  return DefineClass(env, "GretapDevice",
-                     {
-                         InstanceAccessor<&GretapDeviceWrap::Name>("name"),
-                         InstanceAccessor<&GretapDeviceWrap::Ifindex>("ifindex"),
-                         InstanceAccessor<&GretapDeviceWrap::Features>("features"),
-                         InstanceMethod<&GretapDeviceWrap::GetStats>("stats"),
-                         InstanceMethod<&GretapDeviceWrap::Close>("close"),
-                     });
+  return DefineDevice(env, "GretapDevice", {});
 }
 
-GretapDeviceWrap::GretapDeviceWrap(const Napi::CallbackInfo& info)
-    : Napi::ObjectWrap<GretapDeviceWrap>(info) {
+GretapDeviceWrap::GretapDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) {
     throw Napi::TypeError::New(env, "usage: new GretapDevice(config)");
@@ -67,31 +59,11 @@ GretapDeviceWrap::GretapDeviceWrap(const Napi::CallbackInfo& info)
   }
 }
 
-GretapDevice& GretapDeviceWrap::Device(Napi::Env env) {
-  if (!device_) throw Napi::Error::New(env, "device is closed");
-  return *device_;
-}
-
-Napi::Value GretapDeviceWrap::Name(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), Device(info.Env()).tap().name());
-}
-
-Napi::Value GretapDeviceWrap::Ifindex(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), Device(info.Env()).tap().ifindex());
-}
-
-Napi::Value GretapDeviceWrap::Features(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+Napi::Value GretapDeviceWrap::FeaturesOf(Napi::Env env, GretapDevice& device) {
   Napi::Object out = Napi::Object::New(env);
-  out.Set("tapOffloads", Device(env).tap().offloads());
-  out.Set("tapUso", Device(env).tap().uso());  // GRE rides raw IP: no UDP offloads
+  out.Set("tapOffloads", device.tap().offloads());
+  out.Set("tapUso", device.tap().uso());  // GRE rides raw IP: no UDP offloads
   return out;
 }
-
-Napi::Value GretapDeviceWrap::GetStats(const Napi::CallbackInfo& info) {
-  return StatsObject(info.Env(), Device(info.Env()).stats(), kGretapCounterNames);
-}
-
-void GretapDeviceWrap::Close(const Napi::CallbackInfo&) { device_.reset(); }
 
 }  // namespace vtepd

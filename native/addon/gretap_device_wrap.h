@@ -1,15 +1,12 @@
 // JavaScript class GretapDevice: a thin N-API shell over vtepd::GretapDevice.
 #pragma once
 
-#include <napi.h>
-
-#include <memory>
-
+#include "addon/device_wrap.h"
 #include "gre/gretap_device.h"
 
 namespace vtepd {
 
-class GretapDeviceWrap : public Napi::ObjectWrap<GretapDeviceWrap> {
+class GretapDeviceWrap : public DeviceWrap<GretapDeviceWrap, GretapDevice> {
  public:
   static Napi::Function Define(Napi::Env env);
 
@@ -17,15 +14,9 @@ class GretapDeviceWrap : public Napi::ObjectWrap<GretapDeviceWrap> {
   explicit GretapDeviceWrap(const Napi::CallbackInfo& info);
 
  private:
-  Napi::Value Name(const Napi::CallbackInfo& info);
-  Napi::Value Ifindex(const Napi::CallbackInfo& info);
-  Napi::Value Features(const Napi::CallbackInfo& info);
-  Napi::Value GetStats(const Napi::CallbackInfo& info);
-  void Close(const Napi::CallbackInfo& info);
-
-  GretapDevice& Device(Napi::Env env);
-
-  std::unique_ptr<GretapDevice> device_;
+  friend DeviceWrap;
+  static constexpr auto& kCounterNames = kGretapCounterNames;
+  Napi::Value FeaturesOf(Napi::Env env, GretapDevice& device);
 };
 
 }  // namespace vtepd

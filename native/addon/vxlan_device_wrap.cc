@@ -87,22 +87,16 @@ void CallWithEvents(Napi::Env env, Napi::Function callback, std::vector<FdbEvent
 }  // namespace
 
 Napi::Function VxlanDeviceWrap::Define(Napi::Env env) {
-  return DefineClass(env, "VxlanDevice",
-                     {
-                         InstanceAccessor<&VxlanDeviceWrap::Name>("name"),
-                         InstanceAccessor<&VxlanDeviceWrap::Ifindex>("ifindex"),
-                         InstanceAccessor<&VxlanDeviceWrap::Features>("features"),
-                         InstanceMethod<&VxlanDeviceWrap::FdbAdd>("fdbAdd"),
-                         InstanceMethod<&VxlanDeviceWrap::FdbDel>("fdbDel"),
-                         InstanceMethod<&VxlanDeviceWrap::FdbList>("fdbList"),
-                         InstanceMethod<&VxlanDeviceWrap::FloodList>("floodList"),
-                         InstanceMethod<&VxlanDeviceWrap::GetStats>("stats"),
-                         InstanceMethod<&VxlanDeviceWrap::Close>("close"),
-                     });
+  return DefineDevice(env, "VxlanDevice",
+                      {
+                          InstanceMethod<&VxlanDeviceWrap::FdbAdd>("fdbAdd"),
+                          InstanceMethod<&VxlanDeviceWrap::FdbDel>("fdbDel"),
+                          InstanceMethod<&VxlanDeviceWrap::FdbList>("fdbList"),
+                          InstanceMethod<&VxlanDeviceWrap::FloodList>("floodList"),
+                      });
 }
 
-VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info)
-    : Napi::ObjectWrap<VxlanDeviceWrap>(info) {
+VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
     throw Napi::TypeError::New(env, "usage: new VxlanDevice(config, onEvents)");
@@ -136,22 +130,8 @@ void VxlanDeviceWrap::Shutdown() {
   events_.Release();
 }
 
-VxlanDevice& VxlanDeviceWrap::Device(Napi::Env env) {
-  if (!device_) throw Napi::Error::New(env, "device is closed");
-  return *device_;
-}
-
-Napi::Value VxlanDeviceWrap::Name(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), Device(info.Env()).tap().name());
-}
-
-Napi::Value VxlanDeviceWrap::Ifindex(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), Device(info.Env()).tap().ifindex());
-}
-
-Napi::Value VxlanDeviceWrap::Features(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  DataPathFeatures features = Device(env).features();
+Napi::Value VxlanDeviceWrap::FeaturesOf(Napi::Env env, VxlanDevice& device) {
+  DataPathFeatures features = device.features();
   Napi::Object out = Napi::Object::New(env);
   out.Set("tapOffloads", features.tap_offloads);
   out.Set("tapUso", features.tap_uso);
@@ -176,7 +156,7 @@ void VxlanDeviceWrap::FdbAdd(const Napi::CallbackInfo& info) {
   MacAddress mac = ParseMacArg(env, StringField(entry, "mac"));
   uint16_t port = static_cast<uint16_t>(UintField(entry, "port", 65535));
   Remote remote{ParseAddress(env, StringField(entry, "dst"), port), UintField(entry, "vni", kMaxVni)};
-  int err = Device(env).FdbUpdate(mac, remote, mode);
+  int err = device(env).FdbUpdate(mac, remote, mode);
   if (err) throw ErrnoToJs(env, err);
 }
 
@@ -189,13 +169,13 @@ void VxlanDeviceWrap::FdbDel(const Napi::CallbackInfo& info) {
   Endpoint dst;
   bool only_dst = info.Length() > 1 && info[1].IsString();
   if (only_dst) dst = ParseAddress(env, info[1].As<Napi::String>().Utf8Value(), 0);
-  int err = Device(env).FdbRemove(mac, only_dst ? &dst : nullptr);
+  int err = device(env).FdbRemove(mac, only_dst ? &dst : nullptr);
   if (err) throw ErrnoToJs(env, err);
 }
 
 Napi::Value VxlanDeviceWrap::FdbList(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::vector<FdbRow> rows = Device(env).FdbRows();
+  std::vector<FdbRow> rows = device(env).FdbRows();
   Napi::Array out = Napi::Array::New(env, rows.size());
   for (size_t i = 0; i < rows.size(); i++) {
     const FdbRow& row = rows[i];
@@ -211,7 +191,7 @@ Napi::Value VxlanDeviceWrap::FdbList(const Napi::CallbackInfo& info) {
 
 Napi::Value VxlanDeviceWrap::FloodList(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::vector<Remote> remotes = Device(env).FloodList();
+  std::vector<Remote> remotes = device(env).FloodList();
   Napi::Array out = Napi::Array::New(env, remotes.size());
   for (size_t i = 0; i < remotes.size(); i++) {
     Napi::Object obj = Napi::Object::New(env);
@@ -220,11 +200,5 @@ Napi::Value VxlanDeviceWrap::FloodList(const Napi::CallbackInfo& info) {
   }
   return out;
 }
-
-Napi::Value VxlanDeviceWrap::GetStats(const Napi::CallbackInfo& info) {
-  return StatsObject(info.Env(), Device(info.Env()).stats(), kVxlanCounterNames);
-}
-
-void VxlanDeviceWrap::Close(const Napi::CallbackInfo&) { Shutdown(); }
 
 }  // namespace vtepd

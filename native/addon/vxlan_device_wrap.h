@@ -2,15 +2,12 @@
 // arguments and errors, and carries FDB events to JavaScript through a thread-safe function.
 #pragma once
 
-#include <napi.h>
-
-#include <memory>
-
+#include "addon/device_wrap.h"
 #include "vxlan/vxlan_device.h"
 
 namespace vtepd {
 
-class VxlanDeviceWrap : public Napi::ObjectWrap<VxlanDeviceWrap> {
+class VxlanDeviceWrap : public DeviceWrap<VxlanDeviceWrap, VxlanDevice> {
  public:
   static Napi::Function Define(Napi::Env env);
 
@@ -19,20 +16,16 @@ class VxlanDeviceWrap : public Napi::ObjectWrap<VxlanDeviceWrap> {
   ~VxlanDeviceWrap() override;
 
  private:
-  Napi::Value Name(const Napi::CallbackInfo& info);
-  Napi::Value Ifindex(const Napi::CallbackInfo& info);
-  Napi::Value Features(const Napi::CallbackInfo& info);
+  friend DeviceWrap;
+  static constexpr auto& kCounterNames = kVxlanCounterNames;
+  Napi::Value FeaturesOf(Napi::Env env, VxlanDevice& device);
+  void Shutdown();
+
   void FdbAdd(const Napi::CallbackInfo& info);
   void FdbDel(const Napi::CallbackInfo& info);
   Napi::Value FdbList(const Napi::CallbackInfo& info);
   Napi::Value FloodList(const Napi::CallbackInfo& info);
-  Napi::Value GetStats(const Napi::CallbackInfo& info);
-  void Close(const Napi::CallbackInfo& info);
 
-  VxlanDevice& Device(Napi::Env env);
-  void Shutdown();
-
-  std::unique_ptr<VxlanDevice> device_;
   Napi::ThreadSafeFunction events_;
 };
 

@@ -10,31 +10,26 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/byte_order.h"
+#include "net/tcp_header.h"
+
 namespace frames {
 
 using Bytes = std::vector<uint8_t>;
 
-constexpr uint8_t kFin = 0x01;
-constexpr uint8_t kSyn = 0x02;
-constexpr uint8_t kRst = 0x04;
-constexpr uint8_t kPsh = 0x08;
-constexpr uint8_t kAck = 0x10;
-constexpr uint8_t kUrg = 0x20;
-constexpr uint8_t kEce = 0x40;
-constexpr uint8_t kCwr = 0x80;
-
-inline uint16_t Get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-inline uint32_t Get32(const uint8_t* p) {
-  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
-}
-inline void Put16(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-inline void Put32(uint8_t* p, uint32_t v) {
-  Put16(p, v >> 16);
-  Put16(p + 2, v);
-}
+// Header fields and TCP flags as the code under test reads and names them.
+using vtepd::Load16;
+using vtepd::Load32;
+using vtepd::Store16;
+using vtepd::Store32;
+using vtepd::kTcpAck;
+using vtepd::kTcpCwr;
+using vtepd::kTcpEce;
+using vtepd::kTcpFin;
+using vtepd::kTcpPsh;
+using vtepd::kTcpRst;
+using vtepd::kTcpSyn;
+using vtepd::kTcpUrg;
 
 // --- Reference Internet checksum (RFC 1071) ---
 
@@ -86,7 +81,7 @@ struct Spec {
   uint8_t fill = 0;            // varies the payload bytes
   uint32_t seq = 1000;
   uint32_t ack = 5000;
-  uint8_t flags = kAck;
+  uint8_t flags = kTcpAck;
   uint16_t window = 502;
   size_t tcp_options = 0;      // bytes, a multiple of 4 (NOPs then a timestamp pattern)
   size_t ip_options = 0;       // IPv4 only, a multiple of 4 (NOPs)
@@ -121,16 +116,16 @@ inline Bytes Build(const Spec& s) {
   for (int i = 0; i < 6; i++) p[i] = dst_mac[i], p[6 + i] = src_mac[i];
   size_t off = 12;
   for (size_t i = 0; i < s.tags.size(); i++, off += 4) {
-    Put16(p + off, s.tags[i]);
-    Put16(p + off + 2, static_cast<uint32_t>(100 + i));
+    Store16(p + off, s.tags[i]);
+    Store16(p + off + 2, static_cast<uint16_t>(100 + i));
   }
-  Put16(p + off, s.ipv6 ? 0x86dd : 0x0800);
+  Store16(p + off, s.ipv6 ? 0x86dd : 0x0800);
 
   uint8_t* ip = p + L3Offset(s);
   size_t l4_len = L4HeaderLen(s) + s.payload;
   if (s.ipv6) {
-    Put32(ip, 0x60000000u | uint32_t{s.tos} << 20 | 0x12345);  // class, flow label
-    Put16(ip + 4, static_cast<uint32_t>(l4_len));
+    Store32(ip, 0x60000000u | uint32_t{s.tos} << 20 | 0x12345);  // class, flow label
+    Store16(ip + 4, static_cast<uint16_t>(l4_len));
     ip[6] = s.proto;
     ip[7] = s.ttl;
     ip[8] = 0xfd;
@@ -140,33 +135,33 @@ inline Bytes Build(const Spec& s) {
   } else {
     ip[0] = static_cast<uint8_t>(0x40 | IpHeaderLen(s) / 4);
     ip[1] = s.tos;
-    Put16(ip + 2, static_cast<uint32_t>(IpHeaderLen(s) + l4_len));
-    Put16(ip + 4, s.ip_id);
-    Put16(ip + 6, 0x4000);  // DF
+    Store16(ip + 2, static_cast<uint16_t>(IpHeaderLen(s) + l4_len));
+    Store16(ip + 4, s.ip_id);
+    Store16(ip + 6, 0x4000);  // DF
     ip[8] = s.ttl;
     ip[9] = s.proto;
     ip[12] = 10, ip[15] = s.src_host;
     ip[16] = 10, ip[19] = s.dst_host;
     for (size_t i = 0; i < s.ip_options; i++) ip[20 + i] = 1;  // NOP
-    Put16(ip + 10, static_cast<uint16_t>(~RefFold(RefSum(ip, IpHeaderLen(s)))));
+    Store16(ip + 10, static_cast<uint16_t>(~RefFold(RefSum(ip, IpHeaderLen(s)))));
   }
 
   uint8_t* l4 = p + L4Offset(s);
-  Put16(l4, s.sport);
-  Put16(l4 + 2, s.dport);
+  Store16(l4, s.sport);
+  Store16(l4 + 2, s.dport);
   size_t csum_at;
   if (s.proto == IPPROTO_TCP) {
-    Put32(l4 + 4, s.seq);
-    Put32(l4 + 8, s.ack);
+    Store32(l4 + 4, s.seq);
+    Store32(l4 + 8, s.ack);
     l4[12] = static_cast<uint8_t>(L4HeaderLen(s) / 4 << 4);
     l4[13] = s.flags;
-    Put16(l4 + 14, s.window);
+    Store16(l4 + 14, s.window);
     for (size_t i = 0; i < s.tcp_options; i++) {
       l4[20 + i] = i + 10 < s.tcp_options ? 1 : static_cast<uint8_t>(0x80 + i);
     }
     csum_at = 16;
   } else {
-    Put16(l4 + 4, static_cast<uint32_t>(l4_len));
+    Store16(l4 + 4, static_cast<uint16_t>(l4_len));
     csum_at = 6;
   }
   for (size_t i = 0; i < s.payload; i++) l4[L4HeaderLen(s) + i] = PayloadByte(s.fill, i);
@@ -176,11 +171,11 @@ inline Bytes Build(const Spec& s) {
     case L4Csum::kFull: {
       uint16_t c = static_cast<uint16_t>(~RefFold(pseudo + RefSum(l4, l4_len)));
       if (c == 0 && s.proto == IPPROTO_UDP) c = 0xffff;
-      Put16(l4 + csum_at, c);
+      Store16(l4 + csum_at, c);
       break;
     }
     case L4Csum::kPartial:
-      Put16(l4 + csum_at, RefFold(pseudo));
+      Store16(l4 + csum_at, RefFold(pseudo));
       break;
     case L4Csum::kZero:
       break;
@@ -191,20 +186,31 @@ inline Bytes Build(const Spec& s) {
 // Recomputes the IPv4 header checksum (after a test has edited the header).
 inline void FixIpv4Checksum(Bytes& f, const Spec& s) {
   uint8_t* ip = &f[L3Offset(s)];
-  Put16(ip + 10, 0);
-  Put16(ip + 10, static_cast<uint16_t>(~RefFold(RefSum(ip, IpHeaderLen(s)))));
+  Store16(ip + 10, 0);
+  Store16(ip + 10, static_cast<uint16_t>(~RefFold(RefSum(ip, IpHeaderLen(s)))));
 }
 
 // Recomputes the full transport checksum over the rest of the frame (after an edit).
 inline void FixL4Checksum(Bytes& f, const Spec& s) {
   const size_t l4 = L4Offset(s);
   const size_t at = l4 + (s.proto == IPPROTO_TCP ? 16 : 6);
-  Put16(&f[at], 0);
+  Store16(&f[at], 0);
+  const uint32_t l4_len = static_cast<uint32_t>(f.size() - l4);
   uint16_t c = static_cast<uint16_t>(
-      ~RefFold(RefPseudoSum(&f[L3Offset(s)], s.ipv6, s.proto, static_cast<uint32_t>(f.size() - l4)) +
-               RefSum(&f[l4], f.size() - l4)));
+      ~RefFold(RefPseudoSum(&f[L3Offset(s)], s.ipv6, s.proto, l4_len) + RefSum(&f[l4], l4_len)));
   if (c == 0 && s.proto == IPPROTO_UDP) c = 0xffff;
-  Put16(&f[at], c);
+  Store16(&f[at], c);
+}
+
+// Packet `k` of a Stream of flow `s` whose packets carry `size` payload bytes, as Stream
+// builds it before it shortens the last one or sets its PSH.
+inline Spec StreamSpec(const Spec& s, size_t k, size_t size) {
+  Spec seg = s;
+  seg.payload = size;
+  seg.fill = static_cast<uint8_t>(s.fill + k * 13);
+  seg.seq = s.seq + static_cast<uint32_t>(k * size);
+  seg.ip_id = static_cast<uint16_t>(s.ip_id + k);
+  return seg;
 }
 
 // The consecutive segments of one TCP flow (or datagrams of one UDP flow): `count` packets
@@ -214,12 +220,11 @@ inline std::vector<Bytes> Stream(Spec s, size_t count, size_t size, size_t last_
                                  bool push_last) {
   std::vector<Bytes> out;
   for (size_t k = 0; k < count; k++) {
-    Spec seg = s;
-    seg.payload = k + 1 == count ? last_size : size;
-    seg.fill = static_cast<uint8_t>(s.fill + k * 13);
-    seg.seq = s.seq + static_cast<uint32_t>(k * size);
-    seg.ip_id = static_cast<uint16_t>(s.ip_id + k);
-    if (push_last && k + 1 == count) seg.flags |= kPsh;
+    Spec seg = StreamSpec(s, k, size);
+    if (k + 1 == count) {
+      seg.payload = last_size;
+      if (push_last) seg.flags |= kTcpPsh;
+    }
     out.push_back(Build(seg));
   }
   return out;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <random>
 
+#include "base/byte_order.h"
 #include "check.h"
 #include "frames.h"
 
@@ -63,19 +64,19 @@ TEST(gre_round_trip_all_combinations) {
       // The wire format (RFC 2784/2890): C K S bits, version 0, TEB, fields in order.
       CHECK_EQ(p[0], (f.csum ? 0x80 : 0) | (f.key ? 0x20 : 0) | (f.seq ? 0x10 : 0));
       CHECK_EQ(p[1], 0);
-      CHECK_EQ(frames::Get16(&p[2]), 0x6558u);
+      CHECK_EQ(Load16(&p[2]), 0x6558u);
       size_t at = 4;
       if (f.csum) {
         CHECK(frames::RefFold(frames::RefSum(p.data(), p.size())) == 0xffff);
-        CHECK_EQ(frames::Get16(&p[6]), 0u);  // Reserved1
+        CHECK_EQ(Load16(&p[6]), 0u);  // Reserved1
         at += 4;
       }
       if (f.key) {
-        CHECK_EQ(frames::Get32(&p[at]), key);
+        CHECK_EQ(Load32(&p[at]), key);
         at += 4;
       }
       if (f.seq) {
-        CHECK_EQ(frames::Get32(&p[at]), seq);
+        CHECK_EQ(Load32(&p[at]), seq);
         at += 4;
       }
       CHECK_EQ(at, hl);
@@ -161,7 +162,7 @@ TEST(gre_decode_not_teb) {
   GreFields none;
   for (uint16_t proto : {0x0800, 0x86dd, 0x88be, 0x0000, 0x6559}) {
     Bytes p = Packet(none, 0, RandomFrame(60));
-    frames::Put16(&p[2], proto);
+    Store16(&p[2], proto);
     CHECK(DecodeGre(p.data(), p.size(), none).status == GreDecode::kNotTeb);
   }
 }

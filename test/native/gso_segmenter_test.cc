@@ -44,31 +44,31 @@ void CheckSegmentation(const Spec& s, uint16_t mss, size_t prefix = 0, uint8_t g
     CHECK(std::equal(seg.begin(), seg.begin() + l3, frame.begin()));
     if (s.ipv6) {
       CHECK(std::equal(ip, ip + 4, oip));
-      CHECK_EQ(Get16(ip + 4), seg.size() - l3 - 40);
+      CHECK_EQ(Load16(ip + 4), seg.size() - l3 - 40);
       CHECK(std::equal(ip + 6, ip + 40, oip + 6));
     } else {
       CHECK_EQ(ip[0], oip[0]);
       CHECK_EQ(ip[1], oip[1]);
-      CHECK_EQ(Get16(ip + 2), seg.size() - l3);
-      CHECK_EQ(Get16(ip + 4), static_cast<uint16_t>(s.ip_id + k));
+      CHECK_EQ(Load16(ip + 2), seg.size() - l3);
+      CHECK_EQ(Load16(ip + 4), static_cast<uint16_t>(s.ip_id + k));
       CHECK(std::equal(ip + 6, ip + 10, oip + 6));               // flags, TTL, protocol
       CHECK(std::equal(ip + 12, ip + IpHeaderLen(s), oip + 12));  // addresses, options
       CHECK(RefIpv4HeaderOk(ip));
     }
     CHECK(std::equal(t, t + 4, ot));  // ports
     if (tcp) {
-      CHECK_EQ(Get32(t + 4), static_cast<uint32_t>(s.seq + k * mss));
+      CHECK_EQ(Load32(t + 4), static_cast<uint32_t>(s.seq + k * mss));
       CHECK(std::equal(t + 8, t + 13, ot + 8));  // ack, data offset
       // As the kernel's tcp_gso_segment: FIN and PSH only on the last, CWR only on the first.
       uint8_t flags = s.flags;
-      if (!last) flags &= static_cast<uint8_t>(~(kFin | kPsh));
-      if (k > 0) flags &= static_cast<uint8_t>(~kCwr);
+      if (!last) flags &= static_cast<uint8_t>(~(kTcpFin | kTcpPsh));
+      if (k > 0) flags &= static_cast<uint8_t>(~kTcpCwr);
       CHECK_EQ(t[13], flags);
       CHECK(std::equal(t + 14, t + 16, ot + 14));  // window
       CHECK(std::equal(t + 18, seg.data() + hl, ot + 18));  // urgent pointer, options
     } else {
-      CHECK_EQ(Get16(t + 4), seg.size() - l4);
-      CHECK(Get16(t + 6) != 0);
+      CHECK_EQ(Load16(t + 4), seg.size() - l4);
+      CHECK(Load16(t + 6) != 0);
     }
     CHECK(RefL4ChecksumOk(ip, s.ipv6, s.proto, t, seg.size() - l4));
     CHECK(std::equal(seg.begin() + hl, seg.end(), frame.begin() + hl + payload_at));
@@ -82,14 +82,14 @@ void CheckSegmentation(const Spec& s, uint16_t mss, size_t prefix = 0, uint8_t g
 TEST(segmenter_tcpv4) {
   Spec s;
   s.payload = 4000;
-  s.flags = kAck | kPsh;
+  s.flags = kTcpAck | kTcpPsh;
   CheckSegmentation(s, 1448);
 }
 
 TEST(segmenter_tcpv4_fin_psh_cwr) {
   Spec s;
   s.payload = 5000;
-  s.flags = kAck | kPsh | kFin | kCwr | kEce;
+  s.flags = kTcpAck | kTcpPsh | kTcpFin | kTcpCwr | kTcpEce;
   CheckSegmentation(s, 1448);
 }
 
@@ -97,7 +97,7 @@ TEST(segmenter_tcpv6) {
   Spec s;
   s.ipv6 = true;
   s.payload = 6000;
-  s.flags = kAck | kPsh | kCwr;
+  s.flags = kTcpAck | kTcpPsh | kTcpCwr;
   CheckSegmentation(s, 1428);
 }
 
@@ -190,7 +190,7 @@ TEST(segmenter_wraps_seq_and_id) {
 TEST(segmenter_accepts_ecn_gso_bit) {
   Spec s;
   s.payload = 3000;
-  s.flags = kAck | kCwr;
+  s.flags = kTcpAck | kTcpCwr;
   CheckSegmentation(s, 1000, 0, vtepd::VIRTIO_NET_HDR_GSO_ECN);
 }
 
@@ -226,19 +226,19 @@ TEST(segmenter_udp_zero_checksum_sent_as_ones) {
     // Make the second datagram's checksum come out as zero: a word of its payload set to
     // the checksum it would otherwise have.
     const size_t word = hl + 1000 + 10;
-    Put16(&frame[word], 0);
+    Store16(&frame[word], 0);
     std::vector<Bytes> segs = Cut(frame, TsoHeader(s, 1000));
     if (!CHECK_EQ(segs.size(), 2u)) continue;
     Bytes& seg = segs[1];
-    Put16(&seg[l4 + 6], 0);
+    Store16(&seg[l4 + 6], 0);
     uint16_t c = static_cast<uint16_t>(
         ~RefFold(RefPseudoSum(&seg[L3Offset(s)], ipv6, IPPROTO_UDP,
                               static_cast<uint32_t>(seg.size() - l4)) +
                  RefSum(&seg[l4], seg.size() - l4)));
-    Put16(&frame[word], c);
+    Store16(&frame[word], c);
     segs = Cut(frame, TsoHeader(s, 1000));
     if (!CHECK_EQ(segs.size(), 2u)) continue;
-    CHECK_EQ(Get16(&segs[1][l4 + 6]), 0xffffu);
+    CHECK_EQ(Load16(&segs[1][l4 + 6]), 0xffffu);
     CHECK(RefL4ChecksumOk(&segs[1][L3Offset(s)], ipv6, IPPROTO_UDP, &segs[1][l4],
                           segs[1].size() - l4));
   }

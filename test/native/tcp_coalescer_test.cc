@@ -18,45 +18,13 @@ namespace {
 
 constexpr size_t kMss = 1448;
 
-// The header a merged TCP superframe of flow `s` must carry.
-vtepd::VirtioNetHdr ExpectedHeader(const Spec& s, size_t mss) {
-  return TsoHeader(s, static_cast<uint16_t>(mss));
-}
-
-// Feeds `segs` (all must be taken) and checks the one superframe they make.
 void CheckMerges(const Spec& s, const std::vector<Bytes>& segs) {
-  TcpCoalescer c;
-  for (size_t k = 0; k < segs.size(); k++) {
-    if (!CHECK(c.Add(segs[k].data(), segs[k].size()))) return;
-  }
-  CHECK(c.pending());
-  Merged m = Take(c);
-  CHECK(!c.pending());
-  CHECK(SameHeader(m.hdr, ExpectedHeader(s, segs[0].size() - HeaderLen(s))));
-  CHECK_BYTES(m.frame, ExpectedMerge(segs, s));
+  CheckAllMerge<TcpCoalescer>(s, segs);
 }
 
-// Starts a superframe with the flow's first segment, offers `bad` (the second segment with
-// one difference), which must be refused without disturbing the superframe: the right second
-// segment still joins.
-void CheckRefused(const Spec& s, const std::function<void(Spec&)>& change,
-                  const std::function<void(Bytes&, const Spec&)>& edit = nullptr) {
-  std::vector<Bytes> segs = Stream(s, 2, kMss, kMss, false);
-  Spec t = s;
-  t.seq += kMss;
-  t.ip_id++;
-  t.fill = static_cast<uint8_t>(s.fill + 13);
-  t.payload = kMss;
-  change(t);
-  Bytes bad = Build(t);
-  if (edit) edit(bad, t);
-  TcpCoalescer c;
-  CHECK(c.Add(segs[0].data(), segs[0].size()));
-  CHECK(!c.Add(bad.data(), bad.size()));
-  CHECK(c.Add(segs[1].data(), segs[1].size()));
-  Merged m = Take(c);
-  CHECK(SameHeader(m.hdr, ExpectedHeader(s, kMss)));
-  CHECK_BYTES(m.frame, ExpectedMerge(segs, s));
+// The second segment, changed, is refused; the right one still joins.
+void CheckRefused(const Spec& s, const SpecChange& change, const FrameEdit& edit = nullptr) {
+  CheckSecondRefused<TcpCoalescer>(s, kMss, change, edit);
 }
 
 }  // namespace
@@ -86,14 +54,8 @@ TEST(tcp_coalescer_odd_sizes_and_seq_wrap) {
 
 TEST(tcp_coalescer_single_segment_goes_as_it_came) {
   Spec s;
-  s.flags = kAck | kPsh;
-  Bytes f = Build(s);
-  TcpCoalescer c;
-  CHECK(c.Add(f.data(), f.size()));
-  Merged m = Take(c);
-  CHECK_EQ(m.hdr.gso_type, vtepd::VIRTIO_NET_HDR_GSO_NONE);
-  CHECK_EQ(m.hdr.flags, 0);
-  CHECK_BYTES(m.frame, f);
+  s.flags = kTcpAck | kTcpPsh;
+  CheckSingleAsItCame<TcpCoalescer>(s);
 }
 
 TEST(tcp_coalescer_finish_when_empty) {
@@ -103,20 +65,12 @@ TEST(tcp_coalescer_finish_when_empty) {
 }
 
 TEST(tcp_coalescer_refuses_other_flows) {
-  Spec s;
-  CheckRefused(s, [](Spec& t) { t.sport++; });
-  CheckRefused(s, [](Spec& t) { t.dport++; });
-  CheckRefused(s, [](Spec& t) { t.src_host++; });
-  CheckRefused(s, [](Spec& t) { t.dst_host++; });
-  CheckRefused(s, [](Spec& t) { t.src_mac++; });
-  CheckRefused(s, [](Spec& t) { t.tos = 4; });
-  CheckRefused(s, [](Spec& t) { t.ttl = 63; });
-  CheckRefused(s, [](Spec& t) { t.ipv6 = true; });
-  Spec v6 = s;
-  v6.ipv6 = true;
-  CheckRefused(v6, [](Spec& t) { t.src_host++; });
-  CheckRefused(v6, [](Spec& t) { t.tos = 4; });  // traffic class
-  CheckRefused(v6, [](Spec& t) { t.ipv6 = false; });
+  for (bool ipv6 : {false, true}) {
+    Spec s;
+    s.ipv6 = ipv6;
+    for (const SpecChange& change : OtherFlowChanges()) CheckRefused(s, change);
+  }
+  CheckRefused(Spec{}, [](Spec& t) { t.ttl = 63; });
 }
 
 TEST(tcp_coalescer_refuses_out_of_order) {
@@ -143,17 +97,14 @@ TEST(tcp_coalescer_refuses_header_changes) {
 
 TEST(tcp_coalescer_refuses_flag_changes) {
   Spec s;
-  for (uint8_t flags : {uint8_t(kAck | kFin), uint8_t(kAck | kSyn), uint8_t(kAck | kRst),
-                        uint8_t(kAck | kUrg), uint8_t(kAck | kCwr), uint8_t(kAck | kEce),
-                        uint8_t(0), uint8_t(kPsh)}) {
-    CheckRefused(s, [flags](Spec& t) { t.flags = flags; });
+  for (uint8_t flags : {uint8_t(kTcpAck | kTcpFin), uint8_t(kTcpAck | kTcpSyn),
+                        uint8_t(kTcpAck | kTcpRst), uint8_t(kTcpAck | kTcpUrg),
+                        uint8_t(kTcpAck | kTcpCwr), uint8_t(kTcpAck | kTcpEce), uint8_t(0),
+                        uint8_t(kTcpPsh)}) {
+    auto with_flags = [flags](Spec& t) { t.flags = flags; };
+    CheckRefused(s, with_flags);
     // Nor does such a segment start a superframe.
-    Spec first = s;
-    first.flags = flags;
-    Bytes f = Build(first);
-    TcpCoalescer c;
-    CHECK(!c.Add(f.data(), f.size()));
-    CHECK(!c.pending());
+    CheckStartRefused<TcpCoalescer>(s, with_flags);
   }
 }
 
@@ -184,19 +135,15 @@ TEST(tcp_coalescer_refuses_size_changes) {
 TEST(tcp_coalescer_push_ends_the_run) {
   Spec s;
   std::vector<Bytes> segs = Stream(s, 3, kMss, kMss, false);
-  Spec t = s;
-  t.seq += kMss;
-  t.payload = kMss;
-  t.flags = kAck | kPsh;
-  t.fill = static_cast<uint8_t>(s.fill + 13);
-  t.ip_id++;
+  Spec t = StreamSpec(s, 1, kMss);
+  t.flags = kTcpAck | kTcpPsh;
   segs[1] = Build(t);
   TcpCoalescer c;
   CHECK(c.Add(segs[0].data(), segs[0].size()));
   CHECK(c.Add(segs[1].data(), segs[1].size()));
   CHECK(!c.Add(segs[2].data(), segs[2].size()));
   Merged m = Take(c);
-  CHECK_EQ(m.frame[L4Offset(s) + 13], kAck | kPsh);
+  CHECK_EQ(m.frame[L4Offset(s) + 13], kTcpAck | kTcpPsh);
   CHECK_BYTES(m.frame, ExpectedMerge({segs[0], segs[1]}, s));
 }
 
@@ -214,15 +161,11 @@ TEST(tcp_coalescer_refuses_damaged_and_non_tcp) {
   CheckRefused(s, [](Spec& t) { t.proto = IPPROTO_UDP; });
   CheckRefused(s, [](Spec& t) { t.tags = {0x8100}; });
   // None of these starts a superframe either.
-  for (auto change : std::vector<std::function<void(Spec&)>>{
+  for (auto change : std::vector<SpecChange>{
            [](Spec& t) { t.proto = IPPROTO_UDP; }, [](Spec& t) { t.tags = {0x8100}; },
            [](Spec& t) { t.payload = 0; }, [](Spec& t) { t.ip_options = 4; },
            [](Spec& t) { t.csum = L4Csum::kPartial; }}) {
-    Spec t = s;
-    change(t);
-    Bytes f = Build(t);
-    TcpCoalescer c;
-    CHECK(!c.Add(f.data(), f.size()));
+    CheckStartRefused<TcpCoalescer>(s, change);
   }
   Bytes arp(60, 0);
   arp[12] = 0x08, arp[13] = 0x06;
@@ -235,32 +178,25 @@ TEST(tcp_coalescer_stops_at_ip_length_limit) {
   for (bool ipv6 : {false, true}) {
     Spec s;
     s.ipv6 = ipv6;
-    std::vector<Bytes> segs = Stream(s, 60, kMss, kMss, false);
-    TcpCoalescer c;
-    size_t taken = 0;
-    while (taken < segs.size() && c.Add(segs[taken].data(), segs[taken].size())) taken++;
+    Merged m{};
+    const size_t taken =
+        CheckMergesUntilRefused<TcpCoalescer>(s, Stream(s, 60, kMss, kMss, false), &m);
     // The merged transport length must fit the IP length field (and a 60-byte IPv4
     // header): 65535 - 60; one more segment would not have fitted.
     CHECK(20 + taken * kMss <= vtepd::kMaxMergedL4);
     CHECK(20 + (taken + 1) * kMss > vtepd::kMaxMergedL4);
-    Merged m = Take(c);
-    segs.resize(taken);
-    CHECK_BYTES(m.frame, ExpectedMerge(segs, s));
     CHECK(m.frame.size() <= vtepd::Superframe::kMaxBytes);
   }
 }
 
 TEST(tcp_coalescer_stops_at_iovec_limit) {
   Spec s;
-  std::vector<Bytes> segs = Stream(s, 400, 64, 64, false);
-  TcpCoalescer c;
-  size_t taken = 0;
-  while (taken < segs.size() && c.Add(segs[taken].data(), segs[taken].size())) taken++;
-  CHECK(taken > 1 && taken < segs.size());
-  Merged m = Take(c);
+  const size_t count = 400;
+  Merged m{};
+  const size_t taken =
+      CheckMergesUntilRefused<TcpCoalescer>(s, Stream(s, count, 64, 64, false), &m);
+  CHECK(taken > 1 && taken < count);
   CHECK(m.iovecs > 0 && static_cast<size_t>(m.iovecs) <= vtepd::Superframe::kMaxIovecs);
-  segs.resize(taken);
-  CHECK_BYTES(m.frame, ExpectedMerge(segs, s));
 }
 
 // Superframe -> segmenter -> coalescer gives back the superframe byte for byte, and the
@@ -276,27 +212,17 @@ TEST(tcp_round_trip_segment_then_coalesce) {
     uint8_t flags;
     size_t tcp_options;
   };
-  for (const Case& k : {Case{false, 4000, 1448, kAck | kPsh, 0}, Case{false, 2896, 1448, kAck, 0},
-                        Case{false, 64000, 1448, kAck | kPsh, 12},
-                        Case{true, 64000, 1428, kAck | kPsh, 0}, Case{true, 3001, 1000, kAck, 12},
-                        Case{false, 5555, 999, kAck | kPsh, 0}}) {
+  constexpr uint8_t kAckPsh = kTcpAck | kTcpPsh;
+  for (const Case& k : {Case{false, 4000, 1448, kAckPsh, 0}, Case{false, 2896, 1448, kTcpAck, 0},
+                        Case{false, 64000, 1448, kAckPsh, 12}, Case{true, 64000, 1428, kAckPsh, 0},
+                        Case{true, 3001, 1000, kTcpAck, 12}, Case{false, 5555, 999, kAckPsh, 0}}) {
     Spec s;
     s.ipv6 = k.ipv6;
     s.payload = k.payload;
     s.flags = k.flags;
     s.tcp_options = k.tcp_options;
     s.seq = 0xffff0000u;
-    s.csum = L4Csum::kPartial;
-    const Bytes super = Build(s);
-    std::vector<Bytes> segs = Cut(super, TsoHeader(s, k.mss));
-    if (!CHECK(segs.size() > 1)) continue;
-    TcpCoalescer c;
-    size_t taken = 0;
-    while (taken < segs.size() && c.Add(segs[taken].data(), segs[taken].size())) taken++;
-    CHECK_EQ(taken, segs.size());
-    Merged m = Take(c);
-    CHECK(SameHeader(m.hdr, TsoHeader(s, k.mss)));
-    CHECK_BYTES(m.frame, super);
+    CheckSegmentThenCoalesce<TcpCoalescer>(s, k.mss);
   }
 }
 
@@ -307,13 +233,7 @@ TEST(tcp_round_trip_coalesce_then_segment) {
       Spec s;
       s.ipv6 = ipv6;
       s.ip_id = 0xfff0;
-      std::vector<Bytes> segs = Stream(s, 12, kMss, last, true);
-      TcpCoalescer c;
-      for (const Bytes& seg : segs) CHECK(c.Add(seg.data(), seg.size()));
-      Merged m = Take(c);
-      std::vector<Bytes> again = Cut(m.frame, m.hdr);
-      if (!CHECK_EQ(again.size(), segs.size())) continue;
-      for (size_t i = 0; i < segs.size(); i++) CHECK_BYTES(again[i], segs[i]);
+      CheckCoalesceThenSegment<TcpCoalescer>(Stream(s, 12, kMss, last, true));
     }
   }
 }

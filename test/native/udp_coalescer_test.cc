@@ -28,35 +28,15 @@ Spec UdpSpec(bool ipv6 = false) {
 }
 
 void CheckMerges(const Spec& s, const std::vector<Bytes>& dgrams) {
-  UdpCoalescer c;
-  for (const Bytes& d : dgrams) {
-    if (!CHECK(c.Add(d.data(), d.size()))) return;
-  }
-  Merged m = Take(c);
-  CHECK(!c.pending());
-  CHECK(SameHeader(m.hdr, TsoHeader(s, static_cast<uint16_t>(dgrams[0].size() - HeaderLen(s)))));
+  Merged m{};
+  if (!CheckAllMerge<UdpCoalescer>(s, dgrams, &m)) return;
   CHECK_EQ(m.hdr.gso_type, vtepd::VIRTIO_NET_HDR_GSO_UDP_L4);
   CHECK_EQ(m.hdr.csum_offset, 6);
-  CHECK_BYTES(m.frame, ExpectedMerge(dgrams, s));
 }
 
-// As in tcp_coalescer_test: the changed second datagram is refused, the right one still joins.
-void CheckRefused(const Spec& s, const std::function<void(Spec&)>& change,
-                  const std::function<void(Bytes&, const Spec&)>& edit = nullptr) {
-  std::vector<Bytes> dgrams = Stream(s, 2, kSize, kSize, false);
-  Spec t = s;
-  t.ip_id++;
-  t.fill = static_cast<uint8_t>(s.fill + 13);
-  t.payload = kSize;
-  change(t);
-  Bytes bad = Build(t);
-  if (edit) edit(bad, t);
-  UdpCoalescer c;
-  CHECK(c.Add(dgrams[0].data(), dgrams[0].size()));
-  CHECK(!c.Add(bad.data(), bad.size()));
-  CHECK(c.Add(dgrams[1].data(), dgrams[1].size()));
-  Merged m = Take(c);
-  CHECK_BYTES(m.frame, ExpectedMerge(dgrams, s));
+// The second datagram, changed, is refused; the right one still joins.
+void CheckRefused(const Spec& s, const SpecChange& change, const FrameEdit& edit = nullptr) {
+  CheckSecondRefused<UdpCoalescer>(s, kSize, change, edit);
 }
 
 }  // namespace
@@ -72,40 +52,21 @@ TEST(udp_coalescer_merges) {
 }
 
 TEST(udp_coalescer_single_datagram_goes_as_it_came) {
-  Spec s = UdpSpec();
-  Bytes f = Build(s);
-  UdpCoalescer c;
-  CHECK(c.Add(f.data(), f.size()));
-  Merged m = Take(c);
-  CHECK_EQ(m.hdr.gso_type, vtepd::VIRTIO_NET_HDR_GSO_NONE);
-  CHECK_EQ(m.hdr.flags, 0);
-  CHECK_BYTES(m.frame, f);
-  CHECK_EQ(c.Finish(), 0);
+  CheckSingleAsItCame<UdpCoalescer>(UdpSpec());
 }
 
 TEST(udp_coalescer_at_most_64_datagrams) {
   Spec s = UdpSpec();
-  std::vector<Bytes> dgrams = Stream(s, 70, 100, 100, false);
-  UdpCoalescer c;
-  size_t taken = 0;
-  while (taken < dgrams.size() && c.Add(dgrams[taken].data(), dgrams[taken].size())) taken++;
-  CHECK_EQ(taken, UdpCoalescer::kMaxSegments);
-  Merged m = Take(c);
-  dgrams.resize(taken);
-  CHECK_BYTES(m.frame, ExpectedMerge(dgrams, s));
+  CHECK_EQ(CheckMergesUntilRefused<UdpCoalescer>(s, Stream(s, 70, 100, 100, false)),
+           UdpCoalescer::kMaxSegments);
 }
 
 TEST(udp_coalescer_stops_at_ip_length_limit) {
   Spec s = UdpSpec();
-  std::vector<Bytes> dgrams = Stream(s, 50, 1472, 1472, false);
-  UdpCoalescer c;
-  size_t taken = 0;
-  while (taken < dgrams.size() && c.Add(dgrams[taken].data(), dgrams[taken].size())) taken++;
+  const size_t taken =
+      CheckMergesUntilRefused<UdpCoalescer>(s, Stream(s, 50, 1472, 1472, false));
   CHECK(8 + taken * 1472 <= vtepd::kMaxMergedL4);
   CHECK(8 + (taken + 1) * 1472 > vtepd::kMaxMergedL4);
-  Merged m = Take(c);
-  dgrams.resize(taken);
-  CHECK_BYTES(m.frame, ExpectedMerge(dgrams, s));
 }
 
 TEST(udp_coalescer_short_datagram_ends_the_run) {
@@ -124,13 +85,7 @@ TEST(udp_coalescer_short_datagram_ends_the_run) {
 TEST(udp_coalescer_refuses_other_flows_and_sizes) {
   for (bool ipv6 : {false, true}) {
     Spec s = UdpSpec(ipv6);
-    CheckRefused(s, [](Spec& t) { t.sport++; });
-    CheckRefused(s, [](Spec& t) { t.dport++; });
-    CheckRefused(s, [](Spec& t) { t.src_host++; });
-    CheckRefused(s, [](Spec& t) { t.dst_host++; });
-    CheckRefused(s, [](Spec& t) { t.src_mac++; });
-    CheckRefused(s, [](Spec& t) { t.tos = 4; });
-    CheckRefused(s, [](Spec& t) { t.ipv6 = !t.ipv6; });
+    for (const SpecChange& change : OtherFlowChanges()) CheckRefused(s, change);
     CheckRefused(s, [](Spec& t) { t.payload = kSize + 1; });
     CheckRefused(s, [](Spec& t) { t.payload = 0; });
     CheckRefused(s, [](Spec& t) { t.proto = IPPROTO_TCP; });
@@ -144,7 +99,7 @@ TEST(udp_coalescer_refuses_damaged) {
   CheckRefused(s, [](Spec& t) { t.csum = L4Csum::kZero; });  // sent without a checksum
   CheckRefused(s, [](Spec& t) { t.csum = L4Csum::kPartial; });
   CheckRefused(s, [](Spec&) {}, [](Bytes& f, const Spec& t) {  // UDP length disagrees with IP
-    Put16(&f[L4Offset(t) + 4], Get16(&f[L4Offset(t) + 4]) - 1);
+    Store16(&f[L4Offset(t) + 4], static_cast<uint16_t>(Load16(&f[L4Offset(t) + 4]) - 1));
     FixL4Checksum(f, t);
   });
   CheckRefused(s, [](Spec&) {}, [](Bytes& f, const Spec& t) {  // a fragment (MF)
@@ -153,15 +108,10 @@ TEST(udp_coalescer_refuses_damaged) {
   });
   CheckRefused(s, [](Spec&) {}, [](Bytes& f, const Spec&) { f.resize(f.size() - 2); });
   // None of these starts a superframe either.
-  for (auto change : std::vector<std::function<void(Spec&)>>{
+  for (auto change : std::vector<SpecChange>{
            [](Spec& t) { t.csum = L4Csum::kZero; }, [](Spec& t) { t.proto = IPPROTO_TCP; },
            [](Spec& t) { t.payload = 0; }, [](Spec& t) { t.tags = {0x88a8}; }}) {
-    Spec t = s;
-    change(t);
-    Bytes f = Build(t);
-    UdpCoalescer c;
-    CHECK(!c.Add(f.data(), f.size()));
-    CHECK(!c.pending());
+    CheckStartRefused<UdpCoalescer>(s, change);
   }
 }
 
@@ -179,17 +129,7 @@ TEST(udp_round_trip_segment_then_coalesce) {
                         Case{false, 63000, 1000}, Case{true, 300, 7}}) {
     Spec s = UdpSpec(k.ipv6);
     s.payload = k.payload;
-    s.csum = L4Csum::kPartial;
-    const Bytes super = Build(s);
-    std::vector<Bytes> dgrams = Cut(super, TsoHeader(s, k.mss));
-    if (!CHECK(dgrams.size() > 1 && dgrams.size() <= UdpCoalescer::kMaxSegments)) continue;
-    UdpCoalescer c;
-    size_t taken = 0;
-    while (taken < dgrams.size() && c.Add(dgrams[taken].data(), dgrams[taken].size())) taken++;
-    CHECK_EQ(taken, dgrams.size());
-    Merged m = Take(c);
-    CHECK(SameHeader(m.hdr, TsoHeader(s, k.mss)));
-    CHECK_BYTES(m.frame, super);
+    CheckSegmentThenCoalesce<UdpCoalescer>(s, k.mss, UdpCoalescer::kMaxSegments);
   }
 }
 
@@ -197,14 +137,7 @@ TEST(udp_round_trip_segment_then_coalesce) {
 TEST(udp_round_trip_coalesce_then_segment) {
   for (bool ipv6 : {false, true}) {
     for (size_t last : {size_t{1}, size_t{333}, kSize}) {
-      Spec s = UdpSpec(ipv6);
-      std::vector<Bytes> dgrams = Stream(s, 20, kSize, last, false);
-      UdpCoalescer c;
-      for (const Bytes& d : dgrams) CHECK(c.Add(d.data(), d.size()));
-      Merged m = Take(c);
-      std::vector<Bytes> again = Cut(m.frame, m.hdr);
-      if (!CHECK_EQ(again.size(), dgrams.size())) continue;
-      for (size_t i = 0; i < dgrams.size(); i++) CHECK_BYTES(again[i], dgrams[i]);
+      CheckCoalesceThenSegment<UdpCoalescer>(Stream(UdpSpec(ipv6), 20, kSize, last, false));
     }
   }
 }
