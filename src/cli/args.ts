@@ -118,6 +118,13 @@ function parseCommand(words: string[]): Command {
   }
 }
 
+/** iproute2's other spellings of the verbs. */
+const VERB_ALIASES: Record<string, string> = { delete: 'del', list: 'show', ls: 'show' };
+
+function unknownVerb(verb: string): UsageError {
+  return new UsageError(`Command "${verb}" is unknown, try "vtepd help".`);
+}
+
 const DEVICE_KEYWORD: Rules = { dev: arg('dev') };
 
 // `ip link add NAME [ mtu N ] type TYPE ARGS`: before the type, dev names the new device; after
@@ -184,7 +191,8 @@ const LINK_TYPE_KEYWORDS: Record<LinkType, Rules> = {
   ip6gretap: { ...VXLAN_KEYWORDS, ...GRETAP_KEYWORDS },
 };
 
-function parseLinkCommand(verb: string, words: string[]): Command {
+function parseLinkCommand(given: string, words: string[]): Command {
+  const verb = VERB_ALIASES[given] ?? given;
   switch (verb) {
     case 'add': {
       // Without a type, its words would be reported as garbage instead.
@@ -192,18 +200,15 @@ function parseLinkCommand(verb: string, words: string[]): Command {
       const input = slotValues(scan(words, LINK_ADD_KEYWORDS, 'name'));
       return { name: 'link.add', spec: parseLinkSpec(input, Field.argument()) };
     }
-    case 'del':
-    case 'delete': {
+    case 'del': {
       const link = optionalDevice(words);
       if (link === undefined) throw Field.argument().at('dev').missing();
       return { name: 'link.del', link };
     }
     case 'show':
-    case 'list':
-    case 'ls':
       return { name: 'link.show', link: optionalDevice(words) };
     default:
-      throw new UsageError(`Command "${verb}" is unknown, try "vtepd help".`);
+      throw unknownVerb(verb);
   }
 }
 
@@ -224,8 +229,9 @@ const FDB_ENTRY_KEYWORDS: Rules = {
   vni: arg('vni'),
 };
 
-function parseFdbCommand(verb: string, words: string[]): Command {
+function parseFdbCommand(given: string, words: string[]): Command {
   const field = Field.argument();
+  const verb = VERB_ALIASES[given] ?? given;
   switch (verb) {
     case 'add':
     case 'append':
@@ -234,30 +240,26 @@ function parseFdbCommand(verb: string, words: string[]): Command {
       const input = { mac: single(found, 'to'), dst: single(found, 'dst'), port: single(found, 'port'), vni: single(found, 'vni') };
       return { name: `fdb.${verb}`, dev: requiredDevice(found), entry: parseFdbEntry(input, field) };
     }
-    case 'del':
-    case 'delete': {
+    case 'del': {
       const found = scan(words, FDB_SELECTOR_KEYWORDS, 'to');
       const input = { mac: single(found, 'to'), dst: single(found, 'dst') };
       return { name: 'fdb.del', dev: requiredDevice(found), selector: parseFdbSelector(input, field) };
     }
     case 'show':
-    case 'list':
-    case 'ls':
       return { name: 'fdb.show', dev: optionalDevice(words) };
     default:
-      throw new UsageError(`Command "${verb}" is unknown, try "vtepd help".`);
+      throw unknownVerb(verb);
   }
 }
 
-function parsePortCommand(verb: string, words: string[]): Command {
+function parsePortCommand(given: string, words: string[]): Command {
+  const verb = VERB_ALIASES[given] ?? given;
   switch (verb) {
     case 'show':
-    case 'list':
-    case 'ls':
       scan(words, {});
       return { name: 'port.show' };
     default:
-      throw new UsageError(`Command "${verb}" is unknown, try "vtepd help".`);
+      throw unknownVerb(verb);
   }
 }
 
