@@ -76,7 +76,15 @@ describe.skipIf(skipNetns())('vtepd <-> kernel vxlan', () => {
     const cap = await tb().capture(tb().namespacesCreated[0]!, 'p1', { filter: `udp dst port 4789 and src host ${h1.addr}`, fields: ['udp.length'] });
     const recv = await tb().serveTool(h2.ns, 'udp', ['recv', '--listen', `${ov(2)}:7300`, '--count', String(N), '--linger-ms', '300', '--timeout', '10']);
     const before = await d.stats();
-    await tb().tool(h1.ns, 'udp', ['send', '--to', `${ov(2)}:7300`, '--count', String(N), '--size', String(size), '--burst']);
+    // The burst queues up in the TAP while the daemon is stopped, so vtepd reads it in full
+    // batches whatever the scheduler does (a sender slower than vtepd leaves nothing to batch).
+    const pid = d.proc.pid!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await tb().tool(h1.ns, 'udp', ['send', '--to', `${ov(2)}:7300`, '--count', String(N), '--size', String(size), '--burst']);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
     const got = Testbed.result<{ count: number; intact: number; distinct: number }>(await recv.wait(15_000));
     // Every datagram arrives once and intact, as the kernel segments what vtepd batched.
     expect(got).toMatchObject({ count: N, intact: N, distinct: N });
