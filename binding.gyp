@@ -18,6 +18,8 @@
         "native/net/flow_hash.cc",
         "native/net/inner_ip.cc",
         "native/net/mac_address.cc",
+        "native/net/mac_hash.cc",
+        "native/net/prefix.cc",
         "native/offload/gso_segmenter.cc",
         "native/offload/tcp_coalescer.cc",
         "native/offload/udp_coalescer.cc",
@@ -50,7 +52,9 @@
         "native/gre/gretap_device.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      # _ALL: any std::exception (bad_alloc too) leaving a method or constructor becomes a JS
+      # error instead of reaching std::terminate.
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_ADDON_API_CPP_EXCEPTIONS_ALL"],
       "libraries": ["-lpthread"]
     },
     {
@@ -62,6 +66,7 @@
         "test/native/fdb_test.cc",
         "test/native/gre_header_test.cc",
         "test/native/gso_segmenter_test.cc",
+        "test/native/prefix_test.cc",
         "test/native/tcp_coalescer_test.cc",
         "test/native/udp_coalescer_test.cc"
       ]

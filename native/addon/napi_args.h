@@ -30,7 +30,8 @@ inline std::string StringField(const Napi::Object& obj, const char* key) {
 inline uint32_t UintField(const Napi::Object& obj, const char* key, uint32_t max) {
   Napi::Value value = Field(obj, key);
   double number = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
-  if (number < 0 || number > max || number != static_cast<double>(static_cast<uint32_t>(number))) {
+  // Range first, written so NaN fails it: converting NaN to uint32_t is undefined behaviour.
+  if (!(number >= 0 && number <= max) || number != static_cast<double>(static_cast<uint32_t>(number))) {
     throw Napi::RangeError::New(obj.Env(), std::string("\"") + key + "\" must be an integer 0.." +
                                                std::to_string(max));
   }

@@ -1,23 +1,54 @@
 #include "addon/vxlan_device_wrap.h"
 
+#include <atomic>
+#include <memory>
+#include <new>
 #include <system_error>
 #include <vector>
 
 #include "addon/napi_args.h"
 #include "addon/napi_results.h"
+#include "net/prefix.h"
 
 namespace vtepd {
 
 namespace {
 
-// Bounded so a MAC flood cannot grow memory without limit when JavaScript is slow; past it
-// events are dropped and counted (events_dropped).
-constexpr size_t kEventQueueBatches = 1024;
+// FDB events queued for JavaScript, per device: bounded so a MAC flood cannot grow memory
+// without limit when JavaScript is slow; past it events are dropped and counted
+// (events_dropped). About 1 MB of events.
+constexpr size_t kMaxQueuedEvents = 16384;
+
+// A batch on its way to JavaScript, and the device's count of queued events it holds.
+struct QueuedEvents {
+  std::vector<FdbEvent> events;
+  std::shared_ptr<std::atomic<size_t>> queued;
+};
 
 MacAddress ParseMacArg(Napi::Env env, const std::string& text) {
   auto mac = ParseMac(text);
   if (!mac) throw Napi::TypeError::New(env, "invalid MAC address \"" + text + "\"");
   return *mac;
+}
+
+// "allow": canonical "ADDR/LEN" prefixes, each of the device's underlay family.
+PrefixList AllowField(const Napi::Object& obj, sa_family_t family) {
+  Napi::Env env = obj.Env();
+  Napi::Value value = Field(obj, "allow");
+  if (!value.IsArray()) throw Napi::TypeError::New(env, "\"allow\" must be an array of prefixes");
+  Napi::Array list = value.As<Napi::Array>();
+  std::vector<Prefix> prefixes;
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Value item = list.Get(i);
+    std::string text = item.IsString() ? item.As<Napi::String>().Utf8Value() : "";
+    auto prefix = Prefix::Parse(text);
+    if (!prefix) throw Napi::TypeError::New(env, "invalid prefix \"" + text + "\" in \"allow\"");
+    if (prefix->address.family != family) {
+      throw Napi::TypeError::New(env, "prefix \"" + text + "\" in \"allow\" is not of local's family");
+    }
+    prefixes.push_back(*prefix);
+  }
+  return PrefixList(std::move(prefixes));
 }
 
 VxlanConfig ReadVxlanConfig(const Napi::Object& obj) {
@@ -44,6 +75,7 @@ VxlanConfig ReadVxlanConfig(const Napi::Object& obj) {
   config.ageing_seconds = UintField(obj, "ageing", UINT32_MAX);
   config.learning = BoolField(obj, "learning");
   config.max_addresses = UintField(obj, "maxaddress", UINT32_MAX);
+  config.allow = AllowField(obj, config.local.family);
   config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
   config.offloads = BoolField(obj, "offloads");
   config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
@@ -68,12 +100,14 @@ void SetRemote(Napi::Object obj, const Remote& remote) {
   obj.Set("vni", remote.vni);
 }
 
-void CallWithEvents(Napi::Env env, Napi::Function callback, std::vector<FdbEvent>* batch) {
-  std::unique_ptr<std::vector<FdbEvent>> owned(batch);
+void CallWithEvents(Napi::Env env, Napi::Function callback, QueuedEvents* batch) {
+  std::unique_ptr<QueuedEvents> owned(batch);
+  const std::vector<FdbEvent>& batch_events = owned->events;
+  owned->queued->fetch_sub(batch_events.size());
   if (env == nullptr || callback.IsEmpty()) return;  // tearing down
-  Napi::Array events = Napi::Array::New(env, owned->size());
-  for (size_t i = 0; i < owned->size(); i++) {
-    const FdbEvent& event = (*owned)[i];
+  Napi::Array events = Napi::Array::New(env, batch_events.size());
+  for (size_t i = 0; i < batch_events.size(); i++) {
+    const FdbEvent& event = batch_events[i];
     Napi::Object obj = Napi::Object::New(env);
     obj.Set("type", EventType(event.type));
     obj.Set("mac", FormatMac(event.mac));
@@ -102,15 +136,27 @@ VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(in
     throw Napi::TypeError::New(env, "usage: new VxlanDevice(config, onEvents)");
   }
   VxlanConfig config = ReadVxlanConfig(info[0].As<Napi::Object>());
-  events_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "vtepd-fdb-events",
-                                          kEventQueueBatches, 1);
+  // Unbounded queue of batches: kMaxQueuedEvents bounds it (every batch holds an event).
+  events_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "vtepd-fdb-events", 0, 1);
   // Events alone must not keep the process alive; the daemon's server does that.
   events_.Unref(env);
   Napi::ThreadSafeFunction events = events_;
-  auto sink = [events](std::vector<FdbEvent>&& batch) mutable {
-    auto* heap = new std::vector<FdbEvent>(std::move(batch));
-    if (events.NonBlockingCall(heap, CallWithEvents) == napi_ok) return true;
-    delete heap;
+  auto queued = std::make_shared<std::atomic<size_t>>(0);
+  // Called by data-path and housekeeping threads: never throws, false = dropped.
+  auto sink = [events, queued](std::vector<FdbEvent>&& batch) mutable {
+    size_t count = batch.size();
+    if (queued->fetch_add(count) + count > kMaxQueuedEvents) {
+      queued->fetch_sub(count);
+      return false;
+    }
+    QueuedEvents* heap = new (std::nothrow) QueuedEvents;
+    if (heap) {
+      heap->events = std::move(batch);  // moves the buffer: no allocation
+      heap->queued = queued;
+      if (events.NonBlockingCall(heap, CallWithEvents) == napi_ok) return true;
+      delete heap;
+    }
+    queued->fetch_sub(count);
     return false;
   };
   try {
@@ -118,6 +164,9 @@ VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(in
   } catch (const std::system_error& e) {
     events_.Release();
     throw SystemErrorToJs(env, e);
+  } catch (...) {  // bad_alloc, say: NODE_ADDON_API_CPP_EXCEPTIONS_ALL makes it a JS error
+    events_.Release();
+    throw;
   }
 }
 

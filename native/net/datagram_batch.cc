@@ -23,4 +23,29 @@ int DatagramBatch::Receive(int fd, bool want_control) {
   return ::recvmmsg(fd, message_, kBatch, MSG_DONTWAIT, nullptr);
 }
 
+void SendSegmentsOneByOne(int fd, const msghdr& gso, MessageCount message, BatchCounts& counts) {
+  size_t per_datagram = gso.msg_iovlen / message.packets;
+  size_t total = 0;
+  for (size_t i = 0; i < gso.msg_iovlen; i++) total += gso.msg_iov[i].iov_len;
+  // Every datagram carries the same encapsulation headers ahead of its inner bytes.
+  size_t overhead = (total - message.inner_bytes) / message.packets;
+  msghdr one = gso;
+  one.msg_control = nullptr;
+  one.msg_controllen = 0;
+  one.msg_iovlen = per_datagram;
+  for (size_t k = 0; k < message.packets; k++) {
+    one.msg_iov = gso.msg_iov + k * per_datagram;
+    ssize_t sent;
+    do {
+      sent = ::sendmsg(fd, &one, 0);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0) {
+      counts.Add(errno == EMSGSIZE ? Counter::tx_drop_underlay_mtu : Counter::tx_errors);
+      continue;
+    }
+    counts.Add(Counter::tx_packets);
+    counts.Add(Counter::tx_bytes, static_cast<size_t>(sent) - overhead);
+  }
+}
+
 }  // namespace vtepd

@@ -51,11 +51,17 @@ struct MessageCount {
   uint32_t inner_bytes;
 };
 
+// Sends the `message.packets` datagrams of a UDP GSO message (equal runs of its iovecs)
+// with one sendmsg each and no segment size, counting each outcome.
+void SendSegmentsOneByOne(int fd, const msghdr& gso, MessageCount message, BatchCounts& counts);
+
 // Sends messages[0, count) through `fd` in order, as few sendmmsg calls as the kernel
 // allows. A message that fails is counted and skipped, so the rest may still go:
 // tx_drop_underlay_mtu on EMSGSIZE (DF is set and the packet exceeds the path MTU),
 // tx_errors otherwise. Sent ones add to tx_packets and tx_bytes. count_of(i) is the
-// MessageCount of messages[i].
+// MessageCount of messages[i]. A UDP GSO message (one with a control message) that the
+// kernel refuses is sent again one datagram at a time: GSO never exceeds the path MTU,
+// even where plain datagrams may be fragmented (df unset), so only those can get through.
 template <typename CountOf>
 void SendMessages(int fd, mmsghdr* messages, size_t count, const CountOf& count_of,
                   BatchCounts& counts) {
@@ -63,8 +69,12 @@ void SendMessages(int fd, mmsghdr* messages, size_t count, const CountOf& count_
     int sent = ::sendmmsg(fd, messages + done, static_cast<unsigned>(count - done), 0);
     if (sent < 0) {
       if (errno == EINTR) continue;
-      counts.Add(errno == EMSGSIZE ? Counter::tx_drop_underlay_mtu : Counter::tx_errors,
-                 count_of(done).packets);
+      MessageCount failed = count_of(done);
+      if (messages[done].msg_hdr.msg_controllen != 0 && (errno == EMSGSIZE || errno == EINVAL)) {
+        SendSegmentsOneByOne(fd, messages[done].msg_hdr, failed, counts);
+      } else {
+        counts.Add(errno == EMSGSIZE ? Counter::tx_drop_underlay_mtu : Counter::tx_errors, failed.packets);
+      }
       done++;
       continue;
     }

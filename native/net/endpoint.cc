@@ -4,6 +4,15 @@
 
 namespace vtepd {
 
+bool Endpoint::IsUnicast() const {
+  static constexpr uint8_t kZero[16] = {};
+  if (family == AF_INET) {
+    bool broadcast = addr[0] == 255 && addr[1] == 255 && addr[2] == 255 && addr[3] == 255;
+    return std::memcmp(addr, kZero, 4) != 0 && (addr[0] & 0xf0) != 0xe0 && !broadcast;
+  }
+  return family == AF_INET6 && std::memcmp(addr, kZero, 16) != 0 && addr[0] != 0xff;
+}
+
 socklen_t Endpoint::ToSockaddr(SocketAddress* out) const {
   if (family == AF_INET) {
     out->v4 = sockaddr_in{};

@@ -33,6 +33,10 @@ struct Endpoint {
     return SameAddress(other) && port == other.port;
   }
 
+  // A unicast host: not the unspecified address, multicast or the limited broadcast. Other
+  // sources must never be learned (sending to them would loop back here or go everywhere).
+  bool IsUnicast() const;
+
   socklen_t ToSockaddr(SocketAddress* out) const;
   static Endpoint FromSockaddr(const SocketAddress& in);
   static std::optional<Endpoint> Parse(const std::string& address, uint16_t port);

@@ -22,6 +22,10 @@ inline MacAddress ReadMac(const uint8_t* p) {
 // Group bit: broadcast and multicast destinations are always flooded.
 inline bool IsMulticastMac(MacAddress mac) { return (mac >> 40) & 0x01; }
 
+// What a frame may carry as its source: never a group address or all zeros (the kernel drops
+// such frames; learning one would corrupt the flood list or send unicast everywhere).
+inline bool IsValidSourceMac(MacAddress mac) { return mac != kFloodMac && !IsMulticastMac(mac); }
+
 std::optional<MacAddress> ParseMac(std::string_view text);
 std::string FormatMac(MacAddress mac);
 

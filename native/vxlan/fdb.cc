@@ -2,81 +2,159 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <new>
 
 namespace vtepd {
 
-int Fdb::Update(MacAddress mac, const Remote& remote, FdbMode mode, uint64_t now) {
-  auto it = entries_.find(mac);
-  if (it == entries_.end()) {
-    if (Full()) return ENOSPC;
-    entries_.emplace(mac, Entry{{remote}, true, now});
-    return 0;
-  }
-  Entry& entry = it->second;
+namespace {
+
+// As bridge fdb add/append/replace on an existing entry's remotes; 0 or EEXIST.
+int ApplyUpdate(std::vector<Remote>& remotes, const Remote& remote, FdbMode mode) {
   switch (mode) {
     case FdbMode::kAdd:
       return EEXIST;
     case FdbMode::kReplace:
       // As the kernel: the first remote is replaced, any appended ones stay.
-      entry.remotes.front() = remote;
+      remotes.front() = remote;
       break;
     case FdbMode::kAppend:
-      if (std::find(entry.remotes.begin(), entry.remotes.end(), remote) == entry.remotes.end()) {
-        entry.remotes.push_back(remote);
-      }
+      if (std::find(remotes.begin(), remotes.end(), remote) == remotes.end()) remotes.push_back(remote);
       break;
   }
-  entry.permanent = true;
+  return 0;
+}
+
+// Removes the remote matching `only_dst` (address, and port unless 0); ENOENT if none.
+int RemoveRemote(std::vector<Remote>& remotes, const Endpoint& only_dst) {
+  auto match = std::find_if(remotes.begin(), remotes.end(), [&](const Remote& r) {
+    return r.dst.SameAddress(only_dst) && (only_dst.port == 0 || r.dst.port == only_dst.port);
+  });
+  if (match == remotes.end()) return ENOENT;
+  remotes.erase(match);
+  return 0;
+}
+
+// Room for one more event, or false when memory is short. Grows geometrically, so calling
+// it before every push_back costs nothing amortised.
+bool ReserveEvent(std::vector<FdbEvent>* events) {
+  if (events->size() < events->capacity()) return true;
+  try {
+    events->reserve(std::max<size_t>(16, events->capacity() * 2));
+    return true;
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+}
+
+// Saturating: an entry refreshed after `now` was read is not idle.
+uint64_t IdleSeconds(uint64_t now, uint64_t updated) { return now > updated ? now - updated : 0; }
+
+}  // namespace
+
+bool Fdb::AddressKey::operator<(const AddressKey& other) const {
+  if (family != other.family) return family < other.family;
+  return std::memcmp(addr, other.addr, sizeof addr) < 0;
+}
+
+void Fdb::CountPermanent(const std::vector<Remote>& remotes, int delta) {
+  for (const Remote& remote : remotes) {
+    AddressKey key{remote.dst.family, {}};
+    std::memcpy(key.addr, remote.dst.addr, remote.dst.family == AF_INET ? 4 : 16);
+    if (delta > 0) {
+      permanent_addresses_[key]++;
+    } else {
+      auto it = permanent_addresses_.find(key);
+      if (it != permanent_addresses_.end() && --it->second == 0) permanent_addresses_.erase(it);
+    }
+  }
+}
+
+bool Fdb::IsPermanentRemote(const Endpoint& address) const {
+  AddressKey key{address.family, {}};
+  std::memcpy(key.addr, address.addr, address.family == AF_INET ? 4 : 16);
+  return permanent_addresses_.count(key) != 0;
+}
+
+int Fdb::Update(MacAddress mac, const Remote& remote, FdbMode mode, uint64_t now) {
+  if (mac == kFloodMac) {
+    if (flood_.empty()) {
+      if (Full()) return ENOSPC;
+      flood_.push_back(remote);
+      CountPermanent(flood_, +1);
+      return 0;
+    }
+    CountPermanent(flood_, -1);
+    int err = ApplyUpdate(flood_, remote, mode);
+    CountPermanent(flood_, +1);
+    return err;
+  }
+  auto it = entries_.find(mac);
+  if (it == entries_.end()) {
+    if (Full()) return ENOSPC;
+    it = entries_.emplace(mac, Entry{{remote}, true, now}).first;
+    CountPermanent(it->second.remotes, +1);
+    return 0;
+  }
+  Entry& entry = it->second;
+  if (mode == FdbMode::kAdd) return EEXIST;
+  if (entry.permanent) CountPermanent(entry.remotes, -1);
+  ApplyUpdate(entry.remotes, remote, mode);
+  entry.permanent = true;  // a user's update makes a learned entry the user's
   entry.updated = now;
+  CountPermanent(entry.remotes, +1);
   return 0;
 }
 
 int Fdb::Remove(MacAddress mac, const Endpoint* only_dst) {
+  if (mac == kFloodMac) {
+    if (flood_.empty()) return ENOENT;
+    CountPermanent(flood_, -1);
+    int err = only_dst ? RemoveRemote(flood_, *only_dst) : 0;
+    if (!only_dst) flood_.clear();
+    CountPermanent(flood_, +1);
+    return err;
+  }
   auto it = entries_.find(mac);
   if (it == entries_.end()) return ENOENT;
-  if (only_dst) {
-    auto& remotes = it->second.remotes;
-    auto match = std::find_if(remotes.begin(), remotes.end(), [&](const Remote& r) {
-      return r.dst.SameAddress(*only_dst) && (only_dst->port == 0 || r.dst.port == only_dst->port);
-    });
-    if (match == remotes.end()) return ENOENT;
-    remotes.erase(match);
-    if (!remotes.empty()) return 0;
+  Entry& entry = it->second;
+  if (entry.permanent) CountPermanent(entry.remotes, -1);
+  int err = only_dst ? RemoveRemote(entry.remotes, *only_dst) : 0;
+  if (err == 0 && (!only_dst || entry.remotes.empty())) {
+    entries_.erase(it);
+    return 0;
   }
-  entries_.erase(it);
-  return 0;
+  if (entry.permanent) CountPermanent(entry.remotes, +1);
+  return err;
 }
 
 std::vector<FdbRow> Fdb::Rows(uint64_t now) const {
   std::vector<FdbRow> rows;
-  rows.reserve(entries_.size());
+  rows.reserve(size());
+  for (const Remote& remote : flood_) rows.push_back({kFloodMac, remote, true, 0});
   for (const auto& [mac, entry] : entries_) {
     for (const Remote& remote : entry.remotes) {
-      rows.push_back({mac, remote, entry.permanent, entry.permanent ? 0 : now - entry.updated});
+      rows.push_back({mac, remote, entry.permanent, entry.permanent ? 0 : IdleSeconds(now, entry.updated)});
     }
   }
-  std::sort(rows.begin(), rows.end(), [](const FdbRow& a, const FdbRow& b) { return a.mac < b.mac; });
+  // Stable: a MAC's remotes keep their order.
+  std::stable_sort(rows.begin(), rows.end(), [](const FdbRow& a, const FdbRow& b) { return a.mac < b.mac; });
   return rows;
 }
 
-std::vector<Remote> Fdb::FloodList() const {
-  const std::vector<Remote>* flood = RemotesOf(kFloodMac);
-  return flood ? *flood : std::vector<Remote>{};
-}
-
-const std::vector<Remote>* Fdb::RemotesOf(MacAddress mac) const {
-  auto it = entries_.find(mac);
-  return it == entries_.end() ? nullptr : &it->second.remotes;
-}
+std::vector<Remote> Fdb::FloodList() const { return flood_; }
 
 const std::vector<Remote>* Fdb::Destinations(MacAddress dst) const {
-  const std::vector<Remote>* remotes = IsMulticastMac(dst) ? nullptr : RemotesOf(dst);
-  return remotes ? remotes : RemotesOf(kFloodMac);
+  if (!IsMulticastMac(dst)) {
+    auto it = entries_.find(dst);
+    if (it != entries_.end()) return &it->second.remotes;
+  }
+  return flood_.empty() ? nullptr : &flood_;
 }
 
 LearnResult Fdb::Learn(MacAddress src, const Endpoint& from, uint32_t vni, uint64_t now,
                        std::vector<FdbEvent>* events) {
-  if (src == kFloodMac || IsMulticastMac(src)) return LearnResult::kInvalidSource;
+  if (!IsValidSourceMac(src)) return LearnResult::kInvalidSource;
   auto it = entries_.find(src);
   if (it != entries_.end()) {
     Entry& entry = it->second;
@@ -89,6 +167,7 @@ LearnResult Fdb::Learn(MacAddress src, const Endpoint& from, uint32_t vni, uint6
     }
     // The kernel never migrates a user's entry; the conflicting packet is dropped.
     if (entry.permanent) return LearnResult::kStaticConflict;
+    if (!ReserveEvent(events)) return LearnResult::kNoMemory;
     Endpoint previous = current.dst;
     current.dst = from;
     current.dst.port = learned_port_;
@@ -100,7 +179,12 @@ LearnResult Fdb::Learn(MacAddress src, const Endpoint& from, uint32_t vni, uint6
   if (Full()) return LearnResult::kFull;
   Remote remote{from, vni};
   remote.dst.port = learned_port_;
-  entries_.emplace(src, Entry{{remote}, false, now});
+  if (!ReserveEvent(events)) return LearnResult::kNoMemory;
+  try {
+    entries_.emplace(src, Entry{{remote}, false, now});  // nothing changes if it throws
+  } catch (const std::bad_alloc&) {
+    return LearnResult::kNoMemory;
+  }
   events->push_back({FdbEvent::Type::kLearned, src, remote.dst, {}});
   return LearnResult::kLearned;
 }
@@ -109,7 +193,8 @@ void Fdb::Age(uint64_t now, std::vector<FdbEvent>* events) {
   if (ageing_seconds_ == 0) return;
   for (auto it = entries_.begin(); it != entries_.end();) {
     const Entry& entry = it->second;
-    if (!entry.permanent && now - entry.updated >= ageing_seconds_) {
+    if (!entry.permanent && IdleSeconds(now, entry.updated) >= ageing_seconds_) {
+      if (!ReserveEvent(events)) return;  // short of memory: the rest age next time
       events->push_back({FdbEvent::Type::kAged, it->first, entry.remotes.front().dst, {}});
       it = entries_.erase(it);
     } else {

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
 #include "net/endpoint.h"
 #include "net/mac_address.h"
+#include "net/mac_hash.h"
 
 namespace vtepd {
 
@@ -38,7 +40,9 @@ struct FdbRow {
 
 enum class FdbMode { kAdd, kAppend, kReplace };
 
-enum class LearnResult { kRefreshed, kLearned, kMoved, kFull, kStaticConflict, kInvalidSource };
+// kInvalidSource: a multicast or all-zeros source MAC, never learned. kNoMemory: the entry
+// could not be allocated; nothing changed.
+enum class LearnResult { kRefreshed, kLearned, kMoved, kFull, kStaticConflict, kInvalidSource, kNoMemory };
 
 class Fdb {
  public:
@@ -60,9 +64,14 @@ class Fdb {
   const std::vector<Remote>* Destinations(MacAddress dst) const;
   LearnResult Learn(MacAddress src, const Endpoint& from, uint32_t vni, uint64_t now,
                     std::vector<FdbEvent>* events);
+  // Entries idle for ageing_seconds go; one refreshed after `now` was read stays.
   void Age(uint64_t now, std::vector<FdbEvent>* events);
+  // Whether `address` (port ignored) is a destination of the flood list or of a permanent
+  // entry: a peer the user named. O(log n) in those addresses, no walk of the FDB.
+  bool IsPermanentRemote(const Endpoint& address) const;
 
-  size_t size() const { return entries_.size(); }
+  // Entries, the flood list counting as one.
+  size_t size() const { return entries_.size() + (flood_.empty() ? 0 : 1); }
 
  private:
   struct Entry {
@@ -70,12 +79,24 @@ class Fdb {
     bool permanent;
     uint64_t updated;
   };
+  // An address of either family, ordered, as the permanent-address set keys it.
+  struct AddressKey {
+    sa_family_t family;
+    uint8_t addr[16];
+    bool operator<(const AddressKey& other) const;
+  };
 
-  // The remotes of `mac`'s entry, or nullptr when it has none.
-  const std::vector<Remote>* RemotesOf(MacAddress mac) const;
-  bool Full() const { return max_entries_ != 0 && entries_.size() >= max_entries_; }
+  bool Full() const { return max_entries_ != 0 && size() >= max_entries_; }
+  // Adds (+1) or removes (-1) a permanent entry's remotes from permanent_addresses_.
+  void CountPermanent(const std::vector<Remote>& remotes, int delta);
 
-  std::unordered_map<MacAddress, Entry> entries_;
+  // Keyed hash: a remote sender picking MACs cannot aim them at one bucket.
+  std::unordered_map<MacAddress, Entry, MacHash> entries_;
+  // The all-zeros MAC's remotes, kept apart so no MAC shares a bucket with the flood lookup
+  // every broadcast makes. Always permanent: the flood MAC is never learned.
+  std::vector<Remote> flood_;
+  // How many remotes of permanent entries (flood list included) have each address.
+  std::map<AddressKey, uint32_t> permanent_addresses_;
   size_t max_entries_;
   uint32_t ageing_seconds_;
   uint16_t learned_port_;

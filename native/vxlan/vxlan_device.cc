@@ -27,7 +27,7 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
       tx_sockets_(config_.local, config_.srcport_min, config_.srcport_max, config_.underlay),
       fdb_(config_.max_addresses, config_.ageing_seconds, config_.local.port),
       sink_(std::move(sink)),
-      receiver_{config_.vni, &tap_, &fdb_, &stats_, &sink_, config_.learning,
+      receiver_{config_.vni, &tap_, &fdb_, &stats_, &sink_, config_.learning, &config_.allow,
                 {tap_.ReadMac()}, {MaxFrameForMtu(config_.mtu)}} {
   try {
     port_ = AcquireVxlanPort(
@@ -80,10 +80,10 @@ void VxlanDevice::Tick() {
   receiver_.own_mac.store(tap_.ReadMac(), std::memory_order_relaxed);
   int mtu = tap_.ReadMtu();
   if (mtu > 0) receiver_.max_frame.store(MaxFrameForMtu(mtu), std::memory_order_relaxed);
-  uint64_t now = MonotonicSeconds();
   {
     std::lock_guard<std::mutex> lock(fdb_.mutex);
-    fdb_.fdb.Age(now, &aged_);
+    // Read under the lock: no receive thread can refresh an entry after `now` and before Age.
+    fdb_.fdb.Age(MonotonicSeconds(), &aged_);
   }
   if (aged_.empty()) return;
   size_t count = aged_.size();

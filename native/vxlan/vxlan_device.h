@@ -34,6 +34,8 @@ struct VxlanConfig {
   uint32_t ageing_seconds;
   bool learning;
   size_t max_addresses;
+  // Underlay prefixes of local's family; empty: any source, as the kernel.
+  PrefixList allow;
   int mtu;
   // Use TAP offloads, UDP GSO and GRO where the kernel has them; false forces the plain
   // path (one frame per read, one datagram per packet) for comparison or troubleshooting.

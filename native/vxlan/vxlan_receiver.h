@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "net/mac_address.h"
+#include "net/prefix.h"
 #include "vxlan/shared_fdb.h"
 #include "base/counters.h"
 #include "tap/tap_device.h"
@@ -21,6 +22,8 @@ struct VxlanReceiver {
   Stats* stats;
   const FdbEventSink* sink;
   bool learning;
+  // Non-empty: packets only from these prefixes or the FDB's permanent remotes.
+  const PrefixList* allow;
   // Refreshed once a second by the device, as the user may change either with `ip link`:
   std::atomic<MacAddress> own_mac;  // frames from it are our own, come back
   std::atomic<size_t> max_frame;    // larger inner frames are dropped (rx_drop_too_big)

@@ -29,9 +29,7 @@ size_t GroSegmentSize(const msghdr& hdr) {
 }  // namespace
 
 VxlanRxPath::VxlanRxPath(const VxlanPort& port, size_t queue, int socket_fd, bool gro, PortStats& stats)
-    : port_(port), queue_(queue), socket_fd_(socket_fd), gro_(gro), stats_(stats) {
-  events_.reserve(kBatch);
-}
+    : port_(port), queue_(queue), socket_fd_(socket_fd), gro_(gro), stats_(stats) {}
 
 void VxlanRxPath::Run(int wake_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
   PortBatchCounts counts;
@@ -47,12 +45,18 @@ void VxlanRxPath::Run(int wake_fd, const std::atomic<bool>& stopping, uint64_t s
     if (received < 0 && errno != EAGAIN && errno != EINTR) counts.Add(PortCounter::rx_errors);
     if (received > 0) {
       Decapsulate(*table, static_cast<size_t>(received), counts);
-      // Runs of frames for one device; a batch usually holds a single run.
-      for (size_t begin = 0; begin < frame_count_;) {
-        size_t end = begin + 1;
-        while (end < frame_count_ && frames_[end].receiver == frames_[begin].receiver) end++;
-        Process(*frames_[begin].receiver, begin, end);
-        begin = end;
+      try {
+        // Runs of frames for one device; a batch usually holds a single run.
+        for (size_t begin = 0; begin < frame_count_;) {
+          size_t end = begin + 1;
+          while (end < frame_count_ && frames_[end].receiver == frames_[begin].receiver) end++;
+          Process(*frames_[begin].receiver, begin, end);
+          begin = end;
+        }
+      } catch (const std::exception&) {
+        // Out of memory, say: the rest of the batch is lost, counted; the thread lives on.
+        counts.Add(PortCounter::rx_errors);
+        events_.clear();
       }
     }
     counts.FlushInto(&stats_);
@@ -100,21 +104,13 @@ void VxlanRxPath::Decapsulate(const VxlanPort::Table& table, size_t datagrams,
 
 void VxlanRxPath::Process(VxlanReceiver& receiver, size_t begin, size_t end) {
   BatchCounts counts;
-  MacAddress own_mac = receiver.own_mac.load(std::memory_order_relaxed);
-  size_t max_frame = receiver.max_frame.load(std::memory_order_relaxed);
-  for (size_t i = begin; i < end; i++) {
-    Frame& frame = frames_[i];
-    if (EthernetSource(frame.data) == own_mac) {
-      // Our own frame come back (a loop, or a flood list naming this host); the kernel
-      // drops it too. Not learned either.
-      counts.Add(Counter::rx_drop_loop);
-      frame.deliver = false;
-    } else if (frame.len > max_frame) {
-      counts.Add(Counter::rx_drop_too_big);
-      frame.deliver = false;
-    }
+  {
+    // One FDB lock for the run, and only if something needs the FDB.
+    std::unique_lock<std::mutex> lock(receiver.fdb->mutex, std::defer_lock);
+    if (receiver.learning || !receiver.allow->empty()) lock.lock();
+    Screen(receiver, begin, end, counts);
+    if (receiver.learning) Learn(receiver, begin, end, counts);
   }
-  if (receiver.learning) Learn(receiver, begin, end, counts);
   writer_.Target(*receiver.tap, queue_ % receiver.tap->queues());
   for (size_t i = begin; i < end; i++) {
     if (frames_[i].deliver) writer_.Write(frames_[i].data, frames_[i].len, counts);
@@ -125,13 +121,50 @@ void VxlanRxPath::Process(VxlanReceiver& receiver, size_t begin, size_t end) {
     size_t count = events_.size();
     if (!(*receiver.sink)(std::move(events_))) receiver.stats->Add(Counter::events_dropped, count);
     events_.clear();
-    events_.reserve(kBatch);
   }
 }
 
+// Under the FDB lock when the device has an allowlist (its permanent remotes are allowed).
+void VxlanRxPath::Screen(VxlanReceiver& receiver, size_t begin, size_t end, BatchCounts& counts) {
+  MacAddress own_mac = receiver.own_mac.load(std::memory_order_relaxed);
+  size_t max_frame = receiver.max_frame.load(std::memory_order_relaxed);
+  // The outer source is judged once per datagram: a GRO bundle's frames share it.
+  size_t judged = SIZE_MAX;
+  Counter verdict = Counter::kCount;  // kCount: accepted
+  for (size_t i = begin; i < end; i++) {
+    Frame& frame = frames_[i];
+    if (frame.datagram != judged) {
+      judged = frame.datagram;
+      Endpoint from = Endpoint::FromSockaddr(datagrams_.source(frame.datagram));
+      verdict = Counter::kCount;
+      if (!from.IsUnicast()) {
+        verdict = Counter::rx_drop_bad_remote;  // learning it would send back to ourselves
+      } else if (!receiver.allow->empty() && !receiver.allow->Contains(from) &&
+                 !receiver.fdb->fdb.IsPermanentRemote(from)) {
+        verdict = Counter::rx_drop_not_allowed;
+      }
+    }
+    MacAddress source = EthernetSource(frame.data);
+    Counter drop = verdict;
+    if (drop == Counter::kCount && !IsValidSourceMac(source)) {
+      drop = Counter::rx_drop_bad_source_mac;  // as the kernel: never a group or zero source
+    } else if (drop == Counter::kCount && source == own_mac) {
+      // Our own frame come back (a loop, or a flood list naming this host); the kernel
+      // drops it too. Not learned either.
+      drop = Counter::rx_drop_loop;
+    } else if (drop == Counter::kCount && frame.len > max_frame) {
+      drop = Counter::rx_drop_too_big;
+    }
+    if (drop != Counter::kCount) {
+      counts.Add(drop);
+      frame.deliver = false;
+    }
+  }
+}
+
+// Under the FDB lock.
 void VxlanRxPath::Learn(VxlanReceiver& receiver, size_t begin, size_t end, BatchCounts& counts) {
   uint64_t now = MonotonicSeconds();
-  std::lock_guard<std::mutex> lock(receiver.fdb->mutex);
   MacAddress last_source = kFloodMac;
   size_t last_datagram = SIZE_MAX;
   for (size_t i = begin; i < end; i++) {
@@ -149,7 +182,11 @@ void VxlanRxPath::Learn(VxlanReceiver& receiver, size_t begin, size_t end, Batch
       case LearnResult::kLearned: counts.Add(Counter::fdb_learned); break;
       case LearnResult::kMoved: counts.Add(Counter::fdb_moved); break;
       case LearnResult::kFull: counts.Add(Counter::learn_drop_maxaddress); break;
-      case LearnResult::kInvalidSource: counts.Add(Counter::learn_drop_invalid_source); break;
+      case LearnResult::kNoMemory: counts.Add(Counter::learn_drop_no_memory); break;
+      case LearnResult::kInvalidSource:  // Screen dropped these already
+        counts.Add(Counter::rx_drop_bad_source_mac);
+        frame.deliver = false;
+        break;
       case LearnResult::kStaticConflict:
         counts.Add(Counter::rx_drop_static_conflict);
         frame.deliver = false;

@@ -46,6 +46,9 @@ class VxlanRxPath {
   void Decapsulate(const VxlanPort::Table& table, size_t datagrams, PortBatchCounts& counts);
   // Frames [begin, end) all belong to one device.
   void Process(VxlanReceiver& receiver, size_t begin, size_t end);
+  // Marks frames not to deliver, counted by reason: bad or disallowed outer source, bad
+  // inner source MAC, our own frames looped back, frames too big for the TAP.
+  void Screen(VxlanReceiver& receiver, size_t begin, size_t end, BatchCounts& counts);
   void Learn(VxlanReceiver& receiver, size_t begin, size_t end, BatchCounts& counts);
 
   const VxlanPort& port_;

@@ -31,9 +31,30 @@ void VxlanTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t s
 }
 
 void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
-  std::unique_lock<std::mutex> lock(fdb_.mutex);
-  for (size_t i = begin; i < end; i++) {
-    const PreparedFrame& p = reader_.frame(i);
+  // The FDB lock is never held across sendmmsg: when the message arrays fill mid-route,
+  // the lock is dropped, what is ready is sent, and routing resumes where it stopped.
+  Cursor cursor{begin, 0};
+  try {
+    while (cursor.frame < end) {
+      {
+        std::lock_guard<std::mutex> lock(fdb_.mutex);
+        RouteUntilFull(cursor, end, counts);
+      }
+      Flush(counts);
+    }
+  } catch (const std::exception&) {
+    // Nothing here should throw; if it does, the batch is lost, counted, and the thread lives.
+    counts.Add(Counter::tx_errors);
+    messages_ = iovecs_ = 0;
+    last_is_plain_ = false;
+  }
+}
+
+// Adds one message per (frame, remote) from `cursor` on until `end` or until the next one
+// would not fit; `cursor` then names it.
+void VxlanTxPath::RouteUntilFull(Cursor& cursor, size_t end, BatchCounts& counts) {
+  for (; cursor.frame < end; cursor.frame++, cursor.remote = 0) {
+    const PreparedFrame& p = reader_.frame(cursor.frame);
     if (p.len == 0) continue;  // dropped in Prepare
     const uint8_t* inner = p.segments() ? p.data + kVxlanHeaderSize : p.data;
     const std::vector<Remote>* remotes = fdb_.fdb.Destinations(EthernetDestination(inner));
@@ -41,17 +62,29 @@ void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
       counts.Add(Counter::tx_drop_no_destination, std::max<size_t>(p.segments(), 1));
       continue;
     }
-    for (const Remote& remote : *remotes) AddMessages(p, remote, counts);
+    // The FDB may have changed while the lock was dropped: resume within what is there now.
+    for (; cursor.remote < remotes->size(); cursor.remote++) {
+      if (!Fits(p)) {
+        if (messages_ != 0) return;
+        counts.Add(Counter::tx_errors, std::max<size_t>(p.segments(), 1));  // fits no batch
+        continue;
+      }
+      AddMessages(p, (*remotes)[cursor.remote], counts);
+    }
   }
-  lock.unlock();
-  Flush(counts);
+}
+
+// Whether the messages and iovecs one replica of `p` needs at most are still free.
+bool VxlanTxPath::Fits(const PreparedFrame& p) const {
+  size_t segments = std::max<size_t>(p.segments(), 1);
+  return messages_ + segments <= kMaxMessages && iovecs_ + 2 * segments <= kMaxIovecs;
 }
 
 void VxlanTxPath::AddMessages(const PreparedFrame& p, const Remote& remote, BatchCounts& counts) {
   uint16_t socket = static_cast<uint16_t>(sockets_.IndexFor(p.hash, p.dont_fragment));
   if (p.segments() == 0) {
     if (AppendToLastMessage(p, remote, socket)) return;
-    size_t m = BeginMessage(remote, socket, 2, counts);
+    size_t m = BeginMessage(remote, socket);
     EncodeVxlan(header_[m], remote.vni);
     iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};
     iov_[iovecs_++] = {p.data, p.len};
@@ -77,7 +110,7 @@ void VxlanTxPath::AddMessages(const PreparedFrame& p, const Remote& remote, Batc
       std::max<size_t>(1, std::min(max_segments_per_send_, kMaxGsoPayload / p.segment_size()));
   for (size_t first = 0; first < p.segments(); first += per_send) {
     size_t n = std::min(per_send, p.segments() - first);
-    size_t m = BeginMessage(remote, socket, 2 * n, counts);
+    size_t m = BeginMessage(remote, socket);
     size_t inner_bytes = 0;
     for (size_t k = first; k < first + n; k++) {
       iovec payload = p.payload(k);
@@ -109,13 +142,9 @@ bool VxlanTxPath::AppendToLastMessage(const PreparedFrame& p, const Remote& remo
   return true;
 }
 
-// Starts a message to `remote` through `socket` whose `iovecs` iovecs the caller then
-// appends to iov_ before EndMessage.
-size_t VxlanTxPath::BeginMessage(const Remote& remote, uint16_t socket, size_t iovecs,
-                            BatchCounts& counts) {
-  // Only a long flood list or a batch of many superframes fills these mid-route; flushing
-  // under the FDB lock then is simpler than re-resolving the entry, and rare.
-  if (messages_ == kMaxMessages || iovecs_ + iovecs > kMaxIovecs) Flush(counts);
+// Starts a message to `remote` through `socket` whose iovecs the caller then
+// appends to iov_ before EndMessage. Route has checked there is room (Fits).
+size_t VxlanTxPath::BeginMessage(const Remote& remote, uint16_t socket) {
   size_t m = messages_++;
   msghdr& hdr = message_[m].msg_hdr;
   hdr = msghdr{};

@@ -37,9 +37,17 @@ class VxlanTxPath {
   void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
 
  private:
+  // Where routing stopped: frame index and the index of its next remote.
+  struct Cursor {
+    size_t frame;
+    size_t remote;
+  };
+
   void Route(size_t begin, size_t end, BatchCounts& counts);
+  void RouteUntilFull(Cursor& cursor, size_t end, BatchCounts& counts);
+  bool Fits(const PreparedFrame& frame) const;
   void AddMessages(const PreparedFrame& frame, const Remote& remote, BatchCounts& counts);
-  size_t BeginMessage(const Remote& remote, uint16_t socket, size_t iovecs, BatchCounts& counts);
+  size_t BeginMessage(const Remote& remote, uint16_t socket);
   void EndMessage(size_t message, size_t packets, size_t inner_bytes);
   bool AppendToLastMessage(const PreparedFrame& frame, const Remote& remote, uint16_t socket);
   void SetSegmentSize(size_t message, size_t segment_size);

@@ -39,6 +39,8 @@ export interface NativeVxlanConfig {
   learning: boolean;
   /** Upper bound on FDB entries (learned + static); 0 = unlimited. */
   maxaddress: number;
+  /** Canonical "ADDR/LEN" underlay prefixes packets are accepted from (plus the FDB's permanent remotes); [] = any. */
+  allow: string[];
   /** MTU set on the TAP. */
   mtu: number;
   /**

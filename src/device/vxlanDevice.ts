@@ -146,6 +146,7 @@ function nativeConfig(spec: ResolvedVxlanLinkSpec, family: AddressFamily): Nativ
     ageing: spec.ageing,
     learning: spec.learning,
     maxaddress: spec.maxaddress,
+    allow: spec.allow ?? [],
     mtu: spec.mtu,
     offloads: spec.offloads,
     spinMicroseconds: spec.busypoll,

@@ -65,6 +65,8 @@ export interface VxlanLinkSpec extends TunnelSpec {
   learning: boolean;
   /** FDB size limit; 0 = unlimited. */
   maxaddress: number;
+  /** Underlay prefixes encapsulated packets are accepted from; absent: any (the kernel's way). */
+  allow?: string[];
   /** Data-path queues, each a TAP queue and a receive socket with a thread pair; 1..16. */
   queues: number;
 }
@@ -121,7 +123,7 @@ export const LINK_DEFAULTS = {
     df: 'unset',
     ageing: 300,
     learning: true,
-    maxaddress: 0,
+    maxaddress: 65536, // bounded, so no remote sender can exhaust memory; 0 = unlimited
     offloads: true,
     busypoll: 0,
     queues: 1,

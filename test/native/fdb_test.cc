@@ -321,6 +321,76 @@ TEST(fdb_ageing) {
   CHECK_EQ(fdb.Rows(1u << 30).size(), 1u);
 }
 
+TEST(fdb_ageing_never_underflows_for_an_entry_refreshed_after_now) {
+  // Ageing reads its clock, then a receive thread refreshes an entry at a later second
+  // before ageing takes the lock: that entry is fresh, not idle for 2^64 - 1 seconds.
+  Fdb fdb(0, 300, kPort);
+  std::vector<FdbEvent> events;
+  CHECK(fdb.Learn(kA, V4(10), 1, 1000, &events) == LearnResult::kLearned);
+  CHECK(fdb.Learn(kA, V4(10), 1, 1001, &events) == LearnResult::kRefreshed);
+  events.clear();
+  fdb.Age(1000, &events);
+  CHECK(events.empty());
+  CHECK_EQ(fdb.size(), 1u);
+  std::vector<FdbRow> rows = fdb.Rows(1000);
+  if (CHECK_EQ(rows.size(), 1u)) CHECK_EQ(rows[0].idle_seconds, 0u);
+}
+
+TEST(fdb_flood_lookup_ignores_macs_colliding_with_the_flood_key) {
+  // MACs that are multiples of the bucket count: the identity hash put them all in the
+  // flood MAC's bucket. However many there are, the flood list is one step away and every
+  // one of them is still found.
+  Fdb fdb(0, 300, kPort);
+  std::vector<FdbEvent> events;
+  CHECK_EQ(fdb.Update(kFloodMac, {V4(20), 1}, FdbMode::kAppend, 0), 0);
+  constexpr uint64_t kBuckets = 24593;  // a libstdc++ bucket count
+  for (uint64_t k = 1; k <= 2000; k++) CHECK(fdb.Learn(k * kBuckets, V4(10), 1, 0, &events) == LearnResult::kLearned);
+  CHECK_EQ(fdb.size(), 2001u);
+  const std::vector<Remote>* flood = fdb.Destinations(kBroadcast);
+  CHECK(flood && Same(*flood, {{V4(20), 1}}));
+  const std::vector<Remote>* known = fdb.Destinations(1000 * kBuckets);
+  CHECK(known && Same(*known, {{V4(10, kPort), 1}}));
+}
+
+TEST(fdb_mac_hash_is_keyed) {
+  // Not the identity, and consecutive multiples of one number do not share a residue.
+  MacHash hash;
+  CHECK(hash(1) != 1 || hash(2) != 2);
+  size_t same_bucket = 0;
+  for (uint64_t k = 1; k <= 1000; k++) same_bucket += hash(k * 1031) % 1031 == hash(0) % 1031;
+  CHECK(same_bucket < 20);
+}
+
+TEST(fdb_permanent_remotes) {
+  Fdb fdb(0, 300, kPort);
+  std::vector<FdbEvent> events;
+  CHECK(!fdb.IsPermanentRemote(V4(20)));
+  CHECK_EQ(fdb.Update(kFloodMac, {V4(20), 1}, FdbMode::kAppend, 0), 0);
+  CHECK_EQ(fdb.Update(kFloodMac, {V4(21, 8472), 1}, FdbMode::kAppend, 0), 0);
+  CHECK_EQ(fdb.Update(kA, {V4(20), 1}, FdbMode::kAdd, 0), 0);  // a second reference to .20
+  CHECK(fdb.IsPermanentRemote(V4(20, 1)));                      // port does not matter
+  CHECK(fdb.IsPermanentRemote(V4(21)));
+  CHECK(!fdb.IsPermanentRemote(V6(20)));
+  // Learned remotes are not the user's.
+  CHECK(fdb.Learn(kB, V4(30), 1, 0, &events) == LearnResult::kLearned);
+  CHECK(!fdb.IsPermanentRemote(V4(30)));
+  // ...until the user takes the entry over.
+  CHECK_EQ(fdb.Update(kB, {V4(31), 1}, FdbMode::kAppend, 0), 0);
+  CHECK(fdb.IsPermanentRemote(V4(30)) && fdb.IsPermanentRemote(V4(31)));
+  // Replace drops the old first remote; removal drops what was removed, once unreferenced.
+  CHECK_EQ(fdb.Update(kB, {V4(32), 1}, FdbMode::kReplace, 0), 0);
+  CHECK(!fdb.IsPermanentRemote(V4(30)) && fdb.IsPermanentRemote(V4(32)));
+  Endpoint twenty = V4(20, 0);
+  CHECK_EQ(fdb.Remove(kFloodMac, &twenty), 0);
+  CHECK(fdb.IsPermanentRemote(V4(20)));  // kA still names it
+  CHECK_EQ(fdb.Remove(kA, nullptr), 0);
+  CHECK(!fdb.IsPermanentRemote(V4(20)));
+  CHECK_EQ(fdb.Remove(kFloodMac, nullptr), 0);
+  CHECK(!fdb.IsPermanentRemote(V4(21)));
+  CHECK_EQ(fdb.Remove(kB, nullptr), 0);
+  CHECK(!fdb.IsPermanentRemote(V4(31)) && !fdb.IsPermanentRemote(V4(32)));
+}
+
 TEST(fdb_ageing_disabled) {
   Fdb fdb(0, 0, kPort);
   std::vector<FdbEvent> events;

@@ -97,7 +97,8 @@ export const COMMON_COUNTERS = [
 /** Counters only a VXLAN device has (its FDB, its flood list, its events). */
 export const VXLAN_COUNTERS = [
   'rx_drop_static_conflict', 'rx_drop_loop', 'tx_drop_no_destination',
-  'fdb_learned', 'fdb_moved', 'fdb_aged', 'learn_drop_maxaddress', 'learn_drop_invalid_source', 'events_dropped',
+  'fdb_learned', 'fdb_moved', 'fdb_aged', 'learn_drop_maxaddress', 'events_dropped',
+  'rx_drop_not_allowed', 'rx_drop_bad_remote', 'rx_drop_bad_source_mac', 'learn_drop_no_memory',
 ];
 /** Counters only a gretap device has (its GRE header checks). */
 export const GRE_COUNTERS = [

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CaptureRow, type Host } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
-import { delta, ov, udpDelivery, useTestbed, VNI } from './helpers.js';
+import { delta, expectTcp, ov, udpDelivery, useTestbed, VNI } from './helpers.js';
 
 /** All occurrences of a field: outer header first, then the inner packet's. */
 const all = (r: CaptureRow, f: string): string[] => (r[f] ? r[f]!.split(',') : []);
@@ -88,5 +88,19 @@ describe.skipIf(skipNetns({ tools: ['tshark'] }))('MTU', () => {
       expect(withInner.some((r) => all(r, 'ip.flags.df')[1] === '0')).toBe(true);
       for (const r of withInner) expect(outerDf(r), JSON.stringify(r)).toBe(all(r, 'ip.flags.df')[1]);
     }
+  });
+
+  // TSO superframes leave as UDP GSO sends whose datagrams exceed the 1400 underlay: the
+  // kernel refuses GSO beyond the path MTU, so with df unset they must go unsegmented (one
+  // datagram each, fragmented by the kernel) or TCP black-holes.
+  it('df unset with a device MTU above the underlay path: a TCP transfer arrives intact both ways', async () => {
+    const [h1, h2] = (await tb().underlay(['h1', 'h2'], { mtu: 1400 })) as [Host, Host];
+    const d = await tb().startDaemon(h1.ns);
+    await tb().vtepLink(d, { vni: VNI, local: h1.addr, remotes: [h2.addr], extra: ['mtu', '1500', 'df', 'unset'], address: `${ov(1)}/24` });
+    await tb().kernelVxlan(h2.ns, { vni: VNI, local: h2.addr, remotes: [h1.addr], address: `${ov(2)}/24`, mtu: 1500 });
+    const before = await d.stats();
+    await expectTcp(tb(), { ...h1 }, h2, ov(2), 2_000_000, 5101);
+    await expectTcp(tb(), h2, h1, ov(1), 2_000_000, 5102);
+    expect(delta(before, await d.stats(), ['tx_drop_underlay_mtu', 'tx_errors'])).toEqual({ tx_drop_underlay_mtu: 0, tx_errors: 0 });
   });
 });
