@@ -181,12 +181,18 @@ export function checkMulticastAddress(value: unknown, field: Field, family?: Add
   return address;
 }
 
-function canonicalAddress(value: unknown, field: Field, family: AddressFamily | undefined, kind: string): string {
+/** Any IPv4 or IPv6 literal (of `family` when given) in canonical form; `kind` words the error. */
+export function canonicalAddress(value: unknown, field: Field, family: AddressFamily | undefined, kind: string): string {
   const found = typeof value === 'string' && !value.includes('%') ? isIP(value) : 0;
   if (found === 0 || (family && found !== family)) throw field.invalid(value, addressDescription(family, kind));
   return new SocketAddress({ address: value as string, family: found === 6 ? 'ipv6' : 'ipv4' }).address;
 }
 
 function addressDescription(family: AddressFamily | undefined, kind: string): string {
-  return `${family ? `IPv${family}` : 'IPv4 or IPv6'} ${kind} address`;
+  return `${familyWords(family)} ${kind} address`;
+}
+
+/** 'IPv4', 'IPv6', or either when the family is not known yet. */
+export function familyWords(family: AddressFamily | undefined): string {
+  return family ? `IPv${family}` : 'IPv4 or IPv6';
 }

@@ -14,7 +14,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
        vtepd daemon [ --config FILE ]
        vtepd link add [ dev ] NAME [ mtu N ] type vxlan id VNI [ local ADDR ]
-                      [ remote ADDR ]... [ group GROUP ] [ dev IFNAME ]
+                      [ remote ADDR ]... [ allow PREFIX ]... [ group GROUP ] [ dev IFNAME ]
                       [ dstport PORT ] [ srcport MIN MAX ] [ ttl { N | auto } ] [ tos N ]
                       [ df { unset | set | inherit } ] [ ageing SECONDS ]
                       [ nolearning | learning ] [ maxaddress N ] [ mtu N ]
@@ -34,9 +34,11 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd monitor
        vtepd help
 
-Where: GROUP := multicast address of the link's family (224.0.0.0/4, ff00::/8)
-       KEY   := { 0..4294967295 | DOTTED_QUAD }
-       PORT  := dstport 4789 is IANA's VXLAN port (the default); 8472 is Linux's legacy one
+Where: GROUP  := multicast address of the link's family (224.0.0.0/4, ff00::/8)
+       PREFIX := ADDR[/LEN] of the link's family, host bits zero: the only underlay
+                 sources accepted besides the flood list's and static FDB entries'
+       KEY    := { 0..4294967295 | DOTTED_QUAD }
+       PORT   := dstport 4789 is IANA's VXLAN port (the default); 8472 is Linux's legacy one
 
 Options:
        -j, --json       JSON output (iproute2's key names)
@@ -155,6 +157,7 @@ const VXLAN_KEYWORDS: Rules = {
   id: arg('id'),
   vni: arg('id'),
   remote: { slot: 'remote', arity: 1, repeatable: true },
+  allow: { slot: 'allow', arity: 1, repeatable: true },
   group: arg('group'),
   dev: arg('dev'),
   dstport: arg('dstport'),

@@ -33,6 +33,7 @@ function vxlanText(spec: ResolvedVxlanLinkSpec): string[] {
   const words = [`id ${spec.id}`];
   if (spec.group !== undefined) words.push(`group ${spec.group}`);
   for (const remote of spec.remote) words.push(`remote ${remote}`);
+  for (const prefix of spec.allow ?? []) words.push(`allow ${prefix}`);
   if (spec.local !== undefined) words.push(`local ${spec.local}`);
   if (spec.dev !== undefined) words.push(`dev ${spec.dev}`);
   words.push(`srcport ${spec.srcport[0]} ${spec.srcport[1]}`, `dstport ${spec.dstport}`);
@@ -91,6 +92,7 @@ function vxlanJson(spec: ResolvedVxlanLinkSpec): object {
     id: spec.id,
     ...(spec.group !== undefined && { group: spec.group }),
     ...(spec.remote.length > 0 && { remote: spec.remote }),
+    ...(spec.allow !== undefined && spec.allow.length > 0 && { allow: spec.allow }),
     ...(spec.dev !== undefined && { link: spec.dev }),
     port: spec.dstport,
     port_range: { low: spec.srcport[0], high: spec.srcport[1] },
