@@ -15,10 +15,20 @@ type FieldStyle = 'config' | 'argument';
 const MAX_QUOTED_CHARS = 64;
 
 function quote(value: unknown, style: FieldStyle): string {
-  const text =
-    style === 'config'
-      ? (JSON.stringify(value) ?? String(value))
-      : `"${Array.isArray(value) ? value.join(' ') : String(value)}"`;
+  if (style === 'config') return quoteJson(value);
+  return cut(`"${Array.isArray(value) ? value.join(' ') : String(value)}"`);
+}
+
+/** `value` as JSON for a message, cut short; one nested too deep to serialise is named by its type. */
+export function quoteJson(value: unknown): string {
+  try {
+    return cut(JSON.stringify(value) ?? String(value));
+  } catch {
+    return `(${Array.isArray(value) ? 'array' : typeof value} nested too deep)`;
+  }
+}
+
+function cut(text: string): string {
   return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS)}...` : text;
 }
 

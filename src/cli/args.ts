@@ -32,6 +32,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd stats [ [ dev ] NAME ]
        vtepd port [ { show | list | ls } ]
        vtepd monitor
+       vtepd status
        vtepd help
 
 Where: GROUP  := multicast address of the link's family (224.0.0.0/4, ff00::/8)
@@ -65,6 +66,7 @@ export type Command =
   | { name: 'fdb.show'; dev?: string }
   | { name: 'stats'; link?: string }
   | { name: 'port.show' }
+  | { name: 'status' }
   | { name: 'monitor' };
 
 export interface Invocation {
@@ -113,8 +115,9 @@ function parseCommand(words: string[]): Command {
     case 'port':
       return parsePortCommand(verb ?? 'show', rest);
     case 'monitor':
+    case 'status':
       scan(words.slice(1), {});
-      return { name: 'monitor' };
+      return { name: object };
     default:
       throw new UsageError(`Object "${object}" is unknown, try "vtepd help".`);
   }
