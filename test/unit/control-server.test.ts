@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControlClient } from '../../src/control/client.js';
 import { MAX_REQUEST_BYTES as _unused } from '../../src/control/protocol.js';
-import type { ControlServerOptions } from '../../src/control/server.js';
+import { ControlServer, type ControlServerOptions } from '../../src/control/server.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 
 let dir: string;
@@ -154,5 +154,23 @@ describe('control server', () => {
     expect(await exchange(socketPath, request)).toEqual(expected);
     expect(({} as Record<string, unknown>).type).toBeUndefined();
     await stillAnswers(socketPath);
+  });
+
+  it('logs a failure to accept (EMFILE) instead of dying of it', async () => {
+    const logged: string[] = [];
+    const server = new ControlServer({ call: async () => null, subscribe: () => () => undefined }, { log: (line) => logged.push(line) });
+    const socketPath = path.join(dir, 'server.sock');
+    await server.listen(socketPath);
+    try {
+      // What net.Server emits when accept(2) fails; libuv turns most EMFILEs away itself.
+      const listener = (server as unknown as { server: net.Server }).server;
+      expect(() => listener.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }))).not.toThrow();
+      expect(logged).toEqual(['vtepd: control socket: accept EMFILE\n']);
+      const client = await ControlClient.connect(socketPath);
+      expect(await client.request('link.show', {})).toBeNull();
+      client.close();
+    } finally {
+      await server.close();
+    }
   });
 });
