@@ -10,6 +10,7 @@ export {
   DEFAULT_SOCKET_PATH,
   METHODS,
   resolveSocketPath,
+  type DaemonStatus,
   type Method,
   type MethodParams,
   type MethodResults,

@@ -15,10 +15,20 @@ type FieldStyle = 'config' | 'argument';
 const MAX_QUOTED_CHARS = 64;
 
 function quote(value: unknown, style: FieldStyle): string {
-  const text =
-    style === 'config'
-      ? (JSON.stringify(value) ?? String(value))
-      : `"${Array.isArray(value) ? value.join(' ') : String(value)}"`;
+  if (style === 'config') return quoteJson(value);
+  return cut(`"${Array.isArray(value) ? value.join(' ') : String(value)}"`);
+}
+
+/** `value` as JSON for a message, cut short; one nested too deep to serialise is named by its type. */
+export function quoteJson(value: unknown): string {
+  try {
+    return cut(JSON.stringify(value) ?? String(value));
+  } catch {
+    return `(${Array.isArray(value) ? 'array' : typeof value} nested too deep)`;
+  }
+}
+
+function cut(text: string): string {
   return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS)}...` : text;
 }
 
@@ -181,12 +191,18 @@ export function checkMulticastAddress(value: unknown, field: Field, family?: Add
   return address;
 }
 
-function canonicalAddress(value: unknown, field: Field, family: AddressFamily | undefined, kind: string): string {
+/** Any IPv4 or IPv6 literal (of `family` when given) in canonical form; `kind` words the error. */
+export function canonicalAddress(value: unknown, field: Field, family: AddressFamily | undefined, kind: string): string {
   const found = typeof value === 'string' && !value.includes('%') ? isIP(value) : 0;
   if (found === 0 || (family && found !== family)) throw field.invalid(value, addressDescription(family, kind));
   return new SocketAddress({ address: value as string, family: found === 6 ? 'ipv6' : 'ipv4' }).address;
 }
 
 function addressDescription(family: AddressFamily | undefined, kind: string): string {
-  return `${family ? `IPv${family}` : 'IPv4 or IPv6'} ${kind} address`;
+  return `${familyWords(family)} ${kind} address`;
+}
+
+/** 'IPv4', 'IPv6', or either when the family is not known yet. */
+export function familyWords(family: AddressFamily | undefined): string {
+  return family ? `IPv${family}` : 'IPv4 or IPv6';
 }

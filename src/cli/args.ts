@@ -14,7 +14,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
        vtepd daemon [ --config FILE ]
        vtepd link add [ dev ] NAME [ mtu N ] type vxlan id VNI [ local ADDR ]
-                      [ remote ADDR ]... [ group GROUP ] [ dev IFNAME ]
+                      [ remote ADDR ]... [ allow PREFIX ]... [ group GROUP ] [ dev IFNAME ]
                       [ dstport PORT ] [ srcport MIN MAX ] [ ttl { N | auto } ] [ tos N ]
                       [ df { unset | set | inherit } ] [ ageing SECONDS ]
                       [ nolearning | learning ] [ maxaddress N ] [ mtu N ]
@@ -32,11 +32,14 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd stats [ [ dev ] NAME ]
        vtepd port [ { show | list | ls } ]
        vtepd monitor
+       vtepd status
        vtepd help
 
-Where: GROUP := multicast address of the link's family (224.0.0.0/4, ff00::/8)
-       KEY   := { 0..4294967295 | DOTTED_QUAD }
-       PORT  := dstport 4789 is IANA's VXLAN port (the default); 8472 is Linux's legacy one
+Where: GROUP  := multicast address of the link's family (224.0.0.0/4, ff00::/8)
+       PREFIX := ADDR[/LEN] of the link's family, host bits zero: the only underlay
+                 sources accepted besides the flood list's and static FDB entries'
+       KEY    := { 0..4294967295 | DOTTED_QUAD }
+       PORT   := dstport 4789 is IANA's VXLAN port (the default); 8472 is Linux's legacy one
 
 Options:
        -j, --json       JSON output (iproute2's key names)
@@ -63,6 +66,7 @@ export type Command =
   | { name: 'fdb.show'; dev?: string }
   | { name: 'stats'; link?: string }
   | { name: 'port.show' }
+  | { name: 'status' }
   | { name: 'monitor' };
 
 export interface Invocation {
@@ -111,8 +115,9 @@ function parseCommand(words: string[]): Command {
     case 'port':
       return parsePortCommand(verb ?? 'show', rest);
     case 'monitor':
+    case 'status':
       scan(words.slice(1), {});
-      return { name: 'monitor' };
+      return { name: object };
     default:
       throw new UsageError(`Object "${object}" is unknown, try "vtepd help".`);
   }
@@ -155,6 +160,7 @@ const VXLAN_KEYWORDS: Rules = {
   id: arg('id'),
   vni: arg('id'),
   remote: { slot: 'remote', arity: 1, repeatable: true },
+  allow: { slot: 'allow', arity: 1, repeatable: true },
   group: arg('group'),
   dev: arg('dev'),
   dstport: arg('dstport'),

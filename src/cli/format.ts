@@ -1,5 +1,6 @@
 // Output in the shapes of `ip -d link show`, `bridge fdb show` and `bridge monitor fdb`,
 // as text or, with -j, as JSON with iproute2's key names. Every function returns whole lines.
+import type { DaemonStatus } from '../control/protocol.js';
 import type { FdbRow } from '../link/fdbEntry.js';
 import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
 import type { DataPathFeatures, DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
@@ -33,6 +34,7 @@ function vxlanText(spec: ResolvedVxlanLinkSpec): string[] {
   const words = [`id ${spec.id}`];
   if (spec.group !== undefined) words.push(`group ${spec.group}`);
   for (const remote of spec.remote) words.push(`remote ${remote}`);
+  for (const prefix of spec.allow ?? []) words.push(`allow ${prefix}`);
   if (spec.local !== undefined) words.push(`local ${spec.local}`);
   if (spec.dev !== undefined) words.push(`dev ${spec.dev}`);
   words.push(`srcport ${spec.srcport[0]} ${spec.srcport[1]}`, `dstport ${spec.dstport}`);
@@ -91,6 +93,7 @@ function vxlanJson(spec: ResolvedVxlanLinkSpec): object {
     id: spec.id,
     ...(spec.group !== undefined && { group: spec.group }),
     ...(spec.remote.length > 0 && { remote: spec.remote }),
+    ...(spec.allow !== undefined && spec.allow.length > 0 && { allow: spec.allow }),
     ...(spec.dev !== undefined && { link: spec.dev }),
     port: spec.dstport,
     port_range: { low: spec.srcport[0], high: spec.srcport[1] },
@@ -137,10 +140,26 @@ export function formatPorts(ports: VxlanPortInfo[], json: boolean): string {
       const words = [`${family} port ${port}`];
       if (vnis.length > 0) words.push(`vni ${vnis.join(',')}`);
       if (groups.length > 0) words.push(`group ${groups.join(',')}`);
-      const counters = Object.entries(stats).map(([name, value]) => `${name} ${value}`);
-      return [words.join(' '), `    ${counters.join(' ')}`];
+      return [words.join(' '), `    ${countersText(stats)}`];
     }),
   );
+}
+
+/**
+ * The daemon, then its counters, as `port show` has them:
+ *   `vtepd pid 812 socket /run/vtepd.sock connections 1 max 64`
+ *   `    fdb_events_logged 12 fdb_events_not_logged 0`
+ */
+export function formatStatus(status: DaemonStatus, json: boolean): string {
+  if (json) return jsonLine(status);
+  const { pid, socket, connections, maxConnections, stats } = status;
+  return lines([`vtepd pid ${pid} socket ${socket} connections ${connections} max ${maxConnections}`, `    ${countersText(stats)}`]);
+}
+
+function countersText(counters: Record<string, number>): string {
+  return Object.entries(counters)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(' ');
 }
 
 /**

@@ -5,6 +5,7 @@ import type { FdbEvent } from '../link/fdbEvent.js';
 import {
   type EventMessage,
   LineReader,
+  MAX_REPLY_LINE_BYTES,
   type Method,
   type MethodParams,
   type MethodResults,
@@ -13,7 +14,7 @@ import {
 } from './protocol.js';
 
 export interface ControlClientOptions {
-  /** Limit for connecting and for each reply (default 10 s). */
+  /** Limit for connecting and for each reply, or each part of a long one (default 10 s). */
   timeoutMs?: number;
 }
 
@@ -26,6 +27,8 @@ interface PendingRequest {
   resolve: (result: unknown) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
+  /** The items of a list result that came in parts so far. */
+  parts: unknown[];
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -51,7 +54,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     private readonly timeoutMs: number,
   ) {
     super();
-    const reader = new LineReader();
+    const reader = new LineReader(MAX_REPLY_LINE_BYTES);
     socket.on('data', (chunk: Buffer) => {
       let lines: string[];
       try {
@@ -106,7 +109,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
         this.pending.delete(id);
         reject(new Error(`vtepd at ${this.path} did not answer "${method}" within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
-      this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject, timer });
+      this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject, timer, parts: [] });
       this.socket.write(`${JSON.stringify({ id, method, params })}\n`);
     });
   }
@@ -139,10 +142,15 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
       if ('error' in message) this.fail(new Error(message.error));
       return;
     }
+    if ('more' in message) {
+      for (const item of message.more) request.parts.push(item);
+      request.timer.refresh();
+      return;
+    }
     this.pending.delete(message.id as number);
     clearTimeout(request.timer);
     if ('error' in message) request.reject(new Error(message.error));
-    else request.resolve(message.result);
+    else request.resolve(request.parts.length > 0 ? [...request.parts, ...(message.result as unknown[])] : message.result);
   }
 
   /** Rejects everything still waiting. */

@@ -7,7 +7,7 @@ import { FDB_ENTRY_KEYS, FDB_SELECTOR_KEYS, parseFdbEntry, parseFdbSelector } fr
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import { type LinkSpec, checkDeviceName, parseLinkSpec } from '../link/linkSpec.js';
 import { Field, checkObject, requiredKey } from '../validation.js';
-import type { Method, MethodResults } from './protocol.js';
+import type { DaemonStatus, Method, MethodResults } from './protocol.js';
 
 /** What control requests act on (the Daemon): one method per request, params already checked. */
 export interface ControlTarget {
@@ -21,6 +21,7 @@ export interface ControlTarget {
   fdbRows(dev?: string): FdbRow[];
   stats(name?: string): Record<string, DeviceStats>;
   ports(): Promise<VxlanPortInfo[]>;
+  status(): DaemonStatus;
 }
 
 const PARAMS = Field.config('params');
@@ -58,6 +59,9 @@ export async function dispatch(
     case 'port.show':
       checkObject(params, PARAMS, []);
       return target.ports();
+    case 'status':
+      checkObject(params, PARAMS, []);
+      return target.status();
   }
 }
 

@@ -1,11 +1,14 @@
 // The control protocol: newline-delimited JSON over a Unix stream socket.
 //   -> {"id":1,"method":"fdb.show","params":{"dev":"vx0"}}
 //   <- {"id":1,"result":[...]}            or {"id":1,"error":"Cannot find device \"vx0\""}
-// `monitor` is answered once, then the connection carries {"event":{...}} lines.
+// A list too long for one line comes as parts, {"id":1,"more":[...]} lines, then the rest of it
+// as the result; the client joins them. `monitor` is answered once, then the connection
+// carries {"event":{...}} lines.
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import type { FdbEvent } from '../link/fdbEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpec.js';
+import { quoteJson } from '../validation.js';
 
 export const DEFAULT_SOCKET_PATH = '/run/vtepd.sock';
 
@@ -14,8 +17,12 @@ export function resolveSocketPath(explicit?: string): string {
   return explicit ?? (process.env.VTEPD_SOCKET || DEFAULT_SOCKET_PATH);
 }
 
-/** Longest line either side accepts; a longer one ends the connection. */
-export const MAX_MESSAGE_BYTES = 1 << 20;
+/** Longest request line the daemon accepts; a longer one ends the connection. */
+export const MAX_REQUEST_BYTES = 1 << 20;
+/** Longest reply line the client accepts: lists come in parts, so only one huge item needs it. */
+export const MAX_REPLY_LINE_BYTES = 16 << 20;
+/** A list reply is cut into parts of about this many bytes. */
+export const REPLY_PART_BYTES = 256 << 10;
 
 export const METHODS = [
   'link.add',
@@ -28,6 +35,7 @@ export const METHODS = [
   'fdb.show',
   'stats',
   'port.show',
+  'status',
   'monitor',
 ] as const;
 
@@ -45,6 +53,7 @@ export interface MethodParams {
   'fdb.show': { dev?: string };
   stats: { name?: string };
   'port.show': Record<string, never>;
+  status: Record<string, never>;
   monitor: Record<string, never>;
 }
 
@@ -61,7 +70,17 @@ export interface MethodResults {
   stats: Record<string, DeviceStats>;
   /** The VXLAN UDP ports, each shared by the devices of its family and port. */
   'port.show': VxlanPortInfo[];
+  status: DaemonStatus;
   monitor: null;
+}
+
+/** The daemon itself: its control socket's use, and the FDB events its log left out. */
+export interface DaemonStatus {
+  pid: number;
+  socket: string;
+  connections: number;
+  maxConnections: number;
+  stats: { fdb_events_logged: number; fdb_events_not_logged: number };
 }
 
 export interface Request<M extends Method = Method> {
@@ -71,7 +90,11 @@ export interface Request<M extends Method = Method> {
 }
 
 /** id is null when the request was too malformed to have one. */
-export type Reply = { id: number | null; result: unknown } | { id: number | null; error: string };
+export type Reply =
+  | { id: number | null; result: unknown }
+  | { id: number | null; error: string }
+  /** Leading items of a list result; the `result` line that ends the reply has the rest. */
+  | { id: number; more: unknown[] };
 
 export interface EventMessage {
   event: FdbEvent;
@@ -102,39 +125,56 @@ export function parseRequest(line: string): Request {
   if (!Number.isSafeInteger(id)) throw new ProtocolError('"id" must be an integer');
   const requestId = id as number;
   if (!METHODS.includes(method as Method)) {
-    throw new ProtocolError(`unknown method ${JSON.stringify(method)?.slice(0, 64)}`, requestId);
+    throw new ProtocolError(`unknown method ${quoteJson(method)}`, requestId);
   }
   return { id: requestId, method: method as Method, params: params as Request['params'] };
 }
 
 /** Splits a byte stream into lines, refusing to buffer more than `maxBytes` without a newline. */
 export class LineReader {
-  private pending: Buffer[] = [];
+  /** The unfinished line, copied out of its chunks so tiny chunks cost no object each. */
+  private pending = Buffer.alloc(0);
   private pendingBytes = 0;
 
-  constructor(private readonly maxBytes = MAX_MESSAGE_BYTES) {}
+  constructor(private readonly maxBytes = MAX_REQUEST_BYTES) {}
 
   /** The complete lines in this chunk (empty ones skipped); throws when a line is too long. */
   push(chunk: Buffer): string[] {
     const lines: string[] = [];
     let start = 0;
     for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
-      this.take(chunk.subarray(start, newline));
-      const line = Buffer.concat(this.pending).toString('utf8').trim();
+      const end = chunk.subarray(start, newline);
+      const bytes = this.pendingBytes === 0 ? this.checked(end) : this.append(end);
+      const line = bytes.toString('utf8').trim();
       if (line) lines.push(line);
-      this.pending = [];
       this.pendingBytes = 0;
+      // A long line's buffer is not kept for the short ones that usually follow.
+      if (this.pending.length > PENDING_KEPT_BYTES) this.pending = Buffer.alloc(0);
       start = newline + 1;
     }
-    this.take(chunk.subarray(start));
+    this.append(chunk.subarray(start));
     return lines;
   }
 
-  private take(bytes: Buffer): void {
-    this.pendingBytes += bytes.length;
-    if (this.pendingBytes > this.maxBytes) {
+  private checked(bytes: Buffer): Buffer {
+    if (this.pendingBytes + bytes.length > this.maxBytes) {
       throw new ProtocolError(`message too long (limit ${this.maxBytes} bytes)`);
     }
-    if (bytes.length) this.pending.push(bytes);
+    return bytes;
+  }
+
+  /** Adds bytes to the unfinished line; returns the line so far. */
+  private append(bytes: Buffer): Buffer {
+    const length = this.pendingBytes + this.checked(bytes).length;
+    if (length > this.pending.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.maxBytes, Math.max(length, 2 * this.pending.length)));
+      this.pending.copy(grown, 0, 0, this.pendingBytes);
+      this.pending = grown;
+    }
+    bytes.copy(this.pending, this.pendingBytes);
+    this.pendingBytes = length;
+    return this.pending.subarray(0, length);
   }
 }
+
+const PENDING_KEPT_BYTES = 64 << 10;

@@ -4,25 +4,28 @@
 // reach it through control/dispatch.ts, which sees it only as a ControlTarget.
 import { EventEmitter } from 'node:events';
 import { type ControlTarget, dispatch } from '../control/dispatch.js';
-import { resolveSocketPath } from '../control/protocol.js';
-import { ControlServer } from '../control/server.js';
+import { type DaemonStatus, resolveSocketPath } from '../control/protocol.js';
+import { ControlServer, type ControlServerOptions } from '../control/server.js';
 import { loadAddon } from '../device/addon.js';
 import { GretapDevice } from '../device/gretapDevice.js';
 import { VxlanDevice } from '../device/vxlanDevice.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
-import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
+import type { FdbEvent } from '../link/fdbEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpec.js';
 import { ConfigError } from '../validation.js';
 import { type DeviceConfig, deviceField, loadConfigFile } from './configFile.js';
+import { EventLog } from './eventLog.js';
 
 export interface DaemonOptions {
   /** Control socket; default $VTEPD_SOCKET, else /run/vtepd.sock. */
   socketPath?: string;
   /** JSON config whose devices are created at start, all or none. */
   configPath?: string;
-  /** Gets every FDB event as a `bridge monitor fdb` line; default: stdout. */
+  /** Gets FDB events as `bridge monitor fdb` lines, at most 100 a second; default: stdout. */
   log?: (line: string) => void;
+  /** Connection limit and idle timeout of the control socket. */
+  control?: ControlServerOptions;
 }
 
 interface DaemonEvents {
@@ -38,6 +41,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   readonly socketPath: string;
   private readonly devices = new Map<string, Device>();
   private readonly server: ControlServer;
+  private readonly eventLog: EventLog;
   /** Requests wait for the config's devices, so no client sees half a configuration. */
   private startup: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -54,9 +58,11 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         this.on('fdb', listener);
         return () => this.off('fdb', listener);
       },
-    });
-    const log = options.log ?? ((line: string) => process.stdout.write(line));
-    this.on('fdb', (event) => log(fdbEventLine(event)));
+    }, options.control);
+    this.eventLog = options.log
+      ? new EventLog(options.log)
+      : new EventLog((line) => process.stdout.write(line), { backlog: () => process.stdout.writableLength });
+    this.on('fdb', (event) => this.eventLog.log(event));
   }
 
   /**
@@ -79,6 +85,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   /** Closes every device and the control socket; idempotent. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.eventLog.close();
     await this.server.close();
     for (const device of this.devices.values()) device.close();
     this.devices.clear();
@@ -150,6 +157,17 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     return Object.fromEntries(this.selected(name).map((device) => [device.name, device.stats()]));
   }
 
+  /** `vtepd status`: the control socket's use and what the event log left out. */
+  status(): DaemonStatus {
+    return {
+      pid: process.pid,
+      socket: this.socketPath,
+      connections: this.server.connectionCount,
+      maxConnections: this.server.maxConnections,
+      stats: { fdb_events_logged: this.eventLog.logged, fdb_events_not_logged: this.eventLog.notLogged },
+    };
+  }
+
   /** The UDP ports VXLAN devices listen on, with the drops no device could be charged with. */
   async ports(): Promise<VxlanPortInfo[]> {
     return (await loadAddon()).vxlanPorts();
@@ -188,6 +206,8 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   // A log reader that went away must not take the devices down with it.
   process.stdout.on('error', () => undefined);
+  // SIGUSR1 would open Node's inspector, a debugger port into a root process: ignore it.
+  process.on('SIGUSR1', () => process.stderr.write('vtepd: SIGUSR1 ignored (no inspector in the daemon)\n'));
   const daemon = new Daemon(options);
   await daemon.start();
   await new Promise<void>((resolve, reject) => {

@@ -2,7 +2,7 @@
 // when a device is created, the way the kernel fills them in for `ip link add ... type vxlan`
 // (or gretap).
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { constants, accessSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
 import {
@@ -35,6 +35,23 @@ const GRE_BASE_HEADER = 4;
 const GRE_OPTIONAL_FIELD = 4;
 
 const execFileAsync = promisify(execFile);
+
+/** Where iproute2 installs ip. Never $PATH: the daemon runs as root, its environment is not trusted. */
+const IP_PATHS = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'];
+
+/** The first of `candidates` that is an executable file. */
+export function ipCommand(candidates = IP_PATHS): string {
+  const found = candidates.find((path) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (found === undefined) throw new Error(`iproute2's ip not found (looked for ${candidates.join(', ')})`);
+  return found;
+}
 
 /** The spec with srcport and mtu filled in where it leaves them to the host. */
 export async function resolveVxlanSpec(spec: VxlanLinkSpec): Promise<ResolvedVxlanLinkSpec> {
@@ -98,15 +115,16 @@ function interfaceWithAddress(address: string): string | undefined {
 }
 
 async function routeInterface(destination: string): Promise<string | undefined> {
+  const ip = ipCommand();
   try {
-    const { stdout } = await execFileAsync('ip', ['-j', 'route', 'get', destination], {
+    const { stdout } = await execFileAsync(ip, ['-j', 'route', 'get', destination], {
       timeout: ROUTE_LOOKUP_TIMEOUT_MS,
     });
     const routes = JSON.parse(stdout) as Array<{ dev?: unknown }>;
     const dev = routes[0]?.dev;
     return typeof dev === 'string' ? dev : undefined;
   } catch {
-    return undefined; // no iproute2, or no route yet: the default MTU
+    return undefined; // no route yet: the default MTU
   }
 }
 

@@ -16,6 +16,7 @@ import {
   integerIn,
   requiredKey,
 } from '../validation.js';
+import { checkPrefix } from './prefix.js';
 
 export type PortRange = [min: number, max: number];
 
@@ -52,6 +53,11 @@ export interface VxlanLinkSpec extends TunnelSpec {
   remote: string[];
   /** Multicast group joined and flooded to (with the remotes, if any). */
   group?: string;
+  /**
+   * Underlay sources ("ADDR/LEN") accepted besides the flood list's and static FDB entries'
+   * destinations; absent or empty: any source.
+   */
+  allow?: string[];
   /** Underlay interface: the group is joined on it and packets leave by it; absent: the route's. */
   dev?: string;
   /** UDP port listened on and sent to. */
@@ -65,8 +71,6 @@ export interface VxlanLinkSpec extends TunnelSpec {
   learning: boolean;
   /** FDB size limit; 0 = unlimited. */
   maxaddress: number;
-  /** Underlay prefixes encapsulated packets are accepted from; absent: any (the kernel's way). */
-  allow?: string[];
   /** Data-path queues, each a TAP queue and a receive socket with a thread pair; 1..16. */
   queues: number;
 }
@@ -100,6 +104,7 @@ const VXLAN_KEYS = [
   ...TUNNEL_KEYS,
   'id',
   'remote',
+  'allow',
   'group',
   'dev',
   'dstport',
@@ -262,6 +267,9 @@ function parseVxlan(name: string, reader: LinkInput): VxlanLinkSpec {
     queues: optional('queues', (value, at) => checkInteger(value, at, 1, 16, 'queue count')) ?? defaults.queues,
   };
   if (group !== undefined) spec.group = group;
+  // Of the underlay's family, which an allowlist alone cannot choose (linkFamily's default).
+  const allow = optional('allow', (value, at) => checkArray(value, at).map((item, i) => checkPrefix(item, at.at(i), linkFamily(spec))));
+  if (allow !== undefined) spec.allow = allow;
   if (dev !== undefined) spec.dev = dev;
   const srcport = optional('srcport', checkPortRange);
   if (srcport !== undefined) spec.srcport = srcport;
