@@ -3,7 +3,7 @@
 //   <- {"id":1,"result":[...]}            or {"id":1,"error":"Cannot find device \"vx0\""}
 // `monitor` is answered once, then the connection carries {"event":{...}} lines.
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
-import type { FdbEvent } from '../link/fdbEvent.js';
+import type { MonitorEvent } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpec.js';
 
@@ -74,7 +74,7 @@ export interface Request<M extends Method = Method> {
 export type Reply = { id: number | null; result: unknown } | { id: number | null; error: string };
 
 export interface EventMessage {
-  event: FdbEvent;
+  event: MonitorEvent;
 }
 
 /** A request that cannot be answered, with the id to answer it under when it had one. */

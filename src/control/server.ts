@@ -2,7 +2,7 @@
 // every failure of a request into an error reply, so no client can take the daemon down.
 import { lstat, unlink } from 'node:fs/promises';
 import { type Server, type Socket, connect, createServer } from 'node:net';
-import type { FdbEvent } from '../link/fdbEvent.js';
+import type { MonitorEvent } from '../link/linkEvent.js';
 import {
   type EventMessage,
   LineReader,
@@ -16,8 +16,8 @@ import {
 export interface ControlHandler {
   /** Answers one request; what it throws becomes the error reply. */
   call(method: Exclude<Method, 'monitor'>, params: unknown): Promise<unknown>;
-  /** Delivers FDB events to `listener` until the returned function is called. */
-  subscribe(listener: (event: FdbEvent) => void): () => void;
+  /** Delivers FDB and link events to `listener` until the returned function is called. */
+  subscribe(listener: (event: MonitorEvent) => void): () => void;
 }
 
 /** Unread monitor output beyond this and the client is cut off rather than buffered forever. */
