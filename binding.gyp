@@ -37,6 +37,7 @@
         "native/base/housekeeper.cc",
         "native/net/datagram_batch.cc",
         "native/net/underlay_options.cc",
+        "native/tap/link_query.cc",
         "native/tap/tap_device.cc",
         "native/tap/tap_reader.cc",
         "native/tap/tap_writer.cc",

@@ -42,5 +42,6 @@ export type {
 } from './link/linkInfo.js';
 export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbRow, type FdbSelector } from './link/fdbEntry.js';
 export { fdbEventLine, type FdbEvent } from './link/fdbEvent.js';
+export { monitorEventLine, type LinkEvent, type MonitorEvent } from './link/linkEvent.js';
 export { FLOOD_MAC, parseMac } from './link/mac.js';
 export { ConfigError, Field } from './validation.js';

@@ -4,15 +4,23 @@
 // `friend DeviceWrap;`)
 //   static constexpr auto& kCounterNames;        // what stats() lists
 //   Napi::Value FeaturesOf(Napi::Env, Device&);  // what features holds
-// and may hide Shutdown() (what close does: drop the device) with its own.
+// and may hide Shutdown() (what close does: drop the device) with its own, which ends by
+// calling this one.
+//
+// Its constructor takes `onGone`, called once on the JavaScript thread when the device's TAP
+// was removed from outside: the device is stopped and dropped first (it leaves its port),
+// and from then on every member throws "device NAME is gone" (code ENODEV).
 #pragma once
 
 #include <napi.h>
 
+#include <cerrno>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "addon/napi_results.h"
+#include "tap/tap_gone.h"
 
 namespace vtepd {
 
@@ -40,18 +48,48 @@ class DeviceWrap : public Napi::ObjectWrap<Wrap> {
     return Base::DefineClass(env, name, properties);
   }
 
-  // The device, or a JavaScript error once closed.
+  ~DeviceWrap() override { Shutdown(); }
+
+  // The device, or a JavaScript error once closed or gone.
   Device& device(Napi::Env env) {
-    if (!device_) throw Napi::Error::New(env, "device is closed");
-    return *device_;
+    if (device_) return *device_;
+    if (gone_name_.empty()) throw Napi::Error::New(env, "device is closed");
+    throw ErrnoToJs(env, ENODEV, "device " + gone_name_ + " is gone");
   }
 
-  void Shutdown() { device_.reset(); }
+  // What the device calls, on its thread, when its TAP is gone: a call of `on_gone` on the
+  // JavaScript thread through a thread-safe function that keeps nothing alive. Call before
+  // making the device; Shutdown() (or a failed constructor) ends it.
+  GoneCallback WatchGone(Napi::Env env, Napi::Function on_gone) {
+    gone_ = Napi::ThreadSafeFunction::New(env, on_gone, "vtepd-tap-gone", 1, 1);
+    gone_.Unref(env);
+    Napi::ThreadSafeFunction gone = gone_;
+    Wrap* wrap = &self();
+    return [gone, wrap]() mutable { gone.NonBlockingCall(wrap, &DeviceWrap::CallOnGone); };
+  }
+
+  // Drops the device. Aborting the thread-safe function discards a gone report still
+  // queued (never delivered to a wrap that may be freed by then). Idempotent.
+  void Shutdown() {
+    device_.reset();
+    if (gone_) {
+      gone_.Abort();
+      gone_ = Napi::ThreadSafeFunction();
+    }
+  }
 
   std::unique_ptr<Device> device_;
 
  private:
   Wrap& self() { return static_cast<Wrap&>(*this); }
+
+  // Not called for a report discarded by Shutdown().
+  static void CallOnGone(Napi::Env, Napi::Function on_gone, Wrap* wrap) {
+    if (!wrap->device_) return;  // closed meanwhile
+    wrap->gone_name_ = wrap->device_->tap().name();
+    wrap->Shutdown();  // joins the threads, leaves the port
+    on_gone.Call({});
+  }
 
   Napi::Value Name(const Napi::CallbackInfo& info) {
     return Napi::String::New(info.Env(), device(info.Env()).tap().name());
@@ -70,6 +108,9 @@ class DeviceWrap : public Napi::ObjectWrap<Wrap> {
   }
 
   void Close(const Napi::CallbackInfo&) { self().Shutdown(); }
+
+  Napi::ThreadSafeFunction gone_;
+  std::string gone_name_;  // set once the TAP is gone
 };
 
 }  // namespace vtepd

@@ -48,13 +48,15 @@ Napi::Function GretapDeviceWrap::Define(Napi::Env env) {
 
 GretapDeviceWrap::GretapDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsObject()) {
-    throw Napi::TypeError::New(env, "usage: new GretapDevice(config)");
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+    throw Napi::TypeError::New(env, "usage: new GretapDevice(config, onGone)");
   }
   GretapConfig config = ReadGretapConfig(info[0].As<Napi::Object>());
+  GoneCallback gone = WatchGone(env, info[1].As<Napi::Function>());
   try {
-    device_ = std::make_unique<GretapDevice>(config);
+    device_ = std::make_unique<GretapDevice>(config, std::move(gone));
   } catch (const std::system_error& e) {
+    Shutdown();
     throw SystemErrorToJs(env, e);
   }
 }

@@ -10,7 +10,7 @@ class GretapDeviceWrap : public DeviceWrap<GretapDeviceWrap, GretapDevice> {
  public:
   static Napi::Function Define(Napi::Env env);
 
-  // new GretapDevice(config)
+  // new GretapDevice(config, onGone)
   explicit GretapDeviceWrap(const Napi::CallbackInfo& info);
 
  private:

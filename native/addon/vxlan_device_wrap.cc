@@ -132,8 +132,8 @@ Napi::Function VxlanDeviceWrap::Define(Napi::Env env) {
 
 VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
-    throw Napi::TypeError::New(env, "usage: new VxlanDevice(config, onEvents)");
+  if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsFunction() || !info[2].IsFunction()) {
+    throw Napi::TypeError::New(env, "usage: new VxlanDevice(config, onEvents, onGone)");
   }
   VxlanConfig config = ReadVxlanConfig(info[0].As<Napi::Object>());
   // Unbounded queue of batches: kMaxQueuedEvents bounds it (every batch holds an event).
@@ -159,10 +159,12 @@ VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(in
     queued->fetch_sub(count);
     return false;
   };
+  GoneCallback gone = WatchGone(env, info[2].As<Napi::Function>());
   try {
-    device_ = std::make_unique<VxlanDevice>(config, std::move(sink));
+    device_ = std::make_unique<VxlanDevice>(config, std::move(sink), std::move(gone));
   } catch (const std::system_error& e) {
     events_.Release();
+    DeviceWrap::Shutdown();
     throw SystemErrorToJs(env, e);
   } catch (...) {  // bad_alloc, say: NODE_ADDON_API_CPP_EXCEPTIONS_ALL makes it a JS error
     events_.Release();
@@ -174,8 +176,7 @@ VxlanDeviceWrap::~VxlanDeviceWrap() { Shutdown(); }
 
 void VxlanDeviceWrap::Shutdown() {
   if (!device_) return;
-  device_->Stop();  // no thread can call the sink after this
-  device_.reset();
+  DeviceWrap::Shutdown();  // no thread can call the sink after this
   events_.Release();
 }
 

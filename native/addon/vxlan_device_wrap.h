@@ -1,5 +1,6 @@
 // JavaScript class VxlanDevice: a thin N-API shell over vtepd::VxlanDevice. Converts
-// arguments and errors, and carries FDB events to JavaScript through a thread-safe function.
+// arguments and errors, and carries FDB events (and the TAP's removal, see device_wrap.h) to
+// JavaScript through thread-safe functions.
 #pragma once
 
 #include "addon/device_wrap.h"
@@ -11,7 +12,7 @@ class VxlanDeviceWrap : public DeviceWrap<VxlanDeviceWrap, VxlanDevice> {
  public:
   static Napi::Function Define(Napi::Env env);
 
-  // new VxlanDevice(config, onEvents)
+  // new VxlanDevice(config, onEvents, onGone)
   explicit VxlanDeviceWrap(const Napi::CallbackInfo& info);
   ~VxlanDeviceWrap() override;
 

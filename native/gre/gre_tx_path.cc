@@ -11,8 +11,8 @@ GreTxPath::GreTxPath(const TapDevice& tap, const GreFields& fields, int socket, 
     : reader_(tap, 0, fields.HeaderSize()), fields_(fields), header_len_(fields.HeaderSize()),
       socket_(socket), df_socket_(df_socket), stats_(stats), max_frame_(max_frame) {}
 
-void GreTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
-  reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_,
+TapEnd GreTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
+  return reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_,
               [this](size_t begin, size_t end, BatchCounts& counts) {
                 for (size_t i = begin; i < end; i++) Frame(reader_.frame(i), counts);
                 Flush(counts);  // before the arena is reused

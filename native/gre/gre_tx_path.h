@@ -26,8 +26,8 @@ class GreTxPath {
   GreTxPath(const TapDevice& tap, const GreFields& fields, int socket, int df_socket,
             Stats& stats, const std::atomic<size_t>& max_frame);
 
-  // Runs until stop_fd becomes readable (and `stopping` is set).
-  void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
+  // Runs until stop_fd becomes readable (and `stopping` is set), or the TAP is gone.
+  TapEnd Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
 
  private:
   void Frame(const PreparedFrame& frame, BatchCounts& counts);

@@ -4,7 +4,7 @@
 
 namespace vtepd {
 
-GretapDevice::GretapDevice(const GretapConfig& config)
+GretapDevice::GretapDevice(const GretapConfig& config, GoneCallback gone)
     : config_(config),
       tap_(config.name, config.mtu, config.offloads, 1),
       socket_(OpenGreSocket(config.local, config.remote, config.underlay,
@@ -17,13 +17,17 @@ GretapDevice::GretapDevice(const GretapConfig& config)
                                            df_socket_.get(), stats_,
                                            max_frame_)),
       rx_path_(std::make_unique<GreRxPath>(tap_, config.local.family, socket_.get(), config.in,
-                                           stats_, max_frame_)) {
-  workers_.Start([this] { tx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns); });
+                                           stats_, max_frame_)),
+      gone_(std::move(gone)) {
+  workers_.Start([this] {
+    gone_.Ended(tx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns));
+  });
   workers_.Start([this] { rx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns); });
   // The user may change the MTU with `ip link`.
   housekeeping_.emplace([this] {
-    int mtu = tap_.ReadMtu();
-    if (mtu > 0) max_frame_.store(MaxFrameForMtu(mtu), std::memory_order_relaxed);
+    if (std::optional<LinkState> state = tap_.ReadState()) {
+      max_frame_.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
+    }
   });
 }
 

@@ -1,5 +1,6 @@
 // One gretap (or ip6gretap) device: its TAP, the raw GRE socket(s) to its one peer, the two
-// data-path threads (TAP->GRE and GRE->TAP) that run from construction until Stop(), and a
+// data-path threads (TAP->GRE and GRE->TAP) that run from construction until Stop() (the
+// first also ends when the TAP is removed from outside, see tap_gone.h), and a
 // housekeeping task that follows the TAP's MTU. Like the kernel's, it is point to point: no
 // FDB, no learning; several devices, one per peer, join a Linux bridge to stretch a segment
 // over many hosts.
@@ -17,6 +18,7 @@
 #include "base/counters.h"
 #include "base/housekeeper.h"
 #include "tap/tap_device.h"
+#include "tap/tap_gone.h"
 #include "net/underlay_options.h"
 #include "base/unique_fd.h"
 #include "base/workers.h"
@@ -37,8 +39,9 @@ struct GretapConfig {
 
 class GretapDevice {
  public:
-  // Throws std::system_error on failure, leaving nothing behind.
-  explicit GretapDevice(const GretapConfig& config);
+  // Throws std::system_error on failure, leaving nothing behind. `gone` is called once
+  // should the TAP be removed from outside; the owner must then Stop() the device.
+  GretapDevice(const GretapConfig& config, GoneCallback gone);
   ~GretapDevice();
   GretapDevice(const GretapDevice&) = delete;
   GretapDevice& operator=(const GretapDevice&) = delete;
@@ -57,6 +60,7 @@ class GretapDevice {
   std::atomic<size_t> max_frame_;
   std::unique_ptr<GreTxPath> tx_path_;
   std::unique_ptr<GreRxPath> rx_path_;
+  TapGone gone_;
   Workers workers_;  // its threads stop before anything they use goes
   std::optional<HousekeepingTask> housekeeping_;  // re-reads the MTU; ends first
 };

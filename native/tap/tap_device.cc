@@ -23,10 +23,6 @@ TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offlo
   if (requested_name.empty() || requested_name.size() >= IFNAMSIZ) {
     ThrowErrno("interface name \"" + requested_name + "\"", EINVAL);
   }
-  // TUNSETIFF would silently attach to an existing persistent TAP of that name; a device
-  // name must be new, as with `ip link add`.
-  if (if_nametoindex(requested_name.c_str()) != 0) ThrowErrno(requested_name, EEXIST);
-
   vnet_hdr_ = want_offloads;
   ifreq ifr{};
   for (size_t q = 0; q < queues; q++) {
@@ -35,9 +31,16 @@ TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offlo
     ifr = ifreq{};
     // Queues after the first attach to the interface the first one created.
     std::strncpy(ifr.ifr_name, q == 0 ? requested_name.c_str() : name_.c_str(), IFNAMSIZ - 1);
+    // IFF_TUN_EXCL: the first queue makes a new interface or fails (EBUSY) if any has the
+    // name, in one step, so it can never attach to a persistent TAP (or another program's
+    // multi-queue one) of that name, as a check before TUNSETIFF could race into doing.
     ifr.ifr_flags = static_cast<short>(IFF_TAP | IFF_NO_PI | (want_offloads ? IFF_VNET_HDR : 0) |
-                                       (queues > 1 ? IFF_MULTI_QUEUE : 0));
-    if (::ioctl(fd.get(), TUNSETIFF, &ifr) < 0) ThrowErrno("TUNSETIFF " + requested_name);
+                                       (queues > 1 ? IFF_MULTI_QUEUE : 0) |
+                                       (q == 0 ? IFF_TUN_EXCL : 0));
+    if (::ioctl(fd.get(), TUNSETIFF, &ifr) < 0) {
+      if (q == 0 && errno == EBUSY) ThrowErrno(requested_name, EEXIST);
+      ThrowErrno("TUNSETIFF " + requested_name);
+    }
     if (q == 0) name_ = ifr.ifr_name;
     // Without TUNSETOFFLOAD the header stays (always "no GSO") and the plain path is used.
     // Kernels before 6.2 refuse the USO flags: then TSO and checksum only.
@@ -50,28 +53,15 @@ TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offlo
     fds_.push_back(std::move(fd));
   }
 
-  control_ = UniqueFd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (control_.get() < 0) ThrowErrno("socket");
+  // By name once, just made and still down; by ifindex from then on.
+  UniqueFd control(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (control.get() < 0) ThrowErrno("socket");
   ifr = ifreq{};
   std::strncpy(ifr.ifr_name, name_.c_str(), IFNAMSIZ - 1);
   ifr.ifr_mtu = mtu;
-  if (::ioctl(control_.get(), SIOCSIFMTU, &ifr) < 0) ThrowErrno("set mtu " + std::to_string(mtu));
-  if (::ioctl(control_.get(), SIOCGIFINDEX, &ifr) < 0) ThrowErrno("SIOCGIFINDEX " + name_);
+  if (::ioctl(control.get(), SIOCSIFMTU, &ifr) < 0) ThrowErrno("set mtu " + std::to_string(mtu));
+  if (::ioctl(control.get(), SIOCGIFINDEX, &ifr) < 0) ThrowErrno("SIOCGIFINDEX " + name_);
   ifindex_ = ifr.ifr_ifindex;
-}
-
-MacAddress TapDevice::ReadMac() const {
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, name_.c_str(), IFNAMSIZ - 1);
-  if (::ioctl(control_.get(), SIOCGIFHWADDR, &ifr) < 0) return kFloodMac;  // never a source
-  return vtepd::ReadMac(reinterpret_cast<const uint8_t*>(ifr.ifr_hwaddr.sa_data));
-}
-
-int TapDevice::ReadMtu() const {
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, name_.c_str(), IFNAMSIZ - 1);
-  if (::ioctl(control_.get(), SIOCGIFMTU, &ifr) < 0) return -1;
-  return ifr.ifr_mtu;
 }
 
 }  // namespace vtepd

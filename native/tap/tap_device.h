@@ -1,22 +1,26 @@
-// A TAP interface (IFF_TAP | IFF_NO_PI) owned by this process: it exists while the fd is open.
+// A TAP interface (IFF_TAP | IFF_NO_PI) owned by this process: it exists while the fd is open,
+// unless removed from outside (`ip link del`, its namespace deleted; see tap_reader.h). It is
+// known by ifindex once made, so a rename changes nothing here.
 // With offloads it also carries a virtio-net header (IFF_VNET_HDR) and accepts checksum and
 // TCP segmentation offload, so the kernel hands over up to 64 KiB TCP superframes instead of
 // MTU-sized frames, and accepts them back. With several queues (IFF_MULTI_QUEUE) the kernel
 // spreads flows over one fd per queue, each served by its own thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "net/mac_address.h"
 #include "base/unique_fd.h"
+#include "tap/link_query.h"
 
 namespace vtepd {
 
 class TapDevice {
  public:
   // Creates the interface admin-down, as `ip link add` leaves a kernel vxlan device, with the
-  // given MTU. Throws std::system_error (EEXIST if any interface already has the name).
+  // given MTU. Throws std::system_error (EEXIST if any interface already has the name: a
+  // persistent TAP of that name is never attached to).
   TapDevice(const std::string& requested_name, int mtu, bool want_offloads, size_t queues);
 
   int fd(size_t queue) const { return fds_[queue].get(); }
@@ -29,14 +33,13 @@ class TapDevice {
   bool offloads() const { return offloads_; }
   // UDP segmentation offload (Linux 6.2+) too: reads may be UDP superframes.
   bool uso() const { return uso_; }
-  // The interface's current MAC address (the user may change it with `ip link set address`).
-  MacAddress ReadMac() const;
-  // The interface's current MTU, or -1 if it cannot be read.
-  int ReadMtu() const;
+  // The interface's current MAC address and MTU (the user may change both with `ip link`),
+  // or nothing once it is gone. One caller at a time.
+  std::optional<LinkState> ReadState() { return query_.Read(ifindex_); }
 
  private:
   std::vector<UniqueFd> fds_;
-  UniqueFd control_;  // for interface ioctls
+  LinkQuery query_;
   std::string name_;
   int ifindex_ = 0;
   bool vnet_hdr_ = false;

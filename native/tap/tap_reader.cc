@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <cstring>
 
 #include "base/byte_order.h"
@@ -30,14 +32,15 @@ TapReader::TapReader(const TapDevice& tap, size_t queue, size_t headroom)
       frames_(new uint8_t[kBatch * kMaxFrame]),
       arena_(new uint8_t[kArenaBytes]) {}
 
-void TapReader::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
+TapEnd TapReader::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
                     const std::atomic<size_t>& max_frame, Stats& stats,
                     const SendPrepared& send) {
   BatchCounts counts;
   bool backlog = false;  // the last batch was full: read again without polling
   while (!stopping.load(std::memory_order_relaxed)) {
-    if (!backlog && WaitReadable(fd_, stop_fd, -1, spin_ns) == Wake::kStop) return;
+    if (!backlog && WaitReadable(fd_, stop_fd, -1, spin_ns) == Wake::kStop) return TapEnd::kStopped;
     size_t frames = Read();
+    if (gone_) return TapEnd::kGone;
     backlog = frames == kBatch;
     size_t limit = max_frame.load(std::memory_order_relaxed);
     // As many frames as the arena holds are prepared (segmented), then sent.
@@ -50,13 +53,17 @@ void TapReader::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spi
     }
     counts.FlushInto(&stats);
   }
+  return TapEnd::kStopped;
 }
 
 size_t TapReader::Read() {
   size_t n = 0;
   while (n < kBatch) {
     ssize_t len = ::read(fd_, frames_.get() + n * kMaxFrame, kMaxFrame);
-    if (len < 0) break;  // EAGAIN: drained
+    if (len < 0) {
+      gone_ = errno == EBADFD;  // else EAGAIN: drained
+      break;
+    }
     frame_len_[n++] = static_cast<size_t>(len);
   }
   return n;

@@ -47,6 +47,11 @@ struct PreparedFrame {
   size_t segment_size() const { return len + layout.mss; }
 };
 
+// Why Run returned: stopped, or the TAP was removed from outside (`ip link del`, its
+// namespace deleted). A removed TAP's fd stays open but detached: poll reports POLLERR and
+// every read fails with EBADFD, for good, so the loop must end rather than spin.
+enum class TapEnd { kStopped, kGone };
+
 class TapReader {
  public:
   static constexpr size_t kMaxFrame = 65536 + 64;
@@ -60,9 +65,9 @@ class TapReader {
   // The transmit loop every encapsulation runs: waits for frames (polling `spin_ns` after
   // traffic, see wait_readable.h), reads and prepares each batch, hands every run of
   // prepared frames to `send` before the arena is reused, and adds the batch's counts to
-  // `stats`. Returns once stop_fd is readable and `stopping` set. max_frame: the largest
-  // frame the device sends (its MTU may change under it).
-  void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
+  // `stats`. Returns once stop_fd is readable and `stopping` set, or the TAP is gone.
+  // max_frame: the largest frame the device sends (its MTU may change under it).
+  TapEnd Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
            const std::atomic<size_t>& max_frame, Stats& stats, const SendPrepared& send);
 
   // A prepared frame of the batch being sent; an empty one (len 0) was dropped.
@@ -71,7 +76,8 @@ class TapReader {
   uint8_t* Allocate(size_t bytes);
 
  private:
-  // Drains up to kBatch frames (the fd is non-blocking); returns how many.
+  // Drains up to kBatch frames (the fd is non-blocking); returns how many. Sets gone_ when
+  // the TAP was removed.
   size_t Read();
   // Prepares frame `index` of the last Read; frames over `max_frame` bytes (or segments
   // that would be) are dropped and counted. Returns false, preparing nothing, when the
@@ -86,6 +92,7 @@ class TapReader {
   PreparedFrame prepared_[kBatch];
   std::unique_ptr<uint8_t[]> arena_;
   size_t arena_used_ = 0;
+  bool gone_ = false;
 };
 
 // The largest Ethernet frame an interface of this MTU sends or takes: header, payload and

@@ -21,14 +21,16 @@ VxlanConfig ResolveDev(VxlanConfig config) {
 }
 }  // namespace
 
-VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
+VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink, GoneCallback gone)
     : config_(ResolveDev(config)),
       tap_(config_.name, config_.mtu, config_.offloads, config_.queues),
       tx_sockets_(config_.local, config_.srcport_min, config_.srcport_max, config_.underlay),
       fdb_(config_.max_addresses, config_.ageing_seconds, config_.local.port),
       sink_(std::move(sink)),
       receiver_{config_.vni, &tap_, &fdb_, &stats_, &sink_, config_.learning, &config_.allow,
-                {tap_.ReadMac()}, {MaxFrameForMtu(config_.mtu)}} {
+                {tap_.ReadState().value_or(LinkState{kFloodMac, 0}).mac},
+                {MaxFrameForMtu(config_.mtu)}},
+      gone_(std::move(gone)) {
   try {
     port_ = AcquireVxlanPort(
         {config_.local.family, config_.local.port, config_.queues, config_.offloads, config_.spin_ns});
@@ -50,7 +52,7 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink)
     }
     for (size_t q = 0; q < config_.queues; q++) {
       workers_.Start([this, q] {
-        tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns);
+        gone_.Ended(tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns));
       });
     }
     housekeeping_.emplace([this] { Tick(); });
@@ -77,9 +79,10 @@ void VxlanDevice::Stop() {
 }
 
 void VxlanDevice::Tick() {
-  receiver_.own_mac.store(tap_.ReadMac(), std::memory_order_relaxed);
-  int mtu = tap_.ReadMtu();
-  if (mtu > 0) receiver_.max_frame.store(MaxFrameForMtu(mtu), std::memory_order_relaxed);
+  if (std::optional<LinkState> state = tap_.ReadState()) {
+    receiver_.own_mac.store(state->mac, std::memory_order_relaxed);
+    receiver_.max_frame.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
+  }
   {
     std::lock_guard<std::mutex> lock(fdb_.mutex);
     // Read under the lock: no receive thread can refresh an entry after `now` and before Age.

@@ -1,6 +1,7 @@
 // One VXLAN device: its TAP, its send sockets, its FDB, one transmit thread per queue
-// (TAP->UDP) that run from construction until Stop(), its place on the shared UDP port
-// whose threads deliver what arrives for its VNI, and a housekeeping task (MAC, MTU, ageing).
+// (TAP->UDP) that run from construction until Stop() or until the TAP is removed from
+// outside (tap_gone.h), its place on the shared UDP port whose threads deliver what arrives
+// for its VNI, and a housekeeping task (MAC, MTU, ageing).
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include "base/counters.h"
 #include "base/housekeeper.h"
 #include "tap/tap_device.h"
+#include "tap/tap_gone.h"
 #include "vxlan/vxlan_tx_path.h"
 #include "vxlan/vxlan_socket.h"
 #include "vxlan/vxlan_port.h"
@@ -58,8 +60,9 @@ class VxlanDevice {
  public:
   // Opens the TAP and sockets, joins the port and starts the threads; throws
   // std::system_error on failure (EEXIST: the VNI is taken on the port), leaving nothing
-  // behind.
-  VxlanDevice(const VxlanConfig& config, FdbEventSink sink);
+  // behind. `gone` is called once should the TAP be removed from outside; the owner must
+  // then Stop() (or destroy) the device to leave the port.
+  VxlanDevice(const VxlanConfig& config, FdbEventSink sink, GoneCallback gone);
   ~VxlanDevice();
   VxlanDevice(const VxlanDevice&) = delete;
   VxlanDevice& operator=(const VxlanDevice&) = delete;
@@ -82,7 +85,8 @@ class VxlanDevice {
   }
 
  private:
-  // Once a second on the housekeeping thread: re-reads MAC and MTU, ages the FDB.
+  // Once a second on the housekeeping thread: re-reads MAC and MTU (kept when the TAP is
+  // gone), ages the FDB.
   void Tick();
 
   VxlanConfig config_;
@@ -97,6 +101,7 @@ class VxlanDevice {
   bool joined_ = false;
   std::vector<std::unique_ptr<VxlanTxPath>> tx_paths_;
   std::vector<FdbEvent> aged_;
+  TapGone gone_;
   Workers workers_;  // its threads stop before anything they use goes
   std::optional<HousekeepingTask> housekeeping_;  // ends first
 };

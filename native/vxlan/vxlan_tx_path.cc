@@ -24,9 +24,9 @@ VxlanTxPath::VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool&
       vni_(vni), max_frame_(max_frame),
       max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1) {}
 
-void VxlanTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
+TapEnd VxlanTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
   // Frames are prepared (segmented) without the FDB lock, then routed under it.
-  reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_,
+  return reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_,
               [this](size_t begin, size_t end, BatchCounts& counts) { Route(begin, end, counts); });
 }
 

@@ -33,8 +33,8 @@ class VxlanTxPath {
   VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
          Stats& stats, uint32_t vni, const std::atomic<size_t>& max_frame);
 
-  // Runs until stop_fd becomes readable (and `stopping` is set).
-  void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
+  // Runs until stop_fd becomes readable (and `stopping` is set), or the TAP is gone.
+  TapEnd Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
 
  private:
   // Where routing stopped: frame index and the index of its next remote.

@@ -2,8 +2,8 @@
 // as text or, with -j, as JSON with iproute2's key names. Every function returns whole lines.
 import type { DaemonStatus } from '../control/protocol.js';
 import type { FdbRow } from '../link/fdbEntry.js';
-import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
 import type { DataPathFeatures, DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
+import { type MonitorEvent, monitorEventLine } from '../link/linkEvent.js';
 import { type ResolvedGretapLinkSpec, type ResolvedVxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
 
 function jsonLine(value: unknown): string {
@@ -186,9 +186,9 @@ function fdbJson(row: FdbRow): object {
   return { mac, ifname, dst, port, vni, flags: ['self'], state: permanent ? 'permanent' : '', idle };
 }
 
-/** `bridge monitor fdb` lines (see link/fdbEvent.ts), or with -j the event as JSON. */
-export function formatFdbEvent(event: FdbEvent, json: boolean): string {
-  return json ? jsonLine(event) : fdbEventLine(event);
+/** `bridge monitor fdb` and `ip monitor link` lines (see link/linkEvent.ts), or with -j the event as JSON. */
+export function formatMonitorEvent(event: MonitorEvent, json: boolean): string {
+  return json ? jsonLine(event) : monitorEventLine(event);
 }
 
 const isDrop = (name: string): boolean => name.includes('drop');

@@ -2,7 +2,7 @@
 // `vtepd`: the daemon, and the iproute2-style commands that talk to it over the control socket.
 // Exit status 0 on success, 1 on any error, which is printed as one `Error: ...` line.
 import { type Command, type GlobalOptions, USAGE, parseArgs } from './args.js';
-import { formatFdb, formatFdbEvent, formatLinks, formatPorts, formatStats, formatStatus } from './format.js';
+import { formatFdb, formatLinks, formatMonitorEvent, formatPorts, formatStats, formatStatus } from './format.js';
 import { ControlClient } from '../control/client.js';
 import { resolveSocketPath } from '../control/protocol.js';
 
@@ -68,7 +68,7 @@ async function runControlCommand(client: ControlClient, command: ControlCommand,
     case 'status':
       return formatStatus(await client.request('status', {}), options.json);
     case 'monitor':
-      client.on('event', (event) => process.stdout.write(formatFdbEvent(event, options.json)));
+      client.on('event', (event) => process.stdout.write(formatMonitorEvent(event, options.json)));
       await client.monitor();
       await client.closed;
       throw new Error('vtepd closed the connection');

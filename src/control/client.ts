@@ -1,7 +1,7 @@
 // The client end of the control socket, used by the CLI and by programs that drive a daemon.
 import { EventEmitter } from 'node:events';
 import { type Socket, connect } from 'node:net';
-import type { FdbEvent } from '../link/fdbEvent.js';
+import type { MonitorEvent } from '../link/linkEvent.js';
 import {
   type EventMessage,
   LineReader,
@@ -19,8 +19,8 @@ export interface ControlClientOptions {
 }
 
 interface ControlClientEvents {
-  /** An FDB event, after a `monitor` request. */
-  event: [FdbEvent];
+  /** An FDB or link event, after a `monitor` request. */
+  event: [MonitorEvent];
 }
 
 interface PendingRequest {
@@ -114,7 +114,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     });
   }
 
-  /** Streams FDB events as 'event' until the connection closes. */
+  /** Streams FDB and link events as 'event' until the connection closes. */
   async monitor(): Promise<void> {
     await this.request('monitor', {});
   }

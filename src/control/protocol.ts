@@ -5,7 +5,7 @@
 // as the result; the client joins them. `monitor` is answered once, then the connection
 // carries {"event":{...}} lines.
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
-import type { FdbEvent } from '../link/fdbEvent.js';
+import type { MonitorEvent } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpec.js';
 import { quoteJson } from '../validation.js';
@@ -97,7 +97,7 @@ export type Reply =
   | { id: number; more: unknown[] };
 
 export interface EventMessage {
-  event: FdbEvent;
+  event: MonitorEvent;
 }
 
 /** A request that cannot be answered, with the id to answer it under when it had one. */

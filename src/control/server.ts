@@ -4,7 +4,7 @@
 // read its replies is not read either, so what it sends waits in its own socket buffer.
 import { lstat, unlink } from 'node:fs/promises';
 import { type Server, type Socket, connect, createServer } from 'node:net';
-import type { FdbEvent } from '../link/fdbEvent.js';
+import type { MonitorEvent } from '../link/linkEvent.js';
 import {
   type EventMessage,
   LineReader,
@@ -19,8 +19,8 @@ import {
 export interface ControlHandler {
   /** Answers one request; what it throws becomes the error reply. */
   call(method: Exclude<Method, 'monitor'>, params: unknown): Promise<unknown>;
-  /** Delivers FDB events to `listener` until the returned function is called. */
-  subscribe(listener: (event: FdbEvent) => void): () => void;
+  /** Delivers FDB and link events to `listener` until the returned function is called. */
+  subscribe(listener: (event: MonitorEvent) => void): () => void;
 }
 
 export interface ControlServerOptions {

@@ -1,6 +1,8 @@
-// vtepd's long-running process: owns the devices, serves the control socket, logs FDB events.
-// Devices live exactly as long as the daemon (TAPs vanish with their file descriptors), so
-// stop() and the signal handlers of runDaemon() are the only clean way out. Control requests
+// vtepd's long-running process: owns the devices, serves the control socket, logs FDB events
+// and devices whose TAP was removed from outside (which it forgets).
+// Devices live as long as the daemon (TAPs vanish with their file descriptors) unless their
+// TAP is removed from outside, so stop() and the signal handlers of runDaemon() are the only
+// clean way out. Control requests
 // reach it through control/dispatch.ts, which sees it only as a ControlTarget.
 import { EventEmitter } from 'node:events';
 import { type ControlTarget, dispatch } from '../control/dispatch.js';
@@ -11,6 +13,7 @@ import { GretapDevice } from '../device/gretapDevice.js';
 import { VxlanDevice } from '../device/vxlanDevice.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import type { FdbEvent } from '../link/fdbEvent.js';
+import { type LinkEvent, monitorEventLine } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpec.js';
 import { ConfigError } from '../validation.js';
@@ -22,7 +25,7 @@ export interface DaemonOptions {
   socketPath?: string;
   /** JSON config whose devices are created at start, all or none. */
   configPath?: string;
-  /** Gets FDB events as `bridge monitor fdb` lines, at most 100 a second; default: stdout. */
+  /** Gets FDB events as `bridge monitor fdb` lines (at most 100 a second) and link events as `ip monitor link` lines; default: stdout. */
   log?: (line: string) => void;
   /** Connection limit and idle timeout of the control socket. */
   control?: ControlServerOptions;
@@ -31,6 +34,8 @@ export interface DaemonOptions {
 interface DaemonEvents {
   /** Any device's learned, moved or aged entry. */
   fdb: [FdbEvent];
+  /** A device whose TAP was removed from outside, forgotten. */
+  link: [LinkEvent];
 }
 
 const FDB_EVENT_TYPES = ['learned', 'moved', 'aged'] as const;
@@ -56,13 +61,18 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       },
       subscribe: (listener) => {
         this.on('fdb', listener);
-        return () => this.off('fdb', listener);
+        this.on('link', listener);
+        return () => {
+          this.off('fdb', listener);
+          this.off('link', listener);
+        };
       },
     }, options.control);
-    this.eventLog = options.log
-      ? new EventLog(options.log)
-      : new EventLog((line) => process.stdout.write(line), { backlog: () => process.stdout.writableLength });
+    const write = options.log ?? ((line: string) => process.stdout.write(line));
+    this.eventLog = new EventLog(write, options.log ? {} : { backlog: () => process.stdout.writableLength });
     this.on('fdb', (event) => this.eventLog.log(event));
+    // One line per device that went away: bounded by the devices, never rate-limited.
+    this.on('link', (event) => write(monitorEventLine(event)));
   }
 
   /**
@@ -101,6 +111,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     if (device instanceof VxlanDevice) {
       for (const type of FDB_EVENT_TYPES) device.on(type, (event) => this.emit('fdb', event));
     }
+    device.once('gone', () => this.forget(device));
     this.devices.set(device.name, device);
     return device.info();
   }
@@ -183,6 +194,12 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
 
   private selected(name: string | undefined): Device[] {
     return name === undefined ? [...this.devices.values()] : [this.device(name)];
+  }
+
+  /** A device whose TAP was removed from outside has stopped: its name is free again. */
+  private forget(device: Device): void {
+    if (this.devices.get(device.name) === device) this.devices.delete(device.name);
+    this.emit('link', { type: 'deleted', ifname: device.name });
   }
 
   private async createConfiguredDevices(devices: DeviceConfig[], configPath: string): Promise<void> {

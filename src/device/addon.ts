@@ -187,12 +187,21 @@ export interface NativeVxlanPort {
   stats: NativeStats;
 }
 
+/**
+ * `onGone` of a device constructor: called once, on the JS thread, when the device's TAP was
+ * removed from outside (`ip link del`, its namespace deleted). By then the device has stopped
+ * its threads and left its UDP port; its members throw "device NAME is gone" (code ENODEV) and
+ * close() does nothing. Not called after close().
+ */
+export type NativeOnGone = () => void;
+
 export interface NativeAddon {
   VxlanDevice: new (
     config: NativeVxlanConfig,
     onEvents: (events: NativeFdbEvent[]) => void,
+    onGone: NativeOnGone,
   ) => NativeVxlanDevice;
-  GretapDevice: new (config: NativeGretapConfig) => NativeGretapDevice;
+  GretapDevice: new (config: NativeGretapConfig, onGone: NativeOnGone) => NativeGretapDevice;
   vxlanPorts(): NativeVxlanPort[];
   internals: NativeInternals;
 }

@@ -1,6 +1,6 @@
 // What VXLAN and gretap devices share: turning the addon's errors into messages that name the
-// device (and, for the errno codes a call documents, say what happened to the request), and
-// the LinkInfo they report.
+// device (and, for the errno codes a call documents, say what happened to the request), the
+// 'gone' event, and the LinkInfo they report.
 import type { DataPathFeatures, LinkInfo } from '../link/linkInfo.js';
 import type { ResolvedLinkSpec } from '../link/linkSpec.js';
 import type { NativeError } from './addon.js';
@@ -8,15 +8,22 @@ import type { NativeError } from './addon.js';
 /** Errno names ('EEXIST', ...) to the words that end "SUBJECT ..." in the error message. */
 export type ErrnoWords = Partial<Record<string, string>>;
 
+/** Events of every device: 'gone' once its TAP was removed from outside (the device has stopped). */
+export interface DeviceEvents {
+  gone: [];
+}
+
 /**
  * Runs an addon call on device `ifname`. An error whose errno `code` has words in `explain`
- * becomes "IFNAME: SUBJECT WORDS"; any other keeps the addon's message: "IFNAME: MESSAGE".
+ * becomes "IFNAME: SUBJECT WORDS"; any other keeps the addon's message: "IFNAME: MESSAGE",
+ * but for a gone device's ENODEV, whose message names the device already.
  */
 export function callNative<T>(ifname: string, call: () => T, subject = '', explain: ErrnoWords = {}): T {
   try {
     return call();
   } catch (err) {
     const { code, message } = err as Partial<NativeError>;
+    if (code === 'ENODEV') throw new Error(message);
     const words = code === undefined ? undefined : explain[code];
     throw new Error(`${ifname}: ${words === undefined ? message : `${subject} ${words}`}`);
   }

@@ -1,13 +1,14 @@
 // One gretap (Ethernet over GRE, RFC 2784/2890) device of the data plane: a TAP whose frames go
 // to its one peer, so there is no FDB and no learning. IPv6 addresses make it ip6gretap.
+import { EventEmitter } from 'node:events';
 import { resolveGretapSpec } from '../link/hostDefaults.js';
 import type { DeviceStats, GretapFeatures, LinkInfo } from '../link/linkInfo.js';
 import { type GretapLinkSpec, type ResolvedGretapLinkSpec, linkFamily } from '../link/linkSpec.js';
 import { wildcardAddress } from '../validation.js';
 import { type NativeAddon, type NativeGretapConfig, type NativeGretapDevice, loadAddon } from './addon.js';
-import { callNative, linkInfo } from './common.js';
+import { type DeviceEvents, callNative, linkInfo } from './common.js';
 
-export class GretapDevice {
+export class GretapDevice extends EventEmitter<DeviceEvents> {
   /** The interface name the kernel gave the TAP. */
   readonly name: string;
   readonly ifindex: number;
@@ -25,7 +26,8 @@ export class GretapDevice {
   }
 
   private constructor(addon: NativeAddon, spec: ResolvedGretapLinkSpec) {
-    this.device = new addon.GretapDevice(nativeConfig(spec));
+    super();
+    this.device = new addon.GretapDevice(nativeConfig(spec), () => this.emit('gone'));
     this.name = this.device.name;
     this.ifindex = this.device.ifindex;
     this.spec = { ...spec, name: this.name };
@@ -44,7 +46,7 @@ export class GretapDevice {
     return linkInfo(this.ifindex, this.name, this.spec, this.features);
   }
 
-  /** Stops the data plane and removes the TAP; idempotent. */
+  /** Stops the data plane and removes the TAP; idempotent (nothing to do once 'gone'). */
   close(): void {
     this.device.close();
   }

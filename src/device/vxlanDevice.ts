@@ -16,9 +16,9 @@ import {
   type NativeVxlanDevice,
   loadAddon,
 } from './addon.js';
-import { type ErrnoWords, callNative, linkInfo } from './common.js';
+import { type DeviceEvents, type ErrnoWords, callNative, linkInfo } from './common.js';
 
-interface VxlanDeviceEvents {
+interface VxlanDeviceEvents extends DeviceEvents {
   learned: [FdbEvent];
   moved: [FdbEvent];
   aged: [FdbEvent];
@@ -45,7 +45,11 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
   private constructor(addon: NativeAddon, spec: ResolvedVxlanLinkSpec) {
     super();
     this.family = linkFamily(spec);
-    this.device = new addon.VxlanDevice(nativeConfig(spec, this.family), (events) => this.dispatch(events));
+    this.device = new addon.VxlanDevice(
+      nativeConfig(spec, this.family),
+      (events) => this.dispatch(events),
+      () => this.emit('gone'),
+    );
     this.name = this.device.name;
     this.ifindex = this.device.ifindex;
     this.spec = { ...spec, name: this.name };
@@ -101,7 +105,7 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     return linkInfo(this.ifindex, this.name, { ...this.spec, remote }, this.features);
   }
 
-  /** Stops the data plane and removes the TAP; idempotent. */
+  /** Stops the data plane and removes the TAP; idempotent (nothing to do once 'gone'). */
   close(): void {
     this.device.close();
   }

@@ -27,6 +27,10 @@ describe('callNative', () => {
     expect(fail(nativeError(undefined, 0, 'File exists'))).toThrow(/^vx0: File exists$/);
   });
 
+  it("passes a gone device's error on as it is: it names the device already", () => {
+    expect(fail(nativeError('ENODEV', 19, 'device vx0 is gone'))).toThrow(/^device vx0 is gone$/);
+  });
+
   it('returns what the call returns', () => {
     expect(callNative('vx0', () => 42)).toBe(42);
   });
