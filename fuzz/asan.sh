@@ -3,7 +3,9 @@
 # UndefinedBehaviorSanitizer (g++, as the normal build), in a copy of the tree so build/ is
 # untouched; then the native tests, and the TypeScript tests that drive the data path most
 # (listed below) with node loading that addon. node must have the ASan runtime first in
-# line, so it is preloaded; its leak check is off, as node frees nothing at exit.
+# line, so it is preloaded; its leak check is off, as node frees nothing at exit. The preload
+# reaches every program the tests start, and tshark does not start under it in time: the
+# tests that capture with tshark (shared-port, vlan, kernel-interop, ...) are left out.
 # Run through npm (node-gyp is on the PATH npm gives scripts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +16,6 @@ tests=(
   test/netns/gretap-malformed.test.ts
   test/netns/two-vteps.test.ts
   test/netns/fdb.test.ts
-  test/netns/shared-port.test.ts
   test/netns/lifecycle.test.ts
 )
 
