@@ -4,7 +4,9 @@
 // segmenter at its virtio-net header, must give back the packets that made it, byte for
 // byte but for what a merge may renumber or recompute: the IPv4 ID (segments number up from
 // the first) and the IPv4 header and TCP/UDP checksums (which must verify, against the
-// reference of frames.h), and Ethernet padding past the IP length, which a merge drops.
+// reference of frames.h), Ethernet padding past the IP length, which a merge drops, and the
+// TCP urgent pointer, meaningless without URG (never merged), which the kernel's GRO
+// ignores too: segments get the first one's.
 #pragma once
 
 #include <netinet/in.h>
@@ -40,6 +42,7 @@ inline Bytes Comparable(const Bytes& frame) {
   uint8_t proto = ipv6 ? ip[6] : ip[9];
   size_t csum_at = proto == IPPROTO_TCP ? 16 : 6;
   l4[csum_at] = l4[csum_at + 1] = 0;
+  if (proto == IPPROTO_TCP) l4[18] = l4[19] = 0;
   return out;
 }
 
