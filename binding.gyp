@@ -65,6 +65,7 @@
       "sources": [
         "test/native/main.cc",
         "test/native/fdb_test.cc",
+        "test/native/fdb_clock_test.cc",
         "test/native/gre_header_test.cc",
         "test/native/gso_segmenter_test.cc",
         "test/native/prefix_test.cc",

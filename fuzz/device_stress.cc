@@ -1,0 +1,228 @@
+// Device stress test for ThreadSanitizer (run by tsan.sh, as root, inside a namespace of its
+// own whose lo holds 192.0.2.1 and the peers 192.0.2.11-14). While frames flow both ways,
+// other threads add and delete FDB entries and create and destroy devices:
+//  - three VXLAN devices on one UDP port (VNIs 100-102; two queues on one, no offloads on
+//    another) and a gretap device stay up;
+//  - a thread writes frames into their TAPs through a packet socket (known unicast, unknown
+//    unicast and broadcast: each goes out by the FDB);
+//  - a thread sends VXLAN datagrams to the port from four peers, for those VNIs and for
+//    VNI 200, whose device comes and goes, with changing inner sources (learn and move);
+//  - a thread adds, replaces, appends and deletes FDB entries and reads tables and stats;
+//  - a thread creates and destroys a VXLAN device (VNI 200, same port) and a gretap device.
+// Usage: device_stress SECONDS. Fails if some kind of work never happened.
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "frames.h"
+#include "gre/gretap_device.h"
+#include "vxlan/vxlan_device.h"
+#include "vxlan/vxlan_header.h"
+
+using namespace vtepd;
+
+namespace {
+
+std::atomic<bool> stopping{false};
+std::atomic<uint64_t> events{0};
+
+Endpoint Address(const char* text, uint16_t port = 0) { return *Endpoint::Parse(text, port); }
+
+VxlanConfig Vxlan(const char* name, uint32_t vni, size_t queues, bool offloads) {
+  VxlanConfig c{};
+  c.name = name;
+  c.vni = vni;
+  c.local = Address("192.0.2.1", 4789);
+  c.srcport_min = 49152;
+  c.srcport_max = 65535;
+  c.ageing_seconds = 2;  // housekeeping ages entries while they are learned
+  c.learning = true;
+  c.max_addresses = 64;
+  c.mtu = 1450;
+  c.offloads = offloads;
+  c.queues = queues;
+  return c;
+}
+
+GretapConfig Gretap(const char* name) {
+  GretapConfig c{};
+  c.name = name;
+  c.local = Address("192.0.2.1");
+  c.remote = Address("192.0.2.14");
+  c.out.key = c.in.key = true;
+  c.out.seq = true;
+  c.out.key_value = c.in.key_value = 7;
+  c.mtu = 1400;
+  c.offloads = true;
+  return c;
+}
+
+FdbEventSink CountEvents() {
+  return [](std::vector<FdbEvent>&& batch) {
+    events += batch.size();
+    return true;
+  };
+}
+
+void SetUp(const std::string& name) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ifreq ifr{};
+  name.copy(ifr.ifr_name, IFNAMSIZ - 1);
+  if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+    ifr.ifr_flags |= IFF_UP;
+    ioctl(fd, SIOCSIFFLAGS, &ifr);
+  }
+  close(fd);
+}
+
+MacAddress Mac(uint8_t last) { return 0x020000000000 | last; }
+
+// Frame k of the mix: to a MAC the FDB knows (02::02), to unknown ones, or broadcast.
+frames::Bytes Frame(size_t k, uint8_t src_mac) {
+  frames::Spec s;
+  s.proto = k % 2 ? IPPROTO_UDP : IPPROTO_TCP;
+  s.payload = 64 + k % 900;
+  s.src_mac = src_mac;
+  s.sport = static_cast<uint16_t>(40000 + k % 64);
+  frames::Bytes f = frames::Build(s);
+  if (k % 3 == 1) f[5] = static_cast<uint8_t>(0x40 + k % 16);
+  if (k % 3 == 2) std::fill(f.begin(), f.begin() + 6, 0xff);
+  return f;
+}
+
+void TapTraffic(std::vector<int> ifindexes, std::atomic<uint64_t>* sent) {
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+  if (fd < 0) return perror("packet socket");
+  for (size_t k = 0; !stopping; k++) {
+    frames::Bytes f = Frame(k, 0x10);
+    sockaddr_ll to{};
+    to.sll_family = AF_PACKET;
+    to.sll_ifindex = ifindexes[k % ifindexes.size()];
+    to.sll_halen = 6;
+    std::copy(f.begin(), f.begin() + 6, to.sll_addr);
+    if (sendto(fd, f.data(), f.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) > 0) (*sent)++;
+    if (k % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  close(fd);
+}
+
+void VxlanTraffic(std::atomic<uint64_t>* sent) {
+  const char* peers[] = {"192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.14"};
+  const uint32_t vnis[] = {100, 101, 102, 200};
+  std::vector<int> fds;
+  for (const char* peer : peers) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    inet_pton(AF_INET, peer, &from.sin_addr);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) perror(peer);
+    fds.push_back(fd);
+  }
+  sockaddr_in port{};
+  port.sin_family = AF_INET;
+  port.sin_port = htons(4789);
+  inet_pton(AF_INET, "192.0.2.1", &port.sin_addr);
+  for (size_t k = 0; !stopping; k++) {
+    // Sources 0x20-0x2f move between peers: learned, then moved.
+    frames::Bytes inner = Frame(k, static_cast<uint8_t>(0x20 + k % 16));
+    frames::Bytes datagram(kVxlanHeaderSize);
+    EncodeVxlan(datagram.data(), vnis[k / 3 % 4]);
+    datagram.insert(datagram.end(), inner.begin(), inner.end());
+    if (sendto(fds[k % 4], datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&port),
+               sizeof port) > 0) {
+      (*sent)++;
+    }
+    if (k % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  for (int fd : fds) close(fd);
+}
+
+void FdbChurn(std::vector<VxlanDevice*> devices, std::atomic<uint64_t>* ops) {
+  const char* dsts[] = {"192.0.2.21", "192.0.2.22", "192.0.2.23"};
+  for (size_t k = 0; !stopping; k++) {
+    VxlanDevice& d = *devices[k % devices.size()];
+    MacAddress mac = k % 5 == 0 ? kFloodMac : Mac(static_cast<uint8_t>(k % 8));
+    Remote remote{Address(dsts[k % 3], 4789), d.config().vni};
+    switch (k % 6) {
+      case 0: d.FdbUpdate(mac, remote, FdbMode::kAdd); break;
+      case 1: d.FdbUpdate(mac, remote, FdbMode::kAppend); break;
+      case 2: d.FdbUpdate(mac, remote, FdbMode::kReplace); break;
+      case 3: d.FdbRemove(mac, k % 4 ? &remote.dst : nullptr); break;
+      case 4: d.FdbRows(); break;
+      case 5: d.FloodList(); (void)d.stats().Get(Counter::rx_packets); break;
+    }
+    (*ops)++;
+    if (k % 16 == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+
+void DeviceChurn(std::atomic<uint64_t>* cycles) {
+  while (!stopping) {
+    {
+      VxlanDevice vx(Vxlan("vst-churn", 200, 1, true), CountEvents());
+      SetUp(vx.tap().name());
+      vx.FdbUpdate(kFloodMac, {Address("192.0.2.21", 4789), 200}, FdbMode::kAppend);
+      GretapDevice gre(Gretap("vst-gre-churn"));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    (*cycles)++;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int seconds = argc > 1 ? std::atoi(argv[1]) : 20;
+  VxlanDevice vx0(Vxlan("vst0", 100, 1, true), CountEvents());
+  VxlanDevice vx1(Vxlan("vst1", 101, 2, true), CountEvents());
+  VxlanDevice vx2(Vxlan("vst2", 102, 1, false), CountEvents());
+  GretapDevice gre0(Gretap("vst-gre0"));
+  std::vector<VxlanDevice*> vxlans = {&vx0, &vx1, &vx2};
+  for (VxlanDevice* d : vxlans) {
+    SetUp(d->tap().name());
+    d->FdbUpdate(kFloodMac, {Address("192.0.2.21", 4789), d->config().vni}, FdbMode::kAppend);
+    d->FdbUpdate(Mac(2), {Address("192.0.2.22", 4789), d->config().vni}, FdbMode::kAdd);
+  }
+  SetUp(gre0.tap().name());
+
+  std::atomic<uint64_t> tap_frames{0}, datagrams{0}, fdb_ops{0}, cycles{0};
+  std::vector<std::thread> threads;
+  threads.emplace_back(TapTraffic,
+                       std::vector<int>{vx0.tap().ifindex(), vx1.tap().ifindex(),
+                                        vx2.tap().ifindex(), gre0.tap().ifindex()},
+                       &tap_frames);
+  threads.emplace_back(VxlanTraffic, &datagrams);
+  threads.emplace_back(FdbChurn, vxlans, &fdb_ops);
+  threads.emplace_back(DeviceChurn, &cycles);
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  stopping = true;
+  for (std::thread& t : threads) t.join();
+
+  uint64_t tx = 0, rx = 0;
+  for (VxlanDevice* d : vxlans) {
+    tx += d->stats().Get(Counter::tx_packets);
+    rx += d->stats().Get(Counter::rx_packets);
+  }
+  uint64_t gre_tx = gre0.stats().Get(Counter::tx_packets);
+  std::printf(
+      "device_stress: %ds: %llu TAP frames and %llu datagrams sent; VXLAN tx %llu rx %llu, gretap "
+      "tx %llu; %llu FDB operations, %llu FDB events, %llu create/destroy cycles\n",
+      seconds, (unsigned long long)tap_frames, (unsigned long long)datagrams,
+      (unsigned long long)tx, (unsigned long long)rx, (unsigned long long)gre_tx,
+      (unsigned long long)fdb_ops, (unsigned long long)events, (unsigned long long)cycles);
+  bool all = tap_frames && datagrams && tx && rx && gre_tx && fdb_ops && events && cycles;
+  if (!all) std::fprintf(stderr, "device_stress: some kind of work never happened\n");
+  return all ? 0 : 1;
+}
