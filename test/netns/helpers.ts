@@ -73,6 +73,17 @@ export async function expectTcp(tb: Testbed, from: Host, to: Host, toIp: string,
 }
 
 /** Polls fn until it returns a truthy value or timeoutMs passes; returns the last value. */
+/**
+ * Makes `host`'s neighbour entry for each address permanent (its current MAC on `dev`), so no
+ * ARP re-probe, whose timing depends on the machine's load, crosses the overlay while a test
+ * counts packets.
+ */
+export async function pinNeighbours(tb: Testbed, host: Host, peers: Array<[ip: string, mac: string]>, dev = 'vx0'): Promise<void> {
+  for (const [ip, mac] of peers) {
+    await tb.exec(host.ns, ['ip', 'neigh', 'replace', ip, 'lladdr', mac, 'dev', dev, 'nud', 'permanent']);
+  }
+}
+
 export async function eventually<T>(fn: () => Promise<T>, timeoutMs: number, stepMs = 200): Promise<T> {
   const until = Date.now() + timeoutMs;
   let v = await fn();

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Testbed, type Host } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
-import { delta, ethernet, expectTcp, expectUdpEcho, first, ov, portCounterNames, portRow, udpDelivery, useTestbed, vxlan } from './helpers.js';
+import { delta, ethernet, pinNeighbours, expectTcp, expectUdpEcho, first, ov, portCounterNames, portRow, udpDelivery, useTestbed, vxlan } from './helpers.js';
 
 const OV2 = (n: number): string => `203.0.113.${n}`;
 
@@ -57,6 +57,13 @@ describe.skipIf(skipNetns({ tools: ['tshark'] }))('shared VXLAN ports', () => {
     await expectUdpEcho(tb(), h2, h1, ov(1), 20, 1000, 7000);
     await expectUdpEcho(tb(), h1, h3, OV2(3), 20, 1000, 7001);
 
+    const mac2 = await tb().mac(h2.ns, 'vx0');
+    const mac3 = await tb().mac(h3.ns, 'vx0');
+    await pinNeighbours(tb(), h1, [[ov(2), mac2]], 'vx1');
+    await pinNeighbours(tb(), h1, [[OV2(3), mac3]], 'vx2');
+    await pinNeighbours(tb(), h2, [[ov(1), await tb().mac(h1.ns, 'vx1')]]);
+    await pinNeighbours(tb(), h3, [[OV2(1), await tb().mac(h1.ns, 'vx2')]]);
+
     // Broadcasts stay in their VNI: h1's vx1 broadcast reaches h2 only, vx2's h3 only.
     for (const [src, dst, other, bcast] of [
       ['vx1', h2, h3, ov(255)],
@@ -69,8 +76,6 @@ describe.skipIf(skipNetns({ tools: ['tshark'] }))('shared VXLAN ports', () => {
     }
 
     // Each device learned only its own peer, and saw only its own VNI's packets.
-    const mac2 = await tb().mac(h2.ns, 'vx0');
-    const mac3 = await tb().mac(h3.ns, 'vx0');
     expect((await d.fdb('vx1')).filter((e) => e.state !== 'permanent').map((e) => [e.mac, e.dst, e.vni])).toEqual([[mac2, h2.addr, 100]]);
     expect((await d.fdb('vx2')).filter((e) => e.state !== 'permanent').map((e) => [e.mac, e.dst, e.vni])).toEqual([[mac3, h3.addr, 200]]);
     for (const dev of ['vx1', 'vx2']) {
