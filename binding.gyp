@@ -66,6 +66,7 @@
         "test/native/main.cc",
         "test/native/fdb_test.cc",
         "test/native/gre_header_test.cc",
+        "test/native/gre_sequence_test.cc",
         "test/native/gso_segmenter_test.cc",
         "test/native/prefix_test.cc",
         "test/native/tcp_coalescer_test.cc",
