@@ -70,7 +70,8 @@
         "test/native/gso_segmenter_test.cc",
         "test/native/prefix_test.cc",
         "test/native/tcp_coalescer_test.cc",
-        "test/native/udp_coalescer_test.cc"
+        "test/native/udp_coalescer_test.cc",
+        "test/native/udp_gro_test.cc"
       ]
     },
     {
