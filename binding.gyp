@@ -73,7 +73,8 @@
         "test/native/tap_frame_test.cc",
         "test/native/tcp_coalescer_test.cc",
         "test/native/udp_coalescer_test.cc",
-        "test/native/udp_gro_test.cc"
+        "test/native/udp_gro_test.cc",
+        "test/native/vxlan_tx_packing_test.cc"
       ]
     },
     {
