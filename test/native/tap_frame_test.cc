@@ -49,6 +49,19 @@ struct Arena {
   explicit Arena(size_t size) : bytes(size), arena{bytes.data(), size, 0} {}
 };
 
+// A TCP superframe the TAP asks to cut into 4 segments of 1000 payload bytes.
+struct Superframe {
+  Spec spec;
+  Bytes frame;
+  VirtioNetHdr hdr;
+  Superframe() {
+    spec.payload = 3500;
+    spec.csum = L4Csum::kPartial;
+    frame = Build(spec);
+    hdr = TsoHeader(spec, 1000);
+  }
+};
+
 void CheckDropped(const Prepared& p, Counter reason, size_t packets = 1) {
   CHECK(p.verdict.drop == reason);
   CHECK_EQ(p.verdict.dropped, packets);
@@ -145,11 +158,10 @@ TEST(tap_frame_partial_checksum_is_finished) {
 TEST(tap_frame_superframe_segment_headers_in_arena) {
   Arena a(1 << 16);
   a.arena.used = 100;  // after another frame's blocks
-  Spec s;
-  s.payload = 3500;
-  s.csum = L4Csum::kPartial;
-  Bytes frame = Build(s);
-  VirtioNetHdr hdr = TsoHeader(s, 1000);
+  Superframe super;
+  const Spec& s = super.spec;
+  const Bytes& frame = super.frame;
+  const VirtioNetHdr& hdr = super.hdr;
   Bytes read = Read(frame, &hdr);
   Prepared p = Prepare(read, true, a.arena);
   CHECK(p.verdict.drop == Counter::kCount);
@@ -175,11 +187,10 @@ TEST(tap_frame_superframe_segment_headers_in_arena) {
 }
 
 TEST(tap_frame_superframe_drops) {
-  Spec s;
-  s.payload = 3500;
-  s.csum = L4Csum::kPartial;
-  Bytes frame = Build(s);
-  VirtioNetHdr hdr = TsoHeader(s, 1000);
+  Superframe super;
+  const Spec& s = super.spec;
+  const Bytes& frame = super.frame;
+  const VirtioNetHdr& hdr = super.hdr;
   {
     Arena a(1 << 16);  // segments of HeaderLen + 1000 bytes exceed a smaller max_frame
     Bytes read = Read(frame, &hdr);
@@ -197,11 +208,10 @@ TEST(tap_frame_superframe_drops) {
 }
 
 TEST(tap_frame_superframe_arena_full) {
-  Spec s;
-  s.payload = 3500;
-  s.csum = L4Csum::kPartial;
-  Bytes frame = Build(s);
-  VirtioNetHdr hdr = TsoHeader(s, 1000);
+  Superframe super;
+  const Spec& s = super.spec;
+  const Bytes& frame = super.frame;
+  const VirtioNetHdr& hdr = super.hdr;
   Bytes read = Read(frame, &hdr);
   size_t need = 4 * (kHeadroom + HeaderLen(s));
   Arena a(need + 10);
