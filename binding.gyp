@@ -23,6 +23,7 @@
         "native/offload/gso_segmenter.cc",
         "native/offload/tcp_coalescer.cc",
         "native/offload/udp_coalescer.cc",
+        "native/tap/tap_frame.cc",
         "native/gre/gre_header.cc",
         "native/vxlan/fdb.cc"
       ]
@@ -67,10 +68,14 @@
         "test/native/fdb_test.cc",
         "test/native/fdb_clock_test.cc",
         "test/native/gre_header_test.cc",
+        "test/native/gre_sequence_test.cc",
         "test/native/gso_segmenter_test.cc",
         "test/native/prefix_test.cc",
+        "test/native/tap_frame_test.cc",
         "test/native/tcp_coalescer_test.cc",
-        "test/native/udp_coalescer_test.cc"
+        "test/native/udp_coalescer_test.cc",
+        "test/native/udp_gro_test.cc",
+        "test/native/vxlan_tx_packing_test.cc"
       ]
     },
     {

@@ -74,7 +74,7 @@ void GreRxPath::Receive(const uint8_t* packet, size_t len, size_t max_frame,
     case GreDecode::kBadChecksum: counts.Add(Counter::rx_drop_bad_checksum); return;
     case GreDecode::kMissingSeq: counts.Add(Counter::rx_drop_out_of_sequence); return;
   }
-  if (expect_.seq && !InSequence(gre.seq)) {
+  if (expect_.seq && !sequence_.Accept(gre.seq)) {
     counts.Add(Counter::rx_drop_out_of_sequence);
     return;
   }
@@ -84,15 +84,6 @@ void GreRxPath::Receive(const uint8_t* packet, size_t len, size_t max_frame,
     return;
   }
   writer_.Write(packet + gre.header_len, frame_len, counts);
-}
-
-// As the kernel's ip_tunnel_rcv: a packet numbered before the next expected one is late
-// (reordered or replayed) and dropped; anything else resynchronises.
-bool GreRxPath::InSequence(uint32_t seq) {
-  if (have_seq_ && static_cast<int32_t>(seq - next_seq_) < 0) return false;
-  have_seq_ = true;
-  next_seq_ = seq + 1;
-  return true;
 }
 
 }  // namespace vtepd

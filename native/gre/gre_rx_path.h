@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "gre/gre_header.h"
+#include "gre/gre_sequence.h"
 #include "base/batch.h"
 #include "base/counters.h"
 #include "net/datagram_batch.h"
@@ -28,7 +29,6 @@ class GreRxPath {
 
  private:
   void Receive(const uint8_t* packet, size_t len, size_t max_frame, BatchCounts& counts);
-  bool InSequence(uint32_t seq);
 
   const TapDevice& tap_;
   const bool ip_header_;  // IPv4 raw sockets deliver the IP header too
@@ -36,8 +36,7 @@ class GreRxPath {
   const GreFields expect_;
   Stats& stats_;
   const std::atomic<size_t>& max_frame_;
-  bool have_seq_ = false;
-  uint32_t next_seq_ = 0;
+  GreSequence sequence_;
 
   DatagramBatch packets_;
   TapWriter writer_;

@@ -1,10 +1,7 @@
 // The transmit half every encapsulation shares: reads a batch of frames from one TAP queue
-// and prepares each for framing. A plain frame stays where it was read (sent behind a
-// separate header, never copied); a TCP or UDP superframe from an offloading TAP is cut into
-// MSS-sized segments whose headers are written to an arena, each behind `headroom` bytes
-// the caller fills with its encapsulation header, while their payloads stay where they were
-// read (sent from there, never copied). Buffers are allocated once; nothing here allocates
-// per packet.
+// and prepares each for framing (PrepareTapFrame, tap_frame.h): plain frames and segment
+// payloads are sent from where they were read, never copied. Buffers are allocated once;
+// nothing here allocates per packet.
 #pragma once
 
 #include <atomic>
@@ -13,39 +10,13 @@
 #include <functional>
 #include <memory>
 
-#include <sys/uio.h>
-
-#include "offload/gso_segmenter.h"
 #include "base/batch.h"
 #include "base/counters.h"
 #include "net/ethernet.h"
 #include "tap/tap_device.h"
+#include "tap/tap_frame.h"
 
 namespace vtepd {
-
-struct PreparedFrame {
-  // A plain frame: `data` is the frame as read, `len` bytes.
-  // A segmented superframe: `data` is the first of `layout.segments` header blocks in the
-  // arena, each `len` bytes (headroom, then that segment's Ethernet/IP/TCP or UDP headers),
-  // back to back; segment k is header_block(k) followed by payload(k), which stays in the
-  // superframe as read.
-  uint8_t* data;
-  size_t len;
-  SegmentLayout layout;       // layout.segments is 0 for a plain frame
-  const uint8_t* superframe;  // segmented: the frame as read
-  size_t inner_bytes;         // Ethernet bytes carried, for tx_bytes
-  uint32_t hash;              // inner flow hash
-  bool dont_fragment;         // inner IPv4 DF bit, for df inherit
-
-  size_t segments() const { return layout.segments; }
-  uint8_t* header_block(size_t k) const { return data + k * len; }
-  iovec payload(size_t k) const {
-    return {const_cast<uint8_t*>(SegmentPayload(superframe, layout, k)),
-            SegmentPayloadLength(layout, k)};
-  }
-  // Bytes of every segment but a short last one: the UDP GSO segment size.
-  size_t segment_size() const { return len + layout.mss; }
-};
 
 // Why Run returned: stopped, or the TAP was removed from outside (`ip link del`, its
 // namespace deleted). A removed TAP's fd stays open but detached: poll reports POLLERR and
@@ -73,7 +44,7 @@ class TapReader {
   // A prepared frame of the batch being sent; an empty one (len 0) was dropped.
   const PreparedFrame& frame(size_t index) const { return prepared_[index]; }
   // Arena space for the caller (a copy with different headers); nullptr when full.
-  uint8_t* Allocate(size_t bytes);
+  uint8_t* Allocate(size_t bytes) { return arena_.Allocate(bytes); }
 
  private:
   // Drains up to kBatch frames (the fd is non-blocking); returns how many. Sets gone_ when
@@ -90,8 +61,8 @@ class TapReader {
   std::unique_ptr<uint8_t[]> frames_;
   size_t frame_len_[kBatch];
   PreparedFrame prepared_[kBatch];
-  std::unique_ptr<uint8_t[]> arena_;
-  size_t arena_used_ = 0;
+  std::unique_ptr<uint8_t[]> arena_bytes_;
+  HeaderArena arena_;
   bool gone_ = false;
 };
 

@@ -1,32 +1,14 @@
 #include "vxlan/vxlan_rx_path.h"
 
-#include <linux/udp.h>
-#include <netinet/in.h>
-
 #include <cerrno>
-#include <cstring>
 
 #include "base/clock.h"
 #include "base/wait_readable.h"
 #include "net/ethernet.h"
+#include "net/udp_gro.h"
 #include "vxlan/vxlan_header.h"
 
 namespace vtepd {
-
-namespace {
-// The segment size of a UDP GRO bundle, or 0 for a single datagram.
-size_t GroSegmentSize(const msghdr& hdr) {
-  for (cmsghdr* cm = CMSG_FIRSTHDR(const_cast<msghdr*>(&hdr)); cm;
-       cm = CMSG_NXTHDR(const_cast<msghdr*>(&hdr), cm)) {
-    if (cm->cmsg_level == IPPROTO_UDP && cm->cmsg_type == UDP_GRO) {
-      int size;
-      std::memcpy(&size, CMSG_DATA(cm), sizeof size);
-      return size > 0 ? static_cast<size_t>(size) : 0;
-    }
-  }
-  return 0;
-}
-}  // namespace
 
 VxlanRxPath::VxlanRxPath(const VxlanPort& port, size_t queue, int socket_fd, bool gro, PortStats& stats)
     : port_(port), queue_(queue), socket_fd_(socket_fd), gro_(gro), stats_(stats) {}
@@ -68,20 +50,16 @@ void VxlanRxPath::Decapsulate(const VxlanPort::Table& table, size_t datagrams,
   frame_count_ = 0;
   for (size_t d = 0; d < datagrams; d++) {
     const uint8_t* data = datagrams_.data(d);
-    size_t len = datagrams_.len(d);
-    size_t segment = gro_ ? GroSegmentSize(datagrams_.control(d)) : 0;
-    if (segment == 0) segment = len;
-    if (len == 0) {  // an empty datagram is a packet too: too short for VXLAN
-      counts.Add(PortCounter::rx_drop_too_short);
-      continue;
-    }
-    for (size_t off = 0; off < len; off += segment) {
-      size_t packet = len - off < segment ? len - off : segment;
+    const msghdr& hdr = datagrams_.control(d);
+    GroPackets packets(datagrams_.len(d),
+                       gro_ ? GroSegmentSize(hdr.msg_control, hdr.msg_controllen) : 0);
+    for (size_t k = 0; k < packets.count(); k++) {
+      GroPacket packet = packets[k];
       if (frame_count_ == kMaxFrames) {  // more than UDP GRO ever bundles; never silent
         counts.Add(PortCounter::rx_errors);
         continue;
       }
-      VxlanDecodeResult decoded = DecodeVxlan(data + off, packet);
+      VxlanDecodeResult decoded = DecodeVxlan(data + packet.offset, packet.len);
       if (decoded.status == VxlanDecode::kTooShort) {
         counts.Add(PortCounter::rx_drop_too_short);
         continue;
@@ -95,8 +73,8 @@ void VxlanRxPath::Decapsulate(const VxlanPort::Table& table, size_t datagrams,
         counts.Add(PortCounter::rx_drop_unknown_vni);
         continue;
       }
-      frames_[frame_count_++] = {data + off + kVxlanHeaderSize,
-                                 static_cast<uint32_t>(packet - kVxlanHeaderSize),
+      frames_[frame_count_++] = {data + packet.offset + kVxlanHeaderSize,
+                                 static_cast<uint32_t>(packet.len - kVxlanHeaderSize),
                                  static_cast<uint16_t>(d), true, receiver};
     }
   }

@@ -12,12 +12,6 @@
 
 namespace vtepd {
 
-namespace {
-// UDP_MAX_SEGMENTS of older kernels, and the UDP payload that fits one IPv4 packet.
-constexpr size_t kMaxGsoSegments = 64;
-constexpr size_t kMaxGsoPayload = 65507;
-}  // namespace
-
 VxlanTxPath::VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
                Stats& stats, uint32_t vni, const std::atomic<size_t>& max_frame)
     : reader_(tap, queue, kVxlanHeaderSize), sockets_(sockets), fdb_(fdb), stats_(stats),
@@ -83,15 +77,15 @@ bool VxlanTxPath::Fits(const PreparedFrame& p) const {
 void VxlanTxPath::AddMessages(const PreparedFrame& p, const Remote& remote, BatchCounts& counts) {
   uint16_t socket = static_cast<uint16_t>(sockets_.IndexFor(p.hash, p.dont_fragment));
   if (p.segments() == 0) {
-    if (AppendToLastMessage(p, remote, socket)) return;
+    PlainSend plain{remote, socket, kVxlanHeaderSize + p.len};
+    if (AppendToLastMessage(p, plain)) return;
     size_t m = BeginMessage(remote, socket);
     EncodeVxlan(header_[m], remote.vni);
     iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};
     iov_[iovecs_++] = {p.data, p.len};
     EndMessage(m, 1, p.len);
     last_is_plain_ = true;
-    last_remote_ = remote;
-    last_segment_size_ = kVxlanHeaderSize + p.len;
+    last_plain_ = plain;
     return;
   }
   uint8_t* headers = p.data;
@@ -106,8 +100,7 @@ void VxlanTxPath::AddMessages(const PreparedFrame& p, const Remote& remote, Batc
     std::memcpy(headers, p.data, p.segments() * block);
   }
   for (size_t k = 0; k < p.segments(); k++) EncodeVxlan(headers + k * block, remote.vni);
-  size_t per_send =
-      std::max<size_t>(1, std::min(max_segments_per_send_, kMaxGsoPayload / p.segment_size()));
+  size_t per_send = SegmentsPerSend(p.segment_size(), max_segments_per_send_);
   for (size_t first = 0; first < p.segments(); first += per_send) {
     size_t n = std::min(per_send, p.segments() - first);
     size_t m = BeginMessage(remote, socket);
@@ -123,20 +116,18 @@ void VxlanTxPath::AddMessages(const PreparedFrame& p, const Remote& remote, Batc
   }
 }
 
-// Adds a plain frame to the last message as one more UDP GSO segment when it is for the
-// same remote, through the same socket and of the same size as the frames there.
-bool VxlanTxPath::AppendToLastMessage(const PreparedFrame& p, const Remote& remote, uint16_t socket) {
+// Adds a plain frame to the last message as one more UDP GSO segment when it may join it
+// (JoinsPlainSend).
+bool VxlanTxPath::AppendToLastMessage(const PreparedFrame& p, const PlainSend& plain) {
   size_t m = messages_ - 1;
-  size_t segment = kVxlanHeaderSize + p.len;
-  if (!last_is_plain_ || socket_[m] != socket || segment != last_segment_size_ ||
-      !(remote == last_remote_) || packets_[m] == max_segments_per_send_ ||
-      (packets_[m] + 1) * segment > kMaxGsoPayload || iovecs_ + 2 > kMaxIovecs) {
+  if (!last_is_plain_ || !JoinsPlainSend(last_plain_, packets_[m], plain, max_segments_per_send_) ||
+      iovecs_ + 2 > kMaxIovecs) {
     return false;
   }
   iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};  // one VNI, so the same header bytes
   iov_[iovecs_++] = {p.data, p.len};
   message_[m].msg_hdr.msg_iovlen += 2;
-  if (packets_[m] == 1) SetSegmentSize(m, segment);
+  if (packets_[m] == 1) SetSegmentSize(m, plain.segment_size);
   packets_[m]++;
   inner_bytes_[m] += static_cast<uint32_t>(p.len);
   return true;
@@ -180,18 +171,9 @@ void VxlanTxPath::Flush(BatchCounts& counts) {
   iovecs_ = 0;
   last_is_plain_ = false;
   if (messages == 0) return;
-  // Counting sort by socket keeps each flow's packets in order and needs one sendmmsg per
-  // socket used, not one per change of socket.
-  size_t start[TxSocketPool::kMaxSockets + 1] = {};
-  for (size_t i = 0; i < messages; i++) start[socket_[i] + 1]++;
-  for (size_t s = 1; s <= sockets_.size(); s++) start[s] += start[s - 1];
-  size_t next[TxSocketPool::kMaxSockets];
-  for (size_t s = 0; s < sockets_.size(); s++) next[s] = start[s];
-  for (size_t i = 0; i < messages; i++) {
-    size_t slot = next[socket_[i]]++;
-    by_socket_[slot] = message_[i];
-    by_socket_index_[slot] = static_cast<uint16_t>(i);
-  }
+  size_t start[TxSocketPool::kMaxSockets + 1];
+  OrderBySocket(socket_, messages, sockets_.size(), start, by_socket_index_);
+  for (size_t slot = 0; slot < messages; slot++) by_socket_[slot] = message_[by_socket_index_[slot]];
 
   for (size_t s = 0; s < sockets_.size(); s++) {
     const uint16_t* index = by_socket_index_ + start[s];

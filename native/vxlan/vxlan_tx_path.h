@@ -18,6 +18,7 @@
 #include "tap/tap_reader.h"
 #include "vxlan/vxlan_socket.h"
 #include "vxlan/vxlan_header.h"
+#include "vxlan/vxlan_tx_packing.h"
 
 namespace vtepd {
 
@@ -49,7 +50,7 @@ class VxlanTxPath {
   void AddMessages(const PreparedFrame& frame, const Remote& remote, BatchCounts& counts);
   size_t BeginMessage(const Remote& remote, uint16_t socket);
   void EndMessage(size_t message, size_t packets, size_t inner_bytes);
-  bool AppendToLastMessage(const PreparedFrame& frame, const Remote& remote, uint16_t socket);
+  bool AppendToLastMessage(const PreparedFrame& frame, const PlainSend& plain);
   void SetSegmentSize(size_t message, size_t segment_size);
   void Flush(BatchCounts& counts);
 
@@ -70,8 +71,7 @@ class VxlanTxPath {
   // The last message, if it holds plain frames only: their remote and datagram size, so
   // the next equal-sized frame for that remote can join it.
   bool last_is_plain_ = false;
-  Remote last_remote_{};
-  size_t last_segment_size_ = 0;
+  PlainSend last_plain_{};
   alignas(cmsghdr) uint8_t control_[kMaxMessages][CMSG_SPACE(sizeof(uint16_t))];
   uint16_t socket_[kMaxMessages];
   uint32_t packets_[kMaxMessages];
