@@ -41,6 +41,7 @@
         "native/addon/gretap_device_wrap.cc",
         "native/addon/vxlan_device_wrap.cc",
         "native/base/housekeeper.cc",
+        "native/base/sd_notify.cc",
         "native/net/datagram_batch.cc",
         "native/net/underlay_options.cc",
         "native/tap/link_query.cc",
