@@ -1,12 +1,18 @@
 {
-  # The pure core (parsers, codecs, offload, FDB: bytes in, bytes out, no file descriptors) is
-  # one static library that the addon, the native unit tests and the microbenchmarks link.
+  # The native unit tests, the microbenchmarks and the lab's probes are built only in a checkout:
+  # their sources are not in the npm package, whose install must build the addon alone.
+  "variables": {
+    "has_native_tests%": "<!(node -p \"require('fs').existsSync('test/native/main.cc')\")",
+    "has_lab%": "<!(node -p \"require('fs').existsSync('lab/probes')\")"
+  },
   "target_defaults": {
     "include_dirs": ["native"],
     "cflags!": ["-fno-exceptions"],
     "cflags_cc!": ["-fno-exceptions"],
     "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fexceptions"]
   },
+  # The pure core (parsers, codecs, offload, FDB: bytes in, bytes out, no file descriptors) is
+  # one static library that the addon, the native unit tests and the microbenchmarks link.
   "targets": [
     {
       "target_name": "vtepd_core",
@@ -36,6 +42,7 @@
         "native/addon/gretap_device_wrap.cc",
         "native/addon/vxlan_device_wrap.cc",
         "native/base/housekeeper.cc",
+        "native/base/sd_notify.cc",
         "native/net/datagram_batch.cc",
         "native/net/underlay_options.cc",
         "native/tap/link_query.cc",
@@ -58,61 +65,71 @@
       # error instead of reaching std::terminate.
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_ADDON_API_CPP_EXCEPTIONS_ALL"],
       "libraries": ["-lpthread"]
-    },
-    {
-      "target_name": "native_tests",
-      "type": "executable",
-      "dependencies": ["vtepd_core"],
-      "sources": [
-        "test/native/main.cc",
-        "test/native/fdb_test.cc",
-        "test/native/fdb_clock_test.cc",
-        "test/native/gre_header_test.cc",
-        "test/native/gre_sequence_test.cc",
-        "test/native/gso_segmenter_test.cc",
-        "test/native/prefix_test.cc",
-        "test/native/tap_frame_test.cc",
-        "test/native/tcp_coalescer_test.cc",
-        "test/native/udp_coalescer_test.cc",
-        "test/native/udp_gro_test.cc",
-        "test/native/vxlan_tx_packing_test.cc"
-      ]
-    },
-    {
-      "target_name": "native_micro",
-      "type": "executable",
-      "dependencies": ["vtepd_core"],
-      "sources": ["lab/bench/micro/native_micro.cc"]
-    },
-    {
-      "target_name": "udp_blast",
-      "type": "executable",
-      "sources": ["lab/probes/udp_blast.c"],
-      "cflags": ["-O2", "-Wall"]
-    },
-    {
-      "target_name": "udp_rr",
-      "type": "executable",
-      "sources": ["lab/probes/udp_rr.c"],
-      "cflags": ["-O2", "-Wall"]
-    },
-    {
-      "target_name": "raw_ip_send",
-      "type": "executable",
-      "sources": ["lab/probes/raw_ip_send.c"],
-      "cflags": ["-O2", "-Wall"]
-    },
-    {
-      "target_name": "packet_vnet_send",
-      "type": "executable",
-      "sources": ["lab/probes/packet_vnet_send.c"],
-      "cflags": ["-O2", "-Wall"]
-    },
-    {
-      "target_name": "udp_gso_send",
-      "type": "executable",
-      "sources": ["lab/probes/udp_gso_send.c"],
-      "cflags": ["-O2", "-Wall"]
     }
+  ],
+  "conditions": [
+    ["has_native_tests=='true'", {
+      "targets": [
+        {
+          "target_name": "native_tests",
+          "type": "executable",
+          "dependencies": ["vtepd_core"],
+          "sources": [
+            "test/native/main.cc",
+            "test/native/fdb_test.cc",
+            "test/native/fdb_clock_test.cc",
+            "test/native/gre_header_test.cc",
+            "test/native/gre_sequence_test.cc",
+            "test/native/gso_segmenter_test.cc",
+            "test/native/prefix_test.cc",
+            "test/native/tap_frame_test.cc",
+            "test/native/tcp_coalescer_test.cc",
+            "test/native/udp_coalescer_test.cc",
+            "test/native/udp_gro_test.cc",
+            "test/native/vxlan_tx_packing_test.cc"
+          ]
+        }
+      ]
+    }],
+    ["has_lab=='true'", {
+      "targets": [
+        {
+          "target_name": "native_micro",
+          "type": "executable",
+          "dependencies": ["vtepd_core"],
+          "sources": ["lab/bench/micro/native_micro.cc"]
+        },
+        {
+          "target_name": "udp_blast",
+          "type": "executable",
+          "sources": ["lab/probes/udp_blast.c"],
+          "cflags": ["-O2", "-Wall"]
+        },
+        {
+          "target_name": "udp_rr",
+          "type": "executable",
+          "sources": ["lab/probes/udp_rr.c"],
+          "cflags": ["-O2", "-Wall"]
+        },
+        {
+          "target_name": "raw_ip_send",
+          "type": "executable",
+          "sources": ["lab/probes/raw_ip_send.c"],
+          "cflags": ["-O2", "-Wall"]
+        },
+        {
+          "target_name": "packet_vnet_send",
+          "type": "executable",
+          "sources": ["lab/probes/packet_vnet_send.c"],
+          "cflags": ["-O2", "-Wall"]
+        },
+        {
+          "target_name": "udp_gso_send",
+          "type": "executable",
+          "sources": ["lab/probes/udp_gso_send.c"],
+          "cflags": ["-O2", "-Wall"]
+        }
+      ]
+    }]
   ]
 }

@@ -1,8 +1,9 @@
-// Module entry: the VxlanDevice and GretapDevice classes, vxlanPorts(), plus the pure
+// Module entry: the VxlanDevice and GretapDevice classes, vxlanPorts(), sdNotify(), plus the pure
 // parsers and the checksum under `internals` so tests can exercise them on crafted bytes
 // without a TAP or a socket.
 #include <napi.h>
 
+#include "base/sd_notify.h"
 #include "net/checksum.h"
 #include "net/flow_hash.h"
 #include "gre/gre_header.h"
@@ -92,6 +93,16 @@ Napi::Value VxlanPortsJs(const Napi::CallbackInfo& info) {
 }
 
 
+// sdNotify(socketPath, state): one sd_notify(3) datagram (see base/sd_notify.h).
+Napi::Value SdNotifyJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) {
+    throw Napi::TypeError::New(env, "usage: sdNotify(socketPath, state)");
+  }
+  SdNotify(info[0].As<Napi::String>().Utf8Value(), info[1].As<Napi::String>().Utf8Value());
+  return env.Undefined();
+}
+
 Napi::Value InnerFlowHashJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsBuffer()) {
@@ -121,6 +132,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("VxlanDevice", VxlanDeviceWrap::Define(env));
   exports.Set("GretapDevice", GretapDeviceWrap::Define(env));
   exports.Set("vxlanPorts", Napi::Function::New(env, VxlanPortsJs));
+  exports.Set("sdNotify", Napi::Function::New(env, SdNotifyJs));
   Napi::Object internals = Napi::Object::New(env);
   internals.Set("decodeVxlan", Napi::Function::New(env, DecodeVxlanJs));
   internals.Set("innerFlowHash", Napi::Function::New(env, InnerFlowHashJs));

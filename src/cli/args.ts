@@ -33,7 +33,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd port [ { show | list | ls } ]
        vtepd monitor
        vtepd status
-       vtepd help
+       vtepd help [ COMMAND ]
 
 Where: GROUP  := multicast address of the link's family (224.0.0.0/4, ff00::/8)
        PREFIX := ADDR[/LEN] of the link's family, host bits zero: the only underlay
@@ -45,6 +45,8 @@ Options:
        -j, --json       JSON output (iproute2's key names)
        --socket PATH    control socket (default: $VTEPD_SOCKET, else /run/vtepd.sock)
        --config FILE    JSON file of devices the daemon creates at start
+       -h, --help       this text; COMMAND --help or help COMMAND: that command's usage
+       -V, --version    print vtepd's version
 `;
 
 export interface GlobalOptions {
@@ -56,7 +58,9 @@ export interface GlobalOptions {
 type FdbUpdateCommand = 'fdb.add' | 'fdb.append' | 'fdb.replace';
 
 export type Command =
-  | { name: 'help' }
+  /** `topic`: the command whose usage alone is printed (`vtepd link --help`). */
+  | { name: 'help'; topic?: string }
+  | { name: 'version' }
   | { name: 'daemon'; config?: string }
   | { name: 'link.add'; spec: LinkSpec }
   | { name: 'link.del'; link: string }
@@ -77,10 +81,12 @@ export interface Invocation {
 export function parseArgs(argv: string[]): Invocation {
   const options: GlobalOptions = { json: false };
   const words: string[] = [];
+  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const [word, inlineValue] = splitLongOption(argv[i] as string);
     if (word === '-j' || word === '-json' || word === '--json') options.json = true;
-    else if (word === '-h' || word === '--help' || word === 'help') return { options, command: { name: 'help' } };
+    else if (word === '-V' || word === '--version') return { options, command: { name: 'version' } };
+    else if (word === '-h' || word === '--help' || word === 'help') help = true;
     else if (word === '--socket') {
       options.socket = inlineValue ?? argv[++i];
       if (options.socket === undefined) throw new UsageError('argument "--socket" requires a value');
@@ -88,7 +94,50 @@ export function parseArgs(argv: string[]): Invocation {
       throw new UsageError(`Option "${word}" is unknown, try "vtepd help".`);
     } else words.push(...(inlineValue === undefined ? [word] : [word, inlineValue]));
   }
+  // `vtepd help link`, `vtepd link --help`, `vtepd link add help`: the first word is the topic.
+  if (help) return { options, command: { name: 'help', topic: words[0] } };
   return { options, command: parseCommand(words) };
+}
+
+/**
+ * One command's lines of USAGE (`vtepd link --help`), with the terms (Where:) and options they
+ * use and the global ones; an unknown command is the parser's error for it.
+ */
+export function commandUsage(object: string): string {
+  const blocks = USAGE.trimEnd().split('\n\n').map(usageEntries);
+  const [[header = ''], commands = [], where = [], [, ...options] = []] = blocks;
+  const lines = commands.filter((entry) => entry.trimStart().split(' ')[1] === object);
+  if (lines.length === 0) throw unknownObject(object);
+  const text = lines.join('\n');
+  const terms = where.filter((entry) => new RegExp(`\\b${entry.slice(USAGE_INDENT).split(' ')[0]}\\b`).test(text));
+  const used = new Set(`${header} ${text}`.split(/\s+/));
+  const names = (entry: string) => entry.trim().split(/,?\s+/).filter((word) => word.startsWith('-'));
+  const optionLines = options.filter((entry) => names(entry).some((name) => used.has(name)));
+  return [
+    labelled('Usage:', lines),
+    ...(terms.length ? [labelled('Where:', terms)] : []),
+    ...(optionLines.length ? [`Options:\n${optionLines.join('\n')}`] : []),
+  ].join('\n\n') + '\n';
+}
+
+/** Where USAGE's entries start ("Usage: ", "Where: " and the lines under them). */
+const USAGE_INDENT = 7;
+
+/** Entries under a label in its column, as "Where: " heads the first term. */
+function labelled(label: string, entries: string[]): string {
+  const [first = '', ...rest] = entries;
+  return [label.padEnd(USAGE_INDENT) + first.slice(USAGE_INDENT), ...rest].join('\n');
+}
+
+/** A block of USAGE as entries: a line and the more deeply indented lines that continue it. */
+function usageEntries(block: string): string[] {
+  const entries: string[] = [];
+  for (const line of block.split('\n')) {
+    const last = entries.length - 1;
+    if (last >= 0 && line.startsWith(' '.repeat(USAGE_INDENT + 1))) entries[last] += `\n${line}`;
+    else entries.push(line);
+  }
+  return entries;
 }
 
 /** `--name=value` as two words, the way getopt_long takes it. */
@@ -119,8 +168,12 @@ function parseCommand(words: string[]): Command {
       scan(words.slice(1), {});
       return { name: object };
     default:
-      throw new UsageError(`Object "${object}" is unknown, try "vtepd help".`);
+      throw unknownObject(object);
   }
+}
+
+function unknownObject(object: string): UsageError {
+  return new UsageError(`Object "${object}" is unknown, try "vtepd help".`);
 }
 
 /** iproute2's other spellings of the verbs. */

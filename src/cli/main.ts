@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `vtepd`: the daemon, and the iproute2-style commands that talk to it over the control socket.
 // Exit status 0 on success, 1 on any error, which is printed as one `Error: ...` line.
-import { type Command, type GlobalOptions, USAGE, parseArgs } from './args.js';
+import { readFileSync } from 'node:fs';
+import { type Command, type GlobalOptions, USAGE, commandUsage, parseArgs } from './args.js';
 import { formatFdb, formatLinks, formatMonitorEvent, formatPorts, formatStats, formatStatus } from './format.js';
 import { ControlClient } from '../control/client.js';
 import { resolveSocketPath } from '../control/protocol.js';
@@ -10,8 +11,14 @@ async function main(argv: string[]): Promise<void> {
   const { options, command } = parseArgs(argv);
   switch (command.name) {
     case 'help':
-      process.stdout.write(USAGE);
+      process.stdout.write(command.topic === undefined ? USAGE : commandUsage(command.topic));
       return;
+    case 'version': {
+      // The version of the package this file was installed with.
+      const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      process.stdout.write(`vtepd ${version}\n`);
+      return;
+    }
     case 'daemon': {
       // Loaded only here: nothing else in the CLI needs the data plane.
       const { runDaemon } = await import('../daemon/daemon.js');
@@ -34,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-type ControlCommand = Exclude<Command, { name: 'help' | 'daemon' }>;
+type ControlCommand = Exclude<Command, { name: 'help' | 'version' | 'daemon' }>;
 
 /** Carries out `command` through the daemon; returns what to print. */
 async function runControlCommand(client: ControlClient, command: ControlCommand, options: GlobalOptions): Promise<string> {

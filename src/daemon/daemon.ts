@@ -19,6 +19,7 @@ import type { LinkSpec } from '../link/linkSpec.js';
 import { ConfigError } from '../validation.js';
 import { type DeviceConfig, deviceField, loadConfigFile } from './configFile.js';
 import { EventLog } from './eventLog.js';
+import { notifyReady } from './readiness.js';
 
 export interface DaemonOptions {
   /** Control socket; default $VTEPD_SOCKET, else /run/vtepd.sock. */
@@ -227,6 +228,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   process.on('SIGUSR1', () => process.stderr.write('vtepd: SIGUSR1 ignored (no inspector in the daemon)\n'));
   const daemon = new Daemon(options);
   await daemon.start();
+  await notifyReady();
   await new Promise<void>((resolve, reject) => {
     const shutdown = (): void => {
       daemon.stop().then(resolve, reject);

@@ -203,6 +203,8 @@ export interface NativeAddon {
   ) => NativeVxlanDevice;
   GretapDevice: new (config: NativeGretapConfig, onGone: NativeOnGone) => NativeGretapDevice;
   vxlanPorts(): NativeVxlanPort[];
+  /** Sends one sd_notify(3) datagram (`READY=1`) to `socketPath` ($NOTIFY_SOCKET; `@` = abstract). */
+  sdNotify(socketPath: string, state: string): void;
   internals: NativeInternals;
 }
 

@@ -1,7 +1,7 @@
 // The command-line grammar: which word lands where, and ip's wording of what does not parse.
 // No daemon and no root: parseArgs only.
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/cli/args.js';
+import { USAGE, commandUsage, parseArgs } from '../../src/cli/args.js';
 
 describe('CLI grammar', () => {
   const command = (line: string) => parseArgs(line.split(' ')).command;
@@ -86,5 +86,62 @@ describe('CLI grammar', () => {
     ['bench --rounds 1', 'Object "bench" is unknown, try "vtepd help".'],
   ])('%s: %s', (line, message) => {
     expect(() => parseArgs(line.split(' '))).toThrow(message);
+  });
+});
+
+describe('help and version', () => {
+  const command = (line: string) => parseArgs(line.split(' ')).command;
+  const COMMANDS = ['daemon', 'link', 'fdb', 'stats', 'port', 'monitor', 'status', 'help'];
+
+  it.each(['-V', '--version', '-j --version', 'link show -V'])('%s asks for the version', (line) => {
+    expect(command(line)).toEqual({ name: 'version' });
+  });
+
+  it.each(['help', '-h', '--help', '-j help', '--socket /x --help'])('%s asks for all of the usage', (line) => {
+    expect(command(line)).toEqual({ name: 'help', topic: undefined });
+  });
+
+  it.each(['link --help', 'link help', 'help link', 'link -h', 'link add vx0 help', '-j help link', '--socket=/x link --help'])(
+    '%s asks for the usage of link',
+    (line) => {
+      expect(command(line)).toEqual({ name: 'help', topic: 'link' });
+    },
+  );
+
+  it("prints a command's lines of USAGE with the options every command takes", () => {
+    expect(commandUsage('stats')).toBe(
+      [
+        'Usage: vtepd stats [ [ dev ] NAME ]',
+        '',
+        'Options:',
+        "       -j, --json       JSON output (iproute2's key names)",
+        '       --socket PATH    control socket (default: $VTEPD_SOCKET, else /run/vtepd.sock)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('adds the terms and options the lines use', () => {
+    const link = commandUsage('link');
+    expect(link).toMatch(/^Usage: vtepd link add \[ dev \] NAME/);
+    expect(link).toContain('                      [ nooffloads | offloads ] [ busypoll USEC ] [ queues N ]');
+    expect(link).toContain('       vtepd link { del | delete } [ dev ] NAME');
+    expect(link).not.toContain('vtepd fdb');
+    expect(link).toMatch(/^Where: GROUP  := .*\n       PREFIX := .*\n {17}sources accepted/m);
+    expect(link).toContain('       KEY    :=');
+    expect(commandUsage('fdb')).toMatch(/^Where: PORT   := /m);
+    expect(commandUsage('fdb')).not.toContain('GROUP');
+    expect(commandUsage('daemon')).toContain('       --config FILE    JSON file of devices');
+    expect(link).not.toContain('--config');
+  });
+
+  it('covers every command line of USAGE, each once', () => {
+    const commandLines = USAGE.split('\n').filter((line) => /^ {7}vtepd /.test(line));
+    const printed = COMMANDS.flatMap((object) => commandUsage(object).split('\n')).map((line) => line.replace(/^Usage:/, '      '));
+    expect(printed.filter((line) => /^ {7}vtepd /.test(line)).sort()).toEqual(commandLines.sort());
+  });
+
+  it('refuses an unknown command as the parser does', () => {
+    expect(() => commandUsage('bogus')).toThrow('Object "bogus" is unknown, try "vtepd help".');
   });
 });
