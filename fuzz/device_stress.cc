@@ -69,6 +69,12 @@ GretapConfig Gretap(const char* name) {
   return c;
 }
 
+// No TAP here is removed from outside: a report would be a false one.
+std::atomic<uint64_t> gone_reports{0};
+GoneCallback CountGone() {
+  return [] { gone_reports++; };
+}
+
 FdbEventSink CountEvents() {
   return [](std::vector<FdbEvent>&& batch) {
     events += batch.size();
@@ -171,10 +177,10 @@ void FdbChurn(std::vector<VxlanDevice*> devices, std::atomic<uint64_t>* ops) {
 void DeviceChurn(std::atomic<uint64_t>* cycles) {
   while (!stopping) {
     {
-      VxlanDevice vx(Vxlan("vst-churn", 200, 1, true), CountEvents());
+      VxlanDevice vx(Vxlan("vst-churn", 200, 1, true), CountEvents(), CountGone());
       SetUp(vx.tap().name());
       vx.FdbUpdate(kFloodMac, {Address("192.0.2.21", 4789), 200}, FdbMode::kAppend);
-      GretapDevice gre(Gretap("vst-gre-churn"));
+      GretapDevice gre(Gretap("vst-gre-churn"), CountGone());
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     (*cycles)++;
@@ -185,10 +191,14 @@ void DeviceChurn(std::atomic<uint64_t>* cycles) {
 
 int main(int argc, char** argv) {
   const int seconds = argc > 1 ? std::atoi(argv[1]) : 20;
-  VxlanDevice vx0(Vxlan("vst0", 100, 1, true), CountEvents());
-  VxlanDevice vx1(Vxlan("vst1", 101, 2, true), CountEvents());
-  VxlanDevice vx2(Vxlan("vst2", 102, 1, false), CountEvents());
-  GretapDevice gre0(Gretap("vst-gre0"));
+  VxlanDevice vx0(Vxlan("vst0", 100, 1, true), CountEvents(), CountGone());
+  // One device screens its sources: the allowlist is read on every packet while FDB churn
+  // changes the permanent remotes it also accepts.
+  VxlanConfig screened = Vxlan("vst1", 101, 2, true);
+  screened.allow = PrefixList({*Prefix::Parse("192.0.2.12/31")});
+  VxlanDevice vx1(screened, CountEvents(), CountGone());
+  VxlanDevice vx2(Vxlan("vst2", 102, 1, false), CountEvents(), CountGone());
+  GretapDevice gre0(Gretap("vst-gre0"), CountGone());
   std::vector<VxlanDevice*> vxlans = {&vx0, &vx1, &vx2};
   for (VxlanDevice* d : vxlans) {
     SetUp(d->tap().name());
@@ -224,5 +234,6 @@ int main(int argc, char** argv) {
       (unsigned long long)fdb_ops, (unsigned long long)events, (unsigned long long)cycles);
   bool all = tap_frames && datagrams && tx && rx && gre_tx && fdb_ops && events && cycles;
   if (!all) std::fprintf(stderr, "device_stress: some kind of work never happened\n");
-  return all ? 0 : 1;
+  if (gone_reports) std::fprintf(stderr, "device_stress: a TAP was reported gone that nobody removed\n");
+  return all && gone_reports == 0 ? 0 : 1;
 }
