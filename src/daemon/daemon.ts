@@ -292,7 +292,9 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       try {
         await this.createDevice(record.spec, record.config, record).catch(async (err: NodeJS.ErrnoException) => {
           if (err.code !== 'ENODEV') throw err;
-          await this.createDevice(record.spec, record.config, { ...record, ifindex: 0 });
+          await this.createDevice(record.spec, record.config, { ...record, ifindex: 0 }).catch((cause: Error) => {
+            throw new Error(`its TAP (ifindex ${record.ifindex}) is gone and cannot be made anew: ${cause.message}`);
+          });
           this.write(`${name}: its TAP (ifindex ${record.ifindex}) was gone: created anew, without its addresses\n`);
         });
         restored++;
