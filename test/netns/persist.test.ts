@@ -68,7 +68,7 @@ describe.skipIf(skipNetns())('restarts: persistent TAPs and the state file', () 
     expect(await ifindex(h1.ns, 'vx0')).toBe(index);
     expect(await addresses(h1.ns, 'vx0')).toEqual([`${ov(1)}/24`]);
     expect(await staticRows(again)).toEqual(rowsBefore);
-    // Unicast to the static entry's MAC goes to 192.0.2.5 only: the entry is in the data path.
+    // The new daemon runs it: the only device, under the name it was added with.
     expect((await again.json<Array<{ ifname: string }>>(['link', 'show'])).map((l) => l.ifname)).toEqual(['vx0']);
   });
 
