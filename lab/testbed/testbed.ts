@@ -240,14 +240,15 @@ export class Testbed {
 
   /**
    * Sends `bytes` of the deterministic pattern over TCP from fromNs to toAddr:port (a sink
-   * listening in toNs). Returns both ends' byte counts and sha256 digests.
+   * listening in toNs), at most `rate` bytes a second when given. Returns both ends' byte
+   * counts and sha256 digests, and the longest wait between two reads at the sink.
    */
   async tcpTransfer(
     fromNs: string,
     toNs: string,
     toAddr: string,
-    opts: { bytes: number; port?: number; seed?: number; timeoutS?: number },
-  ): Promise<{ sent: { bytes: number; sha256: string; ms: number }; received: { bytes: number; sha256: string; peer: string } }> {
+    opts: { bytes: number; port?: number; seed?: number; timeoutS?: number; rate?: number },
+  ): Promise<{ sent: { bytes: number; sha256: string; ms: number }; received: { bytes: number; sha256: string; peer: string; maxGapMs: number } }> {
     const port = String(opts.port ?? 5001);
     const timeout = String(opts.timeoutS ?? 30);
     const sink = await this.serveTool(toNs, 'tcp', ['sink', '--listen', `${toAddr}:${port}`, '--timeout', timeout]);
@@ -255,7 +256,10 @@ export class Testbed {
       const src = await this.tool(
         fromNs,
         'tcp',
-        ['source', '--connect', `${toAddr}:${port}`, '--bytes', String(opts.bytes), '--seed', String(opts.seed ?? 1), '--timeout', timeout],
+        [
+          'source', '--connect', `${toAddr}:${port}`, '--bytes', String(opts.bytes), '--seed', String(opts.seed ?? 1), '--timeout', timeout,
+          ...(opts.rate === undefined ? [] : ['--rate', String(opts.rate)]),
+        ],
         { timeoutMs: (opts.timeoutS ?? 30) * 1000 + 5000 },
       );
       const done = await sink.wait((opts.timeoutS ?? 30) * 1000 + 5000);
@@ -317,10 +321,14 @@ export class Testbed {
     return name;
   }
 
-  /** Starts `vtepd daemon` in ns and waits until its control socket answers. */
-  async startDaemon(ns: string, opts: { config?: string; args?: string[]; readyMs?: number } = {}): Promise<VtepDaemon> {
-    const socket = path.join(tmpdir(), `${ns}-${this.daemons.length + 1}.sock`);
-    this.files.push(socket);
+  /**
+   * Starts `vtepd daemon` in ns and waits until its control socket answers. `socket` (a
+   * daemon's before it) starts it again with the same command line.
+   */
+  async startDaemon(ns: string, opts: { config?: string; args?: string[]; readyMs?: number; socket?: string } = {}): Promise<VtepDaemon> {
+    const socket = opts.socket ?? path.join(tmpdir(), `${ns}-${this.daemons.length + 1}.sock`);
+    // The daemon's state file is next to its socket.
+    this.files.push(socket, `${socket}.state`);
     const argv = [process.execPath, CLI, 'daemon', '--socket', socket];
     if (opts.config) argv.push('--config', opts.config);
     argv.push(...(opts.args ?? []));

@@ -2,10 +2,12 @@
 //
 //   tcp.js sink   --listen ADDR:PORT [--expect N] [--timeout S]
 //       prints "listening", accepts one connection, reads to EOF, prints
-//       {"bytes":N,"sha256":"..","peer":"ADDR"}; exit 1 if --expect is given and differs.
-//   tcp.js source --connect ADDR:PORT --bytes N [--seed K] [--timeout S]
-//       connects (retrying while the overlay comes up), sends N bytes of Pattern(K),
-//       waits for the peer's close, prints {"bytes":N,"sha256":"..","ms":T} (T: connect to close).
+//       {"bytes":N,"sha256":"..","peer":"ADDR","maxGapMs":G} (G: the longest wait between two
+//       reads, i.e. how long the path was down); exit 1 if --expect is given and differs.
+//   tcp.js source --connect ADDR:PORT --bytes N [--seed K] [--rate BYTES_PER_S] [--timeout S]
+//       connects (retrying while the overlay comes up), sends N bytes of Pattern(K), at most
+//       --rate a second (so a transfer can span an event), waits for the peer's close, prints
+//       {"bytes":N,"sha256":"..","ms":T} (T: connect to close).
 //   tcp.js probe  --to ADDR:PORT [--timeout S]
 //       ping stand-in: succeeds as soon as a connect either succeeds or is refused (RST),
 //       both of which prove the path works in both directions; prints {"reachable":true,"ms":T}.
@@ -52,18 +54,24 @@ async function sink(): Promise<void> {
   const hash = createHash('sha256');
   let bytes = 0;
   let peer = '';
-  deadline(timeout, () => ({ bytes, sha256: null, peer, error: 'timeout' }));
+  let lastRead = 0;
+  let maxGapMs = 0;
+  deadline(timeout, () => ({ bytes, sha256: null, peer, maxGapMs, error: 'timeout' }));
   const server = net.createServer((sock) => {
     server.close();
     peer = sock.remoteAddress ?? '';
+    lastRead = performance.now();
     sock.on('data', (d: Buffer) => {
+      const now = performance.now();
+      maxGapMs = Math.max(maxGapMs, Math.round(now - lastRead));
+      lastRead = now;
       bytes += d.length;
       hash.update(d);
     });
     sock.on('error', (e) => fail(`receive: ${e.message}`));
     sock.on('end', () => {
       sock.end();
-      emit({ bytes, sha256: hash.digest('hex'), peer });
+      emit({ bytes, sha256: hash.digest('hex'), peer, maxGapMs });
       process.exit(expect !== undefined && expect !== bytes ? 1 : 0);
     });
   });
@@ -74,6 +82,7 @@ async function sink(): Promise<void> {
 async function source(): Promise<void> {
   const { host, port } = hostPort(str(args, 'connect'));
   const total = num(args, 'bytes');
+  const rate = num(args, 'rate', Infinity);
   const pattern = new Pattern(num(args, 'seed', 1));
   const hash = createHash('sha256');
   let sent = 0;
@@ -95,6 +104,12 @@ async function source(): Promise<void> {
   s.on('error', (e) => fail(`send: ${e.message}`));
   const write = (): void => {
     while (sent < total) {
+      // Paced: no further ahead of the clock than one chunk.
+      const due = ((sent - CHUNK) / rate) * 1000 - (performance.now() - connectedAt);
+      if (due > 0) {
+        setTimeout(write, due);
+        return;
+      }
       const chunk = pattern.next(Math.min(CHUNK, total - sent));
       hash.update(chunk);
       sent += chunk.length;

@@ -10,6 +10,9 @@
 // Its constructor takes `onGone`, called once on the JavaScript thread when the device's TAP
 // was removed from outside: the device is stopped and dropped first (it leaves its port),
 // and from then on every member throws "device NAME is gone" (code ENODEV).
+//
+// close(remove = true) removes the TAP even when it is persistent; close(false) leaves a
+// persistent TAP (with its addresses, routes and bridge port) for a later reattach.
 #pragma once
 
 #include <napi.h>
@@ -17,8 +20,10 @@
 #include <cerrno>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
+#include "addon/napi_args.h"
 #include "addon/napi_results.h"
 #include "tap/tap_gone.h"
 
@@ -68,6 +73,18 @@ class DeviceWrap : public Napi::ObjectWrap<Wrap> {
     return [gone, wrap]() mutable { gone.NonBlockingCall(wrap, &DeviceWrap::CallOnGone); };
   }
 
+  // Config key "persist": the new TAP outlives this process. Made so only once the device is
+  // complete, so a device that fails to start leaves no interface behind.
+  void PersistIfAsked(const Napi::Object& config) {
+    if (!BoolField(config, "persist")) return;
+    try {
+      device_->tap().SetPersistent(true);
+    } catch (const std::system_error& e) {
+      self().Shutdown();
+      throw SystemErrorToJs(config.Env(), e);
+    }
+  }
+
   // Drops the device. Aborting the thread-safe function discards a gone report still
   // queued (never delivered to a wrap that may be freed by then). Idempotent.
   void Shutdown() {
@@ -107,7 +124,17 @@ class DeviceWrap : public Napi::ObjectWrap<Wrap> {
     return StatsObject(info.Env(), device(info.Env()).stats(), Wrap::kCounterNames);
   }
 
-  void Close(const Napi::CallbackInfo&) { self().Shutdown(); }
+  void Close(const Napi::CallbackInfo& info) {
+    bool remove = info.Length() == 0 || info[0].ToBoolean();
+    if (remove && device_) {
+      try {
+        device_->tap().SetPersistent(false);  // the TAP goes with the last fd, closed below
+      } catch (const std::system_error&) {
+        // Removed from outside already: nothing left to remove.
+      }
+    }
+    self().Shutdown();
+  }
 
   Napi::ThreadSafeFunction gone_;
   std::string gone_name_;  // set once the TAP is gone

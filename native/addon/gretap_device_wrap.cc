@@ -37,6 +37,7 @@ GretapConfig ReadGretapConfig(const Napi::Object& obj) {
   config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
   config.offloads = BoolField(obj, "offloads");
   config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
+  config.attach_ifindex = static_cast<int>(UintField(obj, "attachIfindex", INT32_MAX));
   return config;
 }
 
@@ -51,7 +52,8 @@ GretapDeviceWrap::GretapDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(
   if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
     throw Napi::TypeError::New(env, "usage: new GretapDevice(config, onGone)");
   }
-  GretapConfig config = ReadGretapConfig(info[0].As<Napi::Object>());
+  Napi::Object config_object = info[0].As<Napi::Object>();
+  GretapConfig config = ReadGretapConfig(config_object);
   GoneCallback gone = WatchGone(env, info[1].As<Napi::Function>());
   try {
     device_ = std::make_unique<GretapDevice>(config, std::move(gone));
@@ -59,6 +61,7 @@ GretapDeviceWrap::GretapDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(
     Shutdown();
     throw SystemErrorToJs(env, e);
   }
+  PersistIfAsked(config_object);
 }
 
 Napi::Value GretapDeviceWrap::FeaturesOf(Napi::Env env, GretapDevice& device) {

@@ -81,6 +81,7 @@ VxlanConfig ReadVxlanConfig(const Napi::Object& obj) {
   config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
   config.queues = UintField(obj, "queues", 16);
   if (config.queues == 0) throw Napi::RangeError::New(env, "\"queues\" must be 1..16");
+  config.attach_ifindex = static_cast<int>(UintField(obj, "attachIfindex", INT32_MAX));
   return config;
 }
 
@@ -135,7 +136,8 @@ VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(in
   if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsFunction() || !info[2].IsFunction()) {
     throw Napi::TypeError::New(env, "usage: new VxlanDevice(config, onEvents, onGone)");
   }
-  VxlanConfig config = ReadVxlanConfig(info[0].As<Napi::Object>());
+  Napi::Object config_object = info[0].As<Napi::Object>();
+  VxlanConfig config = ReadVxlanConfig(config_object);
   // Unbounded queue of batches: kMaxQueuedEvents bounds it (every batch holds an event).
   events_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "vtepd-fdb-events", 0, 1);
   // Events alone must not keep the process alive; the daemon's server does that.
@@ -170,6 +172,7 @@ VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(in
     events_.Release();
     throw;
   }
+  PersistIfAsked(config_object);
 }
 
 VxlanDeviceWrap::~VxlanDeviceWrap() { Shutdown(); }

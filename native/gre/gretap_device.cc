@@ -6,7 +6,7 @@ namespace vtepd {
 
 GretapDevice::GretapDevice(const GretapConfig& config, GoneCallback gone)
     : config_(config),
-      tap_(config.name, config.mtu, config.offloads, 1),
+      tap_(config.name, config.mtu, config.offloads, 1, config.attach_ifindex),
       socket_(OpenGreSocket(config.local, config.remote, config.underlay,
                             config.underlay.df == DfMode::kSet, /*receive=*/true)),
       df_socket_(config.underlay.df == DfMode::kInherit
@@ -19,16 +19,19 @@ GretapDevice::GretapDevice(const GretapConfig& config, GoneCallback gone)
       rx_path_(std::make_unique<GreRxPath>(tap_, config.local.family, socket_.get(), config.in,
                                            stats_, max_frame_)),
       gone_(std::move(gone)) {
+  ReadMtu();  // a reattached TAP has the MTU its user gave it
   workers_.Start([this] {
     gone_.Ended(tx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns));
   });
   workers_.Start([this] { rx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns); });
   // The user may change the MTU with `ip link`.
-  housekeeping_.emplace([this] {
-    if (std::optional<LinkState> state = tap_.ReadState()) {
-      max_frame_.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
-    }
-  });
+  housekeeping_.emplace([this] { ReadMtu(); });
+}
+
+void GretapDevice::ReadMtu() {
+  if (std::optional<LinkState> state = tap_.ReadState()) {
+    max_frame_.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
+  }
 }
 
 GretapDevice::~GretapDevice() { Stop(); }

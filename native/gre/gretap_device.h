@@ -35,6 +35,8 @@ struct GretapConfig {
   int mtu;
   bool offloads;
   uint64_t spin_ns;
+  // Nonzero: reattach to this persistent TAP (see TapDevice) instead of creating one.
+  int attach_ifindex = 0;
 };
 
 class GretapDevice {
@@ -52,6 +54,9 @@ class GretapDevice {
   const Stats& stats() const { return stats_; }
 
  private:
+  // Follows the TAP's MTU (kept when the TAP is gone).
+  void ReadMtu();
+
   GretapConfig config_;
   TapDevice tap_;
   UniqueFd socket_;     // receives, and sends what needs no other DF setting

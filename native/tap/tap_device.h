@@ -1,6 +1,8 @@
 // A TAP interface (IFF_TAP | IFF_NO_PI) owned by this process: it exists while the fd is open,
-// unless removed from outside (`ip link del`, its namespace deleted; see tap_reader.h). It is
-// known by ifindex once made, so a rename changes nothing here.
+// or, made persistent (TUNSETPERSIST), until Unpersist() and the fd's close or its removal
+// from outside (`ip link del`, its namespace deleted; see tap_reader.h). It is known by
+// ifindex once made, so a rename changes nothing here, and a persistent one is found again
+// by ifindex when a restarted daemon reattaches to it.
 // With offloads it also carries a virtio-net header (IFF_VNET_HDR) and accepts checksum and
 // TCP segmentation offload, so the kernel hands over up to 64 KiB TCP superframes instead of
 // MTU-sized frames, and accepts them back. With several queues (IFF_MULTI_QUEUE) the kernel
@@ -18,10 +20,20 @@ namespace vtepd {
 
 class TapDevice {
  public:
-  // Creates the interface admin-down, as `ip link add` leaves a kernel vxlan device, with the
-  // given MTU. Throws std::system_error (EEXIST if any interface already has the name: a
-  // persistent TAP of that name is never attached to).
-  TapDevice(const std::string& requested_name, int mtu, bool want_offloads, size_t queues);
+  // attach_ifindex 0: creates the interface admin-down, as `ip link add` leaves a kernel
+  // vxlan device, with the given MTU. Throws std::system_error (EEXIST if any interface
+  // already has the name: a persistent TAP of that name is never attached to).
+  // Otherwise reattaches to the persistent TAP with that ifindex, whatever its name now, and
+  // keeps its MTU, addresses and state; `requested_name` stays the name(). Throws ENODEV when
+  // no interface has the ifindex, and never attaches to another one: the kernel refuses what
+  // is no TAP of these flags (EINVAL) or is open elsewhere (EBUSY), and the ifindex is checked
+  // again once attached, in case the name changed hands in between.
+  TapDevice(const std::string& requested_name, int mtu, bool want_offloads, size_t queues,
+            int attach_ifindex = 0);
+
+  // TUNSETPERSIST: the interface outlives this process (persist) or goes with the last fd.
+  // Acts on the kernel's interface, not on this object; errors are thrown.
+  void SetPersistent(bool persist) const;
 
   int fd(size_t queue) const { return fds_[queue].get(); }
   size_t queues() const { return fds_.size(); }

@@ -23,14 +23,14 @@ VxlanConfig ResolveDev(VxlanConfig config) {
 
 VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink, GoneCallback gone)
     : config_(ResolveDev(config)),
-      tap_(config_.name, config_.mtu, config_.offloads, config_.queues),
+      tap_(config_.name, config_.mtu, config_.offloads, config_.queues, config_.attach_ifindex),
       tx_sockets_(config_.local, config_.srcport_min, config_.srcport_max, config_.underlay),
       fdb_(config_.max_addresses, config_.ageing_seconds, config_.local.port),
       sink_(std::move(sink)),
       receiver_{config_.vni, &tap_, &fdb_, &stats_, &sink_, config_.learning, &config_.allow,
-                {tap_.ReadState().value_or(LinkState{kFloodMac, 0}).mac},
-                {MaxFrameForMtu(config_.mtu)}},
+                {kFloodMac}, {MaxFrameForMtu(config_.mtu)}},
       gone_(std::move(gone)) {
+  ReadLinkState();  // a reattached TAP has the MAC and MTU its user gave it
   try {
     port_ = AcquireVxlanPort(
         {config_.local.family, config_.local.port, config_.queues, config_.offloads, config_.spin_ns});
@@ -78,11 +78,15 @@ void VxlanDevice::Stop() {
   port_.reset();  // the last device closes the port
 }
 
-void VxlanDevice::Tick() {
+void VxlanDevice::ReadLinkState() {
   if (std::optional<LinkState> state = tap_.ReadState()) {
     receiver_.own_mac.store(state->mac, std::memory_order_relaxed);
     receiver_.max_frame.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
   }
+}
+
+void VxlanDevice::Tick() {
+  ReadLinkState();
   {
     std::lock_guard<std::mutex> lock(fdb_.mutex);
     // Read under the lock: no receive thread can refresh an entry after `now` and before Age.

@@ -46,6 +46,8 @@ struct VxlanConfig {
   uint64_t spin_ns;
   // TAP queues, each with its own transmit thread; a new port gets as many receive sockets.
   size_t queues;
+  // Nonzero: reattach to this persistent TAP (see TapDevice) instead of creating one.
+  int attach_ifindex = 0;
 };
 
 // What the data path actually runs with, after asking the kernel.
@@ -85,8 +87,9 @@ class VxlanDevice {
   }
 
  private:
-  // Once a second on the housekeeping thread: re-reads MAC and MTU (kept when the TAP is
-  // gone), ages the FDB.
+  // Re-reads the TAP's MAC and MTU (kept when the TAP is gone).
+  void ReadLinkState();
+  // Once a second on the housekeeping thread: ReadLinkState(), ages the FDB.
   void Tick();
 
   VxlanConfig config_;

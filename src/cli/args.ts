@@ -12,7 +12,8 @@ export class UsageError extends Error {
 
 export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
-       vtepd daemon [ --config FILE ]
+       vtepd daemon [ --config FILE ] [ --state FILE ] [ --remove-on-exit ]
+       vtepd reload
        vtepd link add [ dev ] NAME [ mtu N ] type vxlan id VNI [ local ADDR ]
                       [ remote ADDR ]... [ allow PREFIX ]... [ group GROUP ] [ dev IFNAME ]
                       [ dstport PORT ] [ srcport MIN MAX ] [ ttl { N | auto } ] [ tos N ]
@@ -44,7 +45,9 @@ Where: GROUP  := multicast address of the link's family (224.0.0.0/4, ff00::/8)
 Options:
        -j, --json       JSON output (iproute2's key names)
        --socket PATH    control socket (default: $VTEPD_SOCKET, else /run/vtepd.sock)
-       --config FILE    JSON file of devices the daemon creates at start
+       --config FILE    JSON file of devices the daemon applies at start and on reload
+       --state FILE     where the daemon keeps what it runs (default: the socket path + ".state")
+       --remove-on-exit the daemon removes its devices when it stops (default: their TAPs stay)
        -h, --help       this text; COMMAND --help or help COMMAND: that command's usage
        -V, --version    print vtepd's version
 `;
@@ -61,7 +64,7 @@ export type Command =
   /** `topic`: the command whose usage alone is printed (`vtepd link --help`). */
   | { name: 'help'; topic?: string }
   | { name: 'version' }
-  | { name: 'daemon'; config?: string }
+  | { name: 'daemon'; config?: string; state?: string; removeOnExit: boolean }
   | { name: 'link.add'; spec: LinkSpec }
   | { name: 'link.del'; link: string }
   | { name: 'link.show'; link?: string }
@@ -71,6 +74,7 @@ export type Command =
   | { name: 'stats'; link?: string }
   | { name: 'port.show' }
   | { name: 'status' }
+  | { name: 'reload' }
   | { name: 'monitor' };
 
 export interface Invocation {
@@ -152,8 +156,8 @@ function parseCommand(words: string[]): Command {
     case undefined:
       throw new UsageError('no command given, try "vtepd help"');
     case 'daemon': {
-      const found = scan(words.slice(1), { '--config': arg('config') });
-      return { name: 'daemon', config: single(found, 'config') };
+      const found = scan(words.slice(1), { '--config': arg('config'), '--state': arg('state'), '--remove-on-exit': flag('removeOnExit') });
+      return { name: 'daemon', config: single(found, 'config'), state: single(found, 'state'), removeOnExit: found.has('removeOnExit') };
     }
     case 'link':
       return parseLinkCommand(verb ?? 'show', rest);
@@ -165,6 +169,7 @@ function parseCommand(words: string[]): Command {
       return parsePortCommand(verb ?? 'show', rest);
     case 'monitor':
     case 'status':
+    case 'reload':
       scan(words.slice(1), {});
       return { name: object };
     default:

@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<void> {
     case 'daemon': {
       // Loaded only here: nothing else in the CLI needs the data plane.
       const { runDaemon } = await import('../daemon/daemon.js');
-      await runDaemon({ socketPath: options.socket, configPath: command.config });
+      await runDaemon({ socketPath: options.socket, configPath: command.config, statePath: command.state, removeOnExit: command.removeOnExit });
       return;
     }
     default: {
@@ -74,6 +74,10 @@ async function runControlCommand(client: ControlClient, command: ControlCommand,
       return formatPorts(await client.request('port.show', {}), options.json);
     case 'status':
       return formatStatus(await client.request('status', {}), options.json);
+    case 'reload': {
+      const changes = await client.request('reload', {});
+      return options.json ? `${JSON.stringify(changes)}\n` : changes.map((line) => `${line}\n`).join('');
+    }
     case 'monitor':
       client.on('event', (event) => process.stdout.write(formatMonitorEvent(event, options.json)));
       await client.monitor();

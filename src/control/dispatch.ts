@@ -22,6 +22,8 @@ export interface ControlTarget {
   stats(name?: string): Record<string, DeviceStats>;
   ports(): Promise<VxlanPortInfo[]>;
   status(): DaemonStatus;
+  /** Applies the config file's difference; the changes, one line each. */
+  reload(): Promise<string[]>;
 }
 
 const PARAMS = Field.config('params');
@@ -62,6 +64,9 @@ export async function dispatch(
     case 'status':
       checkObject(params, PARAMS, []);
       return target.status();
+    case 'reload':
+      checkObject(params, PARAMS, []);
+      return target.reload();
   }
 }
 

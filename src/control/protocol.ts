@@ -36,6 +36,7 @@ export const METHODS = [
   'stats',
   'port.show',
   'status',
+  'reload',
   'monitor',
 ] as const;
 
@@ -54,6 +55,7 @@ export interface MethodParams {
   stats: { name?: string };
   'port.show': Record<string, never>;
   status: Record<string, never>;
+  reload: Record<string, never>;
   monitor: Record<string, never>;
 }
 
@@ -71,6 +73,8 @@ export interface MethodResults {
   /** The VXLAN UDP ports, each shared by the devices of its family and port. */
   'port.show': VxlanPortInfo[];
   status: DaemonStatus;
+  /** What the reload changed, one line each ("recreated vx0: id changed"). */
+  reload: string[];
   monitor: null;
 }
 

@@ -29,13 +29,7 @@ export function parseConfig(document: unknown): VtepdConfig {
   const firstIndexOfName = new Map<string, number>();
   const devices = checkArray(raw.devices ?? [], root.at('devices')).map((item, i): DeviceConfig => {
     const field = deviceField(i);
-    const { fdb = [], ...input } = checkObject(item, field, DEVICE_KEYS);
-    const link = parseLinkSpec(input, field);
-    const rows = checkArray(fdb, field.at('fdb'));
-    if (link.type !== 'vxlan' && rows.length > 0) {
-      throw field.at('fdb').conflict(`does not apply to type ${link.type}: it has no FDB`);
-    }
-    const device = { link, fdb: rows.map((entry, j) => parseFdbEntry(entry, field.at('fdb').at(j))) };
+    const device = parseDeviceConfig(item, field);
     const earlier = firstIndexOfName.get(device.link.name);
     if (earlier !== undefined) {
       throw field.at('name').invalid(device.link.name, `device name (${deviceField(earlier).label} has it already)`);
@@ -44,6 +38,22 @@ export function parseConfig(document: unknown): VtepdConfig {
     return device;
   });
   return { devices };
+}
+
+/** One entry of "devices": the link's keys plus its "fdb" rows. */
+export function parseDeviceConfig(item: unknown, field: Field): DeviceConfig {
+  const { fdb = [], ...input } = checkObject(item, field, DEVICE_KEYS);
+  const link = parseLinkSpec(input, field);
+  const rows = checkArray(fdb, field.at('fdb'));
+  if (link.type !== 'vxlan' && rows.length > 0) {
+    throw field.at('fdb').conflict(`does not apply to type ${link.type}: it has no FDB`);
+  }
+  return { link, fdb: rows.map((entry, j) => parseFdbEntry(entry, field.at('fdb').at(j))) };
+}
+
+/** The entry as the config file has it: what parseDeviceConfig() reads back. */
+export function deviceConfigJson({ link, fdb }: DeviceConfig): Record<string, unknown> {
+  return { ...link, fdb };
 }
 
 /** Reads and checks `path`; every error names the file. */

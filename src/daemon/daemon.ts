@@ -1,10 +1,14 @@
 // vtepd's long-running process: owns the devices, serves the control socket, logs FDB events
 // and devices whose TAP was removed from outside (which it forgets).
-// Devices live as long as the daemon (TAPs vanish with their file descriptors) unless their
-// TAP is removed from outside, so stop() and the signal handlers of runDaemon() are the only
-// clean way out. Control requests
-// reach it through control/dispatch.ts, which sees it only as a ControlTarget.
+// Its TAPs are persistent: they outlive the daemon, however it ends, with their addresses,
+// routes and bridge ports, and only `link del` (or stop() with removeOnExit) removes them.
+// What it runs is kept in the state file (stateFile.ts), rewritten on every change, so a
+// daemon started again reattaches to the TAPs and restores the devices as they were. The
+// config is applied as a difference (configPlan.ts), at start and on reload. Control requests
+// reach it through control/dispatch.ts, which sees it only as a ControlTarget, one at a time.
 import { EventEmitter } from 'node:events';
+import { rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { type ControlTarget, dispatch } from '../control/dispatch.js';
 import { type DaemonStatus, resolveSocketPath } from '../control/protocol.js';
 import { ControlServer, type ControlServerOptions } from '../control/server.js';
@@ -17,15 +21,21 @@ import { type LinkEvent, monitorEventLine } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpec.js';
 import { ConfigError } from '../validation.js';
-import { type DeviceConfig, deviceField, loadConfigFile } from './configFile.js';
+import { type DeviceConfig, type VtepdConfig, loadConfigFile } from './configFile.js';
+import { type ConfigChange, changedDevice, describeChange, planConfig } from './configPlan.js';
 import { EventLog } from './eventLog.js';
 import { notifyReady } from './readiness.js';
+import { type DeviceRecord, defaultStatePath, loadStateFile, writeStateFile } from './stateFile.js';
 
 export interface DaemonOptions {
   /** Control socket; default $VTEPD_SOCKET, else /run/vtepd.sock. */
   socketPath?: string;
-  /** JSON config whose devices are created at start, all or none. */
+  /** JSON config: the devices it declares are applied at start and on reload(). */
   configPath?: string;
+  /** State file; default: the socket path plus ".state". */
+  statePath?: string;
+  /** stop() removes the devices (and the state file) instead of leaving their TAPs. */
+  removeOnExit?: boolean;
   /** Gets FDB events as `bridge monitor fdb` lines (at most 100 a second) and link events as `ip monitor link` lines; default: stdout. */
   log?: (line: string) => void;
   /** Connection limit and idle timeout of the control socket. */
@@ -45,21 +55,23 @@ export type Device = VxlanDevice | GretapDevice;
 
 export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget {
   readonly socketPath: string;
+  readonly statePath: string;
   private readonly devices = new Map<string, Device>();
+  /** The config entry each device the config made was made from. */
+  private readonly configs = new Map<string, DeviceConfig>();
   private readonly server: ControlServer;
   private readonly eventLog: EventLog;
-  /** Requests wait for the config's devices, so no client sees half a configuration. */
-  private startup: Promise<void> = Promise.resolve();
+  private readonly write: (line: string) => void;
+  /** Start, requests and reloads run one at a time, so none sees another half done. */
+  private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(private readonly options: DaemonOptions = {}) {
     super();
     this.socketPath = resolveSocketPath(options.socketPath);
+    this.statePath = options.statePath ?? defaultStatePath(this.socketPath);
     this.server = new ControlServer({
-      call: async (method, params) => {
-        await this.startup;
-        return dispatch(this, method, params);
-      },
+      call: (method, params) => this.exclusive(() => dispatch(this, method, params)),
       subscribe: (listener) => {
         this.on('fdb', listener);
         this.on('link', listener);
@@ -69,57 +81,81 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         };
       },
     }, options.control);
-    const write = options.log ?? ((line: string) => process.stdout.write(line));
-    this.eventLog = new EventLog(write, options.log ? {} : { backlog: () => process.stdout.writableLength });
+    this.write = options.log ?? ((line: string) => process.stdout.write(line));
+    this.eventLog = new EventLog(this.write, options.log ? {} : { backlog: () => process.stdout.writableLength });
     this.on('fdb', (event) => this.eventLog.log(event));
     // One line per device that went away: bounded by the devices, never rate-limited.
-    this.on('link', (event) => write(monitorEventLine(event)));
+    this.on('link', (event) => this.write(monitorEventLine(event)));
   }
 
   /**
-   * Checks the config, claims the socket, then creates the config's devices. On any failure
-   * everything created so far is removed again and the error names the config path.
+   * Checks the config and the state file (an error names the file; nothing is touched),
+   * claims the socket, reattaches to the state's devices, then applies the config's
+   * difference. A device that cannot be restored is logged and left out; a config that
+   * cannot be applied stops the daemon with its error, leaving what runs to the state file.
    */
   async start(): Promise<void> {
     const { configPath } = this.options;
     const config = configPath === undefined ? undefined : await loadConfigFile(configPath);
+    const records = await loadStateFile(this.statePath);
     await this.server.listen(this.socketPath);
-    this.startup = this.createConfiguredDevices(config?.devices ?? [], configPath ?? '');
     try {
-      await this.startup;
+      await this.exclusive(async () => {
+        await this.restore(records);
+        if (config && configPath) await this.applyConfig(config, configPath);
+        this.saveState();
+      });
     } catch (err) {
       await this.stop();
       throw err;
     }
   }
 
-  /** Closes every device and the control socket; idempotent. */
+  /**
+   * Closes every device and the control socket; idempotent. The TAPs stay, for a daemon
+   * started again to reattach to, unless removeOnExit: then they go, and the state file too.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.eventLog.close();
     await this.server.close();
-    for (const device of this.devices.values()) device.close();
+    const remove = this.options.removeOnExit ?? false;
+    for (const device of this.devices.values()) device.close(remove);
     this.devices.clear();
+    if (remove) rmSync(this.statePath, { force: true });
+  }
+
+  /**
+   * `vtepd reload`: re-reads the config and applies the difference; returns what changed. An
+   * error (logged too) changed nothing unless it says what was applied. As every control
+   * request, it runs alone; SIGHUP queues one with queueReload().
+   */
+  async reload(): Promise<string[]> {
+    const { configPath } = this.options;
+    try {
+      if (configPath === undefined) throw new Error('vtepd daemon runs without --config: nothing to reload');
+      return await this.applyConfig(await loadConfigFile(configPath), configPath);
+    } catch (err) {
+      this.write(`reload failed: ${(err as Error).message}\n`);
+      throw err;
+    }
+  }
+
+  /** reload() once the requests before it are done (SIGHUP). */
+  queueReload(): Promise<string[]> {
+    return this.exclusive(() => this.reload());
   }
 
   /** `vtepd link add`: returns once the TAP exists (admin-down). */
   async addLink(spec: LinkSpec): Promise<LinkInfo> {
-    const device = spec.type === 'vxlan' ? await VxlanDevice.create(spec) : await GretapDevice.create(spec);
-    if (this.stopped) {
-      device.close();
-      throw new Error('vtepd is shutting down');
-    }
-    if (device instanceof VxlanDevice) {
-      for (const type of FDB_EVENT_TYPES) device.on(type, (event) => this.emit('fdb', event));
-    }
-    device.once('gone', () => this.forget(device));
-    this.devices.set(device.name, device);
+    const device = await this.createDevice(spec);
+    this.saveState();
     return device.info();
   }
 
   deleteLink(name: string): void {
-    this.device(name).close();
-    this.devices.delete(name);
+    this.removeDevice(name);
+    this.saveState();
   }
 
   device(name: string): Device {
@@ -138,21 +174,25 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   /** `fdb add`: fails if the MAC has an entry already. */
   fdbAdd(dev: string, entry: FdbEntry): void {
     this.fdbDevice(dev).fdbAdd(entry);
+    this.saveState();
   }
 
   /** `fdb append`: one more remote for the MAC (how flood lists are built). */
   fdbAppend(dev: string, entry: FdbEntry): void {
     this.fdbDevice(dev).fdbAppend(entry);
+    this.saveState();
   }
 
   /** `fdb replace`: the MAC's first remote becomes this one; creates it if missing. */
   fdbReplace(dev: string, entry: FdbEntry): void {
     this.fdbDevice(dev).fdbReplace(entry);
+    this.saveState();
   }
 
   /** `fdb del`: the MAC with all its remotes, or only its `dst` remote. */
   fdbDel(dev: string, { mac, dst }: FdbSelector): void {
     this.fdbDevice(dev).fdbDel(mac, dst);
+    this.saveState();
   }
 
   /** The rows of one device, or of every VXLAN device. */
@@ -199,28 +239,151 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
 
   /** A device whose TAP was removed from outside has stopped: its name is free again. */
   private forget(device: Device): void {
-    if (this.devices.get(device.name) === device) this.devices.delete(device.name);
+    if (this.devices.get(device.name) === device) {
+      this.devices.delete(device.name);
+      this.configs.delete(device.name);
+      try {
+        this.saveState();
+      } catch (err) {
+        this.write(`${(err as Error).message}\n`);
+      }
+    }
     this.emit('link', { type: 'deleted', ifname: device.name });
   }
 
-  private async createConfiguredDevices(devices: DeviceConfig[], configPath: string): Promise<void> {
-    for (const [i, { link, fdb }] of devices.entries()) {
-      const field = deviceField(i);
-      const device = await this.addLink(link).catch((err: Error) => {
-        throw new ConfigError(`${configPath}: ${field.label}: ${err.message}`);
-      });
-      for (const [j, entry] of fdb.entries()) {
-        try {
-          this.fdbAppend(device.ifname, entry);
-        } catch (err) {
-          throw new ConfigError(`${configPath}: ${field.at('fdb').at(j).label}: ${(err as Error).message}`);
-        }
+  /** Runs `task` once everything queued before it has finished. */
+  private exclusive<T>(task: () => Promise<T> | T): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A new device with a persistent TAP (or `restore`d from the state), registered as `config`'s or, without it, the user's. */
+  private async createDevice(spec: LinkSpec, config?: DeviceConfig, restore?: DeviceRecord): Promise<Device> {
+    const options = { persist: true, attachIfindex: restore?.ifindex, fdb: restore?.fdb };
+    const device = spec.type === 'vxlan' ? await VxlanDevice.create(spec, options) : await GretapDevice.create(spec, options);
+    if (this.stopped) {
+      device.close(restore === undefined);
+      throw new Error('vtepd is shutting down');
+    }
+    if (device instanceof VxlanDevice) {
+      for (const type of FDB_EVENT_TYPES) device.on(type, (event) => this.emit('fdb', event));
+    }
+    device.once('gone', () => this.forget(device));
+    this.devices.set(device.name, device);
+    if (config) this.configs.set(device.name, config);
+    return device;
+  }
+
+  private removeDevice(name: string): void {
+    this.device(name).close();
+    this.devices.delete(name);
+    this.configs.delete(name);
+  }
+
+  /**
+   * Reattaches to each recorded device's TAP. One whose TAP is gone (removed, or a reboot
+   * with the state kept on disk) is made anew; one that fails is logged and left out.
+   */
+  private async restore(records: DeviceRecord[]): Promise<void> {
+    const started = performance.now();
+    let restored = 0;
+    for (const record of records) {
+      const { name } = record.spec;
+      try {
+        await this.createDevice(record.spec, record.config, record).catch(async (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENODEV') throw err;
+          await this.createDevice(record.spec, record.config, { ...record, ifindex: 0 }).catch((cause: Error) => {
+            throw new Error(`its TAP (ifindex ${record.ifindex}) is gone and cannot be made anew: ${cause.message}`);
+          });
+          this.write(`${name}: its TAP (ifindex ${record.ifindex}) was gone: created anew, without its addresses\n`);
+        });
+        restored++;
+      } catch (err) {
+        this.write(`cannot restore ${name}: ${(err as Error).message}\n`);
       }
     }
+    if (records.length > 0) {
+      this.write(`restored ${restored} of ${records.length} devices in ${Math.round(performance.now() - started)} ms\n`);
+    }
+  }
+
+  /**
+   * Applies the difference between the config entries the devices were made from and
+   * `config`, logging each change. A plan that cannot be made changes nothing; a change the
+   * kernel refuses is reported after the others are applied.
+   */
+  private async applyConfig(config: VtepdConfig, configPath: string): Promise<string[]> {
+    const running = new Map([...this.devices.keys()].map((name) => [name, this.configs.get(name)]));
+    let changes: ConfigChange[];
+    try {
+      changes = planConfig(running, config);
+    } catch (err) {
+      throw new ConfigError(`${configPath}: ${(err as Error).message}`);
+    }
+    const applied: string[] = [];
+    const failed: string[] = [];
+    for (const change of changes) {
+      try {
+        await this.applyChange(change);
+        applied.push(describeChange(change));
+        this.write(`${configPath}: ${describeChange(change)}\n`);
+      } catch (err) {
+        const name = changedDevice(change);
+        const message = (err as Error).message;
+        failed.push(message.startsWith(`${name}: `) ? message : `${name}: ${message}`);
+      }
+    }
+    this.saveState();
+    if (failed.length > 0) {
+      const done = applied.length > 0 ? ` (applied: ${applied.join('; ')})` : '';
+      throw new ConfigError(`${configPath}: ${failed.join('; ')}${done}`);
+    }
+    return applied;
+  }
+
+  private async applyChange(change: ConfigChange): Promise<void> {
+    if (change.action === 'delete' || change.action === 'recreate') this.removeDevice(changedDevice(change));
+    if (change.action === 'create' || change.action === 'recreate') {
+      const { link, fdb } = change.config;
+      const device = await this.createDevice(link, change.config);
+      try {
+        for (const entry of fdb) (device as VxlanDevice).fdbAppend(entry);
+      } catch (err) {
+        this.removeDevice(link.name);
+        throw err;
+      }
+    }
+    if (change.action === 'edit') {
+      const device = this.fdbDevice(change.config.link.name);
+      // Rows a runtime edit removed already are gone as wanted.
+      const rows = device.staticFdb();
+      for (const { mac, dst } of change.remove) {
+        if (rows.some((row) => row.mac === mac && row.dst === dst)) device.fdbDel(mac, dst);
+      }
+      for (const entry of change.append) device.fdbAppend(entry);
+      this.configs.set(device.name, change.config);
+    }
+  }
+
+  /** Rewrites the state file with every device as it is now. */
+  private saveState(): void {
+    const records = [...this.devices.values()].map((device): DeviceRecord => {
+      const config = this.configs.get(device.name);
+      const vxlan = device instanceof VxlanDevice;
+      return {
+        origin: config ? 'config' : 'runtime',
+        ifindex: device.ifindex,
+        spec: vxlan ? { ...device.spec, remote: [] } : device.spec,
+        fdb: vxlan ? device.staticFdb() : [],
+        ...(config && { config }),
+      };
+    });
+    writeStateFile(this.statePath, records);
   }
 }
 
-/** Runs a daemon until SIGINT or SIGTERM, then removes its devices and socket. */
+/** Runs a daemon until SIGINT or SIGTERM, then closes its socket (and, with removeOnExit, removes its devices); SIGHUP reloads. */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   // A log reader that went away must not take the devices down with it.
   process.stdout.on('error', () => undefined);
@@ -235,5 +398,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    // As systemd's ExecReload=kill -HUP $MAINPID expects; the outcome is logged.
+    process.on('SIGHUP', () => void daemon.queueReload().catch(() => undefined));
   });
 }

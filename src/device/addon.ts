@@ -4,8 +4,24 @@
 import { createRequire } from 'node:module';
 import type { FdbRow } from '../link/fdbEntry.js';
 
+/** How a device gets its TAP: a new one, or the persistent one a daemon before this left. */
+export interface NativeTapOptions {
+  /**
+   * Make a new TAP persistent (TUNSETPERSIST) once the device is complete: it then outlives
+   * the process, with its addresses, routes and bridge port, until close() (or close(true)).
+   */
+  persist: boolean;
+  /**
+   * 0: create a new TAP named `name` (fails with EEXIST if any interface has the name).
+   * Else: reattach to the persistent TAP with this ifindex, whatever it is called now; it
+   * keeps its MTU. Fails with ENODEV when no interface has the ifindex, and never attaches to
+   * an interface that is no TAP of these flags, is open elsewhere, or is not this ifindex.
+   */
+  attachIfindex: number;
+}
+
 /** Everything the data plane needs to run one VXLAN device. Validated in link/linkSpec.ts first. */
-export interface NativeVxlanConfig {
+export interface NativeVxlanConfig extends NativeTapOptions {
   /** Requested TAP name (IFNAMSIZ-1 chars at most); the kernel's choice comes back as `name`. */
   name: string;
   /** 24-bit VXLAN network identifier. */
@@ -58,7 +74,7 @@ export interface NativeVxlanConfig {
 export type NativeDf = 'set' | 'unset' | 'inherit';
 
 /** Everything the data plane needs to run one gretap (or ip6gretap) device. */
-export interface NativeGretapConfig {
+export interface NativeGretapConfig extends NativeTapOptions {
   name: string;
   /** Underlay source address; its family chooses GRE over IPv4 or IPv6. */
   local: string;
@@ -150,8 +166,11 @@ export interface NativeVxlanDevice {
   /** The all-zeros MAC's remotes, in order. */
   floodList(): NativeFloodEntry[];
   stats(): NativeStats;
-  /** Stops the threads and closes the TAP and socket; idempotent. */
-  close(): void;
+  /**
+   * Stops the threads and closes the TAP and socket; idempotent. remove (default true): the
+   * TAP goes even if persistent; false: a persistent TAP stays for a later reattach.
+   */
+  close(remove?: boolean): void;
 }
 
 /** The pure parsers, exposed so tests can feed them crafted bytes. */
@@ -172,7 +191,8 @@ export interface NativeGretapDevice {
   readonly ifindex: number;
   readonly features: NativeGretapFeatures;
   stats(): NativeStats;
-  close(): void;
+  /** As NativeVxlanDevice.close. */
+  close(remove?: boolean): void;
 }
 
 /** A UDP port the daemon listens on for VXLAN, shared by every device of that family and port. */

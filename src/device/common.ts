@@ -3,7 +3,23 @@
 // 'gone' event, and the LinkInfo they report.
 import type { DataPathFeatures, LinkInfo } from '../link/linkInfo.js';
 import type { ResolvedLinkSpec } from '../link/linkSpec.js';
-import type { NativeError } from './addon.js';
+import type { NativeError, NativeTapOptions } from './addon.js';
+
+/** How a device gets its TAP. */
+export interface DeviceOptions {
+  /** The new TAP outlives this process (see close()); default false. */
+  persist?: boolean;
+  /**
+   * Reattach to the persistent TAP with this ifindex (a daemon before this one made it)
+   * instead of creating one; it keeps its MTU, addresses and state. Fails with code ENODEV
+   * when no interface has the ifindex, and never attaches to another interface.
+   */
+  attachIfindex?: number;
+}
+
+export function nativeTapOptions({ persist = false, attachIfindex = 0 }: DeviceOptions): NativeTapOptions {
+  return { persist, attachIfindex };
+}
 
 /** Errno names ('EEXIST', ...) to the words that end "SUBJECT ..." in the error message. */
 export type ErrnoWords = Partial<Record<string, string>>;

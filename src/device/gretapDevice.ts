@@ -5,8 +5,8 @@ import { resolveGretapSpec } from '../link/hostDefaults.js';
 import type { DeviceStats, GretapFeatures, LinkInfo } from '../link/linkInfo.js';
 import { type GretapLinkSpec, type ResolvedGretapLinkSpec, linkFamily } from '../link/linkSpec.js';
 import { wildcardAddress } from '../validation.js';
-import { type NativeAddon, type NativeGretapConfig, type NativeGretapDevice, loadAddon } from './addon.js';
-import { type DeviceEvents, callNative, linkInfo } from './common.js';
+import { type NativeAddon, type NativeGretapConfig, type NativeGretapDevice, type NativeTapOptions, loadAddon } from './addon.js';
+import { type DeviceEvents, type DeviceOptions, callNative, linkInfo, nativeTapOptions } from './common.js';
 
 export class GretapDevice extends EventEmitter<DeviceEvents> {
   /** The interface name the kernel gave the TAP. */
@@ -20,14 +20,14 @@ export class GretapDevice extends EventEmitter<DeviceEvents> {
    * Creates the TAP (admin-down, as `ip link add` leaves it) and starts the data plane.
    * `spec` must come from parseLinkSpec().
    */
-  static async create(spec: GretapLinkSpec): Promise<GretapDevice> {
+  static async create(spec: GretapLinkSpec, options: DeviceOptions = {}): Promise<GretapDevice> {
     const resolved = await resolveGretapSpec(spec);
-    return new GretapDevice(await loadAddon(), resolved);
+    return new GretapDevice(await loadAddon(), resolved, options);
   }
 
-  private constructor(addon: NativeAddon, spec: ResolvedGretapLinkSpec) {
+  private constructor(addon: NativeAddon, spec: ResolvedGretapLinkSpec, options: DeviceOptions) {
     super();
-    this.device = new addon.GretapDevice(nativeConfig(spec), () => this.emit('gone'));
+    this.device = new addon.GretapDevice({ ...nativeConfig(spec), ...nativeTapOptions(options) }, () => this.emit('gone'));
     this.name = this.device.name;
     this.ifindex = this.device.ifindex;
     this.spec = { ...spec, name: this.name };
@@ -46,13 +46,16 @@ export class GretapDevice extends EventEmitter<DeviceEvents> {
     return linkInfo(this.ifindex, this.name, this.spec, this.features);
   }
 
-  /** Stops the data plane and removes the TAP; idempotent (nothing to do once 'gone'). */
-  close(): void {
-    this.device.close();
+  /**
+   * Stops the data plane and removes the TAP; close(false) leaves a persistent TAP for a later
+   * reattach. Idempotent (nothing to do once 'gone').
+   */
+  close(remove = true): void {
+    this.device.close(remove);
   }
 }
 
-function nativeConfig(spec: ResolvedGretapLinkSpec): NativeGretapConfig {
+function nativeConfig(spec: ResolvedGretapLinkSpec): Omit<NativeGretapConfig, keyof NativeTapOptions> {
   return {
     name: spec.name,
     local: spec.local ?? wildcardAddress(linkFamily(spec)),

@@ -12,11 +12,20 @@ import {
   type NativeAddon,
   type NativeFdbEvent,
   type NativeFdbMode,
+  type NativeTapOptions,
   type NativeVxlanConfig,
   type NativeVxlanDevice,
   loadAddon,
 } from './addon.js';
-import { type DeviceEvents, type ErrnoWords, callNative, linkInfo } from './common.js';
+import { type DeviceEvents, type DeviceOptions, type ErrnoWords, callNative, linkInfo, nativeTapOptions } from './common.js';
+
+export interface VxlanDeviceOptions extends DeviceOptions {
+  /**
+   * The static FDB rows to start with, flood list included, in order: they replace the flood
+   * list `spec.group` and `spec.remote` would make (a restored device's FDB as it was).
+   */
+  fdb?: FdbEntry[];
+}
 
 interface VxlanDeviceEvents extends DeviceEvents {
   learned: [FdbEvent];
@@ -37,16 +46,16 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
    * Creates the TAP (admin-down, as `ip link add` leaves it) and starts the data plane, with
    * `spec.group` and `spec.remote` as the flood list. `spec` must come from parseLinkSpec().
    */
-  static async create(spec: VxlanLinkSpec): Promise<VxlanDevice> {
+  static async create(spec: VxlanLinkSpec, options: VxlanDeviceOptions = {}): Promise<VxlanDevice> {
     const resolved = await resolveVxlanSpec(spec);
-    return new VxlanDevice(await loadAddon(), resolved);
+    return new VxlanDevice(await loadAddon(), resolved, options);
   }
 
-  private constructor(addon: NativeAddon, spec: ResolvedVxlanLinkSpec) {
+  private constructor(addon: NativeAddon, spec: ResolvedVxlanLinkSpec, options: VxlanDeviceOptions) {
     super();
     this.family = linkFamily(spec);
     this.device = new addon.VxlanDevice(
-      nativeConfig(spec, this.family),
+      { ...nativeConfig(spec, this.family), ...nativeTapOptions(options) },
       (events) => this.dispatch(events),
       () => this.emit('gone'),
     );
@@ -56,7 +65,7 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     try {
       // The group heads the flood list, as the kernel makes it the all-zeros entry's destination.
       const floodList = spec.group === undefined ? spec.remote : [spec.group, ...spec.remote];
-      for (const dst of floodList) this.fdbAppend({ mac: FLOOD_MAC, dst });
+      for (const entry of options.fdb ?? floodList.map((dst) => ({ mac: FLOOD_MAC, dst }))) this.fdbAppend(entry);
     } catch (err) {
       this.device.close();
       throw err;
@@ -105,9 +114,19 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     return linkInfo(this.ifindex, this.name, { ...this.spec, remote }, this.features);
   }
 
-  /** Stops the data plane and removes the TAP; idempotent (nothing to do once 'gone'). */
-  close(): void {
-    this.device.close();
+  /** The static rows (flood list included), in order: what `options.fdb` restores. */
+  staticFdb(): FdbEntry[] {
+    return this.fdbList()
+      .filter((row) => row.permanent)
+      .map(({ mac, dst, port, vni }) => ({ mac, dst, port, vni }));
+  }
+
+  /**
+   * Stops the data plane and removes the TAP; close(false) leaves a persistent TAP for a later
+   * reattach. Idempotent (nothing to do once 'gone').
+   */
+  close(remove = true): void {
+    this.device.close(remove);
   }
 
   private fdbUpdate(entry: FdbEntry, mode: NativeFdbMode): void {
@@ -133,7 +152,7 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
   }
 }
 
-function nativeConfig(spec: ResolvedVxlanLinkSpec, family: AddressFamily): NativeVxlanConfig {
+function nativeConfig(spec: ResolvedVxlanLinkSpec, family: AddressFamily): Omit<NativeVxlanConfig, keyof NativeTapOptions> {
   return {
     name: spec.name,
     vni: spec.id,

@@ -1,6 +1,6 @@
 // Device and daemon lifecycle: several devices side by side (each type with only its own
-// counters and offloads), link del/re-add, the outer source-port range, and a clean shutdown
-// that removes what the daemon made.
+// counters and offloads), link del/re-add, the outer source-port range, and a shutdown with
+// --remove-on-exit that removes what the daemon made (without it the TAPs stay: persist.test.ts).
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLI, Testbed, type Host, type VtepDaemon } from '../../lab/testbed/index.js';
@@ -119,9 +119,9 @@ describe.skipIf(skipNetns())('device and daemon lifecycle', () => {
     expect(got.ports.length, 'different inner flows should spread over source ports').toBeGreaterThan(1);
   });
 
-  it('a daemon stopped with SIGTERM removes its devices and its socket', async () => {
+  it('a daemon with --remove-on-exit stopped with SIGTERM removes its devices and its socket', async () => {
     const [h1] = (await tb().underlay(['h1'])) as [Host];
-    const d = await tb().startDaemon(h1.ns);
+    const d = await tb().startDaemon(h1.ns, { args: ['--remove-on-exit'] });
     await tb().vtepLink(d, { vni: VNI, local: h1.addr, remotes: ['192.0.2.2'], address: `${ov(1)}/24` });
     await tb().vtepLink(d, { name: 'vx1', vni: 43, local: h1.addr, dstport: 4790, extra: ['mtu', '1400'] });
     // MTU: the underlay's 1500 less the 50 bytes of VXLAN over IPv4, unless given.

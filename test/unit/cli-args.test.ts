@@ -26,6 +26,18 @@ describe('CLI grammar', () => {
     });
   });
 
+  it("reads the daemon's options, systemd style, and reload", () => {
+    expect(command('daemon --config /etc/vtepd.json --state=/var/lib/vtepd/state --remove-on-exit')).toEqual({
+      name: 'daemon',
+      config: '/etc/vtepd.json',
+      state: '/var/lib/vtepd/state',
+      removeOnExit: true,
+    });
+    expect(command('daemon')).toEqual({ name: 'daemon', config: undefined, state: undefined, removeOnExit: false });
+    expect(command('reload')).toEqual({ name: 'reload' });
+    expect(() => command('reload now')).toThrow(/"now" is unknown/);
+  });
+
   it('takes the kernel gretap words', () => {
     expect(spec('link add gt0 type gretap remote 192.0.2.2 local 192.0.2.1 key 1.2.3.4 csum seq ttl 10 tos 0x10')).toEqual({
       name: 'gt0',

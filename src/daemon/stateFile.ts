@@ -1,0 +1,123 @@
+// The daemon's state file: every device it runs, so that a daemon started again (after a
+// crash, kill -9 or an upgrade) reattaches to the persistent TAPs and restores them as they
+// were. JSON, version 1:
+//   { "version": 1, "devices": [ { "origin": "config" | "runtime", "ifindex": N,
+//       "spec": {...}, "fdb": [ { "mac", "dst", "port", "vni" } ... ], "config": {...} } ] }
+// `spec` has the host defaults resolved (mtu, srcport), so a restart resolves nothing again
+// and runs exactly what ran, whatever the host looks like by then (and without the route
+// lookups that would slow it down); its `remote` is empty, as the flood list is in `fdb`.
+// `fdb` is every static row, flood list first, in order: runtime `fdb` edits included,
+// learned rows not (they are relearned). `config` (origin "config" only) is the config entry
+// the device was made from, as parsed: a reload compares the config with it.
+// Written atomically: a temporary file in the same directory, fsync, rename, fsync of the
+// directory. A missing file is a fresh start; an unreadable or malformed one is an error
+// naming the file, never an empty state.
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
+import { type ResolvedLinkSpec, parseLinkSpec } from '../link/linkSpec.js';
+import { ConfigError, Field, checkArray, checkChoice, checkInteger, checkObject, requiredKey } from '../validation.js';
+import { type DeviceConfig, deviceConfigJson, parseDeviceConfig } from './configFile.js';
+
+export const STATE_VERSION = 1;
+
+/** Who made the device: --config (reload may change or delete it) or `vtepd link add` (only `link del` does). */
+export type DeviceOrigin = 'config' | 'runtime';
+const ORIGINS = ['config', 'runtime'] as const;
+
+export interface DeviceRecord {
+  origin: DeviceOrigin;
+  /** The TAP, found again by it whatever it is called now. */
+  ifindex: number;
+  spec: ResolvedLinkSpec;
+  /** Static rows, flood list included, in order (gretap: none). */
+  fdb: FdbEntry[];
+  /** Origin 'config': the entry it was made from. */
+  config?: DeviceConfig;
+}
+
+const RECORD_KEYS = ['origin', 'ifindex', 'spec', 'fdb', 'config'] as const;
+const MAX_IFINDEX = 0x7fffffff;
+
+/** Next to the control socket: distinct sockets never share it, and both go with a reboot, as the TAPs do. */
+export function defaultStatePath(socketPath: string): string {
+  return `${socketPath}.state`;
+}
+
+/** The devices `file` records; none when it does not exist. */
+export async function loadStateFile(file: string): Promise<DeviceRecord[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConfigError(`cannot read state file ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return parseState(JSON.parse(text));
+  } catch (err) {
+    const detail = err instanceof SyntaxError ? `invalid JSON: ${err.message}` : (err as Error).message;
+    throw new ConfigError(`state file ${file}: ${detail} (fix or remove it: vtepd will not guess its devices)`);
+  }
+}
+
+export function parseState(document: unknown): DeviceRecord[] {
+  const root = Field.config();
+  const raw = checkObject(document, root, ['version', 'devices']);
+  if (requiredKey(raw, 'version', root) !== STATE_VERSION) throw root.at('version').invalid(raw.version, `state version (${STATE_VERSION})`);
+  const names = new Set<string>();
+  return checkArray(requiredKey(raw, 'devices', root), root.at('devices')).map((item, i) => {
+    const field = root.at('devices').at(i);
+    const record = checkObject(item, field, RECORD_KEYS);
+    const spec = parseLinkSpec(requiredKey(record, 'spec', field), field.at('spec'));
+    if (spec.mtu === undefined || (spec.type === 'vxlan' && spec.srcport === undefined)) {
+      throw field.at('spec').conflict('lacks its resolved mtu or srcport');
+    }
+    if (names.has(spec.name)) throw field.at('spec').at('name').invalid(spec.name, 'device name (one record each)');
+    names.add(spec.name);
+    const origin = checkChoice(requiredKey(record, 'origin', field), field.at('origin'), ORIGINS, 'origin');
+    const parsed: DeviceRecord = {
+      origin,
+      ifindex: checkInteger(requiredKey(record, 'ifindex', field), field.at('ifindex'), 1, MAX_IFINDEX, 'ifindex'),
+      spec: spec as ResolvedLinkSpec,
+      fdb: checkArray(requiredKey(record, 'fdb', field), field.at('fdb')).map((entry, j) => parseFdbEntry(entry, field.at('fdb').at(j))),
+    };
+    if (origin === 'config') parsed.config = parseDeviceConfig(requiredKey(record, 'config', field), field.at('config'));
+    return parsed;
+  });
+}
+
+/** Replaces `file` with these devices, atomically and durably; throws naming the file. */
+export function writeStateFile(file: string, devices: DeviceRecord[]): void {
+  const records = devices.map(({ config, ...record }) => (config ? { ...record, config: deviceConfigJson(config) } : record));
+  const text = `${JSON.stringify({ version: STATE_VERSION, devices: records }, null, 2)}\n`;
+  const temporary = `${file}.tmp`;
+  try {
+    syncWrite(temporary, text);
+    renameSync(temporary, file);
+    syncDirectory(path.dirname(file));
+  } catch (err) {
+    throw new Error(`cannot write state file ${file}: ${(err as Error).message}`);
+  }
+}
+
+function syncWrite(file: string, text: string): void {
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The rename itself survives a power cut only once the directory is on disk. */
+function syncDirectory(directory: string): void {
+  const fd = openSync(directory, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
