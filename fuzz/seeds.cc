@@ -1,9 +1,14 @@
 // Writes the seed corpora (fuzz/corpus/TARGET/seed-NN) from the frames the native unit
 // tests build (test/native/frames.h, offload_util.h), in each harness's input layout.
 // Run by `make -C fuzz seeds`; the output is committed.
+#include <linux/udp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -12,6 +17,7 @@
 #include "offload_util.h"
 #include "packet_list.h"
 #include "vxlan/vxlan_header.h"
+#include "vxlan/vxlan_tx_packing.h"
 
 using frames::Bytes;
 using frames::Spec;
@@ -74,6 +80,28 @@ Bytes VnetHeaderBytes(const vtepd::VirtioNetHdr& hdr) {
   return Bytes(p, p + sizeof hdr);
 }
 
+Bytes Be16(size_t v) { return {static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)}; }
+
+Bytes Be32(uint32_t v) { return Cat(Be16(v >> 16), Be16(v & 0xffff)); }
+
+// udp_gro_fuzz: a control buffer as recvmsg fills it, an int-sized message per (level,
+// type, value).
+Bytes Control(const std::vector<std::array<int, 3>>& cmsgs) {
+  Bytes buf(CMSG_SPACE(sizeof(int)) * cmsgs.size());
+  msghdr hdr{};
+  hdr.msg_control = buf.data();
+  hdr.msg_controllen = buf.size();
+  cmsghdr* cm = CMSG_FIRSTHDR(&hdr);
+  for (const auto& c : cmsgs) {
+    cm->cmsg_level = c[0];
+    cm->cmsg_type = c[1];
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(cm), &c[2], sizeof(int));
+    cm = CMSG_NXTHDR(&hdr, cm);
+  }
+  return buf;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -116,6 +144,30 @@ int main(int argc, char** argv) {
   }
   Write("gso_segment", gso);
 
+  // tap_frame_fuzz: header flag, max_frame, headroom, arena size, arena used, then the read:
+  // the frames with and without a virtio-net header (one asking for a checksum), the
+  // superframes with room, too big for max_frame, and into an arena too full.
+  std::vector<Bytes> tap;
+  const vtepd::VirtioNetHdr none{};
+  for (size_t i = 0; i < frames.size(); i++) {
+    const Bytes config = Cat(Cat({static_cast<uint8_t>(i & 1)}, Be16(1518)), {8, 0x10, 0, 0});
+    tap.push_back(Cat(config, i & 1 ? Cat(VnetHeaderBytes(none), frames[i]) : frames[i]));
+  }
+  for (Spec s : Flows()) {
+    s.csum = frames::L4Csum::kPartial;
+    vtepd::VirtioNetHdr partial = frames::TsoHeader(s, 1000);
+    partial.gso_type = vtepd::VIRTIO_NET_HDR_GSO_NONE;
+    tap.push_back(Cat(Cat({1}, Be16(1518)), Cat({8, 0x10, 0, 0}, Cat(VnetHeaderBytes(partial),
+                                                                       frames::Build(s)))));
+    s.payload = 3500;
+    const Bytes super = Cat(VnetHeaderBytes(frames::TsoHeader(s, 1000)), frames::Build(s));
+    const size_t fits = frames::HeaderLen(s) + 1000;
+    tap.push_back(Cat(Cat({1}, Be16(1518)), Cat({8, 0x10, 0, 0x40}, super)));
+    tap.push_back(Cat(Cat({1}, Be16(fits - 1)), Cat({8, 0x10, 0, 0}, super)));
+    tap.push_back(Cat(Cat({1}, Be16(fits)), Cat({50, 0x02, 0x00, 0xc0}, super)));
+  }
+  Write("tap_frame", tap);
+
   for (uint8_t proto : {uint8_t{IPPROTO_TCP}, uint8_t{IPPROTO_UDP}}) {
     std::vector<Bytes> streams;
     for (bool ipv6 : {false, true}) {
@@ -132,6 +184,58 @@ int main(int argc, char** argv) {
     }
     Write(proto == IPPROTO_TCP ? "tcp_coalescer" : "udp_coalescer", streams);
   }
+
+  // udp_gro_fuzz: datagram length, segment size, then a control buffer: a bundle's, one
+  // behind a timestamp, another option's, a truncated one, none.
+  const int gro = UDP_GRO, udp = IPPROTO_UDP;
+  Bytes cut = Control({{udp, gro, 1464}});
+  cut.resize(CMSG_LEN(sizeof(int)) - 1);
+  Write("udp_gro", {
+      Cat(Cat(Be16(3 * 1464), Be16(1464)), Control({{udp, gro, 1464}})),
+      Cat(Cat(Be16(2 * 1464 + 10), Be16(0)),
+          Control({{SOL_SOCKET, SO_TIMESTAMP, 7}, {udp, gro, 1464}})),
+      Cat(Cat(Be16(1500), Be16(1500)), Control({{udp, UDP_SEGMENT, 1464}})),
+      Cat(Cat(Be16(65535), Be16(1)), Control({{udp, gro, -5}, {udp, gro, 9000}})),
+      Cat(Cat(Be16(1465), Be16(1464)), cut),
+      Cat(Be16(0), Be16(1464)),
+  });
+
+  // gre_sequence_fuzz: 32-bit numbers: in order, a gap then the one skipped, a duplicate,
+  // half the space ahead and beyond, across the wrap.
+  std::vector<Bytes> sequences;
+  for (const std::vector<uint32_t>& numbers : std::vector<std::vector<uint32_t>>{
+           {100, 101, 103, 102, 104, 104, 99},
+           {100, 101u + 0x7fffffffu, 100, 101u + 0x80000000u},
+           {0xfffffffeu, 0xffffffffu, 0, 1, 0xffffffffu, 2},
+           {0xfffffff0u, 5, 0xfffffff8u, 0x80000005u, 0x80000006u}}) {
+    Bytes words;
+    for (uint32_t n : numbers) words = Cat(words, Be32(n));
+    sequences.push_back(words);
+  }
+  Write("gre_sequence", sequences);
+
+  // vxlan_tx_packing_fuzz: sockets, segments per send, then frames (socket | superframe
+  // bit, size, remotes, segments): a stream of equal frames to one remote and to two, sizes
+  // at the payload limit, superframes among plain frames, over several sockets.
+  using vtepd::kMaxGsoPayload;
+  auto plain = [](uint8_t socket, size_t size, uint8_t remotes) {
+    return Cat(Cat({socket}, Be16(size)), {remotes, 0});
+  };
+  auto super = [](uint8_t socket, size_t size, uint8_t remotes, uint8_t segments) {
+    return Cat(Cat({static_cast<uint8_t>(0x80 | socket)}, Be16(size)), {remotes, segments});
+  };
+  Bytes stream = {1, 63}, two = {2, 63}, limit = {1, 63}, mixed = {4, 63}, no_gso = {3, 0};
+  for (int i = 0; i < 70; i++) stream = Cat(stream, plain(0, 1458, 1));
+  for (int i = 0; i < 30; i++) two = Cat(two, plain(i % 3 == 0, 1458, 3));
+  for (size_t size : {kMaxGsoPayload / 7, kMaxGsoPayload / 7, kMaxGsoPayload / 7 + 1,
+                      kMaxGsoPayload / 2, kMaxGsoPayload / 2, kMaxGsoPayload + 1}) {
+    for (int i = 0; i < 8; i++) limit = Cat(limit, plain(0, size, 1));
+  }
+  for (int i = 0; i < 12; i++) {
+    mixed = Cat(mixed, i % 4 == 3 ? super(i % 4, 1458, 5, 46) : plain(i % 3, 1458, 0xf));
+    no_gso = Cat(no_gso, i % 2 ? super(i % 3, 9000, 1, 7) : plain(i % 3, 100, 2));
+  }
+  Write("vxlan_tx_packing", {stream, two, limit, mixed, no_gso});
 
   // fdb_fuzz: limit, ageing, then (kind, MAC, remote, argument) operations: learn, move,
   // refresh, age after clock steps (one back), static add / append / replace, conflict, del.
