@@ -1,10 +1,12 @@
 // VXLAN transmit packing, in a model of VxlanTxPath's loop over a batch. Input: the number
 // of sockets (1 byte), the segments a send may carry (1 byte: 1 to kMaxGsoSegments), then
-// frames of 5 bytes: socket (bit 7: a superframe), size (2 bytes, big-endian: the VXLAN
-// datagram of a plain frame, or a superframe's segment), which of 4 remotes (bits 0-3,
-// none: the first) and a superframe's segments. Each (frame, remote) is packed as the path
-// does: a plain frame joins the last message when JoinsPlainSend says so, a superframe's
-// segments go SegmentsPerSend to a message; a batch ends at VxlanTxPath::kMaxMessages.
+// up to kBatch frames (a TAP read's) of 5 bytes: socket (bit 7: a superframe), size (2
+// bytes, big-endian: the VXLAN datagram of a plain frame, or a superframe's segment), which
+// of 4 remotes (bits 0-3, none: the first) and a superframe's segments; frames stop after
+// kMaxPackets datagrams (a few batches of messages: enough, and fast). Each (frame, remote)
+// is packed as the path does: a plain frame joins the last message when JoinsPlainSend says
+// so, a superframe's segments go SegmentsPerSend to a message; a batch of messages ends at
+// VxlanTxPath::kMaxMessages.
 //  - Every message stays within the segment limit and, with more than one datagram, within
 //    kMaxGsoPayload and a 16-bit UDP_SEGMENT; its datagrams share socket, remote and size.
 //  - Every (frame, remote, segment) is packed once, in the order routed.
@@ -14,6 +16,7 @@
 //    socket's messages in their order, with the groups where start says.
 #include <vector>
 
+#include "base/batch.h"
 #include "base/byte_order.h"
 #include "fuzz_check.h"
 #include "vxlan/vxlan_tx_packing.h"
@@ -24,6 +27,7 @@ using namespace vtepd;
 namespace {
 
 constexpr size_t kRemotes = 4;
+constexpr size_t kMaxPackets = 4 * VxlanTxPath::kMaxMessages;
 
 const Remote& RemoteAt(size_t i) {
   static const Remote kAll[kRemotes] = {
@@ -50,10 +54,11 @@ struct Packet {
   }
 };
 
+// Its packets are packed()[first, first + count).
 struct Message {
   PlainSend send;
-  bool plain;
-  std::vector<Packet> packets;
+  size_t first;
+  size_t count;
 };
 
 class Packer {
@@ -74,9 +79,10 @@ class Packer {
       FUZZ_CHECK(per_send == 1 || per_send * f.size <= kMaxGsoPayload);
       FUZZ_CHECK(per_send == max_ || (per_send + 1) * f.size > kMaxGsoPayload);
       for (size_t first = 0; first < f.segments; first += per_send) {
-        Message& m = Begin(send, false);
+        Message& m = Begin(send);
         for (size_t s = first; s < f.segments && s < first + per_send; s++) {
-          m.packets.push_back({k, r, s});
+          packed_.push_back({k, r, s});
+          m.count++;
         }
       }
     }
@@ -101,12 +107,11 @@ class Packer {
       }
     }
     for (const Message& m : batch_) {
-      FUZZ_CHECK(!m.packets.empty() && m.packets.size() <= max_);
-      if (m.packets.size() > 1) {
-        FUZZ_CHECK(m.packets.size() * m.send.segment_size <= kMaxGsoPayload);
+      FUZZ_CHECK(m.count >= 1 && m.count <= max_);
+      if (m.count > 1) {
+        FUZZ_CHECK(m.count * m.send.segment_size <= kMaxGsoPayload);
         FUZZ_CHECK(m.send.segment_size <= UINT16_MAX);
       }
-      for (const Packet& p : m.packets) packed_.push_back(p);
     }
     batch_.clear();
     last_plain_ = false;
@@ -118,11 +123,12 @@ class Packer {
   void AddPlain(const PlainSend& send, const Packet& packet) {
     if (last_plain_) {
       Message& last = batch_.back();
-      const size_t n = last.packets.size();
+      const size_t n = last.count;
       if (JoinsPlainSend(last.send, n, send, max_)) {
         FUZZ_CHECK(send.socket == last.send.socket && send.remote == last.send.remote &&
                    send.segment_size == last.send.segment_size);
-        last.packets.push_back(packet);
+        packed_.push_back(packet);
+        last.count++;
         return;
       }
       if (send.socket == last.send.socket && send.remote == last.send.remote &&
@@ -130,13 +136,14 @@ class Packer {
         FUZZ_CHECK(n >= max_ || (n + 1) * send.segment_size > kMaxGsoPayload);
       }
     }
-    Begin(send, true).packets.push_back(packet);
+    Begin(send).count++;
+    packed_.push_back(packet);
     last_plain_ = true;
   }
 
-  Message& Begin(const PlainSend& send, bool plain) {
+  Message& Begin(const PlainSend& send) {
     if (batch_.size() == VxlanTxPath::kMaxMessages) Flush();
-    batch_.push_back({send, plain, {}});
+    batch_.push_back({send, packed_.size(), 0});
     last_plain_ = false;
     return batch_.back();
   }
@@ -155,7 +162,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t sockets = 1 + data[0] % 32;
   const size_t max_segments = 1 + data[1] % kMaxGsoSegments;
   std::vector<Frame> frames;
-  for (size_t at = 2; at + 5 <= size; at += 5) {
+  Packer packer(sockets, max_segments);
+  std::vector<Packet> expected;
+  for (size_t at = 2; at + 5 <= size && frames.size() < kBatch && expected.size() < kMaxPackets;
+       at += 5) {
     const uint8_t* f = data + at;
     Frame frame;
     frame.socket = static_cast<uint16_t>((f[0] & 0x7f) % sockets);
@@ -164,10 +174,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     frame.remotes = (f[3] & 0xf) != 0 ? f[3] & 0xf : 1;
     frame.segments = frame.super ? 1 + f[4] : 1;
     frames.push_back(frame);
-  }
-  Packer packer(sockets, max_segments);
-  std::vector<Packet> expected;
-  for (size_t k = 0; k < frames.size(); k++) {
+    const size_t k = frames.size() - 1;
     packer.Add(frames, k);
     for (size_t r = 0; r < kRemotes; r++) {
       if (!(frames[k].remotes & (1u << r))) continue;
