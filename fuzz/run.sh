@@ -32,7 +32,7 @@ for harness in *_fuzz.cc; do
     -artifact_prefix="$out/crashes/$target-" "$scratch/$target" "corpus/$target" >"$log" 2>&1 ||
     status=CRASH
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  printf '%-14s %12s executions %9s/s  %s\n' "$target" "${execs:-0}" \
+  printf '%-16s %12s executions %9s/s  %s\n' "$target" "${execs:-0}" \
     "$(( ${execs:-0} / (seconds > 0 ? seconds : 1) ))" "$status"
   if [ "$status" != ok ]; then
     crashed+=("$target")
