@@ -119,7 +119,8 @@ export function commandUsage(object: string): string {
   const lines = commands.filter((entry) => entry.trimStart().split(' ')[1] === object);
   if (lines.length === 0) throw unknownObject(object);
   const text = lines.join('\n');
-  const terms = where.filter((entry) => new RegExp(`\\b${entry.slice(USAGE_INDENT).split(' ')[0]}\\b`).test(text));
+  // A term stands alone: PORT of `--metrics ADDR:PORT` is not the VXLAN PORT.
+  const terms = where.filter((entry) => new RegExp(`(?<![\\w:])${entry.slice(USAGE_INDENT).split(' ')[0]}\\b`).test(text));
   const used = new Set(`${header} ${text}`.split(/\s+/));
   const names = (entry: string) => entry.trim().split(/,?\s+/).filter((word) => word.startsWith('-'));
   const optionLines = options.filter((entry) => names(entry).some((name) => used.has(name)));

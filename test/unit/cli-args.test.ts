@@ -158,6 +158,7 @@ describe('help and version', () => {
     expect(commandUsage('daemon')).toContain('       --config FILE    JSON file of devices');
     expect(commandUsage('daemon')).toMatch(/--metrics ADDR:PORT .*\n.*no authentication/);
     expect(commandUsage('daemon')).toContain('--log-level LEVEL');
+    expect(commandUsage('daemon')).not.toContain('Where:');
     expect(link).not.toContain('--config');
   });
 
