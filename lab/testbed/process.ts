@@ -87,16 +87,21 @@ export class Proc {
   }
 
   /** Resolves once `re` matches stdout+stderr; rejects on timeout or if the process exits first. */
-  async waitFor(re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  waitFor(re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+    return this.waitUntil(() => this.output.match(re), String(re), timeoutMs);
+  }
+
+  /** Resolves with what `found` returns once it is not null, checked on each output; rejects on timeout or exit. */
+  async waitUntil<T>(found: () => T | null, what: string, timeoutMs = 10_000): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const m = this.output.match(re);
-      if (m) return m;
+      const m = found();
+      if (m !== null) return m;
       if (!this.running) {
-        throw new Error(`${this.argv.join(' ')} exited (${this.result?.signal ?? this.result?.code}) before printing ${re}; output:\n${this.output}`);
+        throw new Error(`${this.argv.join(' ')} exited (${this.result?.signal ?? this.result?.code}) before printing ${what}; output:\n${this.output}`);
       }
       const left = until - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${re} from ${this.argv.join(' ')}; output:\n${this.output}`);
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} from ${this.argv.join(' ')}; output:\n${this.output}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {

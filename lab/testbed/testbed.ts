@@ -329,7 +329,8 @@ export class Testbed {
     const socket = opts.socket ?? path.join(tmpdir(), `${ns}-${this.daemons.length + 1}.sock`);
     // The daemon's state file is next to its socket.
     this.files.push(socket, `${socket}.state`);
-    const argv = [process.execPath, CLI, 'daemon', '--socket', socket];
+    // Debug: the log then has the FDB events, for tests to wait on and failures to show.
+    const argv = [process.execPath, CLI, 'daemon', '--socket', socket, '--log-level', 'debug'];
     if (opts.config) argv.push('--config', opts.config);
     argv.push(...(opts.args ?? []));
     const proc = this.spawn(ns, argv);

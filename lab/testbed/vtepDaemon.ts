@@ -31,6 +31,19 @@ export class VtepDaemon {
     return this.proc.output;
   }
 
+  /** The daemon's log records (JSON lines on its stdout), parsed. */
+  get records(): Array<Record<string, unknown>> {
+    return this.proc.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  /** The `msg` of every log record, one a line: the daemon's log as text. */
+  get log(): string {
+    return this.records.map((record) => `${String(record.msg)}\n`).join('');
+  }
+
   get alive(): boolean {
     return this.proc.running;
   }
@@ -71,9 +84,9 @@ export class VtepDaemon {
     return this.tb.spawn(this.ns, [process.execPath, CLI, '--socket', this.socket, ...(json ? ['-j'] : []), 'monitor']);
   }
 
-  /** Waits until the daemon's output matches re. */
-  waitForOutput(re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
-    return this.proc.waitFor(re, timeoutMs);
+  /** Waits until the daemon's log (the records' messages, see `log`) matches re. */
+  waitForLog(re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+    return this.proc.waitUntil(() => this.log.match(re), String(re), timeoutMs);
   }
 
   async waitReady(timeoutMs: number): Promise<void> {

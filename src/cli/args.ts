@@ -3,6 +3,7 @@
 // same validators as the config file; this module only sorts words into fields.
 import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
 import { type LinkSpec, type LinkType, checkDeviceName, checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
+import { type ListenAddress, type LogLevel, checkListenAddress, checkLogLevel } from '../daemon/daemonOptions.js';
 import { Field } from '../validation.js';
 
 /** A command line that does not parse; printed as `Error: MESSAGE`. */
@@ -13,6 +14,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
        vtepd daemon [ --config FILE ] [ --state FILE ] [ --remove-on-exit ]
+                    [ --metrics ADDR:PORT ] [ --log-level LEVEL ]
        vtepd reload
        vtepd link add [ dev ] NAME [ mtu N ] type vxlan id VNI [ local ADDR ]
                       [ remote ADDR ]... [ allow PREFIX ]... [ group GROUP ] [ dev IFNAME ]
@@ -48,6 +50,10 @@ Options:
        --config FILE    JSON file of devices the daemon applies at start and on reload
        --state FILE     where the daemon keeps what it runs (default: the socket path + ".state")
        --remove-on-exit the daemon removes its devices when it stops (default: their TAPs stay)
+       --metrics ADDR:PORT  Prometheus metrics at http://ADDR:PORT/metrics ([IPv6]:PORT; default
+                        off); no authentication: bind to localhost or a management address
+       --log-level LEVEL  trace, debug (adds FDB events), info (default, or $VTEPD_LOG_LEVEL),
+                        warn, error, fatal or silent
        -h, --help       this text; COMMAND --help or help COMMAND: that command's usage
        -V, --version    print vtepd's version
 `;
@@ -64,7 +70,7 @@ export type Command =
   /** `topic`: the command whose usage alone is printed (`vtepd link --help`). */
   | { name: 'help'; topic?: string }
   | { name: 'version' }
-  | { name: 'daemon'; config?: string; state?: string; removeOnExit: boolean }
+  | { name: 'daemon'; config?: string; state?: string; removeOnExit: boolean; metrics?: ListenAddress; logLevel?: LogLevel }
   | { name: 'link.add'; spec: LinkSpec }
   | { name: 'link.del'; link: string }
   | { name: 'link.show'; link?: string }
@@ -113,7 +119,8 @@ export function commandUsage(object: string): string {
   const lines = commands.filter((entry) => entry.trimStart().split(' ')[1] === object);
   if (lines.length === 0) throw unknownObject(object);
   const text = lines.join('\n');
-  const terms = where.filter((entry) => new RegExp(`\\b${entry.slice(USAGE_INDENT).split(' ')[0]}\\b`).test(text));
+  // A term stands alone: PORT of `--metrics ADDR:PORT` is not the VXLAN PORT.
+  const terms = where.filter((entry) => new RegExp(`(?<![\\w:])${entry.slice(USAGE_INDENT).split(' ')[0]}\\b`).test(text));
   const used = new Set(`${header} ${text}`.split(/\s+/));
   const names = (entry: string) => entry.trim().split(/,?\s+/).filter((word) => word.startsWith('-'));
   const optionLines = options.filter((entry) => names(entry).some((name) => used.has(name)));
@@ -156,8 +163,23 @@ function parseCommand(words: string[]): Command {
     case undefined:
       throw new UsageError('no command given, try "vtepd help"');
     case 'daemon': {
-      const found = scan(words.slice(1), { '--config': arg('config'), '--state': arg('state'), '--remove-on-exit': flag('removeOnExit') });
-      return { name: 'daemon', config: single(found, 'config'), state: single(found, 'state'), removeOnExit: found.has('removeOnExit') };
+      const found = scan(words.slice(1), {
+        '--config': arg('config'),
+        '--state': arg('state'),
+        '--remove-on-exit': flag('removeOnExit'),
+        '--metrics': arg('metrics'),
+        '--log-level': arg('logLevel'),
+      });
+      const metrics = single(found, 'metrics');
+      const logLevel = single(found, 'logLevel');
+      return {
+        name: 'daemon',
+        config: single(found, 'config'),
+        state: single(found, 'state'),
+        removeOnExit: found.has('removeOnExit'),
+        ...(metrics !== undefined && { metrics: checkListenAddress(metrics, Field.argument()) }),
+        ...(logLevel !== undefined && { logLevel: checkLogLevel(logLevel, Field.argument()) }),
+      };
     }
     case 'link':
       return parseLinkCommand(verb ?? 'show', rest);

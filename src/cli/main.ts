@@ -22,7 +22,15 @@ async function main(argv: string[]): Promise<void> {
     case 'daemon': {
       // Loaded only here: nothing else in the CLI needs the data plane.
       const { runDaemon } = await import('../daemon/daemon.js');
-      await runDaemon({ socketPath: options.socket, configPath: command.config, statePath: command.state, removeOnExit: command.removeOnExit });
+      const { resolveLogLevel } = await import('../daemon/daemonOptions.js');
+      await runDaemon({
+        socketPath: options.socket,
+        configPath: command.config,
+        statePath: command.state,
+        removeOnExit: command.removeOnExit,
+        metrics: command.metrics,
+        logLevel: resolveLogLevel(command.logLevel),
+      });
       return;
     }
     default: {

@@ -1,5 +1,6 @@
-// vtepd's long-running process: owns the devices, serves the control socket, logs FDB events
-// and devices whose TAP was removed from outside (which it forgets).
+// vtepd's long-running process: owns the devices, serves the control socket (and, if asked,
+// Prometheus metrics), logs FDB events and devices whose TAP was removed from outside (which it
+// forgets).
 // Its TAPs are persistent: they outlive the daemon, however it ends, with their addresses,
 // routes and bridge ports, and only `link del` (or stop() with removeOnExit) removes them.
 // What it runs is kept in the state file (stateFile.ts), rewritten on every change, so a
@@ -16,14 +17,17 @@ import { loadAddon } from '../device/addon.js';
 import { GretapDevice } from '../device/gretapDevice.js';
 import { VxlanDevice } from '../device/vxlanDevice.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
-import type { FdbEvent } from '../link/fdbEvent.js';
+import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
 import { type LinkEvent, monitorEventLine } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpec.js';
 import { ConfigError } from '../validation.js';
 import { type DeviceConfig, type VtepdConfig, loadConfigFile } from './configFile.js';
 import { type ConfigChange, changedDevice, describeChange, planConfig } from './configPlan.js';
+import type { ListenAddress, LogLevel } from './daemonOptions.js';
 import { EventLog } from './eventLog.js';
+import { type LogStream, type Logger, createLogger } from './logger.js';
+import { serveMetrics } from './metrics.js';
 import { notifyReady } from './readiness.js';
 import { type DeviceRecord, defaultStatePath, loadStateFile, writeStateFile } from './stateFile.js';
 
@@ -36,8 +40,12 @@ export interface DaemonOptions {
   statePath?: string;
   /** stop() removes the devices (and the state file) instead of leaving their TAPs. */
   removeOnExit?: boolean;
-  /** Gets FDB events as `bridge monitor fdb` lines (at most 100 a second) and link events as `ip monitor link` lines; default: stdout. */
-  log?: (line: string) => void;
+  /** Default info; FDB events are debug records (at most 100 a second). */
+  logLevel?: LogLevel;
+  /** Where log records go; default stdout. */
+  logStream?: LogStream;
+  /** runDaemon() serves Prometheus metrics here; default: none. */
+  metrics?: ListenAddress;
   /** Connection limit and idle timeout of the control socket. */
   control?: ControlServerOptions;
 }
@@ -61,7 +69,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   private readonly configs = new Map<string, DeviceConfig>();
   private readonly server: ControlServer;
   private readonly eventLog: EventLog;
-  private readonly write: (line: string) => void;
+  readonly logger: Logger;
   /** Start, requests and reloads run one at a time, so none sees another half done. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Changes not yet in the state file, the write that will take them there, and the last one's end and cost. */
@@ -85,11 +93,18 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         };
       },
     }, options.control);
-    this.write = options.log ?? ((line: string) => process.stdout.write(line));
-    this.eventLog = new EventLog(this.write, options.log ? {} : { backlog: () => process.stdout.writableLength });
-    this.on('fdb', (event) => this.eventLog.log(event));
-    // One line per device that went away: bounded by the devices, never rate-limited.
-    this.on('link', (event) => this.write(monitorEventLine(event)));
+    const stream = options.logStream ?? process.stdout;
+    this.logger = createLogger(options.logLevel ?? 'info', stream);
+    const sink = {
+      event: (event: FdbEvent) =>
+        this.logger.debug({ device: event.ifname, mac: event.mac, dst: event.dst, event: event.type, from: event.from }, fdbEventLine(event).trimEnd()),
+      notLogged: (count: number) => this.logger.info({ not_logged: count }, `${count} fdb events not logged`),
+    };
+    this.eventLog = new EventLog(sink, { backlog: () => stream.writableLength ?? 0 });
+    // Below debug the events are not logged at all, so nothing is counted as left out.
+    this.on('fdb', (event) => this.logger.isLevelEnabled('debug') && this.eventLog.log(event));
+    // One record per device that went away: bounded by the devices, never rate-limited.
+    this.on('link', (event) => this.logger.warn({ device: event.ifname, event: event.type }, monitorEventLine(event).trimEnd()));
   }
 
   /**
@@ -113,6 +128,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       await this.stop();
       throw err;
     }
+    this.logger.info({ socket: this.socketPath, devices: this.devices.size }, `started with ${this.devices.size} devices`);
   }
 
   /**
@@ -120,6 +136,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
    * started again to reattach to, unless removeOnExit: then they go, and the state file too.
    */
   async stop(): Promise<void> {
+    if (!this.stopped) this.logger.info({ remove_on_exit: this.options.removeOnExit ?? false }, 'stopping');
     this.stopped = true;
     this.eventLog.close();
     await this.server.close();
@@ -142,7 +159,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       if (configPath === undefined) throw new Error('vtepd daemon runs without --config: nothing to reload');
       return await this.applyConfig(await loadConfigFile(configPath), configPath);
     } catch (err) {
-      this.write(`reload failed: ${(err as Error).message}\n`);
+      this.logger.error({ config: configPath }, `reload failed: ${(err as Error).message}`);
       throw err;
     }
   }
@@ -168,6 +185,11 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     const device = this.devices.get(name);
     if (!device) throw new Error(`Cannot find device "${name}"`);
     return device;
+  }
+
+  /** Every device, in no order. */
+  list(): Device[] {
+    return [...this.devices.values()];
   }
 
   /** One device, or all of them in ifindex order. */
@@ -240,7 +262,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   }
 
   private selected(name: string | undefined): Device[] {
-    return name === undefined ? [...this.devices.values()] : [this.device(name)];
+    return name === undefined ? this.list() : [this.device(name)];
   }
 
   /** A device whose TAP was removed from outside has stopped: its name is free again. */
@@ -298,15 +320,16 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
           await this.createDevice(record.spec, record.config, { ...record, ifindex: 0 }).catch((cause: Error) => {
             throw new Error(`its TAP (ifindex ${record.ifindex}) is gone and cannot be made anew: ${cause.message}`);
           });
-          this.write(`${name}: its TAP (ifindex ${record.ifindex}) was gone: created anew, without its addresses\n`);
+          this.logger.warn({ device: name, ifindex: record.ifindex }, `${name}: its TAP (ifindex ${record.ifindex}) was gone: created anew, without its addresses`);
         });
         restored++;
       } catch (err) {
-        this.write(`cannot restore ${name}: ${(err as Error).message}\n`);
+        this.logger.error({ device: name }, `cannot restore ${name}: ${(err as Error).message}`);
       }
     }
     if (records.length > 0) {
-      this.write(`restored ${restored} of ${records.length} devices in ${Math.round(performance.now() - started)} ms\n`);
+      const ms = Math.round(performance.now() - started);
+      this.logger.info({ restored, devices: records.length, ms }, `restored ${restored} of ${records.length} devices in ${ms} ms`);
     }
   }
 
@@ -329,11 +352,12 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       try {
         await this.applyChange(change);
         applied.push(describeChange(change));
-        this.write(`${configPath}: ${describeChange(change)}\n`);
+        this.logger.info({ device: changedDevice(change), config: configPath, action: change.action }, `${configPath}: ${describeChange(change)}`);
       } catch (err) {
         const name = changedDevice(change);
         const message = (err as Error).message;
         failed.push(message.startsWith(`${name}: `) ? message : `${name}: ${message}`);
+        this.logger.error({ device: name, config: configPath, action: change.action }, `${configPath}: ${failed.at(-1)}`);
       }
     }
     this.saveState();
@@ -383,7 +407,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         this.stateWrite = undefined;
         this.flushState();
       });
-      write.catch((err: Error) => this.write(`${err.message}\n`));
+      write.catch((err: Error) => this.logger.error(err.message));
       this.stateWrite = write;
     }
     return this.stateWrite;
@@ -415,12 +439,14 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // A log reader that went away must not take the devices down with it.
   process.stdout.on('error', () => undefined);
   // SIGUSR1 would open Node's inspector, a debugger port into a root process: ignore it.
-  process.on('SIGUSR1', () => process.stderr.write('vtepd: SIGUSR1 ignored (no inspector in the daemon)\n'));
   const daemon = new Daemon(options);
+  process.on('SIGUSR1', () => daemon.logger.warn('SIGUSR1 ignored (no inspector in the daemon)'));
   await daemon.start();
+  const metrics = options.metrics && (await serveMetrics(options.metrics, daemon).catch((err) => daemon.stop().then(() => Promise.reject(err))));
   await notifyReady();
   await new Promise<void>((resolve, reject) => {
     const shutdown = (): void => {
+      metrics?.close();
       daemon.stop().then(resolve, reject);
     };
     process.once('SIGINT', shutdown);

@@ -1,9 +1,16 @@
 // The daemon's log of FDB events. A flapping host or a flood of spoofed source MACs makes
-// events faster than any reader wants lines, and a stdout nobody reads would buffer them all:
-// so at most `linesPerSecond` lines are written each second, none while `backlog()` (bytes
-// written but not yet taken by the reader) is over `maxBacklogBytes`, and what is left out is
-// counted and summed up in one line, "N fdb events not logged", once there is room.
-import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
+// events faster than any reader wants records, and a stdout nobody reads would buffer them
+// all: so at most `linesPerSecond` records are written each second, none while `backlog()`
+// (bytes written but not yet taken by the reader) is over `maxBacklogBytes`, and what is left
+// out is counted and summed up in one record ("N fdb events not logged") once there is room.
+import type { FdbEvent } from '../link/fdbEvent.js';
+
+/** Where the records go. */
+export interface EventLogSink {
+  event(event: FdbEvent): void;
+  /** `count` events were left out since the last summary. */
+  notLogged(count: number): void;
+}
 
 export interface EventLogOptions {
   linesPerSecond?: number;
@@ -28,7 +35,7 @@ export class EventLog {
   private readonly options: Required<EventLogOptions>;
 
   constructor(
-    private readonly write: (line: string) => void,
+    private readonly sink: EventLogSink,
     options: EventLogOptions = {},
   ) {
     this.options = { ...EVENT_LOG_DEFAULTS, backlog: () => 0, ...options };
@@ -36,7 +43,7 @@ export class EventLog {
 
   log(event: FdbEvent): void {
     if (this.unreported === 0 && this.take()) {
-      this.write(fdbEventLine(event));
+      this.sink.event(event);
       this.logged++;
       return;
     }
@@ -51,7 +58,7 @@ export class EventLog {
     clearTimeout(this.summaryTimer);
   }
 
-  /** Whether a line may be written now: room in this second and in the reader's backlog. */
+  /** Whether a record may be written now: room in this second and in the reader's backlog. */
   private take(): boolean {
     const now = Date.now();
     if (now - this.windowStart >= WINDOW_MS) {
@@ -72,7 +79,7 @@ export class EventLog {
       this.summaryTimer = setTimeout(() => this.summarise(), WINDOW_MS).unref();
       return;
     }
-    this.write(`${this.unreported} fdb events not logged\n`);
+    this.sink.notLogged(this.unreported);
     this.unreported = 0;
   }
 }

@@ -61,6 +61,6 @@ describe.skipIf(skipNetns())('control socket limits', () => {
     expect(listening.stdout.trim()).toBe('');
     expect(d.alive).toBe(true);
     expect((await d.cli(['link', 'show'])).stdout).toMatch(/vx0/);
-    expect(d.output).toMatch(/SIGUSR1 ignored/);
+    expect(d.log).toMatch(/SIGUSR1 ignored/);
   });
 });

@@ -207,10 +207,10 @@ describe.skipIf(skipNetns())('fdb management', () => {
     }
     expect(monitor.stdout).toMatch(/"type":"learned".*02:00:00:00:04:/);
     await send(h2, roaming);
-    await d.waitForOutput(new RegExp(`^${roaming} dev vx0 dst ${h2.addr} self$`, 'm'), 5000);
+    await d.waitForLog(new RegExp(`^${roaming} dev vx0 dst ${h2.addr} self$`, 'm'), 5000);
     expect(await rows(d, roaming)).toEqual([[h2.addr, '']]);
     await send(h3, roaming);
-    await d.waitForOutput(new RegExp(`^${roaming} dev vx0 dst ${h3.addr} self$`, 'm'), 5000);
+    await d.waitForLog(new RegExp(`^${roaming} dev vx0 dst ${h3.addr} self$`, 'm'), 5000);
     await monitor.waitFor(/"type":"moved"/, 5000);
     const moved = monitor.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.type === 'moved');
     expect(moved).toEqual([expect.objectContaining({ mac: roaming, dst: h3.addr, from: h2.addr })]);

@@ -56,7 +56,7 @@ describe.skipIf(skipNetns())('restarts: persistent TAPs and the state file', () 
 
     const again = await tb().startDaemon(h1.ns, { socket: d.socket });
     const answeredMs = Date.now() - killedAt;
-    const restoreMs = Number((await again.waitForOutput(/restored 1 of 1 devices in (\d+) ms/))[1]);
+    const restoreMs = Number((await again.waitForLog(/restored 1 of 1 devices in (\d+) ms/))[1]);
     const r = await transfer;
     console.log(
       `kill -9 across a ${bytes}-byte transfer: restart answered ${answeredMs} ms after the kill, restore took ${restoreMs} ms, ` +
@@ -107,7 +107,7 @@ describe.skipIf(skipNetns())('restarts: persistent TAPs and the state file', () 
     expect(await ifindex(h1.ns, 'vx0')).not.toBe(recorded);
 
     const again = await tb().startDaemon(h1.ns, { socket: d.socket });
-    await again.waitForOutput(new RegExp(`cannot restore vx0: its TAP \\(ifindex ${recorded}\\) is gone and cannot be made anew: vx0: File exists`));
+    await again.waitForLog(new RegExp(`cannot restore vx0: its TAP \\(ifindex ${recorded}\\) is gone and cannot be made anew: vx0: File exists`));
     expect(await again.json(['link', 'show'])).toEqual([]);
     expect(await again.ports()).toEqual([]);
     // Untouched: the same interface, persistent, nobody attached.

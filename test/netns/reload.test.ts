@@ -44,8 +44,8 @@ describe.skipIf(skipNetns())('reload', () => {
 
     writeFileSync(config, JSON.stringify({ devices: [{ ...vx0, remote: [h2.addr, '192.0.2.3'] }, vx1] }));
     d.proc.kill('SIGHUP');
-    await d.waitForOutput(/created vx1/);
-    expect(d.output).toMatch(/edited vx0 in place: fdb append 00:00:00:00:00:00 dst 192\.0\.2\.3/);
+    await d.waitForLog(/created vx1/);
+    expect(d.log).toMatch(/edited vx0 in place: fdb append 00:00:00:00:00:00 dst 192\.0\.2\.3/);
     expect(await floodList(d, 'vx0')).toEqual([h2.addr, '192.0.2.3']);
     const added = await ifindexes(d);
     expect(added.vx0).toBe(before.vx0);
@@ -87,7 +87,7 @@ describe.skipIf(skipNetns())('reload', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(config);
       expect(r.stderr).toMatch(message);
-      expect(d.output).toMatch(message);
+      expect(d.log).toMatch(message);
       expect(JSON.stringify(await d.json(['link', 'show']))).toBe(links);
     }
     // The entry removed from the config goes; vx9, made by link add, stays.

@@ -72,7 +72,7 @@ describe.skipIf(skipNetns())('a TAP removed, renamed or taken from outside', () 
     await expectForgotten(d, 'ip link del');
     await monitor.waitFor(/^Deleted vx0$/m, 5000);
     await monitor.waitFor(/^Deleted gt0$/m, 5000);
-    expect(d.output).toMatch(/^Deleted vx0$/m);
+    expect(d.log).toMatch(/^Deleted vx0$/m);
     await expect(d.cli(['stats', 'vx0'])).rejects.toThrow(/Cannot find device "vx0"/);
 
     // It was the port's last device: the port is closed, so the kernel may take 4789 here.
@@ -97,7 +97,7 @@ describe.skipIf(skipNetns())('a TAP removed, renamed or taken from outside', () 
 
     await tb().exec(h1.ns, ['ip', 'netns', 'del', away]);
     await expectForgotten(d, 'its namespace was deleted');
-    expect(d.output).toMatch(/^Deleted vx0$/m);
+    expect(d.log).toMatch(/^Deleted vx0$/m);
     expect(await d.ports()).toEqual([]);
   });
 

@@ -101,7 +101,9 @@ describe.skipIf(skipNetns())('two vtepd hosts', () => {
     const learnedAt = Date.now();
     expect((await a!.d.fdb()).map((e) => e.mac)).toContain(b!.mac);
     // The daemon logs each event as `bridge monitor fdb` does.
-    await a!.d.waitForOutput(new RegExp(`^${b!.mac} dev vx0 dst ${b!.addr.replaceAll('.', '\\.')} self$`, 'm'), 5000);
+    await a!.d.waitForLog(new RegExp(`^${b!.mac} dev vx0 dst ${b!.addr.replaceAll('.', '\\.')} self$`, 'm'), 5000);
+    // As a debug record with the event's fields.
+    expect(a!.d.records).toContainEqual(expect.objectContaining({ level: 20, device: 'vx0', mac: b!.mac, dst: b!.addr, event: 'learned' }));
 
     const gone = await eventually(async () => !(await a!.d.fdb()).some((e) => e.mac === b!.mac), 12_000, 250);
     expect(gone, `${b!.mac} still in h1's FDB 12 s after ageing 3`).toBe(true);
@@ -110,7 +112,7 @@ describe.skipIf(skipNetns())('two vtepd hosts', () => {
     // The flood entry is permanent and stays.
     expect((await a!.d.fdb()).filter((e) => e.mac === FLOOD_MAC).map((e) => e.dst)).toEqual([b!.addr]);
 
-    await a!.d.waitForOutput(new RegExp(`^Deleted ${b!.mac} dev vx0 dst ${b!.addr.replaceAll('.', '\\.')} self$`, 'm'), 5000);
+    await a!.d.waitForLog(new RegExp(`^Deleted ${b!.mac} dev vx0 dst ${b!.addr.replaceAll('.', '\\.')} self$`, 'm'), 5000);
     await textMonitor.waitFor(new RegExp(`^Deleted ${b!.mac} dev vx0`, 'm'), 5000);
     await monitor.waitFor(/"type":"aged"/, 5000);
     const events = monitor.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

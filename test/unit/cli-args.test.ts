@@ -38,6 +38,18 @@ describe('CLI grammar', () => {
     expect(() => command('reload now')).toThrow(/"now" is unknown/);
   });
 
+  it('takes --metrics ADDR:PORT (IPv6 in brackets) and --log-level, checked', () => {
+    expect(command('daemon --metrics 127.0.0.1:9477 --log-level=debug')).toMatchObject({
+      metrics: { host: '127.0.0.1', port: 9477 },
+      logLevel: 'debug',
+    });
+    expect(command('daemon --metrics [2001:db8::0:1]:9477')).toMatchObject({ metrics: { host: '2001:db8::1', port: 9477 } });
+    for (const bad of ['127.0.0.1', '2001:db8::1:9477', '[192.0.2.1]:9477', 'localhost:9477', '192.0.2.1:0', '192.0.2.1:65536', '224.0.0.1:9477']) {
+      expect(() => command(`daemon --metrics ${bad}`), bad).toThrow(/invalid listen address \(ADDR:PORT, \[IPv6\]:PORT\)/);
+    }
+    expect(() => command('daemon --log-level loud')).toThrow(/invalid log level \(trace, debug, info, warn, error, fatal, silent\)/);
+  });
+
   it('takes the kernel gretap words', () => {
     expect(spec('link add gt0 type gretap remote 192.0.2.2 local 192.0.2.1 key 1.2.3.4 csum seq ttl 10 tos 0x10')).toEqual({
       name: 'gt0',
@@ -144,6 +156,9 @@ describe('help and version', () => {
     expect(commandUsage('fdb')).toMatch(/^Where: PORT   := /m);
     expect(commandUsage('fdb')).not.toContain('GROUP');
     expect(commandUsage('daemon')).toContain('       --config FILE    JSON file of devices');
+    expect(commandUsage('daemon')).toMatch(/--metrics ADDR:PORT .*\n.*no authentication/);
+    expect(commandUsage('daemon')).toContain('--log-level LEVEL');
+    expect(commandUsage('daemon')).not.toContain('Where:');
     expect(link).not.toContain('--config');
   });
 

@@ -28,7 +28,7 @@ afterEach(async () => {
 
 async function startDaemon(control?: ControlServerOptions): Promise<string> {
   const socketPath = path.join(dir, 'vtepd.sock');
-  daemon = new Daemon({ socketPath, control, log: () => undefined });
+  daemon = new Daemon({ socketPath, control, logLevel: 'silent' });
   await daemon.start();
   return socketPath;
 }

@@ -1,0 +1,162 @@
+// Prometheus metrics of a running daemon, served over HTTP at /metrics. Values are read on
+// each scrape (no timer): every device's counters, FDB size, the VXLAN ports' drops and the
+// event log's counts, mapped to Prometheus names by samples(); plus prom-client's process
+// metrics. There is no authentication: bind to localhost or a management address.
+import { type Server, createServer } from 'node:http';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DaemonStatus } from '../control/protocol.js';
+import type { DeviceStats, VxlanPortInfo } from '../link/linkInfo.js';
+import type { LinkType } from '../link/linkSpec.js';
+import type { ListenAddress } from './daemonOptions.js';
+import type { Logger } from './logger.js';
+
+/** What a scrape reads. */
+export interface MetricsSnapshot {
+  devices: { name: string; type: LinkType; stats: DeviceStats; /** MACs in a VXLAN device's FDB. */ fdbEntries?: number }[];
+  ports: VxlanPortInfo[];
+  eventLog: DaemonStatus['stats'];
+}
+
+export interface Sample {
+  metric: string;
+  labels: Record<string, string | number>;
+  value: number;
+}
+
+interface MetricDefinition {
+  help: string;
+  kind: 'counter' | 'gauge';
+  labelNames: string[];
+}
+
+const DEVICE = ['device', 'type'];
+const PORT = ['family', 'port'];
+const counter = (help: string, labelNames: string[]): MetricDefinition => ({ help, kind: 'counter', labelNames });
+
+export const METRICS: Record<string, MetricDefinition> = {
+  vtepd_device_up: { help: '1 while the device data path runs (a device whose TAP is gone is absent)', kind: 'gauge', labelNames: DEVICE },
+  vtepd_rx_packets_total: counter('Packets decapsulated and written to the TAP', DEVICE),
+  vtepd_rx_bytes_total: counter('Inner frame bytes written to the TAP', DEVICE),
+  vtepd_tx_packets_total: counter('Packets sent to the underlay, one per replica', DEVICE),
+  vtepd_tx_bytes_total: counter('Inner frame bytes sent to the underlay', DEVICE),
+  vtepd_rx_errors_total: counter('Receive failures', DEVICE),
+  vtepd_tx_errors_total: counter('Send failures other than drops', DEVICE),
+  vtepd_rx_dropped_total: counter('Packets from the underlay dropped by the device, by reason', [...DEVICE, 'reason']),
+  vtepd_tx_dropped_total: counter('Frames from the TAP dropped, by reason', [...DEVICE, 'reason']),
+  vtepd_learn_dropped_total: counter('Source MACs not learned, by reason', [...DEVICE, 'reason']),
+  vtepd_fdb_events_total: counter('FDB entries learned, moved and aged', [...DEVICE, 'event']),
+  vtepd_fdb_events_dropped_total: counter('FDB events the data path lost because the daemon fell behind', DEVICE),
+  vtepd_fdb_entries: { help: 'MACs in the FDB (what maxaddress bounds; the flood list counts as one)', kind: 'gauge', labelNames: DEVICE },
+  vtepd_port_rx_dropped_total: counter('Packets dropped on a VXLAN port before any device, by reason', [...PORT, 'reason']),
+  vtepd_port_rx_errors_total: counter('Receive failures on a VXLAN port', PORT),
+  vtepd_fdb_events_logged_total: counter('FDB events written to the log', []),
+  vtepd_fdb_events_not_logged_total: counter('FDB events the log left out (rate limit or slow reader)', []),
+};
+
+/** A counter's name (native/base/counters.h) as a metric and the label it adds. */
+function counterSample(name: string, prefix: string): { metric: string; extra: Record<string, string> } {
+  const drop = /^(rx|tx|learn)_drop_(.+)$/.exec(name);
+  if (drop) return { metric: `${prefix}${drop[1]}_dropped_total`, extra: { reason: drop[2] as string } };
+  const fdb = /^fdb_(learned|moved|aged)$/.exec(name);
+  if (fdb) return { metric: 'vtepd_fdb_events_total', extra: { event: fdb[1] as string } };
+  if (name === 'events_dropped') return { metric: 'vtepd_fdb_events_dropped_total', extra: {} };
+  return { metric: `${prefix}${name}_total`, extra: {} };
+}
+
+/** The snapshot as samples of METRICS; a counter no metric takes is left out (a unit test keeps the list whole). */
+export function samples(snapshot: MetricsSnapshot): Sample[] {
+  const out: Sample[] = [];
+  const add = (metric: string, labels: Sample['labels'], value: number) => {
+    if (METRICS[metric]) out.push({ metric, labels, value });
+  };
+  for (const { name, type, stats, fdbEntries } of snapshot.devices) {
+    const labels = { device: name, type };
+    add('vtepd_device_up', labels, 1);
+    if (fdbEntries !== undefined) add('vtepd_fdb_entries', labels, fdbEntries);
+    for (const [key, value] of Object.entries(stats)) {
+      const { metric, extra } = counterSample(key, 'vtepd_');
+      add(metric, { ...labels, ...extra }, value);
+    }
+  }
+  for (const { family, port, stats } of snapshot.ports) {
+    for (const [key, value] of Object.entries(stats)) {
+      const { metric, extra } = counterSample(key, 'vtepd_port_');
+      add(metric, { family, port, ...extra }, value);
+    }
+  }
+  for (const [key, value] of Object.entries(snapshot.eventLog)) add(`vtepd_${key}_total`, {}, value);
+  return out;
+}
+
+/** A registry of METRICS and the process metrics, filled from `snapshot()` on every scrape. */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly metrics = new Map<string, Counter | Gauge>();
+
+  constructor(private readonly snapshot: () => Promise<MetricsSnapshot>) {
+    for (const [name, { help, kind, labelNames }] of Object.entries(METRICS)) {
+      const options = { name, help, labelNames, registers: [this.registry] };
+      this.metrics.set(name, kind === 'counter' ? new Counter(options) : new Gauge(options));
+    }
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The exposition text; one snapshot for all metrics, so they agree with each other. */
+  async scrape(): Promise<string> {
+    const taken = samples(await this.snapshot());
+    // Reset first: a device or port that went away since the last scrape drops out.
+    for (const metric of this.metrics.values()) metric.reset();
+    for (const { metric, labels, value } of taken) {
+      const target = this.metrics.get(metric);
+      if (target instanceof Counter) target.inc(labels, value);
+      else target?.set(labels, value);
+    }
+    return this.registry.metrics();
+  }
+}
+
+/** What the daemon gives the metrics (Daemon implements it). */
+export interface MetricsSource {
+  list(): { name: string; spec: { type: LinkType }; stats(): DeviceStats; fdbList?(): { mac: string }[] }[];
+  ports(): Promise<VxlanPortInfo[]>;
+  status(): DaemonStatus;
+  readonly logger: Logger;
+}
+
+async function snapshotOf(source: MetricsSource): Promise<MetricsSnapshot> {
+  const devices: MetricsSnapshot['devices'] = [];
+  for (const device of source.list()) {
+    try {
+      const fdbEntries = device.fdbList && new Set(device.fdbList().map((row) => row.mac)).size;
+      devices.push({ name: device.name, type: device.spec.type, stats: device.stats(), fdbEntries });
+    } catch {
+      // Its TAP went away during the scrape: it is down, so absent.
+    }
+  }
+  return { devices, ports: await source.ports(), eventLog: source.status().stats };
+}
+
+/** Serves GET /metrics at `address` until close(); resolves once listening. */
+export async function serveMetrics(address: ListenAddress, source: MetricsSource): Promise<Server> {
+  const metrics = new Metrics(() => snapshotOf(source));
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://localhost').pathname !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    metrics.scrape().then(
+      (text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text),
+      (err: Error) => {
+        source.logger.error({ err }, `metrics scrape failed: ${err.message}`);
+        res.writeHead(500).end();
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(address.port, address.host, () => resolve());
+  });
+  const shown = address.host.includes(':') ? `[${address.host}]` : address.host;
+  source.logger.info({ metrics: `${shown}:${address.port}` }, `metrics on http://${shown}:${address.port}/metrics`);
+  return server;
+}

@@ -1,0 +1,74 @@
+// The metric mapping: every counter the data path reports becomes a Prometheus sample with
+// vtepd_ names and device/type/reason labels, and a scrape serves exactly the devices there are.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { METRICS, Metrics, type MetricsSnapshot, samples } from '../../src/daemon/metrics.js';
+
+/** The counter names of one X-macro list of native/base/counters.h. */
+function counterNames(list: string): string[] {
+  const header = readFileSync(new URL('../../native/base/counters.h', import.meta.url), 'utf8');
+  const body = header.split(`#define ${list}(X)`)[1]?.split(/\n\s*\n/)[0] ?? '';
+  return [...body.matchAll(/X\((\w+)\)/g)].map((m) => m[1] as string);
+}
+
+const zeros = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
+
+describe('metrics', () => {
+  it('maps every device and port counter of the data path to a metric', () => {
+    const device = [...counterNames('VTEPD_COMMON_COUNTERS'), ...counterNames('VTEPD_VXLAN_COUNTERS'), ...counterNames('VTEPD_GRE_COUNTERS')];
+    const port = counterNames('VTEPD_PORT_COUNTERS');
+    expect(device.length).toBeGreaterThan(25);
+    const taken = samples({
+      devices: [{ name: 'vx0', type: 'vxlan', stats: zeros(device) }],
+      ports: [{ family: 'inet', port: 4789, vnis: [42], groups: [], stats: zeros(port) }],
+      eventLog: { fdb_events_logged: 0, fdb_events_not_logged: 0 },
+    });
+    // One sample per counter, plus vtepd_device_up and the two event-log counts.
+    expect(taken).toHaveLength(device.length + port.length + 3);
+    for (const { metric, labels } of taken) expect(Object.keys(labels).sort(), metric).toEqual([...(METRICS[metric]?.labelNames ?? ['?'])].sort());
+  });
+
+  it('names them the Prometheus way, a reason or event as a label', () => {
+    const taken = samples({
+      devices: [{ name: 'vx0', type: 'vxlan', stats: { rx_packets: 5, rx_drop_not_allowed: 2, tx_drop_too_big: 1, learn_drop_maxaddress: 3, fdb_moved: 4, events_dropped: 6 }, fdbEntries: 7 }],
+      ports: [{ family: 'inet6', port: 8472, vnis: [], groups: [], stats: { rx_drop_unknown_vni: 9, rx_errors: 1 } }],
+      eventLog: { fdb_events_logged: 10, fdb_events_not_logged: 11 },
+    });
+    const vx0 = { device: 'vx0', type: 'vxlan' };
+    expect(taken).toEqual([
+      { metric: 'vtepd_device_up', labels: vx0, value: 1 },
+      { metric: 'vtepd_fdb_entries', labels: vx0, value: 7 },
+      { metric: 'vtepd_rx_packets_total', labels: vx0, value: 5 },
+      { metric: 'vtepd_rx_dropped_total', labels: { ...vx0, reason: 'not_allowed' }, value: 2 },
+      { metric: 'vtepd_tx_dropped_total', labels: { ...vx0, reason: 'too_big' }, value: 1 },
+      { metric: 'vtepd_learn_dropped_total', labels: { ...vx0, reason: 'maxaddress' }, value: 3 },
+      { metric: 'vtepd_fdb_events_total', labels: { ...vx0, event: 'moved' }, value: 4 },
+      { metric: 'vtepd_fdb_events_dropped_total', labels: vx0, value: 6 },
+      { metric: 'vtepd_port_rx_dropped_total', labels: { family: 'inet6', port: 8472, reason: 'unknown_vni' }, value: 9 },
+      { metric: 'vtepd_port_rx_errors_total', labels: { family: 'inet6', port: 8472 }, value: 1 },
+      { metric: 'vtepd_fdb_events_logged_total', labels: {}, value: 10 },
+      { metric: 'vtepd_fdb_events_not_logged_total', labels: {}, value: 11 },
+    ]);
+  });
+
+  it('scrapes what there is now: a device gone since the last scrape is absent', async () => {
+    let snapshot: MetricsSnapshot = {
+      devices: [
+        { name: 'vx0', type: 'vxlan', stats: { rx_packets: 5 }, fdbEntries: 2 },
+        { name: 'gt0', type: 'gretap', stats: { rx_drop_key_mismatch: 3 } },
+      ],
+      ports: [],
+      eventLog: { fdb_events_logged: 1, fdb_events_not_logged: 0 },
+    };
+    const metrics = new Metrics(async () => snapshot);
+    const text = await metrics.scrape();
+    expect(text).toContain('# TYPE vtepd_rx_packets_total counter\nvtepd_rx_packets_total{device="vx0",type="vxlan"} 5\n');
+    expect(text).toContain('vtepd_rx_dropped_total{device="gt0",type="gretap",reason="key_mismatch"} 3\n');
+    expect(text).toContain('vtepd_device_up{device="gt0",type="gretap"} 1\n');
+    expect(text).toContain('vtepd_fdb_events_logged_total 1\n');
+    expect(text).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(metrics.registry.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+    snapshot = { ...snapshot, devices: snapshot.devices.slice(0, 1) };
+    expect(await metrics.scrape()).not.toContain('gt0');
+  });
+});
