@@ -16,7 +16,10 @@ const MAX_QUOTED_CHARS = 64;
 
 function quote(value: unknown, style: FieldStyle): string {
   if (style === 'config') return quoteJson(value);
-  return cut(`"${Array.isArray(value) ? value.join(' ') : String(value)}"`);
+  // Command-line words are strings; anything else (an API caller's object) as JSON, since
+  // String() throws on an object whose toString is not a function.
+  const word = (item: unknown): string => (typeof item === 'string' ? item : quoteJson(item));
+  return cut(`"${Array.isArray(value) ? value.map(word).join(' ') : word(value)}"`);
 }
 
 /** `value` as JSON for a message, cut short; one nested too deep to serialise is named by its type. */

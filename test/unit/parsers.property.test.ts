@@ -98,3 +98,12 @@ describe('property: the command line', () => {
     fc.assert(fc.property(fc.array(word, { maxLength: 14 }), (argv) => onlyThrows(() => parseArgs(argv), UsageError, ConfigError)), { numRuns: 3000 });
   });
 });
+
+describe('property counterexamples, kept', () => {
+  it('an object whose toString is not a function is quoted, in either style', () => {
+    for (const field of [Field.config(), Field.argument()]) {
+      expect(() => parseLinkSpec({ name: { toString: 0 } }, field)).toThrow(ConfigError);
+      expect(() => parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 1, srcport: [{ toString: null }, 2] }, field)).toThrow(ConfigError);
+    }
+  });
+});
