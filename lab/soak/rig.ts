@@ -153,7 +153,7 @@ export class SoakRig {
     v.d.proc.kill('SIGKILL');
     await v.d.proc.exited;
     v.d = await this.tb.startDaemon(v.ns, { config: v.config, socket: v.d.socket });
-    const m = await v.d.waitForOutput(/restored (\d+) of (\d+) devices in (\d+) ms/);
+    const m = await v.d.waitForLog(/restored (\d+) of (\d+) devices in (\d+) ms/);
     if (m[1] !== m[2]) throw new Error(`restart on ${v.label}: ${m[0]}\n${v.d.output}`);
     const after = await this.snapshot(v);
     if (JSON.stringify(after) !== JSON.stringify(before)) {

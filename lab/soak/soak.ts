@@ -196,7 +196,7 @@ export async function runSoak(argv: string[]): Promise<void> {
         `${(w.cpuShare() * 100).toFixed(0)}%`,
         w.restoreMs.length ? `${Math.max(...w.restoreMs)}` : '-',
       ]);
-      for (const line of w.v.d.output.split('\n').filter((l) => /reload failed|cannot restore|created anew|^Deleted/.test(l))) {
+      for (const line of w.v.d.log.split('\n').filter((l) => /reload failed|cannot restore|created anew|^Deleted/.test(l))) {
         violations.push(`${label}'s daemon logged: ${line}`);
       }
     }
