@@ -15,8 +15,9 @@ int ApplyUpdate(std::vector<Remote>& remotes, const Remote& remote, FdbMode mode
     case FdbMode::kAdd:
       return EEXIST;
     case FdbMode::kReplace:
-      // As the kernel: the first remote is replaced, any appended ones stay.
-      remotes.front() = remote;
+      // As the kernel (vxlan_fdb_replace): the first remote is replaced, any appended ones
+      // stay, and a remote the entry already has changes nothing (no duplicate row).
+      if (std::find(remotes.begin(), remotes.end(), remote) == remotes.end()) remotes.front() = remote;
       break;
     case FdbMode::kAppend:
       if (std::find(remotes.begin(), remotes.end(), remote) == remotes.end()) remotes.push_back(remote);

@@ -88,6 +88,13 @@ TEST(fdb_replace_replaces_first_destination) {
   CHECK_EQ(fdb.Update(kA, {V4(11), 1}, FdbMode::kAppend, 0), 0);
   CHECK_EQ(fdb.Update(kA, {V4(20), 7}, FdbMode::kReplace, 0), 0);
   CHECK(Same(RemotesOf(fdb, kA), {{V4(20), 7}, {V4(11), 1}}));
+  // A remote the entry already has: nothing changes, as in the kernel (found by fuzz/fdb).
+  CHECK_EQ(fdb.Update(kA, {V4(11), 1}, FdbMode::kReplace, 0), 0);
+  CHECK(Same(RemotesOf(fdb, kA), {{V4(20), 7}, {V4(11), 1}}));
+  CHECK_EQ(fdb.Update(kFloodMac, {V4(10), 1}, FdbMode::kAppend, 0), 0);
+  CHECK_EQ(fdb.Update(kFloodMac, {V4(12), 1}, FdbMode::kAppend, 0), 0);
+  CHECK_EQ(fdb.Update(kFloodMac, {V4(12), 1}, FdbMode::kReplace, 0), 0);
+  CHECK(Same(RemotesOf(fdb, kFloodMac), {{V4(10), 1}, {V4(12), 1}}));
   // Replacing a learned entry makes it the user's.
   std::vector<FdbEvent> events;
   CHECK(fdb.Learn(kB, V4(30, 5555), 1, 10, &events) == LearnResult::kLearned);
