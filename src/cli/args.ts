@@ -4,6 +4,7 @@
 import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
 import { type LinkSpec, type LinkType, checkDeviceName, checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
 import { type ListenAddress, type LogLevel, checkListenAddress, checkLogLevel } from '../daemon/daemonOptions.js';
+import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { Field } from '../validation.js';
 
 /** A command line that does not parse; printed as `Error: MESSAGE`. */
@@ -15,6 +16,8 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
        vtepd daemon [ --config FILE ] [ --state FILE ] [ --remove-on-exit ]
                     [ --metrics ADDR:PORT ] [ --log-level LEVEL ]
+                    [ --evpn-asn ASN --evpn-router-id ADDR [ --evpn-neighbor ADDR ]...
+                      [ --evpn-api ADDR:PORT ] [ --evpn-attach ] ]
        vtepd reload
        vtepd link add [ dev ] NAME [ mtu N ] type vxlan id VNI [ local ADDR ]
                       [ remote ADDR ]... [ allow PREFIX ]... [ group GROUP ] [ dev IFNAME ]
@@ -34,6 +37,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd fdb [ { show | list | ls } [ [ dev ] NAME ] ]
        vtepd stats [ [ dev ] NAME ]
        vtepd port [ { show | list | ls } ]
+       vtepd evpn [ show ]
        vtepd monitor
        vtepd status
        vtepd help [ COMMAND ]
@@ -54,6 +58,12 @@ Options:
                         off); no authentication: bind to localhost or a management address
        --log-level LEVEL  trace, debug (adds FDB events), info (default, or $VTEPD_LOG_LEVEL),
                         warn, error, fatal or silent
+       --evpn-asn ASN   BGP EVPN for every VXLAN device with a local address, through GoBGP
+                        (Debian gobgpd): this host's ASN; or "evpn" in the config file
+       --evpn-router-id ADDR  BGP router id (IPv4); the automatic RD is ADDR:VNI
+       --evpn-neighbor ADDR   a BGP neighbour (iBGP, l2vpn evpn); repeat for more
+       --evpn-api ADDR:PORT   GoBGP's gRPC API (default 127.0.0.1:50051)
+       --evpn-attach    use the gobgpd already serving --evpn-api instead of running one
        -h, --help       this text; COMMAND --help or help COMMAND: that command's usage
        -V, --version    print vtepd's version
 `;
@@ -70,7 +80,15 @@ export type Command =
   /** `topic`: the command whose usage alone is printed (`vtepd link --help`). */
   | { name: 'help'; topic?: string }
   | { name: 'version' }
-  | { name: 'daemon'; config?: string; state?: string; removeOnExit: boolean; metrics?: ListenAddress; logLevel?: LogLevel }
+  | {
+      name: 'daemon';
+      config?: string;
+      state?: string;
+      removeOnExit: boolean;
+      metrics?: ListenAddress;
+      logLevel?: LogLevel;
+      evpn?: EvpnConfig;
+    }
   | { name: 'link.add'; spec: LinkSpec }
   | { name: 'link.del'; link: string }
   | { name: 'link.show'; link?: string }
@@ -81,6 +99,7 @@ export type Command =
   | { name: 'port.show' }
   | { name: 'status' }
   | { name: 'reload' }
+  | { name: 'evpn.show' }
   | { name: 'monitor' };
 
 export interface Invocation {
@@ -169,9 +188,15 @@ function parseCommand(words: string[]): Command {
         '--remove-on-exit': flag('removeOnExit'),
         '--metrics': arg('metrics'),
         '--log-level': arg('logLevel'),
+        '--evpn-asn': arg('asn'),
+        '--evpn-router-id': arg('routerId'),
+        '--evpn-neighbor': { slot: 'neighbors', arity: 1, repeatable: true },
+        '--evpn-api': arg('api'),
+        '--evpn-attach': flag('runSpeaker', false),
       });
       const metrics = single(found, 'metrics');
       const logLevel = single(found, 'logLevel');
+      const evpn = daemonEvpn(found);
       return {
         name: 'daemon',
         config: single(found, 'config'),
@@ -179,8 +204,11 @@ function parseCommand(words: string[]): Command {
         removeOnExit: found.has('removeOnExit'),
         ...(metrics !== undefined && { metrics: checkListenAddress(metrics, Field.argument()) }),
         ...(logLevel !== undefined && { logLevel: checkLogLevel(logLevel, Field.argument()) }),
+        ...(evpn && { evpn }),
       };
     }
+    case 'evpn':
+      return parseEvpnCommand(verb ?? 'show', rest);
     case 'link':
       return parseLinkCommand(verb ?? 'show', rest);
     case 'fdb':
@@ -333,6 +361,27 @@ function parseFdbCommand(given: string, words: string[]): Command {
     }
     case 'show':
       return { name: 'fdb.show', dev: optionalDevice(words) };
+    default:
+      throw unknownVerb(verb);
+  }
+}
+
+/** The --evpn-* options as the config file's "evpn" object; none of them: EVPN off. */
+function daemonEvpn(found: Found): EvpnConfig | undefined {
+  const { asn, routerId, neighbors, api, runSpeaker } = slotValues(found);
+  if ([asn, routerId, neighbors, api, runSpeaker].every((value) => value === undefined)) return undefined;
+  const field = Field.argument();
+  if (asn === undefined) throw field.at('--evpn-asn').missing();
+  if (routerId === undefined) throw field.at('--evpn-router-id').missing();
+  return parseEvpnConfig({ asn, routerId, neighbors, api, runSpeaker }, field);
+}
+
+function parseEvpnCommand(given: string, words: string[]): Command {
+  const verb = VERB_ALIASES[given] ?? given;
+  switch (verb) {
+    case 'show':
+      scan(words, {});
+      return { name: 'evpn.show' };
     default:
       throw unknownVerb(verb);
   }

@@ -1,6 +1,8 @@
-// Output in the shapes of `ip -d link show`, `bridge fdb show` and `bridge monitor fdb`,
+// Output in the shapes of `ip -d link show`, `bridge fdb show` and `bridge monitor fdb` (and
+// `evpn show`, FRR's words),
 // as text or, with -j, as JSON with iproute2's key names. Every function returns whole lines.
 import type { DaemonStatus } from '../control/protocol.js';
+import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbRow } from '../link/fdbEntry.js';
 import type { DataPathFeatures, DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import { type MonitorEvent, monitorEventLine } from '../link/linkEvent.js';
@@ -221,4 +223,28 @@ function statsGroups(counters: DeviceStats): string[] {
       `    ${label}:`,
       ...members.map((name) => `        ${name.padEnd(width)} ${counters[name]}`),
     ]);
+}
+
+/**
+ * `evpn show`: the speaker, one line per BGP neighbour, then per VNI its routing and what it
+ * advertises and imports (FRR's `show evpn vni detail`, shortened).
+ */
+export function formatEvpn(status: EvpnStatus, json: boolean): string {
+  if (json) return jsonLine(status);
+  const out = [
+    `speaker ${status.api} ${status.speaker}${status.settling ? ' settling' : ''} asn ${status.asn} router-id ${status.routerId}`,
+    ...status.peers.map(
+      (peer) =>
+        `neighbor ${peer.address} asn ${peer.asn} ${peer.state}${peer.uptime === undefined ? '' : ` up ${peer.uptime}s`} received ${peer.received} advertised ${peer.advertised}`,
+    ),
+  ];
+  for (const vni of status.vnis) {
+    out.push(
+      `vni ${vni.vni} dev ${vni.device} vtep ${vni.vtep} rd ${vni.rd} import ${vni.import.join(',')} export ${vni.export.join(',')}`,
+      `    remote-vteps ${vni.remoteVteps.join(' ') || '-'}`,
+      `    macs local ${vni.localMacs} remote ${vni.remoteMacs} routes advertised ${vni.routesAdvertised} received ${vni.routesReceived}`,
+    );
+  }
+  for (const { device, reason } of status.skipped) out.push(`dev ${device} skipped: ${reason}`);
+  return lines(out);
 }

@@ -3,7 +3,7 @@
 // Exit status 0 on success, 1 on any error, which is printed as one `Error: ...` line.
 import { readFileSync } from 'node:fs';
 import { type Command, type GlobalOptions, USAGE, commandUsage, parseArgs } from './args.js';
-import { formatFdb, formatLinks, formatMonitorEvent, formatPorts, formatStats, formatStatus } from './format.js';
+import { formatEvpn, formatFdb, formatLinks, formatMonitorEvent, formatPorts, formatStats, formatStatus } from './format.js';
 import { ControlClient } from '../control/client.js';
 import { resolveSocketPath } from '../control/protocol.js';
 
@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<void> {
         removeOnExit: command.removeOnExit,
         metrics: command.metrics,
         logLevel: resolveLogLevel(command.logLevel),
+        evpn: command.evpn,
       });
       return;
     }
@@ -86,6 +87,8 @@ async function runControlCommand(client: ControlClient, command: ControlCommand,
       const changes = await client.request('reload', {});
       return options.json ? `${JSON.stringify(changes)}\n` : changes.map((line) => `${line}\n`).join('');
     }
+    case 'evpn.show':
+      return formatEvpn(await client.request('evpn.show', {}), options.json);
     case 'monitor':
       client.on('event', (event) => process.stdout.write(formatMonitorEvent(event, options.json)));
       await client.monitor();

@@ -2,6 +2,7 @@
 // with the same validators as the command line and the config file (errors name `params.KEY`).
 // The daemon is seen only through ControlTarget, so control/ never imports daemon/: the daemon
 // hands itself to dispatch() when it serves the socket.
+import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import { FDB_ENTRY_KEYS, FDB_SELECTOR_KEYS, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
@@ -24,6 +25,8 @@ export interface ControlTarget {
   status(): DaemonStatus;
   /** Applies the config file's difference; the changes, one line each. */
   reload(): Promise<string[]>;
+  /** `evpn show`; fails when EVPN is off. */
+  evpnStatus(): Promise<EvpnStatus>;
 }
 
 const PARAMS = Field.config('params');
@@ -67,6 +70,9 @@ export async function dispatch(
     case 'reload':
       checkObject(params, PARAMS, []);
       return target.reload();
+    case 'evpn.show':
+      checkObject(params, PARAMS, []);
+      return target.evpnStatus();
   }
 }
 

@@ -4,6 +4,7 @@
 // A list too long for one line comes as parts, {"id":1,"more":[...]} lines, then the rest of it
 // as the result; the client joins them. `monitor` is answered once, then the connection
 // carries {"event":{...}} lines.
+import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import type { MonitorEvent } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
@@ -37,6 +38,7 @@ export const METHODS = [
   'port.show',
   'status',
   'reload',
+  'evpn.show',
   'monitor',
 ] as const;
 
@@ -56,6 +58,7 @@ export interface MethodParams {
   'port.show': Record<string, never>;
   status: Record<string, never>;
   reload: Record<string, never>;
+  'evpn.show': Record<string, never>;
   monitor: Record<string, never>;
 }
 
@@ -75,6 +78,7 @@ export interface MethodResults {
   status: DaemonStatus;
   /** What the reload changed, one line each ("recreated vx0: id changed"). */
   reload: string[];
+  'evpn.show': EvpnStatus;
   monitor: null;
 }
 

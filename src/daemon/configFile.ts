@@ -1,6 +1,8 @@
 // The daemon's JSON config: the devices to create at start, each a LinkSpec plus (VXLAN only)
-// static FDB rows. Checked completely before anything is created, with errors naming the JSON path.
+// static FDB rows, and the EVPN settings. Checked completely before anything is created, with
+// errors naming the JSON path.
 import { readFile } from 'node:fs/promises';
+import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
 import { LINK_SPEC_KEYS, type LinkSpec, parseLinkSpec } from '../link/linkSpec.js';
 import { ConfigError, Field, checkArray, checkObject } from '../validation.js';
@@ -13,9 +15,11 @@ export interface DeviceConfig {
 
 export interface VtepdConfig {
   devices: DeviceConfig[];
+  /** BGP EVPN for every VXLAN device with a local address (absent: off). */
+  evpn?: EvpnConfig;
 }
 
-const CONFIG_KEYS = ['devices'] as const;
+const CONFIG_KEYS = ['devices', 'evpn'] as const;
 const DEVICE_KEYS = [...LINK_SPEC_KEYS, 'fdb'] as const;
 
 /** The JSON path of devices[index], for errors found later (creating the device). */
@@ -37,7 +41,7 @@ export function parseConfig(document: unknown): VtepdConfig {
     firstIndexOfName.set(device.link.name, i);
     return device;
   });
-  return { devices };
+  return raw.evpn === undefined ? { devices } : { devices, evpn: parseEvpnConfig(raw.evpn, root.at('evpn')) };
 }
 
 /** One entry of "devices": the link's keys plus its "fdb" rows. */

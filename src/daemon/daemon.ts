@@ -5,7 +5,9 @@
 // routes and bridge ports, and only `link del` (or stop() with removeOnExit) removes them.
 // What it runs is kept in the state file (stateFile.ts), rewritten on every change, so a
 // daemon started again reattaches to the TAPs and restores the devices as they were. The
-// config is applied as a difference (configPlan.ts), at start and on reload. Control requests
+// config is applied as a difference (configPlan.ts), at start and on reload. With EVPN
+// settings, an EvpnController advertises and installs routes for the VXLAN devices through a
+// GoBGP speaker (evpn/). Control requests
 // reach it through control/dispatch.ts, which sees it only as a ControlTarget, one at a time.
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
@@ -16,6 +18,10 @@ import { ControlServer, type ControlServerOptions } from '../control/server.js';
 import { loadAddon } from '../device/addon.js';
 import { GretapDevice } from '../device/gretapDevice.js';
 import { VxlanDevice } from '../device/vxlanDevice.js';
+import { type EvpnConfig, evpnConfigJson } from '../evpn/evpnConfig.js';
+import { EvpnController } from '../evpn/evpnController.js';
+import type { EvpnStatus } from '../evpn/evpnStatus.js';
+import { FLOOD_MAC } from '../link/mac.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
 import { type LinkEvent, monitorEventLine } from '../link/linkEvent.js';
@@ -48,6 +54,8 @@ export interface DaemonOptions {
   metrics?: ListenAddress;
   /** Connection limit and idle timeout of the control socket. */
   control?: ControlServerOptions;
+  /** EVPN settings from the command line (the config file's "evpn" is the other way). */
+  evpn?: EvpnConfig;
 }
 
 interface DaemonEvents {
@@ -77,6 +85,9 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   private stateWrite: Promise<void> | undefined;
   private lastStateWrite = { end: 0, ms: 0 };
   private stopped = false;
+  /** BGP EVPN while configured, and the settings it runs with (as JSON, to compare on reload). */
+  private evpn: EvpnController | undefined;
+  private evpnSettings = '';
 
   constructor(private readonly options: DaemonOptions = {}) {
     super();
@@ -122,6 +133,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       await this.exclusive(async () => {
         await this.restore(records);
         if (config && configPath) await this.applyConfig(config, configPath);
+        await this.configureEvpn(config?.evpn, configPath);
         await this.saveState();
       });
     } catch (err) {
@@ -140,6 +152,8 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     this.stopped = true;
     this.eventLog.close();
     await this.server.close();
+    await this.evpn?.stop();
+    this.evpn = undefined;
     const remove = this.options.removeOnExit ?? false;
     if (!remove) this.flushState();
     this.stateDirty = false;
@@ -157,7 +171,9 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     const { configPath } = this.options;
     try {
       if (configPath === undefined) throw new Error('vtepd daemon runs without --config: nothing to reload');
-      return await this.applyConfig(await loadConfigFile(configPath), configPath);
+      const config = await loadConfigFile(configPath);
+      const changes = await this.applyConfig(config, configPath);
+      return [...changes, ...(await this.configureEvpn(config.evpn, configPath))];
     } catch (err) {
       this.logger.error({ config: configPath }, `reload failed: ${(err as Error).message}`);
       throw err;
@@ -248,6 +264,12 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     };
   }
 
+  /** `vtepd evpn show`. */
+  async evpnStatus(): Promise<EvpnStatus> {
+    if (!this.evpn) throw new Error('EVPN is off: give "evpn" in the config file or vtepd daemon --evpn-asn ...');
+    return this.evpn.status();
+  }
+
   /** The UDP ports VXLAN devices listen on, with the drops no device could be charged with. */
   async ports(): Promise<VxlanPortInfo[]> {
     return (await loadAddon()).vxlanPorts();
@@ -268,6 +290,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   /** A device whose TAP was removed from outside has stopped: its name is free again. */
   private forget(device: Device): void {
     if (this.devices.get(device.name) === device) {
+      this.evpn?.detach(device.name);
       this.devices.delete(device.name);
       this.configs.delete(device.name);
       void this.saveState();
@@ -292,6 +315,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     }
     if (device instanceof VxlanDevice) {
       for (const type of FDB_EVENT_TYPES) device.on(type, (event) => this.emit('fdb', event));
+      this.evpn?.attach(device);
     }
     device.once('gone', () => this.forget(device));
     this.devices.set(device.name, device);
@@ -300,6 +324,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   }
 
   private removeDevice(name: string): void {
+    this.evpn?.detach(name);
     this.device(name).close();
     this.devices.delete(name);
     this.configs.delete(name);
@@ -390,6 +415,35 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       for (const entry of change.append) device.fdbAppend(entry);
       this.configs.set(device.name, change.config);
     }
+  }
+
+  /**
+   * Starts, restarts (settings changed) or stops EVPN: the config file's settings, else the
+   * command line's. Returns what changed, as reload reports it.
+   */
+  private async configureEvpn(fromFile: EvpnConfig | undefined, configPath?: string): Promise<string[]> {
+    if (fromFile && this.options.evpn) throw new ConfigError(`${configPath}: "evpn" is given on the command line too: use one`);
+    const config = fromFile ?? this.options.evpn;
+    const settings = config ? JSON.stringify(evpnConfigJson(config)) : '';
+    if (settings === this.evpnSettings) return [];
+    const change = !config ? 'evpn stopped' : this.evpn ? 'evpn restarted: settings changed' : 'evpn started';
+    await this.evpn?.stop();
+    this.evpn = undefined;
+    this.evpnSettings = settings;
+    if (config) {
+      const evpn = new EvpnController(config, this.logger, { config: `${this.statePath}.gobgpd.toml`, pid: `${this.statePath}.gobgpd.pid` });
+      evpn.on('fdb', ({ ifname, operation }) => {
+        const { op } = operation;
+        const mac = op === 'flood-add' || op === 'flood-del' ? FLOOD_MAC : operation.mac;
+        const type = op === 'flood-add' || op === 'mac-set' ? 'installed' : 'withdrawn';
+        this.emit('fdb', { type, ifname, mac, dst: operation.dst, externLearn: true });
+        this.saveState();
+      });
+      for (const device of this.devices.values()) if (device instanceof VxlanDevice) evpn.attach(device);
+      this.evpn = evpn;
+    }
+    this.logger.info({ asn: config?.asn, router_id: config?.routerId }, change);
+    return [change];
   }
 
   /**

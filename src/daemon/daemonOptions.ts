@@ -23,6 +23,11 @@ export interface ListenAddress {
   port: number;
 }
 
+/** `ADDR:PORT`, `[IPv6]:PORT`: what checkListenAddress() reads back. */
+export function listenAddressText({ host, port }: ListenAddress): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 const LISTEN_ADDRESS = 'listen address (ADDR:PORT, [IPv6]:PORT)';
 
 /** `ADDR:PORT` or `[IPv6]:PORT`, port 1..65535; the wildcard is taken only when written out. */

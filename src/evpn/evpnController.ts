@@ -1,0 +1,395 @@
+// BGP EVPN for the daemon's VXLAN devices, through GoBGP's API: advertises each device's
+// type-3 route and its local MACs as type-2 routes, and installs the routes it imports as
+// extern_learn FDB rows. The speaker is vtepd's own gobgpd (gobgpSpeaker.ts) or one the
+// operator runs.
+//
+// A session with the speaker: watch best paths, take a snapshot (ListPath), apply it and then
+// what the watch saw meanwhile, put the advertisements in step (AddPath/DeletePath against the
+// speaker's local paths), and keep both in step until the stream breaks. Entries are never
+// flushed to resynchronise: they stay (stale) until the speaker's BGP sessions are up and quiet,
+// then what no route supports is swept. A speaker that cannot be reached for staleTime seconds
+// has its routes withdrawn from the FDB. Nothing here speaks BGP.
+import { EventEmitter } from 'node:events';
+import { listenAddressText } from '../daemon/daemonOptions.js';
+import type { Logger } from '../daemon/logger.js';
+import type { VxlanDevice } from '../device/vxlanDevice.js';
+import type { LocalMacEvent } from '../link/localMac.js';
+import { FLOOD_MAC } from '../link/mac.js';
+import type { EvpnConfig } from './evpnConfig.js';
+import { type PathUpdate, type VniRouting, autoRouting, parsePath } from './evpnRoutes.js';
+import type { EvpnPeer, EvpnStatus } from './evpnStatus.js';
+import { type FdbOperation, EvpnVni } from './evpnVni.js';
+import { EVPN_FAMILY, type Message } from './apiMessages.js';
+import { GobgpApi } from './gobgpApi.js';
+import { GobgpSpeaker } from './gobgpSpeaker.js';
+
+interface EvpnEvents {
+  /** The FDB changed (the daemon saves its state). */
+  fdb: [{ ifname: string; operation: FdbOperation }];
+}
+
+interface Member {
+  device: VxlanDevice;
+  vni: EvpnVni;
+  unsubscribe: () => void;
+}
+
+/** BGP sessions must be up and quiet this long before stale entries are swept. */
+const SETTLE_MS = 3000;
+const RECONNECT_MS = 1000;
+const LOST_MAC_CHECK_MS = 1000;
+
+export class EvpnController extends EventEmitter<EvpnEvents> {
+  private readonly members = new Map<string, Member>();
+  private readonly skipped = new Map<string, string>();
+  private readonly speaker: GobgpSpeaker | undefined;
+  private api: GobgpApi | undefined;
+  private state: EvpnStatus['speaker'] = 'connecting';
+  private settling = true;
+  private lastRouteEvent = 0;
+  /** Paths the speaker holds for us, by route key: the JSON sent (to resend only what changed) and the uuid that deletes it. */
+  private readonly applied = new Map<string, { text: string; uuid: Buffer }>();
+  private advertising: Promise<void> = Promise.resolve();
+  private advertiseQueued = false;
+  private staleTimer: NodeJS.Timeout | undefined;
+  private readonly lostMacTimer: NodeJS.Timeout;
+  private stopped = false;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    readonly config: EvpnConfig,
+    private readonly logger: Logger,
+    files: { config: string; pid: string },
+  ) {
+    super();
+    if (config.runSpeaker) {
+      this.speaker = new GobgpSpeaker(config, files, logger);
+      this.speaker.start();
+    }
+    this.lostMacTimer = setInterval(() => this.checkLostMacs(), LOST_MAC_CHECK_MS);
+    this.loop = this.run();
+  }
+
+  /** Takes part with `device` (every VXLAN device with a local address). */
+  attach(device: VxlanDevice): void {
+    this.detach(device.name);
+    const routing = this.routing(device);
+    if (typeof routing === 'string') {
+      this.skipped.set(device.name, routing);
+      this.logger.warn({ device: device.name }, `evpn: ${device.name} does not take part: ${routing}`);
+      return;
+    }
+    const vni = new EvpnVni(routing);
+    // Rows a restart restored are this VNI's until the next sweep says otherwise.
+    vni.adopt(device.fdbList().filter((row) => row.externLearn));
+    if (this.settling || this.state !== 'connected') vni.resync();
+    const onLearned = (event: LocalMacEvent): void => this.apply(device.name, vni.localLearned(event.mac, event.ips), true);
+    const onAged = (event: LocalMacEvent): void => this.apply(device.name, vni.localAged(event.mac), true);
+    device.on('local-learned', onLearned);
+    device.on('local-aged', onAged);
+    device.setLocalLearning(true);
+    for (const mac of device.localMacs()) this.apply(device.name, vni.localLearned(mac.mac, mac.ips), false);
+    this.members.set(device.name, {
+      device,
+      vni,
+      unsubscribe: () => {
+        device.off('local-learned', onLearned);
+        device.off('local-aged', onAged);
+      },
+    });
+    if (this.state === 'connected' && this.api) void this.replay(this.api, vni);
+    this.queueAdvertise();
+  }
+
+  /** Stops taking part with the device (link del, or it is gone): its routes are withdrawn. */
+  detach(name: string): void {
+    this.skipped.delete(name);
+    const member = this.members.get(name);
+    if (!member) return;
+    member.unsubscribe();
+    this.members.delete(name);
+    this.queueAdvertise();
+  }
+
+  /** Whether `dst` for `mac` on `ifname` is a row EVPN installed (fdb show's "origin"). */
+  installed(ifname: string, mac: string, dst: string): boolean {
+    const installed = this.members.get(ifname)?.vni.installed();
+    if (!installed) return false;
+    return mac === FLOOD_MAC ? installed.flood.includes(dst) : installed.macs.get(mac) === dst;
+  }
+
+  async status(): Promise<EvpnStatus> {
+    return {
+      asn: this.config.asn,
+      routerId: this.config.routerId,
+      api: listenAddressText(this.config.api),
+      speaker: this.state,
+      settling: this.settling,
+      peers: await this.peers().catch(() => []),
+      vnis: [...this.members].map(([device, member]) => ({ device, ...member.vni.summary() })),
+      skipped: [...this.skipped].map(([device, reason]) => ({ device, reason })),
+    };
+  }
+
+  /** Withdraws everything this controller advertised (when it runs the speaker, stops it). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.lostMacTimer);
+    clearTimeout(this.staleTimer);
+    for (const member of this.members.values()) member.unsubscribe();
+    this.members.clear();
+    if (this.api && this.state === 'connected' && !this.speaker) {
+      // An operator's speaker outlives us: take our routes back from it.
+      this.queueAdvertise();
+      await this.advertising.catch(() => undefined);
+    }
+    this.api?.close();
+    await this.speaker?.stop();
+    await this.loop.catch(() => undefined);
+  }
+
+  private routing(device: VxlanDevice): VniRouting | string {
+    const { id, local } = device.spec;
+    if (local === undefined) return 'it has no local address (the VTEP address routes carry)';
+    const auto = autoRouting(id, this.config.asn, this.config.routerId, local);
+    const override = this.config.vni.get(id);
+    const routing = { ...auto, ...override, vni: id, vtep: local };
+    const clash = [...this.members.values()].find((member) => member.vni.routing.rd === routing.rd);
+    if (clash) return `its route distinguisher ${routing.rd} is ${clash.device.name}'s too: set evpn.vni.${id}.rd`;
+    return routing;
+  }
+
+  private async run(): Promise<void> {
+    let reported = '';
+    while (!this.stopped) {
+      if (this.speaker && !this.speaker.running) {
+        await sleep(RECONNECT_MS);
+        continue;
+      }
+      const api = new GobgpApi(this.config.api);
+      this.api = api;
+      try {
+        await api.ready(2000);
+        await this.session(api);
+      } catch (err) {
+        const message = (err as Error).message;
+        if (message !== reported && !this.stopped) this.logger.warn(`evpn: speaker at ${listenAddressText(this.config.api)}: ${message}`);
+        reported = message;
+      } finally {
+        api.close();
+      }
+      if (this.stopped) return;
+      this.speakerLost();
+      await sleep(RECONNECT_MS);
+    }
+  }
+
+  /** One session with the speaker; returns (or throws) when it breaks. */
+  private async session(api: GobgpApi): Promise<void> {
+    const stream = api.stream('WatchEvent', { table: { filters: [{ type: 'BEST', init: false }] } });
+    const early: Message[] = [];
+    let live = false;
+    const ended = new Promise<void>((resolve, reject) => {
+      stream.on('error', reject);
+      stream.on('end', () => reject(new Error('the speaker ended the watch')));
+      stream.on('data', (event: Message) => {
+        const paths = ((event.table as Message | undefined)?.paths as Message[] | undefined) ?? [];
+        if (live) this.receive(paths);
+        else early.push(...paths);
+      });
+    });
+    ended.catch(() => undefined);
+    try {
+      const destinations = await api.collect('ListPath', { table_type: 'GLOBAL', family: EVPN_FAMILY });
+      this.settling = true;
+      for (const member of this.members.values()) member.vni.resync();
+      const local: Message[] = [];
+      for (const destination of destinations) {
+        for (const path of ((destination.destination as Message | undefined)?.paths as Message[] | undefined) ?? []) {
+          if (path.best !== true) continue;
+          if (parsePath(path)?.local) local.push(path);
+        }
+      }
+      this.receive(destinations.flatMap((d) => (((d.destination as Message | undefined)?.paths as Message[] | undefined) ?? []).filter((p) => p.best === true)));
+      this.receive(early);
+      live = true;
+      clearTimeout(this.staleTimer);
+      this.staleTimer = undefined;
+      this.state = 'connected';
+      this.logger.info({ api: listenAddressText(this.config.api), routes: destinations.length }, `evpn: connected to the speaker (${destinations.length} routes)`);
+      // What the speaker holds from us (an earlier run's included) is the starting point.
+      this.applied.clear();
+      for (const path of local) {
+        const update = parsePath(path);
+        if (update && Buffer.isBuffer(path.uuid)) this.applied.set(update.route.key, { text: '', uuid: path.uuid });
+      }
+      this.queueAdvertise(api);
+      void this.settle(api);
+      await ended;
+    } finally {
+      stream.cancel();
+    }
+  }
+
+  /** Sweeps stale entries once every BGP neighbour is established and no route came for SETTLE_MS. */
+  private async settle(api: GobgpApi): Promise<void> {
+    let establishedSince = 0;
+    while (this.api === api && this.state === 'connected' && this.settling) {
+      await sleep(500);
+      const peers = await this.peers().catch(() => undefined);
+      const allUp = peers !== undefined && peers.every((peer) => peer.state === 'ESTABLISHED');
+      establishedSince = allUp ? establishedSince || Date.now() : 0;
+      const now = Date.now();
+      if (allUp && now - establishedSince >= SETTLE_MS && now - this.lastRouteEvent >= SETTLE_MS / 3) {
+        this.settling = false;
+        for (const [name, member] of this.members) this.apply(name, member.vni.sweep(), false);
+        this.logger.info('evpn: routes settled; stale entries swept');
+      }
+    }
+  }
+
+  /** The speaker is gone: entries stay for staleTime, then every learned route is withdrawn. */
+  private speakerLost(): void {
+    if (this.state === 'connected') this.logger.warn(`evpn: lost the speaker; its routes stay installed for ${this.config.staleTime} s`);
+    this.state = this.staleTimer || this.state === 'connected' ? 'lost' : this.state;
+    this.staleTimer ??= setTimeout(() => {
+      this.logger.warn(`evpn: no speaker for ${this.config.staleTime} s: its routes are withdrawn`);
+      for (const [name, member] of this.members) {
+        member.vni.resync();
+        this.apply(name, member.vni.sweep(), false);
+      }
+      this.settling = true;
+    }, this.config.staleTime * 1000);
+  }
+
+  private receive(paths: Message[]): void {
+    const updates = paths.map(parsePath).filter((update): update is PathUpdate => update !== undefined && !update.local);
+    if (updates.length === 0) return;
+    this.lastRouteEvent = Date.now();
+    let moved = false;
+    for (const [name, member] of this.members) {
+      const before = member.vni.summary().localMacs;
+      for (const update of updates) this.apply(name, member.vni.receive(update), false);
+      // A MAC another VTEP took is withdrawn here.
+      moved ||= member.vni.summary().localMacs !== before;
+    }
+    if (moved) this.queueAdvertise();
+  }
+
+  /** The routes the speaker holds, replayed into a VNI that joined mid-session. */
+  private async replay(api: GobgpApi, vni: EvpnVni): Promise<void> {
+    const destinations = await api.collect('ListPath', { table_type: 'GLOBAL', family: EVPN_FAMILY }).catch(() => []);
+    const name = [...this.members].find(([, member]) => member.vni === vni)?.[0];
+    if (name === undefined) return;
+    for (const destination of destinations) {
+      for (const path of ((destination.destination as Message | undefined)?.paths as Message[] | undefined) ?? []) {
+        const update = path.best === true ? parsePath(path) : undefined;
+        if (update && !update.local) this.apply(name, vni.receive(update), false);
+      }
+    }
+    if (!this.settling) this.apply(name, vni.sweep(), false);
+  }
+
+  /** Carries out FDB operations on the device; `advertise` when local MACs changed. */
+  private apply(name: string, operations: FdbOperation[], advertise: boolean): void {
+    const member = this.members.get(name);
+    if (!member) return;
+    for (const operation of operations) {
+      try {
+        switch (operation.op) {
+          case 'flood-add':
+            member.device.fdbAppend({ mac: FLOOD_MAC, dst: operation.dst, externLearn: true });
+            break;
+          case 'flood-del':
+            member.device.fdbDel(FLOOD_MAC, operation.dst);
+            break;
+          case 'mac-set':
+            member.device.fdbReplace({ mac: operation.mac, dst: operation.dst, externLearn: true });
+            break;
+          case 'mac-del':
+            member.device.fdbDel(operation.mac);
+            break;
+        }
+      } catch (err) {
+        // A row the user changed meanwhile: theirs stays.
+        this.logger.warn({ device: name, ...operation }, `evpn: ${name}: ${(err as Error).message}`);
+      }
+      this.emit('fdb', { ifname: name, operation });
+    }
+    if (advertise) this.queueAdvertise();
+  }
+
+  /** MACs another VTEP took that sent again from here since: they moved back, outbid it. */
+  private checkLostMacs(): void {
+    for (const [name, member] of this.members) {
+      const lost = member.vni.lostMacs();
+      if (lost.size === 0) continue;
+      for (const mac of member.device.localMacs()) {
+        const at = lost.get(mac.mac);
+        if (at !== undefined && Date.now() - mac.idle * 1000 > at + 1000) this.apply(name, member.vni.localLearned(mac.mac, mac.ips), true);
+      }
+    }
+  }
+
+  /**
+   * Puts the speaker's paths in step with what the devices advertise, one pass at a time
+   * (a pass asked for while one runs runs once after it). Paths an earlier run left in the
+   * speaker are in `applied` with no text: resent if still wanted, else deleted.
+   */
+  private queueAdvertise(api = this.api): void {
+    if (!api || this.state !== 'connected' || this.advertiseQueued) return;
+    this.advertiseQueued = true;
+    this.advertising = this.advertising.then(async () => {
+      this.advertiseQueued = false;
+      const wanted = new Map<string, Message>();
+      for (const member of this.members.values()) {
+        for (const path of member.vni.advertised()) {
+          const update = parsePath(path);
+          if (update) wanted.set(update.route.key, path);
+        }
+      }
+      try {
+        for (const [key, { uuid }] of [...this.applied]) {
+          if (wanted.has(key)) continue;
+          await api.call('DeletePath', { table_type: 'GLOBAL', family: EVPN_FAMILY, uuid });
+          this.applied.delete(key);
+        }
+        for (const [key, path] of wanted) {
+          const text = JSON.stringify(path);
+          if (this.applied.get(key)?.text === text) continue;
+          const reply = await api.call('AddPath', { table_type: 'GLOBAL', path });
+          this.applied.set(key, { text, uuid: reply.uuid as Buffer });
+        }
+      } catch (err) {
+        this.logger.warn(`evpn: cannot update the speaker's routes: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  private async peers(): Promise<EvpnPeer[]> {
+    const api = this.api;
+    if (!api || this.state !== 'connected') return [];
+    const replies = await api.collect('ListPeer', {}, 2000);
+    return replies.map((reply): EvpnPeer => {
+      const peer = reply.peer as Message;
+      const state = (peer.state as Message | undefined) ?? {};
+      const afiSafis = (peer.afi_safis as Message[] | undefined) ?? [];
+      const evpn = afiSafis.find((afiSafi) => ((afiSafi.config as Message | undefined)?.family as Message | undefined)?.afi === 'AFI_L2VPN');
+      const counts = ((evpn?.state as Message | undefined) ?? {}) as Message;
+      const timers = ((peer.timers as Message | undefined)?.state as Message | undefined) ?? {};
+      const uptime = Number((timers.uptime as Message | undefined)?.seconds ?? 0);
+      return {
+        address: String(state.neighbor_address ?? ''),
+        asn: Number(state.peer_asn ?? 0),
+        state: String(state.session_state ?? 'UNKNOWN'),
+        ...(uptime > 0 && { uptime: Math.max(0, Math.round(Date.now() / 1000 - uptime)) }),
+        received: Number(counts.received ?? 0),
+        advertised: Number(counts.advertised ?? 0),
+      };
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
