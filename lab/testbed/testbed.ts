@@ -125,6 +125,7 @@ export class Testbed {
   private readonly procs = new Set<Proc>();
   private readonly daemons: VtepDaemon[] = [];
   private readonly files: string[] = [];
+  private readonly cleanups: Array<() => void> = [];
   private scratchDir: string | undefined;
   private readonly scratchNames = new Map<string, number>();
   private underlays = 0;
@@ -327,8 +328,8 @@ export class Testbed {
    */
   async startDaemon(ns: string, opts: { config?: string; args?: string[]; readyMs?: number; socket?: string } = {}): Promise<VtepDaemon> {
     const socket = opts.socket ?? path.join(tmpdir(), `${ns}-${this.daemons.length + 1}.sock`);
-    // The daemon's state file is next to its socket.
-    this.files.push(socket, `${socket}.state`);
+    // The daemon's state file is next to its socket, and with EVPN its gobgpd's files.
+    this.files.push(socket, `${socket}.state`, `${socket}.state.gobgpd.toml`, `${socket}.state.gobgpd.pid`);
     // Debug: the log then has the FDB events, for tests to wait on and failures to show.
     const argv = [process.execPath, CLI, 'daemon', '--socket', socket, '--log-level', 'debug'];
     if (opts.config) argv.push('--config', opts.config);
@@ -463,6 +464,11 @@ export class Testbed {
     return p;
   }
 
+  /** Runs `cleanup` in destroy(), after the namespaces are gone (a helper's files outside scratch()). */
+  onDestroy(cleanup: () => void): void {
+    this.cleanups.push(cleanup);
+  }
+
   /** Everything torn down; safe to call repeatedly and concurrently. Throws if something stayed. */
   destroy(): Promise<void> {
     this.destroying ??= this.doDestroy();
@@ -482,6 +488,13 @@ export class Testbed {
         await deleteNamespace(ns);
       } catch (e) {
         errors.push(`delete ${ns}: ${(e as Error).message}`);
+      }
+    }
+    for (const cleanup of this.cleanups) {
+      try {
+        cleanup();
+      } catch (e) {
+        errors.push(`cleanup: ${(e as Error).message}`);
       }
     }
     for (const f of this.files) {

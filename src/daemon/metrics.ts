@@ -1,10 +1,11 @@
 // Prometheus metrics of a running daemon, served over HTTP at /metrics. Values are read on
 // each scrape (no timer): every device's counters, FDB size, the VXLAN ports' drops and the
-// event log's counts, mapped to Prometheus names by samples(); plus prom-client's process
-// metrics. There is no authentication: bind to localhost or a management address.
+// event log's counts, EVPN's sessions and routes, mapped to Prometheus names by samples();
+// plus prom-client's process metrics. There is no authentication: bind to localhost or a management address.
 import { type Server, createServer } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DaemonStatus } from '../control/protocol.js';
+import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { DeviceStats, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkType } from '../link/linkSpec.js';
 import type { ListenAddress } from './daemonOptions.js';
@@ -15,6 +16,8 @@ export interface MetricsSnapshot {
   devices: { name: string; type: LinkType; stats: DeviceStats; /** MACs in a VXLAN device's FDB. */ fdbEntries?: number }[];
   ports: VxlanPortInfo[];
   eventLog: DaemonStatus['stats'];
+  /** While EVPN runs. */
+  evpn?: EvpnStatus;
 }
 
 export interface Sample {
@@ -31,6 +34,7 @@ interface MetricDefinition {
 
 const DEVICE = ['device', 'type'];
 const PORT = ['family', 'port'];
+const VNI = ['device', 'vni'];
 const counter = (help: string, labelNames: string[]): MetricDefinition => ({ help, kind: 'counter', labelNames });
 
 export const METRICS: Record<string, MetricDefinition> = {
@@ -51,6 +55,11 @@ export const METRICS: Record<string, MetricDefinition> = {
   vtepd_port_rx_errors_total: counter('Receive failures on a VXLAN port', PORT),
   vtepd_fdb_events_logged_total: counter('FDB events written to the log', []),
   vtepd_fdb_events_not_logged_total: counter('FDB events the log left out (rate limit or slow reader)', []),
+  vtepd_evpn_speaker_connected: { help: '1 while vtepd is connected to its BGP speaker (GoBGP)', kind: 'gauge', labelNames: [] },
+  vtepd_evpn_peer_established: { help: '1 while the BGP session with the neighbour is established', kind: 'gauge', labelNames: ['peer'] },
+  vtepd_evpn_routes_received: { help: 'EVPN routes a VXLAN device imports', kind: 'gauge', labelNames: VNI },
+  vtepd_evpn_routes_advertised: { help: 'EVPN routes a VXLAN device advertises (type 3, and type 2 per local MAC and address)', kind: 'gauge', labelNames: VNI },
+  vtepd_evpn_remote_vteps: { help: 'VTEPs in the flood list by type-3 routes', kind: 'gauge', labelNames: VNI },
 };
 
 /** A counter's name (native/base/counters.h) as a metric and the label it adds. */
@@ -85,6 +94,16 @@ export function samples(snapshot: MetricsSnapshot): Sample[] {
     }
   }
   for (const [key, value] of Object.entries(snapshot.eventLog)) add(`vtepd_${key}_total`, {}, value);
+  if (snapshot.evpn) {
+    add('vtepd_evpn_speaker_connected', {}, snapshot.evpn.speaker === 'connected' ? 1 : 0);
+    for (const peer of snapshot.evpn.peers) add('vtepd_evpn_peer_established', { peer: peer.address }, peer.state === 'ESTABLISHED' ? 1 : 0);
+    for (const vni of snapshot.evpn.vnis) {
+      const labels = { device: vni.device, vni: vni.vni };
+      add('vtepd_evpn_routes_received', labels, vni.routesReceived);
+      add('vtepd_evpn_routes_advertised', labels, vni.routesAdvertised);
+      add('vtepd_evpn_remote_vteps', labels, vni.remoteVteps.length);
+    }
+  }
   return out;
 }
 
@@ -120,6 +139,8 @@ export interface MetricsSource {
   list(): { name: string; spec: { type: LinkType }; stats(): DeviceStats; fdbList?(): { mac: string }[] }[];
   ports(): Promise<VxlanPortInfo[]>;
   status(): DaemonStatus;
+  /** Rejects while EVPN is off. */
+  evpnStatus(): Promise<EvpnStatus>;
   readonly logger: Logger;
 }
 
@@ -133,7 +154,8 @@ async function snapshotOf(source: MetricsSource): Promise<MetricsSnapshot> {
       // Its TAP went away during the scrape: it is down, so absent.
     }
   }
-  return { devices, ports: await source.ports(), eventLog: source.status().stats };
+  const evpn = await source.evpnStatus().catch(() => undefined);
+  return { devices, ports: await source.ports(), eventLog: source.status().stats, ...(evpn && { evpn }) };
 }
 
 /** Serves GET /metrics at `address` until close(); resolves once listening. */
