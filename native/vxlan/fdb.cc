@@ -11,17 +11,16 @@ namespace {
 
 // As bridge fdb add/append/replace on an existing entry's remotes; 0 or EEXIST.
 int ApplyUpdate(std::vector<Remote>& remotes, const Remote& remote, FdbMode mode) {
-  switch (mode) {
-    case FdbMode::kAdd:
-      return EEXIST;
-    case FdbMode::kReplace:
-      // As the kernel (vxlan_fdb_replace): the first remote is replaced, any appended ones
-      // stay, and a remote the entry already has changes nothing (no duplicate row).
-      if (std::find(remotes.begin(), remotes.end(), remote) == remotes.end()) remotes.front() = remote;
-      break;
-    case FdbMode::kAppend:
-      if (std::find(remotes.begin(), remotes.end(), remote) == remotes.end()) remotes.push_back(remote);
-      break;
+  if (mode == FdbMode::kAdd) return EEXIST;
+  auto same = std::find(remotes.begin(), remotes.end(), remote);
+  if (same != remotes.end()) {
+    // As the kernel (vxlan_fdb_replace): a remote the entry already has stays where it is (no
+    // duplicate row), with the flags of this request.
+    same->extern_learn = remote.extern_learn;
+  } else if (mode == FdbMode::kReplace) {
+    remotes.front() = remote;  // the first remote is replaced, any appended ones stay
+  } else {
+    remotes.push_back(remote);
   }
   return 0;
 }
@@ -166,7 +165,8 @@ LearnResult Fdb::Learn(MacAddress src, const Endpoint& from, uint32_t vni, uint6
       if (!entry.permanent) entry.updated = now;
       return LearnResult::kRefreshed;
     }
-    // The kernel never migrates a user's entry; the conflicting packet is dropped.
+    // The kernel never migrates a user's or a control plane's entry; the conflicting packet
+    // is dropped.
     if (entry.permanent) return LearnResult::kStaticConflict;
     if (!ReserveEvent(events)) return LearnResult::kNoMemory;
     Endpoint previous = current.dst;
