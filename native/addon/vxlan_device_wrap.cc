@@ -94,11 +94,12 @@ const char* EventType(FdbEvent::Type type) {
   return "unknown";
 }
 
-// dst, port and vni: a remote as fdbList rows and floodList entries show it.
+// dst, port, vni and externLearn: a remote as fdbList rows and floodList entries show it.
 void SetRemote(Napi::Object obj, const Remote& remote) {
   obj.Set("dst", remote.dst.AddressString());
   obj.Set("port", remote.dst.port);
   obj.Set("vni", remote.vni);
+  obj.Set("externLearn", remote.extern_learn);
 }
 
 void CallWithEvents(Napi::Env env, Napi::Function callback, QueuedEvents* batch) {
@@ -196,7 +197,7 @@ Napi::Value VxlanDeviceWrap::FeaturesOf(Napi::Env env, VxlanDevice& device) {
 void VxlanDeviceWrap::FdbAdd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsString()) {
-    throw Napi::TypeError::New(env, "usage: fdbAdd({mac, dst, port, vni}, mode)");
+    throw Napi::TypeError::New(env, "usage: fdbAdd({mac, dst, port, vni, externLearn}, mode)");
   }
   Napi::Object entry = info[0].As<Napi::Object>();
   std::string mode_name = info[1].As<Napi::String>().Utf8Value();
@@ -208,7 +209,8 @@ void VxlanDeviceWrap::FdbAdd(const Napi::CallbackInfo& info) {
 
   MacAddress mac = ParseMacArg(env, StringField(entry, "mac"));
   uint16_t port = static_cast<uint16_t>(UintField(entry, "port", 65535));
-  Remote remote{ParseAddress(env, StringField(entry, "dst"), port), UintField(entry, "vni", kMaxVni)};
+  Remote remote{ParseAddress(env, StringField(entry, "dst"), port), UintField(entry, "vni", kMaxVni),
+                BoolField(entry, "externLearn")};
   int err = device(env).FdbUpdate(mac, remote, mode);
   if (err) throw ErrnoToJs(env, err);
 }

@@ -122,6 +122,8 @@ export interface NativeFdbRequest {
   dst: string;
   port: number;
   vni: number;
+  /** A control plane's row (extern_learn): permanent as a user's. */
+  externLearn: boolean;
 }
 
 /** Emitted from the data-plane threads, delivered in batches on the JS thread. */
@@ -142,6 +144,7 @@ export interface NativeFloodEntry {
   dst: string;
   port: number;
   vni: number;
+  externLearn: boolean;
 }
 
 /**

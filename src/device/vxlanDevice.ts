@@ -72,7 +72,11 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     }
   }
 
-  /** `bridge fdb add`: fails if the MAC has an entry already. */
+  /**
+   * `bridge fdb add`: fails if the MAC has an entry already. With `entry.externLearn` a control
+   * plane's row (`bridge fdb add ... extern_learn`), as with append and replace; a remote named
+   * again takes the flag of the latest request.
+   */
   fdbAdd(entry: FdbEntry): void {
     this.fdbUpdate(entry, 'add');
   }
@@ -114,11 +118,14 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     return linkInfo(this.ifindex, this.name, { ...this.spec, remote }, this.features);
   }
 
-  /** The static rows (flood list included), in order: what `options.fdb` restores. */
+  /**
+   * The permanent rows, the user's and a control plane's (flood list included), in order:
+   * what `options.fdb` restores.
+   */
   staticFdb(): FdbEntry[] {
     return this.fdbList()
       .filter((row) => row.permanent)
-      .map(({ mac, dst, port, vni }) => ({ mac, dst, port, vni }));
+      .map(({ mac, dst, port, vni, externLearn }) => ({ mac, dst, port, vni, ...(externLearn && { externLearn }) }));
   }
 
   /**
@@ -134,7 +141,13 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     if (addressFamily(dst) !== this.family) {
       throw new Error(`${this.name}: dst ${dst} is IPv${addressFamily(dst)} but the underlay is IPv${this.family}`);
     }
-    const request = { mac, dst, port: entry.port ?? this.spec.dstport, vni: entry.vni ?? this.spec.id };
+    const request = {
+      mac,
+      dst,
+      port: entry.port ?? this.spec.dstport,
+      vni: entry.vni ?? this.spec.id,
+      externLearn: entry.externLearn ?? false,
+    };
     callNative(this.name, () => this.device.fdbAdd(request, mode), `fdb entry ${mac}`, this.fdbErrors());
   }
 
