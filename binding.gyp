@@ -32,7 +32,8 @@
         "native/offload/udp_coalescer.cc",
         "native/tap/tap_frame.cc",
         "native/gre/gre_header.cc",
-        "native/vxlan/fdb.cc"
+        "native/vxlan/fdb.cc",
+        "native/vxlan/local_macs.cc"
       ]
     },
     {
@@ -82,6 +83,7 @@
             "test/native/gre_header_test.cc",
             "test/native/gre_sequence_test.cc",
             "test/native/gso_segmenter_test.cc",
+            "test/native/local_macs_test.cc",
             "test/native/neighbour_snoop_test.cc",
             "test/native/prefix_test.cc",
             "test/native/tap_frame_test.cc",
