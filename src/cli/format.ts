@@ -201,6 +201,7 @@ const STATS_GROUPS: Array<[label: string, member: (name: string) => boolean]> = 
   ['RX', (name) => name.startsWith('rx_') && !isDrop(name)],
   ['TX', (name) => name.startsWith('tx_') && !isDrop(name)],
   ['FDB', (name) => name.startsWith('fdb_')],
+  ['local MACs', (name) => name.startsWith('local_')],
   ['drops', isDrop],
 ];
 
