@@ -25,13 +25,15 @@
         "native/net/inner_ip.cc",
         "native/net/mac_address.cc",
         "native/net/mac_hash.cc",
+        "native/net/neighbour_snoop.cc",
         "native/net/prefix.cc",
         "native/offload/gso_segmenter.cc",
         "native/offload/tcp_coalescer.cc",
         "native/offload/udp_coalescer.cc",
         "native/tap/tap_frame.cc",
         "native/gre/gre_header.cc",
-        "native/vxlan/fdb.cc"
+        "native/vxlan/fdb.cc",
+        "native/vxlan/local_macs.cc"
       ]
     },
     {
@@ -81,6 +83,8 @@
             "test/native/gre_header_test.cc",
             "test/native/gre_sequence_test.cc",
             "test/native/gso_segmenter_test.cc",
+            "test/native/local_macs_test.cc",
+            "test/native/neighbour_snoop_test.cc",
             "test/native/prefix_test.cc",
             "test/native/tap_frame_test.cc",
             "test/native/tcp_coalescer_test.cc",

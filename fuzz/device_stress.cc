@@ -4,10 +4,12 @@
 //  - three VXLAN devices on one UDP port (VNIs 100-102; two queues on one, no offloads on
 //    another) and a gretap device stay up;
 //  - a thread writes frames into their TAPs through a packet socket (known unicast, unknown
-//    unicast and broadcast: each goes out by the FDB);
+//    unicast and broadcast: each goes out by the FDB; from eight MACs, some of them ARP,
+//    recorded by local learning);
 //  - a thread sends VXLAN datagrams to the port from four peers, for those VNIs and for
 //    VNI 200, whose device comes and goes, with changing inner sources (learn and move);
-//  - a thread adds, replaces, appends and deletes FDB entries and reads tables and stats;
+//  - a thread adds, replaces, appends and deletes FDB entries, reads tables and stats, and
+//    turns local learning off and on;
 //  - a thread creates and destroys a VXLAN device (VNI 200, same port) and a gretap device.
 // Usage: device_stress SECONDS. Fails if some kind of work never happened.
 #include <arpa/inet.h>
@@ -37,6 +39,7 @@ namespace {
 
 std::atomic<bool> stopping{false};
 std::atomic<uint64_t> events{0};
+std::atomic<uint64_t> local_events{0};
 
 Endpoint Address(const char* text, uint16_t port = 0) { return *Endpoint::Parse(text, port); }
 
@@ -49,6 +52,7 @@ VxlanConfig Vxlan(const char* name, uint32_t vni, size_t queues, bool offloads) 
   c.srcport_max = 65535;
   c.ageing_seconds = 2;  // housekeeping ages entries while they are learned
   c.learning = true;
+  c.local_learning = true;
   c.max_addresses = 64;
   c.mtu = 1450;
   c.offloads = offloads;
@@ -78,6 +82,13 @@ GoneCallback CountGone() {
 FdbEventSink CountEvents() {
   return [](std::vector<FdbEvent>&& batch) {
     events += batch.size();
+    return true;
+  };
+}
+
+LocalMacEventSink CountLocalEvents() {
+  return [](std::vector<LocalMacEvent>&& batch) {
+    local_events += batch.size();
     return true;
   };
 }
@@ -112,7 +123,10 @@ void TapTraffic(std::vector<int> ifindexes, std::atomic<uint64_t>* sent) {
   int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
   if (fd < 0) return perror("packet socket");
   for (size_t k = 0; !stopping; k++) {
-    frames::Bytes f = Frame(k, 0x10);
+    uint8_t src_mac = static_cast<uint8_t>(0x10 + k % 8);
+    frames::NeighbourSpec arp;
+    arp.src_mac = src_mac;
+    frames::Bytes f = k % 4 == 3 ? frames::BuildNeighbour(arp) : Frame(k, src_mac);
     sockaddr_ll to{};
     to.sll_family = AF_PACKET;
     to.sll_ifindex = ifindexes[k % ifindexes.size()];
@@ -161,13 +175,15 @@ void FdbChurn(std::vector<VxlanDevice*> devices, std::atomic<uint64_t>* ops) {
     VxlanDevice& d = *devices[k % devices.size()];
     MacAddress mac = k % 5 == 0 ? kFloodMac : Mac(static_cast<uint8_t>(k % 8));
     Remote remote{Address(dsts[k % 3], 4789), d.config().vni};
-    switch (k % 6) {
+    switch (k % 8) {
       case 0: d.FdbUpdate(mac, remote, FdbMode::kAdd); break;
       case 1: d.FdbUpdate(mac, remote, FdbMode::kAppend); break;
       case 2: d.FdbUpdate(mac, remote, FdbMode::kReplace); break;
       case 3: d.FdbRemove(mac, k % 4 ? &remote.dst : nullptr); break;
       case 4: d.FdbRows(); break;
       case 5: d.FloodList(); (void)d.stats().Get(Counter::rx_packets); break;
+      case 6: d.LocalMacRows(); break;
+      case 7: d.SetLocalLearning(k % 16 == 15); break;  // off, then on again
     }
     (*ops)++;
     if (k % 16 == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
@@ -177,7 +193,8 @@ void FdbChurn(std::vector<VxlanDevice*> devices, std::atomic<uint64_t>* ops) {
 void DeviceChurn(std::atomic<uint64_t>* cycles) {
   while (!stopping) {
     {
-      VxlanDevice vx(Vxlan("vst-churn", 200, 1, true), CountEvents(), CountGone());
+      VxlanDevice vx(Vxlan("vst-churn", 200, 1, true), CountEvents(), CountLocalEvents(),
+                     CountGone());
       SetUp(vx.tap().name());
       vx.FdbUpdate(kFloodMac, {Address("192.0.2.21", 4789), 200}, FdbMode::kAppend);
       GretapDevice gre(Gretap("vst-gre-churn"), CountGone());
@@ -191,13 +208,13 @@ void DeviceChurn(std::atomic<uint64_t>* cycles) {
 
 int main(int argc, char** argv) {
   const int seconds = argc > 1 ? std::atoi(argv[1]) : 20;
-  VxlanDevice vx0(Vxlan("vst0", 100, 1, true), CountEvents(), CountGone());
+  VxlanDevice vx0(Vxlan("vst0", 100, 1, true), CountEvents(), CountLocalEvents(), CountGone());
   // One device screens its sources: the allowlist is read on every packet while FDB churn
   // changes the permanent remotes it also accepts.
   VxlanConfig screened = Vxlan("vst1", 101, 2, true);
   screened.allow = PrefixList({*Prefix::Parse("192.0.2.12/31")});
-  VxlanDevice vx1(screened, CountEvents(), CountGone());
-  VxlanDevice vx2(Vxlan("vst2", 102, 1, false), CountEvents(), CountGone());
+  VxlanDevice vx1(screened, CountEvents(), CountLocalEvents(), CountGone());
+  VxlanDevice vx2(Vxlan("vst2", 102, 1, false), CountEvents(), CountLocalEvents(), CountGone());
   GretapDevice gre0(Gretap("vst-gre0"), CountGone());
   std::vector<VxlanDevice*> vxlans = {&vx0, &vx1, &vx2};
   for (VxlanDevice* d : vxlans) {
@@ -228,11 +245,14 @@ int main(int argc, char** argv) {
   uint64_t gre_tx = gre0.stats().Get(Counter::tx_packets);
   std::printf(
       "device_stress: %ds: %llu TAP frames and %llu datagrams sent; VXLAN tx %llu rx %llu, gretap "
-      "tx %llu; %llu FDB operations, %llu FDB events, %llu create/destroy cycles\n",
+      "tx %llu; %llu FDB operations, %llu FDB events, %llu local MAC events, %llu create/destroy "
+      "cycles\n",
       seconds, (unsigned long long)tap_frames, (unsigned long long)datagrams,
       (unsigned long long)tx, (unsigned long long)rx, (unsigned long long)gre_tx,
-      (unsigned long long)fdb_ops, (unsigned long long)events, (unsigned long long)cycles);
-  bool all = tap_frames && datagrams && tx && rx && gre_tx && fdb_ops && events && cycles;
+      (unsigned long long)fdb_ops, (unsigned long long)events, (unsigned long long)local_events,
+      (unsigned long long)cycles);
+  bool all = tap_frames && datagrams && tx && rx && gre_tx && fdb_ops && events && local_events &&
+             cycles;
   if (!all) std::fprintf(stderr, "device_stress: some kind of work never happened\n");
   if (gone_reports) std::fprintf(stderr, "device_stress: a TAP was reported gone that nobody removed\n");
   return all && gone_reports == 0 ? 0 : 1;

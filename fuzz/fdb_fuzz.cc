@@ -4,10 +4,14 @@
 // index, argument; over 8 MACs (the flood key, unicast, multicast, broadcast) and 6 remotes.
 // After every operation the table must stay within its limit, list each MAC once with its
 // remotes, and agree with what each call returned; an entry must never age before `ageing`
-// seconds after its last update, nor show an idle time longer than the clock has run.
+// seconds after its last update, nor show an idle time longer than the clock has run. A
+// remote's extern_learn flag is the one its latest update gave it, only permanent rows have
+// it, and an entry with such a row is never moved or aged.
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "fuzz_check.h"
@@ -30,8 +34,20 @@ Remote RemoteAt(uint8_t i) {
 
 struct Shadow {
   bool permanent;
-  uint64_t touched;  // clock reading of the last add, replace, learn or refresh
+  uint64_t touched;    // clock reading of the last add, replace, learn or refresh
+  bool extern_learn;   // has an extern_learn row (as of the last check)
+  // extern_learn as the latest update naming each remote (by identity) set it.
+  std::map<std::tuple<sa_family_t, std::string, uint16_t, uint32_t>, bool> flags;
 };
+
+Remote WithFlag(Remote r, bool extern_learn) {
+  r.extern_learn = extern_learn;
+  return r;
+}
+
+auto Identity(const Remote& r) {
+  return std::make_tuple(r.dst.family, std::string(r.dst.addr, r.dst.addr + 16), r.dst.port, r.vni);
+}
 
 class Run {
  public:
@@ -42,7 +58,7 @@ class Run {
     const Remote remote = RemoteAt(op[2]);
     const bool present = shadow_.count(mac) != 0;
     switch (op[0] % 6) {
-      case 0: Update(mac, remote, static_cast<FdbMode>(op[3] % 3), present); break;
+      case 0: Update(mac, WithFlag(remote, op[3] & 4), static_cast<FdbMode>(op[3] % 3), present); break;
       case 1: Remove(mac, (op[3] & 1) ? &remote.dst : nullptr, present); break;
       case 2: Learn(mac, remote, op[3], present); break;
       case 3: Age(); break;
@@ -55,8 +71,12 @@ class Run {
  private:
   void Update(MacAddress mac, const Remote& remote, FdbMode mode, bool present) {
     int err = fdb_.Update(mac, remote, mode, now_);
-    if (err == 0) shadow_[mac] = {true, now_};
-    else if (err == EEXIST) FUZZ_CHECK(present && mode == FdbMode::kAdd);
+    if (err == 0) {
+      Shadow& s = shadow_[mac];
+      s.permanent = true;
+      s.touched = now_;
+      s.flags[Identity(remote)] = remote.extern_learn;
+    } else if (err == EEXIST) FUZZ_CHECK(present && mode == FdbMode::kAdd);
     else FUZZ_CHECK(err == ENOSPC && !present && max_ && fdb_.size() == max_);
   }
 
@@ -79,7 +99,8 @@ class Run {
       case LearnResult::kMoved:
         FUZZ_CHECK(events.size() == 1 && events[0].mac == mac && events[0].dst.port == kLearnedPort);
         FUZZ_CHECK((r == LearnResult::kLearned) == !present);
-        shadow_[mac] = {false, now_};
+        FUZZ_CHECK(!present || (!shadow_[mac].permanent && !shadow_[mac].extern_learn));
+        shadow_[mac] = {false, now_, false, {}};
         break;
       case LearnResult::kRefreshed:
         FUZZ_CHECK(present && events.empty());
@@ -102,7 +123,7 @@ class Run {
     for (const FdbEvent& e : events) {
       FUZZ_CHECK(e.type == FdbEvent::Type::kAged && ageing_ != 0);
       const Shadow& s = shadow_.at(e.mac);
-      FUZZ_CHECK(!s.permanent);
+      FUZZ_CHECK(!s.permanent && !s.extern_learn);
       FUZZ_CHECK(now_ >= s.touched + ageing_);  // never before its time
       shadow_.erase(e.mac);
     }
@@ -131,6 +152,13 @@ class Run {
       FUZZ_CHECK(std::find(remotes.begin(), remotes.end(), row.remote) == remotes.end());
       remotes.push_back(row.remote);
       FUZZ_CHECK(row.idle_seconds <= last_ - first_);
+      FUZZ_CHECK(row.permanent || !row.remote.extern_learn);
+      if (row.permanent) {
+        // A learned remote the user's update took over has no flag until one names it.
+        const auto& flags = shadow_[row.mac].flags;
+        auto flag = flags.find(Identity(row.remote));
+        FUZZ_CHECK(row.remote.extern_learn == (flag != flags.end() && flag->second));
+      }
     }
     FUZZ_CHECK(seen.size() == fdb_.size());
     // Entries that went without an event (removed) leave the shadow too.
@@ -138,6 +166,11 @@ class Run {
       it = seen.count(it->first) ? std::next(it) : shadow_.erase(it);
     }
     FUZZ_CHECK(shadow_.size() == seen.size());
+    for (auto& [mac, s] : shadow_) {
+      const std::vector<Remote>& remotes = seen[mac];
+      s.extern_learn = std::any_of(remotes.begin(), remotes.end(),
+                                   [](const Remote& r) { return r.extern_learn; });
+    }
   }
 
   Fdb fdb_;

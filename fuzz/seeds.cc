@@ -244,7 +244,26 @@ int main(int argc, char** argv) {
       {2, 2, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 2, 0, 2, 2, 1, 1, 0, 1, 1, 0, 1, 2, 0, 3},
       {1, 5, 2, 1, 0, 0, 5, 0, 0, 3, 3, 0, 0, 0, 2, 1, 2, 0, 5, 0, 0, 0xfe, 3, 0, 0, 0},
       {4, 1, 2, 1, 0, 0, 2, 2, 0, 0, 2, 3, 0, 0, 2, 4, 0, 0, 2, 5, 0, 0, 4, 7, 0, 0},
+      // extern_learn add and append (argument bit 2), a conflicting learn, ageing, replace.
+      {0, 3, 0, 1, 2, 4, 0, 0, 3, 4, 2, 1, 4, 1, 5, 0, 0, 100, 3, 0, 0, 0, 0, 1, 1, 2},
   });
+
+  // neighbour_snoop_fuzz: frames the local hosts send, ARP and NS/NA, tagged or not.
+  std::vector<Bytes> neighbours;
+  for (bool ipv6 : {false, true}) {
+    for (uint16_t op : ipv6 ? std::vector<uint16_t>{135, 136} : std::vector<uint16_t>{1, 2}) {
+      frames::NeighbourSpec s;
+      s.ipv6 = ipv6;
+      s.op = op;
+      neighbours.push_back(frames::BuildNeighbour(s));
+      s.tags = {0x8100};
+      s.target_host = s.src_host;  // gratuitous ARP, unsolicited NA
+      neighbours.push_back(frames::BuildNeighbour(s));
+      s.src_host = 0;  // ARP probe, DAD
+      neighbours.push_back(frames::BuildNeighbour(s));
+    }
+  }
+  Write("neighbour_snoop", neighbours);
 
   Write("mac_text", {
       {'0', '2', ':', '0', '0', ':', '0', '0', ':', '0', '0', ':', '0', '0', ':', '0', '1'},

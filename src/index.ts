@@ -42,6 +42,7 @@ export type {
 } from './link/linkInfo.js';
 export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbRow, type FdbSelector } from './link/fdbEntry.js';
 export { fdbEventLine, type FdbEvent } from './link/fdbEvent.js';
+export type { LocalMac, LocalMacEvent } from './link/localMac.js';
 export { monitorEventLine, type LinkEvent, type MonitorEvent } from './link/linkEvent.js';
 export { FLOOD_MAC, parseMac } from './link/mac.js';
 export { ConfigError, Field } from './validation.js';

@@ -4,6 +4,7 @@
 #include <memory>
 #include <new>
 #include <system_error>
+#include <type_traits>
 #include <vector>
 
 #include "addon/napi_args.h"
@@ -14,15 +15,27 @@ namespace vtepd {
 
 namespace {
 
-// FDB events queued for JavaScript, per device: bounded so a MAC flood cannot grow memory
-// without limit when JavaScript is slow; past it events are dropped and counted
-// (events_dropped). About 1 MB of events.
+// FDB and local MAC events queued for JavaScript, per device: bounded so a MAC flood cannot
+// grow memory without limit when JavaScript is slow; past it events are dropped and counted
+// (events_dropped). About 1-2 MB of events.
 constexpr size_t kMaxQueuedEvents = 16384;
 
-// A batch on its way to JavaScript, and the device's count of queued events it holds.
+// A batch on its way to JavaScript (one kind of event), and the device's count of queued
+// events it holds.
 struct QueuedEvents {
-  std::vector<FdbEvent> events;
+  std::vector<FdbEvent> fdb;
+  std::vector<LocalMacEvent> local;
   std::shared_ptr<std::atomic<size_t>> queued;
+
+  size_t size() const { return fdb.size() + local.size(); }
+  template <typename Event>
+  std::vector<Event>& of() {
+    if constexpr (std::is_same_v<Event, FdbEvent>) {
+      return fdb;
+    } else {
+      return local;
+    }
+  }
 };
 
 MacAddress ParseMacArg(Napi::Env env, const std::string& text) {
@@ -74,6 +87,7 @@ VxlanConfig ReadVxlanConfig(const Napi::Object& obj) {
   config.underlay = ReadUnderlayOptions(obj, /*multicast=*/true);
   config.ageing_seconds = UintField(obj, "ageing", UINT32_MAX);
   config.learning = BoolField(obj, "learning");
+  config.local_learning = BoolField(obj, "localLearning");
   config.max_addresses = UintField(obj, "maxaddress", UINT32_MAX);
   config.allow = AllowField(obj, config.local.family);
   config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
@@ -94,29 +108,71 @@ const char* EventType(FdbEvent::Type type) {
   return "unknown";
 }
 
-// dst, port and vni: a remote as fdbList rows and floodList entries show it.
+// dst, port, vni and externLearn: a remote as fdbList rows and floodList entries show it.
 void SetRemote(Napi::Object obj, const Remote& remote) {
   obj.Set("dst", remote.dst.AddressString());
   obj.Set("port", remote.dst.port);
   obj.Set("vni", remote.vni);
+  obj.Set("externLearn", remote.extern_learn);
+}
+
+// A MAC's addresses as text, IPv4 first.
+Napi::Array IpsArray(Napi::Env env, const LocalIps& ips) {
+  Napi::Array out = Napi::Array::New(env, ips.size());
+  for (size_t i = 0; i < ips.size(); i++) out.Set(static_cast<uint32_t>(i), ips[i].AddressString());
+  return out;
+}
+
+Napi::Object EventObject(Napi::Env env, const FdbEvent& event) {
+  Napi::Object obj = Napi::Object::New(env);
+  obj.Set("type", EventType(event.type));
+  obj.Set("mac", FormatMac(event.mac));
+  obj.Set("dst", event.dst.AddressString());
+  if (event.type == FdbEvent::Type::kMoved) obj.Set("from", event.from.AddressString());
+  return obj;
+}
+
+Napi::Object EventObject(Napi::Env env, const LocalMacEvent& event) {
+  Napi::Object obj = Napi::Object::New(env);
+  bool learned = event.type == LocalMacEvent::Type::kLearned;
+  obj.Set("type", learned ? "local-learned" : "local-aged");
+  obj.Set("mac", FormatMac(event.mac));
+  if (learned) obj.Set("ips", IpsArray(env, event.ips));
+  return obj;
 }
 
 void CallWithEvents(Napi::Env env, Napi::Function callback, QueuedEvents* batch) {
   std::unique_ptr<QueuedEvents> owned(batch);
-  const std::vector<FdbEvent>& batch_events = owned->events;
-  owned->queued->fetch_sub(batch_events.size());
+  owned->queued->fetch_sub(owned->size());
   if (env == nullptr || callback.IsEmpty()) return;  // tearing down
-  Napi::Array events = Napi::Array::New(env, batch_events.size());
-  for (size_t i = 0; i < batch_events.size(); i++) {
-    const FdbEvent& event = batch_events[i];
-    Napi::Object obj = Napi::Object::New(env);
-    obj.Set("type", EventType(event.type));
-    obj.Set("mac", FormatMac(event.mac));
-    obj.Set("dst", event.dst.AddressString());
-    if (event.type == FdbEvent::Type::kMoved) obj.Set("from", event.from.AddressString());
-    events.Set(static_cast<uint32_t>(i), obj);
-  }
+  Napi::Array events = Napi::Array::New(env, owned->size());
+  uint32_t i = 0;
+  for (const FdbEvent& event : owned->fdb) events.Set(i++, EventObject(env, event));
+  for (const LocalMacEvent& event : owned->local) events.Set(i++, EventObject(env, event));
   callback.Call({events});
+}
+
+// A device's sink of one kind of event, queueing onto `events`. Called by data-path and
+// housekeeping threads: never throws, false = dropped.
+template <typename Event>
+std::function<bool(std::vector<Event>&&)> EventSink(Napi::ThreadSafeFunction events,
+                                                    std::shared_ptr<std::atomic<size_t>> queued) {
+  return [events, queued](std::vector<Event>&& batch) mutable {
+    size_t count = batch.size();
+    if (queued->fetch_add(count) + count > kMaxQueuedEvents) {
+      queued->fetch_sub(count);
+      return false;
+    }
+    QueuedEvents* heap = new (std::nothrow) QueuedEvents;
+    if (heap) {
+      heap->of<Event>() = std::move(batch);  // moves the buffer: no allocation
+      heap->queued = queued;
+      if (events.NonBlockingCall(heap, CallWithEvents) == napi_ok) return true;
+      delete heap;
+    }
+    queued->fetch_sub(count);
+    return false;
+  };
 }
 
 }  // namespace
@@ -128,6 +184,8 @@ Napi::Function VxlanDeviceWrap::Define(Napi::Env env) {
                           InstanceMethod<&VxlanDeviceWrap::FdbDel>("fdbDel"),
                           InstanceMethod<&VxlanDeviceWrap::FdbList>("fdbList"),
                           InstanceMethod<&VxlanDeviceWrap::FloodList>("floodList"),
+                          InstanceMethod<&VxlanDeviceWrap::SetLocalLearning>("setLocalLearning"),
+                          InstanceMethod<&VxlanDeviceWrap::LocalMacs>("localMacs"),
                       });
 }
 
@@ -142,28 +200,12 @@ VxlanDeviceWrap::VxlanDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(in
   events_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "vtepd-fdb-events", 0, 1);
   // Events alone must not keep the process alive; the daemon's server does that.
   events_.Unref(env);
-  Napi::ThreadSafeFunction events = events_;
   auto queued = std::make_shared<std::atomic<size_t>>(0);
-  // Called by data-path and housekeeping threads: never throws, false = dropped.
-  auto sink = [events, queued](std::vector<FdbEvent>&& batch) mutable {
-    size_t count = batch.size();
-    if (queued->fetch_add(count) + count > kMaxQueuedEvents) {
-      queued->fetch_sub(count);
-      return false;
-    }
-    QueuedEvents* heap = new (std::nothrow) QueuedEvents;
-    if (heap) {
-      heap->events = std::move(batch);  // moves the buffer: no allocation
-      heap->queued = queued;
-      if (events.NonBlockingCall(heap, CallWithEvents) == napi_ok) return true;
-      delete heap;
-    }
-    queued->fetch_sub(count);
-    return false;
-  };
   GoneCallback gone = WatchGone(env, info[2].As<Napi::Function>());
   try {
-    device_ = std::make_unique<VxlanDevice>(config, std::move(sink), std::move(gone));
+    device_ = std::make_unique<VxlanDevice>(config, EventSink<FdbEvent>(events_, queued),
+                                            EventSink<LocalMacEvent>(events_, queued),
+                                            std::move(gone));
   } catch (const std::system_error& e) {
     events_.Release();
     DeviceWrap::Shutdown();
@@ -196,7 +238,7 @@ Napi::Value VxlanDeviceWrap::FeaturesOf(Napi::Env env, VxlanDevice& device) {
 void VxlanDeviceWrap::FdbAdd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsString()) {
-    throw Napi::TypeError::New(env, "usage: fdbAdd({mac, dst, port, vni}, mode)");
+    throw Napi::TypeError::New(env, "usage: fdbAdd({mac, dst, port, vni, externLearn}, mode)");
   }
   Napi::Object entry = info[0].As<Napi::Object>();
   std::string mode_name = info[1].As<Napi::String>().Utf8Value();
@@ -208,7 +250,8 @@ void VxlanDeviceWrap::FdbAdd(const Napi::CallbackInfo& info) {
 
   MacAddress mac = ParseMacArg(env, StringField(entry, "mac"));
   uint16_t port = static_cast<uint16_t>(UintField(entry, "port", 65535));
-  Remote remote{ParseAddress(env, StringField(entry, "dst"), port), UintField(entry, "vni", kMaxVni)};
+  Remote remote{ParseAddress(env, StringField(entry, "dst"), port),
+                UintField(entry, "vni", kMaxVni), BoolField(entry, "externLearn")};
   int err = device(env).FdbUpdate(mac, remote, mode);
   if (err) throw ErrnoToJs(env, err);
 }
@@ -249,6 +292,28 @@ Napi::Value VxlanDeviceWrap::FloodList(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < remotes.size(); i++) {
     Napi::Object obj = Napi::Object::New(env);
     SetRemote(obj, remotes[i]);
+    out.Set(static_cast<uint32_t>(i), obj);
+  }
+  return out;
+}
+
+void VxlanDeviceWrap::SetLocalLearning(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBoolean()) {
+    throw Napi::TypeError::New(env, "usage: setLocalLearning(on)");
+  }
+  device(env).SetLocalLearning(info[0].As<Napi::Boolean>().Value());
+}
+
+Napi::Value VxlanDeviceWrap::LocalMacs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<LocalMacRow> rows = device(env).LocalMacRows();
+  Napi::Array out = Napi::Array::New(env, rows.size());
+  for (size_t i = 0; i < rows.size(); i++) {
+    Napi::Object obj = Napi::Object::New(env);
+    obj.Set("mac", FormatMac(rows[i].mac));
+    obj.Set("ips", IpsArray(env, rows[i].ips));
+    obj.Set("idle", static_cast<double>(rows[i].idle_seconds));
     out.Set(static_cast<uint32_t>(i), obj);
   }
   return out;

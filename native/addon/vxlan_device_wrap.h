@@ -1,6 +1,6 @@
 // JavaScript class VxlanDevice: a thin N-API shell over vtepd::VxlanDevice. Converts
-// arguments and errors, and carries FDB events (and the TAP's removal, see device_wrap.h) to
-// JavaScript through thread-safe functions.
+// arguments and errors, and carries FDB and local MAC events (and the TAP's removal, see
+// device_wrap.h) to JavaScript through thread-safe functions.
 #pragma once
 
 #include "addon/device_wrap.h"
@@ -26,6 +26,8 @@ class VxlanDeviceWrap : public DeviceWrap<VxlanDeviceWrap, VxlanDevice> {
   void FdbDel(const Napi::CallbackInfo& info);
   Napi::Value FdbList(const Napi::CallbackInfo& info);
   Napi::Value FloodList(const Napi::CallbackInfo& info);
+  void SetLocalLearning(const Napi::CallbackInfo& info);
+  Napi::Value LocalMacs(const Napi::CallbackInfo& info);
 
   Napi::ThreadSafeFunction events_;
 };

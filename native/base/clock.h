@@ -21,4 +21,8 @@ inline uint64_t MonotonicSeconds() {
   return static_cast<uint64_t>(ts.tv_sec);
 }
 
+// Seconds from `since` to `now`, saturating: a table entry refreshed after `now` was read (by
+// another thread, before this one took the lock) is not idle.
+inline uint64_t IdleSeconds(uint64_t now, uint64_t since) { return now > since ? now - since : 0; }
+
 }  // namespace vtepd

@@ -34,11 +34,14 @@ namespace vtepd {
   X(fdb_moved)                 /* learned MACs that moved to another remote */            \
   X(fdb_aged)                  /* learned MACs removed by ageing */                       \
   X(learn_drop_maxaddress)     /* MACs not learned because the FDB is at maxaddress */    \
-  X(events_dropped)            /* FDB events lost because JavaScript fell behind */       \
+  X(events_dropped)            /* FDB or local MAC events lost: JavaScript fell behind */ \
   X(rx_drop_not_allowed)       /* outer source outside the allowlist and the FDB's own */ \
   X(rx_drop_bad_remote)        /* outer source 0.0.0.0, ::, multicast or broadcast */     \
   X(rx_drop_bad_source_mac)    /* inner source MAC multicast or all-zeros */              \
-  X(learn_drop_no_memory)      /* MACs not learned: allocation failed */
+  X(learn_drop_no_memory)      /* MACs not learned or recorded: allocation failed */      \
+  X(local_macs_learned)        /* local learning: new MACs of the TAP's own hosts */      \
+  X(local_macs_aged)           /* local learning: those removed by ageing */              \
+  X(local_macs_full)           /* local learning: new MACs not recorded, table full */
 
 #define VTEPD_GRE_COUNTERS(X)                                                             \
   X(rx_drop_bad_header)        /* GRE: unknown version, flags or routing */               \

@@ -5,23 +5,25 @@
 #include <cstring>
 #include <new>
 
+#include "base/clock.h"
+#include "base/reserve_one_more.h"
+
 namespace vtepd {
 
 namespace {
 
 // As bridge fdb add/append/replace on an existing entry's remotes; 0 or EEXIST.
 int ApplyUpdate(std::vector<Remote>& remotes, const Remote& remote, FdbMode mode) {
-  switch (mode) {
-    case FdbMode::kAdd:
-      return EEXIST;
-    case FdbMode::kReplace:
-      // As the kernel (vxlan_fdb_replace): the first remote is replaced, any appended ones
-      // stay, and a remote the entry already has changes nothing (no duplicate row).
-      if (std::find(remotes.begin(), remotes.end(), remote) == remotes.end()) remotes.front() = remote;
-      break;
-    case FdbMode::kAppend:
-      if (std::find(remotes.begin(), remotes.end(), remote) == remotes.end()) remotes.push_back(remote);
-      break;
+  if (mode == FdbMode::kAdd) return EEXIST;
+  auto same = std::find(remotes.begin(), remotes.end(), remote);
+  if (same != remotes.end()) {
+    // As the kernel (vxlan_fdb_replace): a remote the entry already has stays where it is (no
+    // duplicate row), with the flags of this request.
+    same->extern_learn = remote.extern_learn;
+  } else if (mode == FdbMode::kReplace) {
+    remotes.front() = remote;  // the first remote is replaced, any appended ones stay
+  } else {
+    remotes.push_back(remote);
   }
   return 0;
 }
@@ -35,21 +37,6 @@ int RemoveRemote(std::vector<Remote>& remotes, const Endpoint& only_dst) {
   remotes.erase(match);
   return 0;
 }
-
-// Room for one more event, or false when memory is short. Grows geometrically, so calling
-// it before every push_back costs nothing amortised.
-bool ReserveEvent(std::vector<FdbEvent>* events) {
-  if (events->size() < events->capacity()) return true;
-  try {
-    events->reserve(std::max<size_t>(16, events->capacity() * 2));
-    return true;
-  } catch (const std::bad_alloc&) {
-    return false;
-  }
-}
-
-// Saturating: an entry refreshed after `now` was read is not idle.
-uint64_t IdleSeconds(uint64_t now, uint64_t updated) { return now > updated ? now - updated : 0; }
 
 }  // namespace
 
@@ -166,9 +153,10 @@ LearnResult Fdb::Learn(MacAddress src, const Endpoint& from, uint32_t vni, uint6
       if (!entry.permanent) entry.updated = now;
       return LearnResult::kRefreshed;
     }
-    // The kernel never migrates a user's entry; the conflicting packet is dropped.
+    // The kernel never migrates a user's or a control plane's entry; the conflicting packet
+    // is dropped.
     if (entry.permanent) return LearnResult::kStaticConflict;
-    if (!ReserveEvent(events)) return LearnResult::kNoMemory;
+    if (!ReserveOneMore(events)) return LearnResult::kNoMemory;
     Endpoint previous = current.dst;
     current.dst = from;
     current.dst.port = learned_port_;
@@ -180,7 +168,7 @@ LearnResult Fdb::Learn(MacAddress src, const Endpoint& from, uint32_t vni, uint6
   if (Full()) return LearnResult::kFull;
   Remote remote{from, vni};
   remote.dst.port = learned_port_;
-  if (!ReserveEvent(events)) return LearnResult::kNoMemory;
+  if (!ReserveOneMore(events)) return LearnResult::kNoMemory;
   try {
     entries_.emplace(src, Entry{{remote}, false, now});  // nothing changes if it throws
   } catch (const std::bad_alloc&) {
@@ -195,7 +183,7 @@ void Fdb::Age(uint64_t now, std::vector<FdbEvent>* events) {
   for (auto it = entries_.begin(); it != entries_.end();) {
     const Entry& entry = it->second;
     if (!entry.permanent && IdleSeconds(now, entry.updated) >= ageing_seconds_) {
-      if (!ReserveEvent(events)) return;  // short of memory: the rest age next time
+      if (!ReserveOneMore(events)) return;  // short of memory: the rest age next time
       events->push_back({FdbEvent::Type::kAged, it->first, entry.remotes.front().dst, {}});
       it = entries_.erase(it);
     } else {

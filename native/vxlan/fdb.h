@@ -1,6 +1,8 @@
 // Forwarding database with the kernel vxlan driver's semantics: MAC -> one or more remote
 // VTEPs, learned entries that age and move, permanent entries that do neither, and the
-// all-zeros MAC as the flood list for broadcast, multicast and unknown unicast.
+// all-zeros MAC as the flood list for broadcast, multicast and unknown unicast. A control
+// plane's rows (extern_learn, as `bridge fdb add ... extern_learn`, NTF_EXT_LEARNED) are
+// permanent in the same way as a user's: only another Update or a Remove changes them.
 //
 // Not thread-safe: the owning device serialises access (one lock per packet batch).
 #pragma once
@@ -19,6 +21,9 @@ namespace vtepd {
 struct Remote {
   Endpoint dst;  // address and UDP destination port
   uint32_t vni;
+  // Installed by a control plane rather than the user (iproute2: extern_learn). Which one
+  // installed it is no part of its identity: the same destination is one remote.
+  bool extern_learn = false;
 
   bool operator==(const Remote& other) const { return dst == other.dst && vni == other.vni; }
 };
@@ -52,7 +57,8 @@ class Fdb {
   Fdb(size_t max_entries, uint32_t ageing_seconds, uint16_t learned_port)
       : max_entries_(max_entries), ageing_seconds_(ageing_seconds), learned_port_(learned_port) {}
 
-  // Control plane (bridge fdb add/append/replace/del). Return 0 or an errno value.
+  // Control plane (bridge fdb add/append/replace/del). Return 0 or an errno value. A
+  // remote that Update names again takes the request's extern_learn.
   int Update(MacAddress mac, const Remote& remote, FdbMode mode, uint64_t now);
   int Remove(MacAddress mac, const Endpoint* only_dst);
   std::vector<FdbRow> Rows(uint64_t now) const;
@@ -67,7 +73,8 @@ class Fdb {
   // Entries idle for ageing_seconds go; one refreshed after `now` was read stays.
   void Age(uint64_t now, std::vector<FdbEvent>* events);
   // Whether `address` (port ignored) is a destination of the flood list or of a permanent
-  // entry: a peer the user named. O(log n) in those addresses, no walk of the FDB.
+  // entry: a peer the user or a control plane named. O(log n) in those addresses, no walk of
+  // the FDB.
   bool IsPermanentRemote(const Endpoint& address) const;
 
   // Entries, the flood list counting as one.

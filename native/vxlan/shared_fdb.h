@@ -1,6 +1,6 @@
-// The FDB as the data-path threads, the housekeeping thread (ageing) and the control plane
-// share it: one lock, taken once per packet batch on the data path, plus the sink that
-// carries learning and ageing events to JavaScript.
+// The FDB and the table of local MACs as the data-path threads, the housekeeping thread
+// (ageing) and the control plane share them: one lock, taken once per packet batch on the
+// data path, plus the sinks that carry their events to JavaScript.
 #pragma once
 
 #include <cstdint>
@@ -9,19 +9,26 @@
 #include <vector>
 
 #include "vxlan/fdb.h"
+#include "vxlan/local_macs.h"
 
 namespace vtepd {
 
-// Returns false when the events could not be queued (the consumer fell behind). Called from
-// receive threads and the housekeeping thread at once: must be thread-safe.
+// Return false when the events could not be queued (the consumer fell behind). Called from
+// data-path threads and the housekeeping thread at once: must be thread-safe.
 using FdbEventSink = std::function<bool(std::vector<FdbEvent>&&)>;
+using LocalMacEventSink = std::function<bool(std::vector<LocalMacEvent>&&)>;
 
 struct SharedFdb {
-  SharedFdb(size_t max_entries, uint32_t ageing_seconds, uint16_t learned_port)
-      : fdb(max_entries, ageing_seconds, learned_port) {}
+  SharedFdb(size_t max_entries, uint32_t ageing_seconds, uint16_t learned_port, bool local_learning)
+      : fdb(max_entries, ageing_seconds, learned_port),
+        local_macs(LocalMacLimit(max_entries), ageing_seconds),
+        local_learning(local_learning) {}
 
   std::mutex mutex;
   Fdb fdb;
+  // Recorded by the transmit threads while local_learning is on (both under `mutex`).
+  LocalMacs local_macs;
+  bool local_learning;
 };
 
 }  // namespace vtepd

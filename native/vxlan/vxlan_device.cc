@@ -21,12 +21,15 @@ VxlanConfig ResolveDev(VxlanConfig config) {
 }
 }  // namespace
 
-VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink, GoneCallback gone)
+VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink,
+                         LocalMacEventSink local_sink, GoneCallback gone)
     : config_(ResolveDev(config)),
       tap_(config_.name, config_.mtu, config_.offloads, config_.queues, config_.attach_ifindex),
       tx_sockets_(config_.local, config_.srcport_min, config_.srcport_max, config_.underlay),
-      fdb_(config_.max_addresses, config_.ageing_seconds, config_.local.port),
+      fdb_(config_.max_addresses, config_.ageing_seconds, config_.local.port,
+           config_.local_learning),
       sink_(std::move(sink)),
+      local_sink_(std::move(local_sink)),
       receiver_{config_.vni, &tap_, &fdb_, &stats_, &sink_, config_.learning, &config_.allow,
                 {kFloodMac}, {MaxFrameForMtu(config_.mtu)}},
       gone_(std::move(gone)) {
@@ -47,8 +50,8 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink, GoneCallb
     }
     attached_ = true;
     for (size_t q = 0; q < config_.queues; q++) {
-      tx_paths_.push_back(std::make_unique<VxlanTxPath>(tap_, q, tx_sockets_, fdb_, stats_,
-                                                   config_.vni, receiver_.max_frame));
+      tx_paths_.push_back(std::make_unique<VxlanTxPath>(tap_, q, tx_sockets_, fdb_, local_sink_,
+                                                        stats_, config_.vni, receiver_.max_frame));
     }
     for (size_t q = 0; q < config_.queues; q++) {
       workers_.Start([this, q] {
@@ -89,14 +92,23 @@ void VxlanDevice::Tick() {
   ReadLinkState();
   {
     std::lock_guard<std::mutex> lock(fdb_.mutex);
-    // Read under the lock: no receive thread can refresh an entry after `now` and before Age.
-    fdb_.fdb.Age(MonotonicSeconds(), &aged_);
+    // Read under the lock: no data-path thread can refresh an entry after `now` and before Age.
+    uint64_t now = MonotonicSeconds();
+    fdb_.fdb.Age(now, &aged_);
+    fdb_.local_macs.Age(now, &local_aged_);
   }
-  if (aged_.empty()) return;
-  size_t count = aged_.size();
-  stats_.Add(Counter::fdb_aged, count);
-  if (!sink_(std::move(aged_))) stats_.Add(Counter::events_dropped, count);
-  aged_.clear();
+  Deliver(sink_, aged_, Counter::fdb_aged);
+  Deliver(local_sink_, local_aged_, Counter::local_macs_aged);
+}
+
+template <typename Event>
+void VxlanDevice::Deliver(const std::function<bool(std::vector<Event>&&)>& sink,
+                          std::vector<Event>& aged, Counter counter) {
+  if (aged.empty()) return;
+  size_t count = aged.size();
+  stats_.Add(counter, count);
+  if (!sink(std::move(aged))) stats_.Add(Counter::events_dropped, count);
+  aged.clear();
 }
 
 int VxlanDevice::FdbUpdate(MacAddress mac, const Remote& remote, FdbMode mode) {
@@ -118,6 +130,17 @@ std::vector<FdbRow> VxlanDevice::FdbRows() {
 std::vector<Remote> VxlanDevice::FloodList() {
   std::lock_guard<std::mutex> lock(fdb_.mutex);
   return fdb_.fdb.FloodList();
+}
+
+void VxlanDevice::SetLocalLearning(bool on) {
+  std::lock_guard<std::mutex> lock(fdb_.mutex);
+  fdb_.local_learning = on;
+  if (!on) fdb_.local_macs.Clear();
+}
+
+std::vector<LocalMacRow> VxlanDevice::LocalMacRows() {
+  std::lock_guard<std::mutex> lock(fdb_.mutex);
+  return fdb_.local_macs.Rows(MonotonicSeconds());
 }
 
 }  // namespace vtepd

@@ -1,7 +1,7 @@
 // One VXLAN device: its TAP, its send sockets, its FDB, one transmit thread per queue
 // (TAP->UDP) that run from construction until Stop() or until the TAP is removed from
 // outside (tap_gone.h), its place on the shared UDP port whose threads deliver what arrives
-// for its VNI, and a housekeeping task (MAC, MTU, ageing).
+// for its VNI, and a housekeeping task (MAC, MTU, ageing of the FDB and of the local MACs).
 #pragma once
 
 #include <atomic>
@@ -35,6 +35,8 @@ struct VxlanConfig {
   UnderlayOptions underlay;  // ifindex is resolved from `dev`
   uint32_t ageing_seconds;
   bool learning;
+  // Record the TAP's own hosts (local_macs.h) for a BGP EVPN control plane.
+  bool local_learning;
   size_t max_addresses;
   // Underlay prefixes of local's family; empty: any source, as the kernel.
   PrefixList allow;
@@ -64,7 +66,8 @@ class VxlanDevice {
   // std::system_error on failure (EEXIST: the VNI is taken on the port), leaving nothing
   // behind. `gone` is called once should the TAP be removed from outside; the owner must
   // then Stop() (or destroy) the device to leave the port.
-  VxlanDevice(const VxlanConfig& config, FdbEventSink sink, GoneCallback gone);
+  VxlanDevice(const VxlanConfig& config, FdbEventSink sink, LocalMacEventSink local_sink,
+              GoneCallback gone);
   ~VxlanDevice();
   VxlanDevice(const VxlanDevice&) = delete;
   VxlanDevice& operator=(const VxlanDevice&) = delete;
@@ -78,6 +81,9 @@ class VxlanDevice {
   int FdbRemove(MacAddress mac, const Endpoint* only_dst);
   std::vector<FdbRow> FdbRows();
   std::vector<Remote> FloodList();
+  // Local learning on a running device; turning it off forgets the local MACs (no events).
+  void SetLocalLearning(bool on);
+  std::vector<LocalMacRow> LocalMacRows();
 
   const VxlanConfig& config() const { return config_; }
   const TapDevice& tap() const { return tap_; }
@@ -89,8 +95,12 @@ class VxlanDevice {
  private:
   // Re-reads the TAP's MAC and MTU (kept when the TAP is gone).
   void ReadLinkState();
-  // Once a second on the housekeeping thread: ReadLinkState(), ages the FDB.
+  // Once a second on the housekeeping thread: ReadLinkState(), ages the FDB and local MACs.
   void Tick();
+  // Hands what Tick aged to `sink`, counted as `counter` (and as events_dropped if refused).
+  template <typename Event>
+  void Deliver(const std::function<bool(std::vector<Event>&&)>& sink, std::vector<Event>& aged,
+               Counter counter);
 
   VxlanConfig config_;
   TapDevice tap_;
@@ -98,12 +108,14 @@ class VxlanDevice {
   SharedFdb fdb_;
   Stats stats_;
   FdbEventSink sink_;
+  LocalMacEventSink local_sink_;
   VxlanReceiver receiver_;
   std::shared_ptr<VxlanPort> port_;
   bool attached_ = false;
   bool joined_ = false;
   std::vector<std::unique_ptr<VxlanTxPath>> tx_paths_;
   std::vector<FdbEvent> aged_;
+  std::vector<LocalMacEvent> local_aged_;
   TapGone gone_;
   Workers workers_;  // its threads stop before anything they use goes
   std::optional<HousekeepingTask> housekeeping_;  // ends first

@@ -6,16 +6,19 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/clock.h"
 #include "net/datagram_batch.h"
 #include "net/ethernet.h"
 #include "net/flow_hash.h"
+#include "net/neighbour_snoop.h"
 
 namespace vtepd {
 
-VxlanTxPath::VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
-               Stats& stats, uint32_t vni, const std::atomic<size_t>& max_frame)
-    : reader_(tap, queue, kVxlanHeaderSize), sockets_(sockets), fdb_(fdb), stats_(stats),
-      vni_(vni), max_frame_(max_frame),
+VxlanTxPath::VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets,
+                         SharedFdb& fdb, const LocalMacEventSink& local_sink, Stats& stats,
+                         uint32_t vni, const std::atomic<size_t>& max_frame)
+    : reader_(tap, queue, kVxlanHeaderSize), sockets_(sockets), fdb_(fdb),
+      local_sink_(local_sink), stats_(stats), vni_(vni), max_frame_(max_frame),
       max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1) {}
 
 TapEnd VxlanTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
@@ -27,11 +30,13 @@ TapEnd VxlanTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t
 void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
   // The FDB lock is never held across sendmmsg: when the message arrays fill mid-route,
   // the lock is dropped, what is ready is sent, and routing resumes where it stopped.
+  // Local MACs are recorded under the first lock.
   Cursor cursor{begin, 0};
   try {
-    while (cursor.frame < end) {
+    for (bool first = true; cursor.frame < end; first = false) {
       {
         std::lock_guard<std::mutex> lock(fdb_.mutex);
+        if (first && fdb_.local_learning) RecordLocalMacs(begin, end, counts);
         RouteUntilFull(cursor, end, counts);
       }
       Flush(counts);
@@ -41,6 +46,38 @@ void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
     counts.Add(Counter::tx_errors);
     messages_ = iovecs_ = 0;
     last_is_plain_ = false;
+  }
+  if (!local_events_.empty()) {
+    size_t count = local_events_.size();
+    if (!local_sink_(std::move(local_events_))) counts.Add(Counter::events_dropped, count);
+    local_events_.clear();
+  }
+}
+
+// Under the FDB lock. A frame dropped in Prepare was never sent, so says nothing; one with
+// nowhere to go (no flood list yet) still shows its host is here.
+void VxlanTxPath::RecordLocalMacs(size_t begin, size_t end, BatchCounts& counts) {
+  const uint64_t now = MonotonicSeconds();  // a coarse clock: no syscall
+  MacAddress last_source = kFloodMac;
+  for (size_t i = begin; i < end; i++) {
+    const PreparedFrame& p = reader_.frame(i);
+    if (p.len == 0) continue;
+    // A superframe is TCP or UDP: one record for its segments, and no address to snoop.
+    const uint8_t* inner = p.segments() ? p.data + kVxlanHeaderSize : p.data;
+    MacAddress source = EthernetSource(inner);
+    Endpoint ip = p.segments() ? Endpoint{} : SnoopNeighbourAddress(p.data, p.len);
+    // A run of one host's frames is one record (`now` is the batch's).
+    if (source == last_source && ip.family == AF_UNSPEC) continue;
+    last_source = source;
+    switch (fdb_.local_macs.Record(source, ip, now, &local_events_)) {
+      case RecordResult::kLearned: counts.Add(Counter::local_macs_learned); break;
+      case RecordResult::kFull: counts.Add(Counter::local_macs_full); break;
+      case RecordResult::kNoMemory: counts.Add(Counter::learn_drop_no_memory); break;
+      case RecordResult::kRefreshed:
+      case RecordResult::kChanged:
+      case RecordResult::kInvalidSource:  // the host's own business: it goes out as sent
+        break;
+    }
   }
 }
 

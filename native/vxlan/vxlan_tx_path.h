@@ -4,7 +4,10 @@
 // equal-sized ones for the same remote share one UDP GSO send, as the segments of a
 // superframe do ([VXLAN and inner headers | payload slice] each, up to 64 KiB a send): the
 // kernel, or the veth/NIC beyond it, splits them into datagrams, so the underlay stack
-// handles one buffer instead of one per packet. The hot path does not allocate.
+// handles one buffer instead of one per packet. With local learning on, it also records the
+// source MAC of every frame, and the address its ARP or NS/NA binds, in the device's table of
+// local MACs (under the same lock). The hot path does not allocate, but for the events of a
+// local MAC that is new or changed its addresses.
 #pragma once
 
 #include <sys/socket.h>
@@ -12,6 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 #include "vxlan/shared_fdb.h"
 #include "base/counters.h"
@@ -29,10 +33,12 @@ class VxlanTxPath {
   // at 46 segments each fits about 90 of them.
   static constexpr size_t kMaxIovecs = 8192;
 
-  // Serves TAP queue `queue`; the sockets, FDB and counters are shared with other queues.
-  // max_frame: the largest frame the device sends (its MTU may change under it).
+  // Serves TAP queue `queue`; the sockets, FDB, local MACs, their event sink and counters are
+  // shared with other queues. max_frame: the largest frame the device sends (its MTU may
+  // change under it).
   VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
-         Stats& stats, uint32_t vni, const std::atomic<size_t>& max_frame);
+              const LocalMacEventSink& local_sink, Stats& stats, uint32_t vni,
+              const std::atomic<size_t>& max_frame);
 
   // Runs until stop_fd becomes readable (and `stopping` is set), or the TAP is gone.
   TapEnd Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
@@ -45,6 +51,7 @@ class VxlanTxPath {
   };
 
   void Route(size_t begin, size_t end, BatchCounts& counts);
+  void RecordLocalMacs(size_t begin, size_t end, BatchCounts& counts);
   void RouteUntilFull(Cursor& cursor, size_t end, BatchCounts& counts);
   bool Fits(const PreparedFrame& frame) const;
   void AddMessages(const PreparedFrame& frame, const Remote& remote, BatchCounts& counts);
@@ -57,6 +64,7 @@ class VxlanTxPath {
   TapReader reader_;
   const TxSocketPool& sockets_;
   SharedFdb& fdb_;
+  const LocalMacEventSink& local_sink_;
   Stats& stats_;
   const uint32_t vni_;
   const std::atomic<size_t>& max_frame_;
@@ -79,6 +87,7 @@ class VxlanTxPath {
   mmsghdr message_[kMaxMessages];
   mmsghdr by_socket_[kMaxMessages];  // message_ regrouped so each socket gets one sendmmsg
   uint16_t by_socket_index_[kMaxMessages];
+  std::vector<LocalMacEvent> local_events_;
 };
 
 }  // namespace vtepd

@@ -33,6 +33,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd link { del | delete } [ dev ] NAME
        vtepd link [ { show | list | ls } [ [ dev ] NAME ] ]
        vtepd fdb { add | append | replace } LLADDR dev NAME dst ADDR [ port PORT ] [ vni VNI ]
+                 [ extern_learn ]
        vtepd fdb { del | delete } LLADDR dev NAME [ dst ADDR ]
        vtepd fdb [ { show | list | ls } [ [ dev ] NAME ] ]
        vtepd stats [ [ dev ] NAME ]
@@ -341,6 +342,7 @@ const FDB_ENTRY_KEYWORDS: Rules = {
   port: arg('port'),
   dstport: arg('port'),
   vni: arg('vni'),
+  extern_learn: flag('externLearn'),
 };
 
 function parseFdbCommand(given: string, words: string[]): Command {
@@ -351,7 +353,13 @@ function parseFdbCommand(given: string, words: string[]): Command {
     case 'append':
     case 'replace': {
       const found = scan(words, FDB_ENTRY_KEYWORDS, 'to');
-      const input = { mac: single(found, 'to'), dst: single(found, 'dst'), port: single(found, 'port'), vni: single(found, 'vni') };
+      const input = {
+        mac: single(found, 'to'),
+        dst: single(found, 'dst'),
+        port: single(found, 'port'),
+        vni: single(found, 'vni'),
+        ...(found.has('externLearn') && { externLearn: true }),
+      };
       return { name: `fdb.${verb}`, dev: requiredDevice(found), entry: parseFdbEntry(input, field) };
     }
     case 'del': {

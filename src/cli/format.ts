@@ -166,7 +166,9 @@ function countersText(counters: Record<string, number>): string {
 
 /**
  * `00:00:00:00:00:00 dev vx0 dst 192.0.2.2 self permanent`; as bridge does, port and vni
- * only where they differ from the device's dstport and id (`links` gives those).
+ * only where they differ from the device's dstport and id (`links` gives those). A control
+ * plane's row reads `self extern_learn` instead, as bridge shows the kernel's (NTF_EXT_LEARNED,
+ * reachable rather than permanent state).
  */
 export function formatFdb(rows: FdbRow[], links: LinkInfo[], json: boolean): string {
   if (json) return jsonLine(rows.map(fdbJson));
@@ -177,15 +179,16 @@ export function formatFdb(rows: FdbRow[], links: LinkInfo[], json: boolean): str
       const words = [`${row.mac} dev ${row.ifname} dst ${row.dst}`];
       if (row.port !== spec?.dstport) words.push(`port ${row.port}`);
       if (row.vni !== spec?.id) words.push(`vni ${row.vni}`);
-      words.push(row.permanent ? 'self permanent' : 'self');
+      words.push(row.externLearn ? 'self extern_learn' : row.permanent ? 'self permanent' : 'self');
       return words.join(' ');
     }),
   );
 }
 
 function fdbJson(row: FdbRow): object {
-  const { mac, ifname, dst, port, vni, permanent, idle } = row;
-  return { mac, ifname, dst, port, vni, flags: ['self'], state: permanent ? 'permanent' : '', idle };
+  const { mac, ifname, dst, port, vni, permanent, externLearn, idle } = row;
+  const flags = externLearn ? ['self', 'extern_learn'] : ['self'];
+  return { mac, ifname, dst, port, vni, flags, state: permanent && !externLearn ? 'permanent' : '', idle };
 }
 
 /** `bridge monitor fdb` and `ip monitor link` lines (see link/linkEvent.ts), or with -j the event as JSON. */
@@ -200,6 +203,7 @@ const STATS_GROUPS: Array<[label: string, member: (name: string) => boolean]> = 
   ['RX', (name) => name.startsWith('rx_') && !isDrop(name)],
   ['TX', (name) => name.startsWith('tx_') && !isDrop(name)],
   ['FDB', (name) => name.startsWith('fdb_')],
+  ['local MACs', (name) => name.startsWith('local_')],
   ['drops', isDrop],
 ];
 

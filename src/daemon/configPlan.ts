@@ -64,7 +64,7 @@ export function describeChange(change: ConfigChange): string {
     case 'edit': {
       const rows = [
         ...change.remove.map(({ mac, dst }) => `fdb del ${mac} dst ${dst}`),
-        ...change.append.map(({ mac, dst }) => `fdb append ${mac} dst ${dst}`),
+        ...change.append.map(({ mac, dst, externLearn }) => `fdb append ${mac} dst ${dst}${externLearn ? ' extern_learn' : ''}`),
       ];
       return `edited ${change.config.link.name} in place: ${rows.join(', ')}`;
     }
@@ -84,10 +84,15 @@ function changedKeys(before: LinkSpec, after: LinkSpec): string[] {
   return [...keys].filter((key) => value(before, key) !== value(after, key));
 }
 
-/** The static rows an entry makes: its remotes as the flood list, then its fdb rows, by identity. */
+/**
+ * The static rows an entry makes: its remotes as the flood list, then its fdb rows, by identity
+ * and extern_learn flag (a row whose flag changed is deleted and appended again).
+ */
 function staticRows({ link, fdb }: DeviceConfig): Map<string, FdbEntry> {
   const flood = link.type === 'vxlan' ? link.remote.map((dst): FdbEntry => ({ mac: FLOOD_MAC, dst })) : [];
-  return new Map([...flood, ...fdb].map((entry) => [JSON.stringify([entry.mac, entry.dst, entry.port, entry.vni]), entry]));
+  return new Map(
+    [...flood, ...fdb].map((entry) => [JSON.stringify([entry.mac, entry.dst, entry.port, entry.vni, entry.externLearn === true]), entry]),
+  );
 }
 
 function selector({ mac, dst }: FdbEntry): FdbSelector {

@@ -2,13 +2,15 @@
 // crash, kill -9 or an upgrade) reattaches to the persistent TAPs and restores them as they
 // were. JSON, version 1:
 //   { "version": 1, "devices": [ { "origin": "config" | "runtime", "ifindex": N,
-//       "spec": {...}, "fdb": [ { "mac", "dst", "port", "vni" } ... ], "config": {...} } ] }
+//       "spec": {...}, "fdb": [ { "mac", "dst", "port", "vni", "externLearn"? } ... ],
+//       "config": {...} } ] }
 // `spec` has the host defaults resolved (mtu, srcport), so a restart resolves nothing again
 // and runs exactly what ran, whatever the host looks like by then (and without the route
 // lookups that would slow it down); its `remote` is empty, as the flood list is in `fdb`.
-// `fdb` is every static row, flood list first, in order: runtime `fdb` edits included,
-// learned rows not (they are relearned). `config` (origin "config" only) is the config entry
-// the device was made from, as parsed: a reload compares the config with it.
+// `fdb` is every static row, flood list first, in order: runtime `fdb` edits included, a
+// control plane's rows with `"externLearn": true`, learned rows not (they are relearned).
+// `config` (origin "config" only) is the config entry the device was made from, as parsed: a
+// reload compares the config with it.
 // Written atomically: a temporary file in the same directory, fsync, rename, fsync of the
 // directory. A missing file is a fresh start; an unreadable or malformed one is an error
 // naming the file, never an empty state.

@@ -3,6 +3,7 @@
 // observes. The raw Native* shapes stay inside device/: the devices hand out domain types.
 import { createRequire } from 'node:module';
 import type { FdbRow } from '../link/fdbEntry.js';
+import type { LocalMac } from '../link/localMac.js';
 
 /** How a device gets its TAP: a new one, or the persistent one a daemon before this left. */
 export interface NativeTapOptions {
@@ -53,6 +54,11 @@ export interface NativeVxlanConfig extends NativeTapOptions {
   ageing: number;
   /** Learn inner source MAC -> outer source address from received packets. */
   learning: boolean;
+  /**
+   * Record the TAP's own hosts (local MACs and the addresses their ARP and NS/NA bind), for a
+   * BGP EVPN control plane; within maxaddress (or 65536 when it is 0), ageing as `ageing`.
+   */
+  localLearning: boolean;
   /** Upper bound on FDB entries (learned + static); 0 = unlimited. */
   maxaddress: number;
   /** Canonical "ADDR/LEN" underlay prefixes packets are accepted from (plus the FDB's permanent remotes); [] = any. */
@@ -122,6 +128,8 @@ export interface NativeFdbRequest {
   dst: string;
   port: number;
   vni: number;
+  /** A control plane's row (extern_learn): permanent as a user's. */
+  externLearn: boolean;
 }
 
 /** Emitted from the data-plane threads, delivered in batches on the JS thread. */
@@ -133,15 +141,22 @@ export interface NativeFdbEvent {
   from?: string;
 }
 
+/** Local learning's events, in the same batches: see link/localMac.ts. */
+export type NativeLocalMacEvent = { type: 'local-learned'; mac: string; ips: string[] } | { type: 'local-aged'; mac: string };
+
 /** Counters; every drop reason is its own key (native/base/counters.h). A VXLAN device has the
  * common and the VXLAN counters, a gretap device the common and the GRE ones. */
 export type NativeStats = Record<string, number>;
 
 /** One remote of the flood list (the all-zeros MAC), in the order packets are replicated. */
+/** One local MAC as the addon reports it. */
+export type NativeLocalMac = LocalMac;
+
 export interface NativeFloodEntry {
   dst: string;
   port: number;
   vni: number;
+  externLearn: boolean;
 }
 
 /**
@@ -165,6 +180,10 @@ export interface NativeVxlanDevice {
   fdbList(): NativeFdbEntry[];
   /** The all-zeros MAC's remotes, in order. */
   floodList(): NativeFloodEntry[];
+  /** Local learning on or off on the running device; off forgets the local MACs, without events. */
+  setLocalLearning(on: boolean): void;
+  /** The local MACs, sorted by MAC. */
+  localMacs(): NativeLocalMac[];
   stats(): NativeStats;
   /**
    * Stops the threads and closes the TAP and socket; idempotent. remove (default true): the
@@ -218,7 +237,7 @@ export type NativeOnGone = () => void;
 export interface NativeAddon {
   VxlanDevice: new (
     config: NativeVxlanConfig,
-    onEvents: (events: NativeFdbEvent[]) => void,
+    onEvents: (events: Array<NativeFdbEvent | NativeLocalMacEvent>) => void,
     onGone: NativeOnGone,
   ) => NativeVxlanDevice;
   GretapDevice: new (config: NativeGretapConfig, onGone: NativeOnGone) => NativeGretapDevice;

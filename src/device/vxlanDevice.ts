@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { FdbEntry, FdbRow } from '../link/fdbEntry.js';
 import type { FdbEvent } from '../link/fdbEvent.js';
+import type { LocalMac, LocalMacEvent } from '../link/localMac.js';
 import { resolveVxlanSpec } from '../link/hostDefaults.js';
 import type { DeviceStats, LinkInfo, VxlanFeatures } from '../link/linkInfo.js';
 import { type ResolvedVxlanLinkSpec, VXLAN_AUTO_TTL, type VxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
@@ -12,6 +13,7 @@ import {
   type NativeAddon,
   type NativeFdbEvent,
   type NativeFdbMode,
+  type NativeLocalMacEvent,
   type NativeTapOptions,
   type NativeVxlanConfig,
   type NativeVxlanDevice,
@@ -25,12 +27,20 @@ export interface VxlanDeviceOptions extends DeviceOptions {
    * list `spec.group` and `spec.remote` would make (a restored device's FDB as it was).
    */
   fdb?: FdbEntry[];
+  /**
+   * Record the TAP's own hosts, for a BGP EVPN control plane: 'local-learned' and 'local-aged'
+   * events and localMacs(). Bounded by maxaddress (65536 when it is 0); ageing as `ageing`.
+   * Default false; setLocalLearning() changes it on the running device.
+   */
+  localLearning?: boolean;
 }
 
 interface VxlanDeviceEvents extends DeviceEvents {
   learned: [FdbEvent];
   moved: [FdbEvent];
   aged: [FdbEvent];
+  'local-learned': [LocalMacEvent];
+  'local-aged': [LocalMacEvent];
 }
 
 export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
@@ -55,7 +65,7 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     super();
     this.family = linkFamily(spec);
     this.device = new addon.VxlanDevice(
-      { ...nativeConfig(spec, this.family), ...nativeTapOptions(options) },
+      { ...nativeConfig(spec, this.family), ...nativeTapOptions(options), localLearning: options.localLearning ?? false },
       (events) => this.dispatch(events),
       () => this.emit('gone'),
     );
@@ -72,7 +82,11 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     }
   }
 
-  /** `bridge fdb add`: fails if the MAC has an entry already. */
+  /**
+   * `bridge fdb add`: fails if the MAC has an entry already. With `entry.externLearn` a control
+   * plane's row (`bridge fdb add ... extern_learn`), as with append and replace; a remote named
+   * again takes the flag of the latest request.
+   */
   fdbAdd(entry: FdbEntry): void {
     this.fdbUpdate(entry, 'add');
   }
@@ -97,6 +111,16 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     return callNative(this.name, () => this.device.fdbList()).map((row) => ({ ...row, ifname: this.name }));
   }
 
+  /** Turns local learning on or off (see VxlanDeviceOptions.localLearning); off forgets the local MACs, without events. */
+  setLocalLearning(on: boolean): void {
+    callNative(this.name, () => this.device.setLocalLearning(on));
+  }
+
+  /** The TAP's own hosts local learning found, sorted by MAC; empty while it is off. */
+  localMacs(): LocalMac[] {
+    return callNative(this.name, () => this.device.localMacs());
+  }
+
   stats(): DeviceStats {
     return callNative(this.name, () => this.device.stats());
   }
@@ -114,11 +138,14 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     return linkInfo(this.ifindex, this.name, { ...this.spec, remote }, this.features);
   }
 
-  /** The static rows (flood list included), in order: what `options.fdb` restores. */
+  /**
+   * The permanent rows, the user's and a control plane's (flood list included), in order:
+   * what `options.fdb` restores.
+   */
   staticFdb(): FdbEntry[] {
     return this.fdbList()
       .filter((row) => row.permanent)
-      .map(({ mac, dst, port, vni }) => ({ mac, dst, port, vni }));
+      .map(({ mac, dst, port, vni, externLearn }) => ({ mac, dst, port, vni, ...(externLearn && { externLearn }) }));
   }
 
   /**
@@ -134,7 +161,13 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     if (addressFamily(dst) !== this.family) {
       throw new Error(`${this.name}: dst ${dst} is IPv${addressFamily(dst)} but the underlay is IPv${this.family}`);
     }
-    const request = { mac, dst, port: entry.port ?? this.spec.dstport, vni: entry.vni ?? this.spec.id };
+    const request = {
+      mac,
+      dst,
+      port: entry.port ?? this.spec.dstport,
+      vni: entry.vni ?? this.spec.id,
+      externLearn: entry.externLearn ?? false,
+    };
     callNative(this.name, () => this.device.fdbAdd(request, mode), `fdb entry ${mac}`, this.fdbErrors());
   }
 
@@ -147,12 +180,20 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     };
   }
 
-  private dispatch(events: NativeFdbEvent[]): void {
-    for (const event of events) this.emit(event.type, { ...event, ifname: this.name });
+  private dispatch(events: Array<NativeFdbEvent | NativeLocalMacEvent>): void {
+    for (const event of events) {
+      if (event.type === 'local-learned' || event.type === 'local-aged') {
+        const ips = event.type === 'local-learned' ? event.ips : [];
+        this.emit(event.type, { type: event.type, ifname: this.name, mac: event.mac, ips });
+      } else {
+        this.emit(event.type, { ...event, ifname: this.name });
+      }
+    }
   }
 }
 
-function nativeConfig(spec: ResolvedVxlanLinkSpec, family: AddressFamily): Omit<NativeVxlanConfig, keyof NativeTapOptions> {
+/** What the link spec sets (local learning is the embedding program's, not the spec's). */
+function nativeConfig(spec: ResolvedVxlanLinkSpec, family: AddressFamily): Omit<NativeVxlanConfig, keyof NativeTapOptions | 'localLearning'> {
   return {
     name: spec.name,
     vni: spec.id,

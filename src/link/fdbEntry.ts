@@ -3,7 +3,7 @@
 // control requests, and the rows devices report.
 import { checkPort, checkVni } from './linkSpec.js';
 import { checkMac } from './mac.js';
-import { Field, checkAddress, checkObject, requiredKey } from '../validation.js';
+import { Field, checkAddress, checkBoolean, checkObject, requiredKey } from '../validation.js';
 
 /** A row to add: MAC -> remote VTEP. port and vni default to the device's dstport and VNI. */
 export interface FdbEntry {
@@ -11,6 +11,11 @@ export interface FdbEntry {
   dst: string;
   port?: number;
   vni?: number;
+  /**
+   * Installed by a control plane, such as BGP EVPN (`bridge fdb add ... extern_learn`); as
+   * permanent as a user's row. Absent or false: the user's (static) row.
+   */
+  externLearn?: boolean;
 }
 
 /** One forwarding row as a device reports it (`fdb show`): a MAC with several remotes has several. */
@@ -20,8 +25,10 @@ export interface FdbRow {
   dst: string;
   port: number;
   vni: number;
-  /** true for entries added by the user (kernel: permanent), false for learned ones. */
+  /** true for entries added by the user or a control plane (never aged or moved), false for learned ones. */
   permanent: boolean;
+  /** A control plane's row (kernel: extern_learn); permanent too. */
+  externLearn: boolean;
   /** Seconds since the entry was last refreshed (learned entries); 0 for permanent ones. */
   idle: number;
 }
@@ -32,7 +39,7 @@ export interface FdbSelector {
   dst?: string;
 }
 
-export const FDB_ENTRY_KEYS = ['mac', 'dst', 'port', 'vni'] as const;
+export const FDB_ENTRY_KEYS = ['mac', 'dst', 'port', 'vni', 'externLearn'] as const;
 export const FDB_SELECTOR_KEYS = ['mac', 'dst'] as const;
 
 export function parseFdbEntry(input: unknown, field = Field.config()): FdbEntry {
@@ -43,6 +50,7 @@ export function parseFdbEntry(input: unknown, field = Field.config()): FdbEntry 
   };
   if (raw.port !== undefined) entry.port = checkPort(raw.port, field.at('port'));
   if (raw.vni !== undefined) entry.vni = checkVni(raw.vni, field.at('vni'));
+  if (raw.externLearn !== undefined) entry.externLearn = checkBoolean(raw.externLearn, field.at('externLearn'));
   return entry;
 }
 

@@ -407,3 +407,82 @@ TEST(fdb_ageing_disabled) {
   CHECK(events.empty());
   CHECK_EQ(fdb.size(), 1u);
 }
+
+TEST(fdb_extern_learn_rows_are_permanent) {
+  Fdb fdb(0, 300, kPort);
+  std::vector<FdbEvent> events;
+  CHECK_EQ(fdb.Update(kA, {V4(10), 1, true}, FdbMode::kAdd, 0), 0);
+  std::vector<FdbRow> rows = fdb.Rows(5000);
+  if (CHECK_EQ(rows.size(), 1u)) {
+    CHECK(rows[0].permanent);
+    CHECK(rows[0].remote.extern_learn);
+    CHECK_EQ(rows[0].idle_seconds, 0u);
+  }
+  // Never moved by the data plane: the conflicting packet is dropped, as for a user's row.
+  CHECK(fdb.Learn(kA, V4(11), 1, 10, &events) == LearnResult::kStaticConflict);
+  CHECK(fdb.Learn(kA, V4(10, 5555), 1, 10, &events) == LearnResult::kRefreshed);
+  CHECK(events.empty());
+  CHECK(Same(RemotesOf(fdb, kA), {{V4(10), 1}}));
+  // Never aged.
+  fdb.Age(uint64_t{1} << 40, &events);
+  CHECK(events.empty());
+  CHECK_EQ(fdb.size(), 1u);
+  // Its destinations are the user's peers too (the allowlist admits them).
+  CHECK(fdb.IsPermanentRemote(V4(10)));
+  CHECK_EQ(fdb.Remove(kA, nullptr), 0);
+  CHECK(!fdb.IsPermanentRemote(V4(10)));
+}
+
+TEST(fdb_extern_learn_is_per_remote_and_follows_the_latest_request) {
+  Fdb fdb(0, 300, kPort);
+  // A flood list of the user's and a control plane's remotes.
+  CHECK_EQ(fdb.Update(kFloodMac, {V4(10), 1}, FdbMode::kAppend, 0), 0);
+  CHECK_EQ(fdb.Update(kFloodMac, {V4(11), 1, true}, FdbMode::kAppend, 0), 0);
+  std::vector<Remote> flood = fdb.FloodList();
+  if (CHECK_EQ(flood.size(), 2u)) {
+    CHECK(!flood[0].extern_learn);
+    CHECK(flood[1].extern_learn);
+  }
+  // Appending a remote the list has changes its flag only: no second row, same place.
+  CHECK_EQ(fdb.Update(kFloodMac, {V4(10), 1, true}, FdbMode::kAppend, 0), 0);
+  CHECK_EQ(fdb.Update(kFloodMac, {V4(11), 1, false}, FdbMode::kAppend, 0), 0);
+  flood = fdb.FloodList();
+  if (CHECK_EQ(flood.size(), 2u)) {
+    CHECK(flood[0] == (Remote{V4(10), 1}) && flood[0].extern_learn);
+    CHECK(flood[1] == (Remote{V4(11), 1}) && !flood[1].extern_learn);
+  }
+  // Replace: the first remote goes, flag and all; one it already has takes the new flag.
+  CHECK_EQ(fdb.Update(kA, {V4(20), 1, true}, FdbMode::kReplace, 0), 0);
+  CHECK_EQ(fdb.Update(kA, {V4(21), 1, false}, FdbMode::kAppend, 0), 0);
+  CHECK_EQ(fdb.Update(kA, {V4(22), 1, false}, FdbMode::kReplace, 0), 0);
+  CHECK_EQ(fdb.Update(kA, {V4(21), 1, true}, FdbMode::kReplace, 0), 0);
+  std::vector<FdbRow> rows;
+  for (const FdbRow& row : fdb.Rows(0)) {
+    if (row.mac == kA) rows.push_back(row);
+  }
+  if (CHECK_EQ(rows.size(), 2u)) {
+    CHECK(rows[0].remote == (Remote{V4(22), 1}) && !rows[0].remote.extern_learn);
+    CHECK(rows[1].remote == (Remote{V4(21), 1}) && rows[1].remote.extern_learn);
+  }
+  // add of an existing MAC changes nothing, flags included.
+  CHECK_EQ(fdb.Update(kA, {V4(22), 1, true}, FdbMode::kAdd, 0), EEXIST);
+  for (const FdbRow& row : fdb.Rows(0)) {
+    if (row.mac == kA && row.remote == Remote{V4(22), 1}) CHECK(!row.remote.extern_learn);
+  }
+}
+
+TEST(fdb_extern_learn_takes_over_a_learned_entry) {
+  Fdb fdb(0, 300, kPort);
+  std::vector<FdbEvent> events;
+  CHECK(fdb.Learn(kB, V4(30), 1, 0, &events) == LearnResult::kLearned);
+  CHECK_EQ(fdb.Update(kB, {V4(31), 1, true}, FdbMode::kReplace, 10), 0);
+  events.clear();
+  CHECK(fdb.Learn(kB, V4(30), 1, 20, &events) == LearnResult::kStaticConflict);
+  fdb.Age(10000, &events);
+  CHECK(events.empty());
+  std::vector<FdbRow> rows = fdb.Rows(10000);
+  if (CHECK_EQ(rows.size(), 1u)) {
+    CHECK(rows[0].permanent && rows[0].remote.extern_learn);
+    CHECK(rows[0].remote == (Remote{V4(31), 1}));
+  }
+}

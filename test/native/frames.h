@@ -230,4 +230,62 @@ inline std::vector<Bytes> Stream(Spec s, size_t count, size_t size, size_t last_
   return out;
 }
 
+// --- Neighbour traffic: ARP and ICMPv6 neighbour discovery ---
+
+struct NeighbourSpec {
+  bool ipv6 = false;
+  uint16_t op = 1;             // ARP: 1 request, 2 reply; ICMPv6: 135 NS, 136 NA
+  std::vector<uint16_t> tags;  // TPIDs of VLAN tags, outermost first
+  uint8_t src_mac = 1;         // last byte of the source MAC (02:00:00:00:00:NN)
+  uint8_t sender_mac = 0;      // ARP: last byte of the sender hardware address; 0: src_mac's
+  uint8_t src_host = 1;        // of the sender address (198.51.100.N, 2001:db8::N); 0: unspecified
+  uint8_t target_host = 2;     // of the address asked for or advertised
+  uint8_t hop_limit = 255;
+};
+
+inline Bytes BuildNeighbour(const NeighbourSpec& s) {
+  const size_t l3 = 14 + 4 * s.tags.size();
+  Bytes f(l3 + (s.ipv6 ? 40 + 24 : 28), 0);
+  uint8_t* p = f.data();
+  for (int i = 0; i < 6; i++) p[i] = 0xff;  // broadcast; NS would go to a solicited-node group
+  const uint8_t src_mac[6] = {0x02, 0, 0, 0, 0, s.src_mac};
+  for (int i = 0; i < 6; i++) p[6 + i] = src_mac[i];
+  size_t off = 12;
+  for (size_t i = 0; i < s.tags.size(); i++, off += 4) {
+    Store16(p + off, s.tags[i]);
+    Store16(p + off + 2, static_cast<uint16_t>(100 + i));
+  }
+  Store16(p + off, s.ipv6 ? 0x86dd : 0x0806);
+  uint8_t* l = p + l3;
+  if (!s.ipv6) {
+    Store16(l, 1);
+    Store16(l + 2, 0x0800);
+    l[4] = 6, l[5] = 4;
+    Store16(l + 6, s.op);
+    for (int i = 0; i < 6; i++) l[8 + i] = src_mac[i];
+    if (s.sender_mac) l[13] = s.sender_mac;
+    if (s.src_host) l[14] = 198, l[15] = 51, l[16] = 100, l[17] = s.src_host;
+    l[24] = 198, l[25] = 51, l[26] = 100, l[27] = s.target_host;
+    return f;
+  }
+  Store32(l, 0x60000000u);
+  Store16(l + 4, 24);
+  l[6] = IPPROTO_ICMPV6;
+  l[7] = s.hop_limit;
+  if (s.src_host) l[8] = 0x20, l[9] = 0x01, l[10] = 0x0d, l[11] = 0xb8, l[23] = s.src_host;
+  uint8_t* target = l + 40 + 8;
+  target[0] = 0x20, target[1] = 0x01, target[2] = 0x0d, target[3] = 0xb8;
+  target[15] = s.target_host;
+  // Destination: the target's solicited-node group for NS, all nodes for NA.
+  uint8_t* dst = l + 24;
+  dst[0] = 0xff, dst[1] = 0x02;
+  if (s.op == 135) dst[11] = 1, dst[12] = 0xff, dst[15] = s.target_host;
+  else dst[15] = 1;
+  uint8_t* icmp = l + 40;
+  icmp[0] = static_cast<uint8_t>(s.op);
+  uint64_t sum = RefPseudoSum(l, true, IPPROTO_ICMPV6, 24) + RefSum(icmp, 24);
+  Store16(icmp + 2, static_cast<uint16_t>(~RefFold(sum)));
+  return f;
+}
+
 }  // namespace frames

@@ -82,6 +82,24 @@ describe('CLI grammar', () => {
     expect(spec('link add gt0 type gretap remote 192.0.2.2 pmtudisc').df).toBe('set');
   });
 
+  it('reads fdb rows, extern_learn marking a control plane\'s', () => {
+    expect(command('fdb add 02:00:00:00:00:05 dev vx0 dst 192.0.2.5 vni 43 extern_learn')).toEqual({
+      name: 'fdb.add',
+      dev: 'vx0',
+      entry: { mac: '02:00:00:00:00:05', dst: '192.0.2.5', vni: 43, externLearn: true },
+    });
+    expect(command('fdb replace 02:00:00:00:00:05 extern_learn dst 192.0.2.5 dev vx0 self')).toMatchObject({
+      name: 'fdb.replace',
+      entry: { externLearn: true },
+    });
+    expect(command('fdb append 00:00:00:00:00:00 dev vx0 dst 192.0.2.5')).toEqual({
+      name: 'fdb.append',
+      dev: 'vx0',
+      entry: { mac: '00:00:00:00:00:00', dst: '192.0.2.5' },
+    });
+    expect(commandUsage('fdb')).toContain('[ extern_learn ]');
+  });
+
   it('parses port show', () => {
     expect(command('port')).toEqual({ name: 'port.show' });
     expect(command('port ls')).toEqual({ name: 'port.show' });
@@ -105,6 +123,8 @@ describe('CLI grammar', () => {
     ['link add gt0 type gretap remote 192.0.2.2 dev eth0', 'argument "dev" does not apply to type gretap'],
     ['link add gt0 type gre remote 192.0.2.2', 'argument "gre" is wrong: invalid link type (vxlan, gretap, ip6gretap)'],
     ['port show vx0', 'argument "vx0" is unknown, try "vtepd help".'],
+    ['fdb add 02:00:00:00:00:05 dev vx0 dst 192.0.2.5 extern_learn extern_learn', 'duplicate "extern_learn": "extern_learn" is the second value.'],
+    ['fdb del 02:00:00:00:00:05 dev vx0 extern_learn', 'either "to" is duplicate, or "extern_learn" is a garbage.'],
     // The demo and the benchmark are the lab's (npm run demo, npm run bench), not vtepd's.
     ['demo', 'Object "demo" is unknown, try "vtepd help".'],
     ['bench --rounds 1', 'Object "bench" is unknown, try "vtepd help".'],

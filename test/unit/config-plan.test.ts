@@ -36,6 +36,13 @@ describe('planConfig', () => {
     ]);
   });
 
+  it("edits a row whose extern_learn flag changed: deleted, then appended with the flag", () => {
+    const row = { mac: '02:00:00:00:00:05', dst: '192.0.2.5' };
+    expect(plan([['vx0', { ...vx0, fdb: [row] }]], [{ ...vx0, fdb: [{ ...row, externLearn: true }] }])).toEqual([
+      'edited vx0 in place: fdb del 02:00:00:00:00:05 dst 192.0.2.5, fdb append 02:00:00:00:00:05 dst 192.0.2.5 extern_learn',
+    ]);
+  });
+
   it('recreates a device whose other settings changed, naming them', () => {
     expect(plan([['vx0', vx0]], [{ ...vx0, id: 44, remote: ['192.0.2.3'] }])).toEqual(['recreated vx0: id changed']);
     expect(plan([['vx1', vx1]], [{ ...vx1, dstport: 4791, mtu: 1400 }])).toEqual(['recreated vx1: dstport, mtu changed']);

@@ -20,7 +20,11 @@ const records: DeviceRecord[] = [
     origin: 'config',
     ifindex: 7,
     spec: { ...config.link, remote: [], srcport: [32768, 60999], mtu: 1450 } as ResolvedLinkSpec,
-    fdb: [{ mac: '00:00:00:00:00:00', dst: '192.0.2.2', port: 4789, vni: 42 }],
+    fdb: [
+      { mac: '00:00:00:00:00:00', dst: '192.0.2.2', port: 4789, vni: 42 },
+      { mac: '00:00:00:00:00:00', dst: '192.0.2.3', port: 4789, vni: 42, externLearn: true },
+      { mac: '02:00:00:00:00:05', dst: '192.0.2.3', port: 4789, vni: 42, externLearn: true },
+    ],
     config,
   },
   {
