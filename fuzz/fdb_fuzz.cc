@@ -113,6 +113,7 @@ class Run {
         FUZZ_CHECK(present && shadow_[mac].permanent);
         break;
       case LearnResult::kInvalidSource:
+      case LearnResult::kNoMemory:  // nothing changed
         break;
     }
   }
