@@ -100,7 +100,7 @@ describe.skipIf(skipNetns())('BGP EVPN: vtepd with GoBGP next to FRR and kernel 
     const tapMoved = await newMac(tb(), v1, 'vx0', '02:00:00:00:42:01', ov(2));
     await until(() => kernelDst(tb(), k2.ns, '02:00:00:00:42:01'), same([v1.addr]), 20_000, 'new TAP MAC on the kernel side');
     const toKernelMs = Date.now() - tapMoved;
-    tb().log(`EVPN convergence: link add -> FRR flood list ${floodMs} ms; new MAC -> vtepd FDB ${toVtepdMs} ms, -> kernel FDB ${toKernelMs} ms`);
+    console.log(`EVPN convergence: link add -> FRR flood list ${floodMs} ms; new MAC -> vtepd FDB ${toVtepdMs} ms, -> kernel FDB ${toKernelMs} ms`);
 
     const status = await d.json<{ speaker: string; peers: Array<{ address: string; state: string }>; vnis: Array<{ vni: number; remoteVteps: string[]; localMacs: number }> }>(['evpn', 'show']);
     expect(status.speaker).toBe('connected');
