@@ -47,6 +47,15 @@ function isOurGobgpd(pid: number, configFile: string): boolean {
 }
 
 const MAX_RESTART_DELAY_MS = 30_000;
+const LOGRUS_LEVELS: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
+  trace: 'debug',
+  debug: 'debug',
+  info: 'info',
+  warning: 'warn',
+  error: 'error',
+  fatal: 'error',
+  panic: 'error',
+};
 
 export class GobgpSpeaker {
   private child: ChildProcess | undefined;
@@ -105,8 +114,12 @@ export class GobgpSpeaker {
     const args = ['-f', this.files.config, '-t', 'toml', '--api-hosts', listenAddressText(this.config.api), '--pprof-disable', '-l', 'warn', '-p'];
     const child = spawn(this.config.gobgpd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    // gobgpd's own level (logrus: level=info) decides the record's; unknown lines are warnings.
     const log = (chunk: Buffer): void => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) this.logger.warn({ speaker: 'gobgpd' }, line.slice(0, 500));
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        const level = LOGRUS_LEVELS[/\blevel=(\w+)/.exec(line)?.[1] ?? ''] ?? 'warn';
+        this.logger[level]({ speaker: 'gobgpd' }, line.slice(0, 500));
+      }
     };
     child.stdout?.on('data', log);
     child.stderr?.on('data', log);

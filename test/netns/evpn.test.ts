@@ -77,11 +77,14 @@ describe.skipIf(skipNetns())('BGP EVPN: vtepd with GoBGP next to FRR and kernel 
 
   it('type-3 routes build both flood lists, type-2 routes both FDBs; TCP both ways; link del withdraws', async () => {
     const { v1, k2, h2, d } = await vtepdAndFrr(tb());
+    const monitor = d.monitor();
     const linkAdded = Date.now();
     await addEvpnLink(tb(), d, v1.addr, `${ov(1)}/24`);
     await until(() => kernelDst(tb(), k2.ns, FLOOD), same([v1.addr]), 30_000, "FRR's kernel flood list");
     const floodMs = Date.now() - linkAdded;
     await until(() => vtepdDst(d, FLOOD), same([k2.addr]), 30_000, "vtepd's flood list");
+    // `monitor` says where the row came from, as `bridge monitor fdb` does for FRR's.
+    await monitor.waitFor(new RegExp(`^${FLOOD} dev vx0 dst ${k2.addr} self extern_learn$`, 'm'), 5000);
 
     await expectTcp(tb(), v1, h2, ov(2), 1 << 20);
     await expectTcp(tb(), h2, v1, ov(1), 1 << 20, 5002);
@@ -180,5 +183,39 @@ describe.skipIf(skipNetns())('BGP EVPN: vtepd with GoBGP next to FRR and kernel 
     await until(() => kernelDst(tb(), k2.ns, FLOOD), same([v1.addr]), 40_000, 'FRR flood list after the vtepd restart');
     expect(await vtepdDst(again, FLOOD)).toEqual([k2.addr]);
     expect((await again.json<{ settling: boolean }>(['evpn', 'show'])).settling).toBe(false);
+  });
+
+  it("attached to an operator's gobgpd (daemon options): routes withdrawn from it at stop; a lost speaker's rows go after staleTime", async () => {
+    const [v1, k2] = (await tb().underlay(['v1', 'k2'])) as [Host, Host];
+    const h2: Host = { ns: await tb().netns('h2'), label: 'h2', addr: ov(2) };
+    await kernelEvpnVtep(tb(), k2.ns, { vni: VNI, local: k2.addr, hostNs: h2.ns, hostAddress: `${ov(2)}/24` });
+    await startFrr(tb(), k2.ns, { asn: ASN, routerId: k2.addr, neighbors: [v1.addr], advertiseAllVni: true });
+    const toml = tb().tempFile('gobgpd.toml', [
+      '[global.config]', `  as = ${ASN}`, `  router-id = "${v1.addr}"`,
+      '[[neighbors]]', '  [neighbors.config]', `    neighbor-address = "${k2.addr}"`, `    peer-as = ${ASN}`,
+      '  [neighbors.timers.config]', '    hold-time = 9', '    keepalive-interval = 3', '    connect-retry = 2',
+      '  [[neighbors.afi-safis]]', '    [neighbors.afi-safis.config]', '      afi-safi-name = "l2vpn-evpn"', '',
+    ].join('\n'));
+    const gobgpd = tb().spawn(v1.ns, ['gobgpd', '-f', toml, '--api-hosts', '127.0.0.1:50052', '--pprof-disable', '-l', 'warn']);
+    const config = tb().tempFile('stale.json', JSON.stringify({ evpn: { asn: ASN, routerId: v1.addr, runSpeaker: false, api: '127.0.0.1:50052', staleTime: 3 } }));
+    const d = await tb().startDaemon(v1.ns, { args: ['--evpn-asn', String(ASN), '--evpn-router-id', v1.addr, '--evpn-attach', '--evpn-api', '127.0.0.1:50052'] });
+    await addEvpnLink(tb(), d, v1.addr, `${ov(1)}/24`);
+    await until(() => kernelDst(tb(), k2.ns, FLOOD), same([v1.addr]), 30_000, 'FRR flood list through the operator\'s speaker');
+    await until(() => vtepdDst(d, FLOOD), same([k2.addr]), 30_000, 'vtepd flood list');
+
+    // vtepd stops; the speaker and its session stay, without vtepd's routes.
+    await d.stop();
+    await until(() => kernelDst(tb(), k2.ns, FLOOD), same([]), 20_000, 'FRR flood list after vtepd stopped');
+    expect(gobgpd.running).toBe(true);
+
+    // Back (config file this time, stale time 3 s); then the speaker dies for good.
+    const again = await tb().startDaemon(v1.ns, { socket: d.socket, config });
+    await until(() => kernelDst(tb(), k2.ns, FLOOD), same([v1.addr]), 30_000, 'FRR flood list after vtepd came back');
+    await until(() => vtepdDst(again, FLOOD), same([k2.addr]), 30_000, 'vtepd flood list after it came back');
+    gobgpd.kill('SIGKILL');
+    await until(async () => (await again.json<{ speaker: string }>(['evpn', 'show'])).speaker, (state) => state === 'lost', 5000, 'speaker state');
+    expect(await vtepdDst(again, FLOOD)).toEqual([k2.addr]);
+    await until(() => vtepdDst(again, FLOOD), same([]), 10_000, 'rows withdrawn after staleTime');
+    await again.waitForLog(/no speaker for 3 s: its routes are withdrawn/);
   });
 });
