@@ -329,7 +329,7 @@ export class Testbed {
   async startDaemon(ns: string, opts: { config?: string; args?: string[]; readyMs?: number; socket?: string } = {}): Promise<VtepDaemon> {
     const socket = opts.socket ?? path.join(tmpdir(), `${ns}-${this.daemons.length + 1}.sock`);
     // The daemon's state file is next to its socket, and with EVPN its gobgpd's files.
-    this.files.push(socket, `${socket}.state`, `${socket}.state.gobgpd.toml`, `${socket}.state.gobgpd.pid`);
+    this.files.push(socket, `${socket}.state`, `${socket}.state.gobgpd.toml`, `${socket}.state.gobgpd.pid`, `${socket}.state.gobgpd.log`);
     // Debug: the log then has the FDB events, for tests to wait on and failures to show.
     const argv = [process.execPath, CLI, 'daemon', '--socket', socket, '--log-level', 'debug'];
     if (opts.config) argv.push('--config', opts.config);

@@ -431,7 +431,8 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     this.evpn = undefined;
     this.evpnSettings = settings;
     if (config) {
-      const evpn = new EvpnController(config, this.logger, { config: `${this.statePath}.gobgpd.toml`, pid: `${this.statePath}.gobgpd.pid` });
+      const speakerFiles = { config: `${this.statePath}.gobgpd.toml`, pid: `${this.statePath}.gobgpd.pid`, log: `${this.statePath}.gobgpd.log` };
+      const evpn = new EvpnController(config, this.logger, speakerFiles);
       evpn.on('fdb', ({ ifname, operation }) => {
         const { op } = operation;
         const mac = op === 'flood-add' || op === 'flood-del' ? FLOOD_MAC : operation.mac;

@@ -59,7 +59,7 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
   constructor(
     readonly config: EvpnConfig,
     private readonly logger: Logger,
-    files: { config: string; pid: string },
+    files: { config: string; pid: string; log: string },
   ) {
     super();
     if (config.runSpeaker) {

@@ -1,9 +1,11 @@
 // The gobgpd vtepd runs for itself (evpn.runSpeaker): a generated TOML configuration (router
 // id, ASN, the neighbours with l2vpn-evpn), started and restarted with a growing delay when it
 // dies, stopped with the daemon. Its pid is kept in a file: a gobgpd left running by a vtepd
-// that was killed is taken over (its BGP sessions never dropped), not started twice.
+// that was killed is taken over (its BGP sessions never dropped), not started twice. It logs
+// (warnings and worse) to a file of its own, not to a pipe: a pipe would kill it with SIGPIPE
+// once a killed vtepd stopped reading.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { listenAddressText } from '../daemon/daemonOptions.js';
 import type { Logger } from '../daemon/logger.js';
 import type { EvpnConfig } from './evpnConfig.js';
@@ -47,15 +49,8 @@ function isOurGobgpd(pid: number, configFile: string): boolean {
 }
 
 const MAX_RESTART_DELAY_MS = 30_000;
-const LOGRUS_LEVELS: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
-  trace: 'debug',
-  debug: 'debug',
-  info: 'info',
-  warning: 'warn',
-  error: 'error',
-  fatal: 'error',
-  panic: 'error',
-};
+/** What vtepd's log shows of gobgpd's when it exits. */
+const LOG_TAIL_LINES = 5;
 
 export class GobgpSpeaker {
   private child: ChildProcess | undefined;
@@ -67,7 +62,7 @@ export class GobgpSpeaker {
 
   constructor(
     private readonly config: EvpnConfig,
-    private readonly files: { config: string; pid: string },
+    private readonly files: { config: string; pid: string; log: string },
     private readonly logger: Logger,
   ) {}
 
@@ -112,17 +107,10 @@ export class GobgpSpeaker {
 
   private spawn(): void {
     const args = ['-f', this.files.config, '-t', 'toml', '--api-hosts', listenAddressText(this.config.api), '--pprof-disable', '-l', 'warn', '-p'];
-    const child = spawn(this.config.gobgpd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = openSync(this.files.log, 'a', 0o600);
+    const child = spawn(this.config.gobgpd, args, { stdio: ['ignore', log, log] });
+    closeSync(log);
     this.child = child;
-    // gobgpd's own level (logrus: level=info) decides the record's; unknown lines are warnings.
-    const log = (chunk: Buffer): void => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        const level = LOGRUS_LEVELS[/\blevel=(\w+)/.exec(line)?.[1] ?? ''] ?? 'warn';
-        this.logger[level]({ speaker: 'gobgpd' }, line.slice(0, 500));
-      }
-    };
-    child.stdout?.on('data', log);
-    child.stderr?.on('data', log);
     child.once('spawn', () => {
       if (child.pid) writeFileSync(this.files.pid, `${child.pid}\n`);
       this.logger.info({ pid: child.pid }, `evpn: started gobgpd ${child.pid}`);
@@ -131,7 +119,8 @@ export class GobgpSpeaker {
     child.once('error', (err) => this.logger.error(`evpn: cannot run ${this.config.gobgpd}: ${err.message} (Debian package gobgpd)`));
     child.once('close', (code, signal) => {
       if (this.stopped || this.child !== child) return;
-      this.logger.warn({ code, signal }, `evpn: gobgpd exited (${signal ?? code}): restarting in ${this.restartDelay} ms`);
+      const tail = readFileOr(this.files.log, '').trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('; ');
+      this.logger.warn({ code, signal, log: this.files.log }, `evpn: gobgpd exited (${signal ?? code}): restarting in ${this.restartDelay} ms; its log ends: ${tail}`);
       this.restartTimer = setTimeout(() => this.spawn(), this.restartDelay);
       this.restartDelay = Math.min(this.restartDelay * 2, MAX_RESTART_DELAY_MS);
     });

@@ -154,7 +154,7 @@ describe.skipIf(skipNetns())('BGP EVPN: vtepd with GoBGP next to FRR and kernel 
     await until(() => vtepdDst(d1, m), same([]), 30_000, 'M gone with v2');
   });
 
-  it('restarts of the speaker and of vtepd: routes come back, rows held meanwhile, nothing stale left', async () => {
+  it('restarts of the speaker and of vtepd (killed: its gobgpd taken over; stopped): routes come back, rows held meanwhile, nothing stale left', async () => {
     const { v1, k2, h2, d } = await vtepdAndFrr(tb());
     await addEvpnLink(tb(), d, v1.addr, `${ov(1)}/24`);
     await until(() => kernelDst(tb(), k2.ns, FLOOD), same([v1.addr]), 30_000, 'FRR flood list');
@@ -172,9 +172,21 @@ describe.skipIf(skipNetns())('BGP EVPN: vtepd with GoBGP next to FRR and kernel 
     await until(() => vtepdDst(d, hostMac), same([k2.addr]), 20_000, 'host MAC after the speaker restart');
     expect(await vtepdDst(d, FLOOD)).toEqual([k2.addr]);
 
+    // vtepd killed: its gobgpd stays (the BGP session and vtepd's routes with it), and the next
+    // vtepd takes it over.
+    const speakerPid = (await tb().exec(v1.ns, ['cat', pidFile])).stdout.trim();
+    d.proc.kill('SIGKILL');
+    await d.proc.exited;
+    const revived = await tb().startDaemon(v1.ns, { socket: d.socket, config: evpnConfig(tb(), v1.addr, [k2.addr]) });
+    await revived.waitForLog(new RegExp(`gobgpd ${speakerPid} still runs: taken over`));
+    expect(await kernelDst(tb(), k2.ns, FLOOD)).toEqual([v1.addr]);
+    await until(async () => (await revived.json<{ settling: boolean }>(['evpn', 'show'])).settling, (settling) => !settling, 20_000, 'settled after the takeover');
+    expect(await vtepdDst(revived, FLOOD)).toEqual([k2.addr]);
+    expect(await vtepdDst(revived, hostMac)).toEqual([k2.addr]);
+
     // vtepd stopped; meanwhile the host behind k2 goes away. Restarted, vtepd floods to k2
     // at once (restored rows), and the departed host's row is swept once BGP settles.
-    await d.stop();
+    await revived.stop();
     await tb().exec(h2.ns, ['ip', 'link', 'set', 'eth0', 'down']);
     await tb().exec(k2.ns, ['bridge', 'fdb', 'del', hostMac, 'dev', 'h0', 'master'], { check: false });
     const again = await tb().startDaemon(v1.ns, { socket: d.socket, config: evpnConfig(tb(), v1.addr, [k2.addr]) });
