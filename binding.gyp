@@ -44,6 +44,7 @@
         "native/base/housekeeper.cc",
         "native/base/sd_notify.cc",
         "native/net/datagram_batch.cc",
+        "native/net/raw_ip_socket.cc",
         "native/net/underlay_options.cc",
         "native/tap/link_query.cc",
         "native/tap/tap_device.cc",
@@ -55,9 +56,8 @@
         "native/vxlan/vxlan_rx_path.cc",
         "native/vxlan/vxlan_socket.cc",
         "native/vxlan/vxlan_tx_path.cc",
+        "native/tunnel/peer_tx_path.cc",
         "native/gre/gre_rx_path.cc",
-        "native/gre/gre_socket.cc",
-        "native/gre/gre_tx_path.cc",
         "native/gre/gretap_device.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
