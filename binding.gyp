@@ -31,6 +31,7 @@
         "native/offload/udp_coalescer.cc",
         "native/tap/tap_frame.cc",
         "native/gre/gre_header.cc",
+        "native/l2tp/l2tp_header.cc",
         "native/vxlan/fdb.cc"
       ]
     },
@@ -40,6 +41,7 @@
       "sources": [
         "native/addon/addon.cc",
         "native/addon/gretap_device_wrap.cc",
+        "native/addon/l2tp_wrap.cc",
         "native/addon/vxlan_device_wrap.cc",
         "native/base/housekeeper.cc",
         "native/base/sd_notify.cc",
@@ -58,7 +60,11 @@
         "native/vxlan/vxlan_tx_path.cc",
         "native/tunnel/peer_tx_path.cc",
         "native/gre/gre_rx_path.cc",
-        "native/gre/gretap_device.cc"
+        "native/gre/gretap_device.cc",
+        "native/l2tp/l2tp_rx_path.cc",
+        "native/l2tp/l2tp_session_device.cc",
+        "native/l2tp/l2tp_socket.cc",
+        "native/l2tp/l2tp_tunnel.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       # _ALL: any std::exception (bad_alloc too) leaving a method or constructor becomes a JS
@@ -80,6 +86,8 @@
             "test/native/fdb_clock_test.cc",
             "test/native/gre_header_test.cc",
             "test/native/gre_sequence_test.cc",
+            "test/native/l2tp_header_test.cc",
+            "test/native/l2tp_sequence_test.cc",
             "test/native/gso_segmenter_test.cc",
             "test/native/prefix_test.cc",
             "test/native/tap_frame_test.cc",
