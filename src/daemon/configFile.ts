@@ -1,9 +1,11 @@
 // The daemon's JSON config: the devices to create at start, each a LinkSpec plus (VXLAN only)
-// static FDB rows. Checked completely before anything is created, with errors naming the JSON path.
+// static FDB rows, and L2TPv3 tunnels and sessions ("l2tp", see l2tp.ts). Checked completely
+// before anything is created, with errors naming the JSON path.
 import { readFile } from 'node:fs/promises';
 import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
 import { LINK_SPEC_KEYS, type LinkSpec, parseLinkSpec } from '../link/linkSpec.js';
 import { ConfigError, Field, checkArray, checkObject } from '../validation.js';
+import { type L2tpConfig, NO_L2TP, parseL2tpConfig } from './l2tp.js';
 
 export interface DeviceConfig {
   link: LinkSpec;
@@ -13,9 +15,11 @@ export interface DeviceConfig {
 
 export interface VtepdConfig {
   devices: DeviceConfig[];
+  /** Absent: none. */
+  l2tp?: L2tpConfig;
 }
 
-const CONFIG_KEYS = ['devices'] as const;
+const CONFIG_KEYS = ['devices', 'l2tp'] as const;
 const DEVICE_KEYS = [...LINK_SPEC_KEYS, 'fdb'] as const;
 
 /** The JSON path of devices[index], for errors found later (creating the device). */
@@ -37,7 +41,13 @@ export function parseConfig(document: unknown): VtepdConfig {
     firstIndexOfName.set(device.link.name, i);
     return device;
   });
-  return { devices };
+  if (raw.l2tp === undefined) return { devices };
+  return { devices, l2tp: parseL2tpConfig(raw.l2tp, root.at('l2tp'), new Set(firstIndexOfName.keys())) };
+}
+
+/** The config's L2TPv3 tunnels and sessions (none when it has no "l2tp"). */
+export function l2tpOf(config: VtepdConfig): L2tpConfig {
+  return config.l2tp ?? NO_L2TP;
 }
 
 /** One entry of "devices": the link's keys plus its "fdb" rows. */

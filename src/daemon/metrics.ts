@@ -7,12 +7,16 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DaemonStatus } from '../control/protocol.js';
 import type { DeviceStats, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkType } from '../link/linkSpec.js';
+import type { L2TP_SESSION_TYPE } from '../link/l2tpSpec.js';
+
+/** A device's `type` label: its link type, or an L2TPv3 session's l2tpeth. */
+type DeviceType = LinkType | typeof L2TP_SESSION_TYPE;
 import type { ListenAddress } from './daemonOptions.js';
 import type { Logger } from './logger.js';
 
 /** What a scrape reads. */
 export interface MetricsSnapshot {
-  devices: { name: string; type: LinkType; stats: DeviceStats; /** MACs in a VXLAN device's FDB. */ fdbEntries?: number }[];
+  devices: { name: string; type: DeviceType; stats: DeviceStats; /** MACs in a VXLAN device's FDB. */ fdbEntries?: number }[];
   ports: VxlanPortInfo[];
   eventLog: DaemonStatus['stats'];
 }
@@ -117,7 +121,7 @@ export class Metrics {
 
 /** What the daemon gives the metrics (Daemon implements it). */
 export interface MetricsSource {
-  list(): { name: string; spec: { type: LinkType }; stats(): DeviceStats; fdbList?(): { mac: string }[] }[];
+  list(): { name: string; spec: { type: DeviceType }; stats(): DeviceStats; fdbList?(): { mac: string }[] }[];
   ports(): Promise<VxlanPortInfo[]>;
   status(): DaemonStatus;
   readonly logger: Logger;
