@@ -7,9 +7,15 @@
 // dropped; one ahead of it within the window (packets were lost) is dropped as out of
 // order, unless more than 4 such packets have come in a row numbered one after another:
 // then the sequence resynchronises on that packet, which is taken. The kernel numbers
-// from the first packet it takes. Unlike the kernel, whose window is checked against 0
-// before that first packet, a first packet is taken whatever its number (the kernel drops
-// first packets numbered 2^23 or more until the numbers wrap).
+// from the first packet it takes.
+//
+// Two departures, both where the kernel would drop packets for good rather than a few:
+// a first packet is taken whatever its number (the kernel checks its window against 0
+// before it, and drops first packets numbered 2^23 or more until the numbers wrap); and a
+// run of more than 4 packets outside the window, numbered one after another, resynchronises
+// as a run ahead does (a peer whose session started again numbers from 0: the kernel drops
+// its packets until the numbers pass the old ones, which after a restart of a busy
+// session is millions).
 //
 // Whether the session sends sequence numbers follows the peer (the kernel's LAC mode, the
 // only one static sessions have): a packet with a sequence number turns sending on, one
@@ -46,14 +52,13 @@ class L2tpSequence {
   static constexpr uint32_t kOutOfOrderRunMax = 4;
 
   Verdict Take(uint32_t ns) {
-    if (!resync_ && ((ns - nr_) & kMask) >= kWindow) return Verdict::kOutsideWindow;
     if (ns != nr_) {
-      // A run of out-of-order packets numbered one after another: the peer went on
-      // without us, so follow it once the run is long enough.
+      // A run of packets other than the expected one, numbered one after another: the peer
+      // went on without us (or started again), so follow it once the run is long enough.
       run_ = ns == ((run_last_ + 1) & kMask) ? run_ + 1 : 0;
       run_last_ = ns;
       if (run_ > kOutOfOrderRunMax) resync_ = true;
-      if (!resync_) return Verdict::kOutOfOrder;
+      if (!resync_) return ((ns - nr_) & kMask) < kWindow ? Verdict::kOutOfOrder : Verdict::kOutsideWindow;
     }
     resync_ = false;
     nr_ = (ns + 1) & kMask;

@@ -1,6 +1,7 @@
 // L2tpSequence: the kernel's l2tp_recv_common / l2tp_recv_data_seq rules without a reorder
 // timeout (24-bit numbers, a window of 2^23 - 1, resynchronising after more than 4
-// consecutive out-of-order packets in a row), and sending that follows the peer.
+// consecutive out-of-order packets in a row), with its two departures (any first packet, and
+// runs behind the window resynchronise too), and sending that follows the peer.
 #include "l2tp/l2tp_sequence.h"
 
 #include "check.h"
@@ -49,6 +50,19 @@ TEST(l2tp_sequence_a_gap_drops_until_five_in_a_row_then_resynchronises) {
   CHECK(Take(s, 17) == Verdict::kTake);
   CHECK(Take(s, 18) == Verdict::kTake);
   CHECK(Take(s, 11) == Verdict::kOutsideWindow);  // the lost one, come late
+}
+
+TEST(l2tp_sequence_a_peer_that_started_again_is_followed_after_five) {
+  L2tpSequence s;
+  for (uint32_t n = 1000; n < 1010; n++) CHECK(Take(s, n) == Verdict::kTake);
+  // Its session made anew, the peer numbers from 0 again: behind the window, where the
+  // kernel would drop until 1010; a run of six resynchronises.
+  for (uint32_t n = 0; n <= 4; n++) CHECK(Take(s, n) == Verdict::kOutsideWindow);
+  CHECK(Take(s, 5) == Verdict::kTake);
+  CHECK(Take(s, 6) == Verdict::kTake);
+  // A single straggler from before (now ahead of the new numbers) forms no run.
+  CHECK(Take(s, 1009) == Verdict::kOutOfOrder);
+  CHECK(Take(s, 7) == Verdict::kTake);
 }
 
 TEST(l2tp_sequence_a_broken_run_starts_counting_again) {
