@@ -26,7 +26,7 @@ import type { LinkSpec } from '../link/linkSpec.js';
 import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../link/l2tpSpec.js';
 import { ConfigError } from '../validation.js';
 import { type DeviceConfig, type VtepdConfig, l2tpOf, loadConfigFile } from './configFile.js';
-import { type ConfigStep, changedDevice, describeChange, planConfig } from './configPlan.js';
+import { type ConfigChange, type ConfigStep, changedDevice, describeChange, planConfig } from './configPlan.js';
 import type { ListenAddress, LogLevel } from './daemonOptions.js';
 import { EventLog } from './eventLog.js';
 import { type L2tpHost, L2tpPart } from './l2tp.js';
@@ -435,7 +435,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     return applied;
   }
 
-  private async applyChange(change: Parameters<typeof describeChange>[0]): Promise<void> {
+  private async applyChange(change: ConfigChange): Promise<void> {
     if (change.action === 'delete' || change.action === 'recreate') this.removeDevice(changedDevice(change));
     if (change.action === 'create' || change.action === 'recreate') {
       const { link, fdb } = change.config;
