@@ -32,6 +32,7 @@
         "native/offload/udp_coalescer.cc",
         "native/tap/tap_frame.cc",
         "native/gre/gre_header.cc",
+        "native/l2tp/l2tp_header.cc",
         "native/vxlan/fdb.cc",
         "native/vxlan/local_macs.cc"
       ]
@@ -42,10 +43,12 @@
       "sources": [
         "native/addon/addon.cc",
         "native/addon/gretap_device_wrap.cc",
+        "native/addon/l2tp_wrap.cc",
         "native/addon/vxlan_device_wrap.cc",
         "native/base/housekeeper.cc",
         "native/base/sd_notify.cc",
         "native/net/datagram_batch.cc",
+        "native/net/raw_ip_socket.cc",
         "native/net/underlay_options.cc",
         "native/tap/link_query.cc",
         "native/tap/tap_device.cc",
@@ -57,10 +60,13 @@
         "native/vxlan/vxlan_rx_path.cc",
         "native/vxlan/vxlan_socket.cc",
         "native/vxlan/vxlan_tx_path.cc",
+        "native/tunnel/peer_tx_path.cc",
         "native/gre/gre_rx_path.cc",
-        "native/gre/gre_socket.cc",
-        "native/gre/gre_tx_path.cc",
-        "native/gre/gretap_device.cc"
+        "native/gre/gretap_device.cc",
+        "native/l2tp/l2tp_rx_path.cc",
+        "native/l2tp/l2tp_session_device.cc",
+        "native/l2tp/l2tp_socket.cc",
+        "native/l2tp/l2tp_tunnel.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       # _ALL: any std::exception (bad_alloc too) leaving a method or constructor becomes a JS
@@ -82,6 +88,8 @@
             "test/native/fdb_clock_test.cc",
             "test/native/gre_header_test.cc",
             "test/native/gre_sequence_test.cc",
+            "test/native/l2tp_header_test.cc",
+            "test/native/l2tp_sequence_test.cc",
             "test/native/gso_segmenter_test.cc",
             "test/native/local_macs_test.cc",
             "test/native/neighbour_snoop_test.cc",

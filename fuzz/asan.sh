@@ -13,7 +13,9 @@ cd "$(dirname "$0")/.."
 
 tests=(
   test/unit/native-parsers.test.ts
+  test/unit/l2tp.test.ts
   test/netns/gretap-malformed.test.ts
+  test/netns/l2tp-malformed.test.ts
   test/netns/two-vteps.test.ts
   test/netns/fdb.test.ts
   test/netns/lifecycle.test.ts

@@ -2,15 +2,18 @@
 // own whose lo holds 192.0.2.1 and the peers 192.0.2.11-14). While frames flow both ways,
 // other threads add and delete FDB entries and create and destroy devices:
 //  - three VXLAN devices on one UDP port (VNIs 100-102; two queues on one, no offloads on
-//    another) and a gretap device stay up;
+//    another), a gretap device and an L2TPv3 session (UDP tunnel to 192.0.2.13) stay up;
 //  - a thread writes frames into their TAPs through a packet socket (known unicast, unknown
 //    unicast and broadcast: each goes out by the FDB; from eight MACs, some of them ARP,
 //    recorded by local learning);
 //  - a thread sends VXLAN datagrams to the port from four peers, for those VNIs and for
 //    VNI 200, whose device comes and goes, with changing inner sources (learn and move);
+//  - a thread sends L2TPv3 data messages into the tunnel for session 1 and for session 2,
+//    which comes and goes while the tunnel's receive thread demultiplexes;
 //  - a thread adds, replaces, appends and deletes FDB entries, reads tables and stats, and
 //    turns local learning off and on;
-//  - a thread creates and destroys a VXLAN device (VNI 200, same port) and a gretap device.
+//  - a thread creates and destroys a VXLAN device (VNI 200, same port), a gretap device and
+//    session 2 of the L2TPv3 tunnel.
 // Usage: device_stress SECONDS. Fails if some kind of work never happened.
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -30,6 +33,7 @@
 
 #include "frames.h"
 #include "gre/gretap_device.h"
+#include "l2tp/l2tp_session_device.h"
 #include "vxlan/vxlan_device.h"
 #include "vxlan/vxlan_header.h"
 
@@ -68,6 +72,28 @@ GretapConfig Gretap(const char* name) {
   c.out.key = c.in.key = true;
   c.out.seq = true;
   c.out.key_value = c.in.key_value = 7;
+  c.mtu = 1400;
+  c.offloads = true;
+  return c;
+}
+
+L2tpTunnelConfig L2tp() {
+  L2tpTunnelConfig c{};
+  c.tunnel_id = 1;
+  c.peer_tunnel_id = 1;
+  c.encap = L2tpEncap::kUdp;
+  c.local = Address("192.0.2.1", 1701);
+  c.remote = Address("192.0.2.13", 1702);
+  return c;
+}
+
+L2tpSessionConfig Session(const char* name, uint32_t id) {
+  L2tpSessionConfig c{};
+  c.name = name;
+  c.session_id = c.peer_session_id = id;
+  c.cookie.len = c.peer_cookie.len = 4;
+  c.sublayer = true;
+  c.send_seq = c.recv_seq = id == 1;
   c.mtu = 1400;
   c.offloads = true;
   return c;
@@ -169,6 +195,36 @@ void VxlanTraffic(std::atomic<uint64_t>* sent) {
   for (int fd : fds) close(fd);
 }
 
+// From the tunnel's peer (which also takes what the sessions send, unread: no ICMP errors).
+void L2tpTraffic(std::atomic<uint64_t>* sent) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  from.sin_port = htons(1702);
+  inet_pton(AF_INET, "192.0.2.13", &from.sin_addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) perror("bind 192.0.2.13:1702");
+  sockaddr_in tunnel{};
+  tunnel.sin_family = AF_INET;
+  tunnel.sin_port = htons(1701);
+  inet_pton(AF_INET, "192.0.2.1", &tunnel.sin_addr);
+  uint32_t seq = 0;
+  for (size_t k = 0; !stopping; k++) {
+    L2tpSessionHeader h;
+    h.session_id = k % 2 ? 1 : 2;
+    h.cookie.len = 4;
+    frames::Bytes datagram(kL2tpMaxHeaderSize);
+    datagram.resize(EncodeL2tp(datagram.data(), h, h.session_id == 1, seq));
+    if (h.session_id == 1) seq = (seq + 1) & kL2tpSequenceMask;
+    frames::Bytes inner = Frame(k, static_cast<uint8_t>(0x30 + k % 16));
+    datagram.insert(datagram.end(), inner.begin(), inner.end());
+    if (sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&tunnel), sizeof tunnel) > 0) {
+      (*sent)++;
+    }
+    if (k % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  close(fd);
+}
+
 void FdbChurn(std::vector<VxlanDevice*> devices, std::atomic<uint64_t>* ops) {
   const char* dsts[] = {"192.0.2.21", "192.0.2.22", "192.0.2.23"};
   for (size_t k = 0; !stopping; k++) {
@@ -190,7 +246,7 @@ void FdbChurn(std::vector<VxlanDevice*> devices, std::atomic<uint64_t>* ops) {
   }
 }
 
-void DeviceChurn(std::atomic<uint64_t>* cycles) {
+void DeviceChurn(std::shared_ptr<L2tpTunnel> tunnel, std::atomic<uint64_t>* cycles) {
   while (!stopping) {
     {
       VxlanDevice vx(Vxlan("vst-churn", 200, 1, true), CountEvents(), CountLocalEvents(),
@@ -198,6 +254,8 @@ void DeviceChurn(std::atomic<uint64_t>* cycles) {
       SetUp(vx.tap().name());
       vx.FdbUpdate(kFloodMac, {Address("192.0.2.21", 4789), 200}, FdbMode::kAppend);
       GretapDevice gre(Gretap("vst-gre-churn"), CountGone());
+      L2tpSessionDevice session(tunnel, Session("vst-l2tp-churn", 2), CountGone());
+      SetUp(session.tap().name());
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     (*cycles)++;
@@ -216,6 +274,8 @@ int main(int argc, char** argv) {
   VxlanDevice vx1(screened, CountEvents(), CountLocalEvents(), CountGone());
   VxlanDevice vx2(Vxlan("vst2", 102, 1, false), CountEvents(), CountLocalEvents(), CountGone());
   GretapDevice gre0(Gretap("vst-gre0"), CountGone());
+  auto tunnel = std::make_shared<L2tpTunnel>(L2tp());
+  L2tpSessionDevice l2tp0(tunnel, Session("vst-l2tp0", 1), CountGone());
   std::vector<VxlanDevice*> vxlans = {&vx0, &vx1, &vx2};
   for (VxlanDevice* d : vxlans) {
     SetUp(d->tap().name());
@@ -223,16 +283,19 @@ int main(int argc, char** argv) {
     d->FdbUpdate(Mac(2), {Address("192.0.2.22", 4789), d->config().vni}, FdbMode::kAdd);
   }
   SetUp(gre0.tap().name());
+  SetUp(l2tp0.tap().name());
 
-  std::atomic<uint64_t> tap_frames{0}, datagrams{0}, fdb_ops{0}, cycles{0};
+  std::atomic<uint64_t> tap_frames{0}, datagrams{0}, l2tp_datagrams{0}, fdb_ops{0}, cycles{0};
   std::vector<std::thread> threads;
   threads.emplace_back(TapTraffic,
                        std::vector<int>{vx0.tap().ifindex(), vx1.tap().ifindex(),
-                                        vx2.tap().ifindex(), gre0.tap().ifindex()},
+                                        vx2.tap().ifindex(), gre0.tap().ifindex(),
+                                        l2tp0.tap().ifindex()},
                        &tap_frames);
   threads.emplace_back(VxlanTraffic, &datagrams);
+  threads.emplace_back(L2tpTraffic, &l2tp_datagrams);
   threads.emplace_back(FdbChurn, vxlans, &fdb_ops);
-  threads.emplace_back(DeviceChurn, &cycles);
+  threads.emplace_back(DeviceChurn, tunnel, &cycles);
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
   stopping = true;
   for (std::thread& t : threads) t.join();
@@ -243,16 +306,19 @@ int main(int argc, char** argv) {
     rx += d->stats().Get(Counter::rx_packets);
   }
   uint64_t gre_tx = gre0.stats().Get(Counter::tx_packets);
+  uint64_t l2tp_tx = l2tp0.stats().Get(Counter::tx_packets);
+  uint64_t l2tp_rx = l2tp0.stats().Get(Counter::rx_packets);
   std::printf(
-      "device_stress: %ds: %llu TAP frames and %llu datagrams sent; VXLAN tx %llu rx %llu, gretap "
-      "tx %llu; %llu FDB operations, %llu FDB events, %llu local MAC events, %llu create/destroy "
-      "cycles\n",
+      "device_stress: %ds: %llu TAP frames, %llu VXLAN and %llu L2TPv3 datagrams sent; VXLAN tx %llu "
+      "rx %llu, gretap tx %llu, L2TPv3 tx %llu rx %llu; %llu FDB operations, %llu FDB events, %llu "
+      "local MAC events, %llu create/destroy cycles\n",
       seconds, (unsigned long long)tap_frames, (unsigned long long)datagrams,
-      (unsigned long long)tx, (unsigned long long)rx, (unsigned long long)gre_tx,
+      (unsigned long long)l2tp_datagrams, (unsigned long long)tx, (unsigned long long)rx,
+      (unsigned long long)gre_tx, (unsigned long long)l2tp_tx, (unsigned long long)l2tp_rx,
       (unsigned long long)fdb_ops, (unsigned long long)events, (unsigned long long)local_events,
       (unsigned long long)cycles);
-  bool all = tap_frames && datagrams && tx && rx && gre_tx && fdb_ops && events && local_events &&
-             cycles;
+  bool all = tap_frames && datagrams && tx && rx && gre_tx && l2tp_datagrams && l2tp_tx && l2tp_rx &&
+             fdb_ops && events && local_events && cycles;
   if (!all) std::fprintf(stderr, "device_stress: some kind of work never happened\n");
   if (gone_reports) std::fprintf(stderr, "device_stress: a TAP was reported gone that nobody removed\n");
   return all && gone_reports == 0 ? 0 : 1;

@@ -14,6 +14,7 @@
 
 #include "frames.h"
 #include "gre/gre_header.h"
+#include "l2tp/l2tp_header.h"
 #include "offload_util.h"
 #include "packet_list.h"
 #include "vxlan/vxlan_header.h"
@@ -213,6 +214,44 @@ int main(int argc, char** argv) {
     sequences.push_back(words);
   }
   Write("gre_sequence", sequences);
+
+  // l2tp_header_fuzz: settings byte, session ID, 8 cookie bytes, then a packet: each
+  // encapsulation with and without cookies and sublayer, numbered or not, and a control
+  // message and a version 2 data message.
+  std::vector<Bytes> l2tp;
+  const Bytes cookie_bytes = {0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8};
+  for (uint8_t settings : {0x08, 0x0a, 0x0c, 0x09, 0x0b, 0x00, 0x05}) {
+    vtepd::L2tpSessionHeader h;
+    h.encap = settings & 1 ? vtepd::L2tpEncap::kIp : vtepd::L2tpEncap::kUdp;
+    h.cookie.len = static_cast<uint8_t>(((settings >> 1) & 3) == 0 ? 0 : ((settings >> 1) & 3) == 1 ? 4 : 8);
+    std::memcpy(h.cookie.bytes, cookie_bytes.data(), 8);
+    h.sublayer = settings & 8;
+    h.session_id = 0x00010203;
+    Bytes header(vtepd::kL2tpMaxHeaderSize);
+    header.resize(vtepd::EncodeL2tp(header.data(), h, settings & 2, 0x123456));
+    Bytes frame(60, 0);
+    frame[12] = 0x08;
+    l2tp.push_back(Cat(Cat(Cat({settings}, Be32(h.session_id)), cookie_bytes), Cat(header, frame)));
+  }
+  l2tp.push_back(Cat(Cat(Cat({0x08}, Be32(1)), cookie_bytes), {0xc8, 0x03, 0x00, 0x14, 0, 0, 0, 1, 0, 0, 0, 0}));
+  l2tp.push_back(Cat(Cat(Cat({0x08}, Be32(1)), cookie_bytes), {0x00, 0x02, 0x00, 0x01, 0x00, 0x01, 0, 0}));
+  Write("l2tp_header", l2tp);
+
+  // l2tp_sequence_fuzz: words (bit 31 unnumbered, 30 recv_seq, 29 relative): in order, a
+  // gap and the run that resynchronises, a restarted peer, unnumbered packets with and
+  // without recv_seq, offsets around the window.
+  std::vector<Bytes> l2tp_sequences;
+  for (const std::vector<uint32_t>& words : std::vector<std::vector<uint32_t>>{
+           {100, 101, 102, 104, 105, 106, 107, 108, 109, 110, 103},
+           {1000, 1001, 1002, 0, 1, 2, 3, 4, 5, 6, 1003},
+           {5, 0x80000000u, 0xc0000000u, 6, 0x40000007u},
+           {0x20000000u, 0x20000001u, 0x207ffffeu, 0x207fffffu, 0x20ffffffu, 0x20000000u},
+           {0xfffffe, 0xffffff, 0, 1}}) {
+    Bytes bytes;
+    for (uint32_t w : words) bytes = Cat(bytes, Be32(w));
+    l2tp_sequences.push_back(bytes);
+  }
+  Write("l2tp_sequence", l2tp_sequences);
 
   // vxlan_tx_packing_fuzz: sockets, segments per send, then frames (socket | superframe
   // bit, size, remotes, segments): a stream of equal frames to one remote and to two, sizes

@@ -1,8 +1,9 @@
-// vtepd's public API: the VXLAN and gretap devices to embed, the daemon that hosts devices, the
+// vtepd's public API: the VXLAN, gretap and L2TPv3 devices to embed, the daemon that hosts devices, the
 // client of its control socket, the validators every input goes through, and the domain types
 // the daemon reports (the same ones the control protocol carries).
 export { VxlanDevice } from './device/vxlanDevice.js';
 export { GretapDevice } from './device/gretapDevice.js';
+export { L2tpSessionDevice, L2tpTunnel } from './device/l2tp.js';
 export { Daemon, runDaemon, type DaemonOptions, type Device } from './daemon/daemon.js';
 export { parseConfig, loadConfigFile, type DeviceConfig, type VtepdConfig } from './daemon/configFile.js';
 export { ControlClient, type ControlClientOptions } from './control/client.js';
@@ -40,6 +41,23 @@ export type {
   VxlanFeatures,
   VxlanPortInfo,
 } from './link/linkInfo.js';
+export {
+  L2SPEC_TYPES,
+  L2TP_DEFAULTS,
+  L2TP_ENCAPS,
+  SEQ_MODES,
+  parseL2tpSessionSpec,
+  parseL2tpTunnelSpec,
+  type L2tpEncap,
+  type L2tpSessionInfo,
+  type L2tpSessionSpec,
+  type L2tpTunnelInfo,
+  type L2tpTunnelSpec,
+  type L2specType,
+  type ResolvedL2tpSessionSpec,
+  type SeqMode,
+} from './link/l2tpSpec.js';
+export { type L2tpConfig } from './daemon/l2tp.js';
 export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbRow, type FdbSelector } from './link/fdbEntry.js';
 export { fdbEventLine, type FdbEvent } from './link/fdbEvent.js';
 export type { LocalMac, LocalMacEvent } from './link/localMac.js';

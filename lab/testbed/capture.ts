@@ -1,6 +1,7 @@
 // What crosses a wire, read by tshark in a testbed namespace: one row of dissector fields per
-// packet.
-import { sleep, type Proc } from './process.js';
+// packet, and, if asked, the packets' bytes (a pcap file, readPcap()).
+import { readFileSync } from 'node:fs';
+import { run, sleep, type Proc } from './process.js';
 import type { Testbed } from './testbed.js';
 
 export interface CaptureOptions {
@@ -14,6 +15,8 @@ export interface CaptureOptions {
   count?: number;
   /** Dissector preferences (-o), e.g. 'tcp.check_checksum:TRUE'. */
   preferences?: string[];
+  /** Also write the packets to this pcap file (classic pcap), for readPcap(). */
+  pcap?: string;
 }
 
 /** One captured packet: field name -> value (several occurrences joined by ','; '' when absent). */
@@ -65,6 +68,8 @@ export async function startCapture(tb: Testbed, ns: string, iface: string, o: Ca
   for (const d of o.decodeAs ?? []) argv.push('-d', d);
   for (const pref of o.preferences ?? []) argv.push('-o', pref);
   if (o.count) argv.push('-c', String(o.count));
+  // -P: print the fields even while writing the file.
+  if (o.pcap) argv.push('-w', o.pcap, '-F', 'pcap', '-P');
   for (const f of o.fields) argv.push('-e', f);
   // tshark and dumpcap keep their temporary capture file in TMPDIR: keep it in ours.
   const p = tb.spawn(ns, argv, { env: { ...process.env, TMPDIR: tb.scratch() } });
@@ -72,4 +77,48 @@ export async function startCapture(tb: Testbed, ns: string, iface: string, o: Ca
   // dumpcap reports this once the interface is open: from then on nothing is missed.
   await p.waitFor(/Capturing on /, 15_000);
   return cap;
+}
+
+/** The packets of a classic pcap file (as Capture's `pcap` writes it), each its link-layer bytes. */
+export function readPcap(file: string): Buffer[] {
+  const data = readFileSync(file);
+  if (data.length < 24) return [];
+  const magic = data.readUInt32LE(0);
+  const little = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+  if (!little && data.readUInt32BE(0) !== 0xa1b2c3d4 && data.readUInt32BE(0) !== 0xa1b23c4d) {
+    throw new Error(`${file} is no classic pcap file`);
+  }
+  const u32 = (at: number) => (little ? data.readUInt32LE(at) : data.readUInt32BE(at));
+  const packets: Buffer[] = [];
+  // 24-byte file header, then per packet a 16-byte record header (captured length at +8).
+  for (let at = 24; at + 16 <= data.length; ) {
+    const captured = u32(at + 8);
+    packets.push(data.subarray(at + 16, at + 16 + captured));
+    at += 16 + captured;
+  }
+  return packets;
+}
+
+/**
+ * Dissects a pcap file again (tshark -r), with its own preferences and decode-as rules and a
+ * display filter: one capture's packets read different ways (say, each L2TPv3 session with
+ * its own cookie size).
+ */
+export async function decodePcap(
+  file: string,
+  o: { fields: string[]; filter?: string; decodeAs?: string[]; preferences?: string[] },
+): Promise<CaptureRow[]> {
+  const argv = ['tshark', '-r', file, '-n', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,'];
+  if (o.filter) argv.push('-Y', o.filter);
+  for (const d of o.decodeAs ?? []) argv.push('-d', d);
+  for (const pref of o.preferences ?? []) argv.push('-o', pref);
+  for (const f of o.fields) argv.push('-e', f);
+  const { stdout } = await run(argv, { timeoutMs: 60_000 });
+  return stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const cols = l.split('\t');
+      return Object.fromEntries(o.fields.map((f, i) => [f, cols[i] ?? '']));
+    });
 }

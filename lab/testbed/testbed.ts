@@ -29,6 +29,7 @@ import { CommandError, run, spawnProc, type ExecOptions, type ExecResult, type P
 import { sendRawIp } from './rawIp.js';
 import { startTincSwitch, type TincNode, type TincSwitch } from './tinc.js';
 import { VtepDaemon } from './vtepDaemon.js';
+import { startWireguard, type WireguardMesh, type WireguardNode } from './wireguard.js';
 
 export interface Host {
   /** Namespace name. */
@@ -413,6 +414,11 @@ export class Testbed {
   /** A tinc 1.0 network in switch mode between the nodes' hosts; see tinc.ts. */
   tincSwitch(nodes: TincNode[]): Promise<TincSwitch> {
     return startTincSwitch(this, nodes);
+  }
+
+  /** A WireGuard mesh (wireguard-go) between the nodes' hosts; see wireguard.ts. */
+  wireguard(nodes: WireguardNode[]): Promise<WireguardMesh> {
+    return startWireguard(this, nodes);
   }
 
   /** dnsmasq as a DHCP server on `iface` in ns, killed by destroy(); see dhcp.ts. */

@@ -1,4 +1,5 @@
-// Module entry: the VxlanDevice and GretapDevice classes, vxlanPorts(), sdNotify(), plus the pure
+// Module entry: the VxlanDevice, GretapDevice, L2tpTunnel and L2tpSessionDevice classes,
+// vxlanPorts(), sdNotify(), plus the pure
 // parsers and the checksum under `internals` so tests can exercise them on crafted bytes
 // without a TAP or a socket.
 #include <napi.h>
@@ -9,6 +10,7 @@
 #include "gre/gre_header.h"
 #include "addon/napi_args.h"
 #include "addon/gretap_device_wrap.h"
+#include "addon/l2tp_wrap.h"
 #include "addon/napi_results.h"
 #include "addon/vxlan_device_wrap.h"
 #include "vxlan/vxlan_header.h"
@@ -131,6 +133,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace vtepd;
   exports.Set("VxlanDevice", VxlanDeviceWrap::Define(env));
   exports.Set("GretapDevice", GretapDeviceWrap::Define(env));
+  exports.Set("L2tpTunnel", L2tpTunnelWrap::Define(env));
+  exports.Set("L2tpSessionDevice", L2tpSessionWrap::Define(env));
   exports.Set("vxlanPorts", Napi::Function::New(env, VxlanPortsJs));
   exports.Set("sdNotify", Napi::Function::New(env, SdNotifyJs));
   Napi::Object internals = Napi::Object::New(env);
@@ -138,6 +142,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   internals.Set("innerFlowHash", Napi::Function::New(env, InnerFlowHashJs));
   internals.Set("decodeGre", Napi::Function::New(env, DecodeGreJs));
   internals.Set("checksum", Napi::Function::New(env, ChecksumJs));
+  AddL2tpInternals(env, internals);
   exports.Set("internals", internals);
   return exports;
 }

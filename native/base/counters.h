@@ -47,8 +47,14 @@ namespace vtepd {
   X(rx_drop_bad_header)        /* GRE: unknown version, flags or routing */               \
   X(rx_drop_not_teb)           /* GRE: protocol is not Transparent Ethernet Bridging */   \
   X(rx_drop_key_mismatch)      /* GRE: key absent, unexpected or different */             \
-  X(rx_drop_bad_checksum)      /* GRE: checksum missing (icsum) or wrong */               \
-  X(rx_drop_out_of_sequence)   /* GRE: sequence number missing (iseq) or going back */
+  X(rx_drop_bad_checksum)      /* GRE: checksum missing (icsum) or wrong */
+
+// What gretap and L2TPv3 sessions share.
+#define VTEPD_SEQUENCE_COUNTERS(X)                                                        \
+  X(rx_drop_out_of_sequence)   /* sequence number missing (iseq, recv_seq) or out of order */
+
+#define VTEPD_L2TP_COUNTERS(X)                                                            \
+  X(rx_drop_cookie_mismatch)   /* L2TPv3: cookie other than the session's peer_cookie */
 
 // Drops on a shared VXLAN port, before any device is known.
 #define VTEPD_PORT_COUNTERS(X)                                                   \
@@ -57,14 +63,25 @@ namespace vtepd {
   X(rx_drop_unknown_vni) /* no device on this port has the VNI */               \
   X(rx_errors)           /* recvmmsg failures */
 
+// Drops on an L2TPv3 tunnel's socket, before any session is known.
+#define VTEPD_TUNNEL_COUNTERS(X)                                                        \
+  X(rx_drop_too_short)       /* shorter than the session header up to the session ID */ \
+  X(rx_drop_control)         /* control messages: a static tunnel has no control channel */ \
+  X(rx_drop_bad_version)     /* UDP: version other than 3 */                            \
+  X(rx_drop_unknown_session) /* no session of this tunnel has the session ID */         \
+  X(rx_errors)               /* recvmmsg failures */                                    \
+  X(tx_errors)               /* ICMP errors about what was sent (peer unreachable) */
+
 // Device counters are stored by one enum over every list (a device leaves the other type's
 // slots at zero); each type reports its own through a table of names.
 #define VTEPD_COUNTER_ENUM(name) name,
 enum class Counter {
   VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_ENUM) VTEPD_VXLAN_COUNTERS(VTEPD_COUNTER_ENUM)
-      VTEPD_GRE_COUNTERS(VTEPD_COUNTER_ENUM) kCount
+      VTEPD_GRE_COUNTERS(VTEPD_COUNTER_ENUM) VTEPD_SEQUENCE_COUNTERS(VTEPD_COUNTER_ENUM)
+          VTEPD_L2TP_COUNTERS(VTEPD_COUNTER_ENUM) kCount
 };
 enum class PortCounter { VTEPD_PORT_COUNTERS(VTEPD_COUNTER_ENUM) kCount };
+enum class TunnelCounter { VTEPD_TUNNEL_COUNTERS(VTEPD_COUNTER_ENUM) kCount };
 #undef VTEPD_COUNTER_ENUM
 
 // A counter as the control plane reports it.
@@ -79,10 +96,18 @@ struct CounterName {
 constexpr CounterName<Counter> kVxlanCounterNames[] = {
     VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_VXLAN_COUNTERS(VTEPD_COUNTER_NAME)};
 constexpr CounterName<Counter> kGretapCounterNames[] = {
-    VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_GRE_COUNTERS(VTEPD_COUNTER_NAME)};
+    VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_GRE_COUNTERS(VTEPD_COUNTER_NAME)
+        VTEPD_SEQUENCE_COUNTERS(VTEPD_COUNTER_NAME)};
+// What an L2TPv3 session device reports.
+constexpr CounterName<Counter> kL2tpSessionCounterNames[] = {
+    VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_L2TP_COUNTERS(VTEPD_COUNTER_NAME)
+        VTEPD_SEQUENCE_COUNTERS(VTEPD_COUNTER_NAME)};
 #undef VTEPD_COUNTER_NAME
 #define VTEPD_COUNTER_NAME(name) {#name, PortCounter::name},
 constexpr CounterName<PortCounter> kPortCounterNames[] = {VTEPD_PORT_COUNTERS(VTEPD_COUNTER_NAME)};
+#undef VTEPD_COUNTER_NAME
+#define VTEPD_COUNTER_NAME(name) {#name, TunnelCounter::name},
+constexpr CounterName<TunnelCounter> kTunnelCounterNames[] = {VTEPD_TUNNEL_COUNTERS(VTEPD_COUNTER_NAME)};
 #undef VTEPD_COUNTER_NAME
 
 template <typename Enum>
@@ -125,5 +150,7 @@ using Stats = BasicStats<Counter>;
 using BatchCounts = BasicBatchCounts<Counter>;
 using PortStats = BasicStats<PortCounter>;
 using PortBatchCounts = BasicBatchCounts<PortCounter>;
+using TunnelStats = BasicStats<TunnelCounter>;
+using TunnelBatchCounts = BasicBatchCounts<TunnelCounter>;
 
 }  // namespace vtepd

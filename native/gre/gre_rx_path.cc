@@ -1,33 +1,9 @@
 #include "gre/gre_rx_path.h"
 
-#include <cerrno>
-
-#include "base/wait_readable.h"
+#include "net/raw_ip_socket.h"
+#include "tunnel/peer_receive.h"
 
 namespace vtepd {
-
-namespace {
-constexpr size_t kIpv4MinHeader = 20;
-
-// The IPv4 header's length, or 0 if it is not a whole IPv4 header.
-size_t Ipv4HeaderLength(const uint8_t* packet, size_t len) {
-  if (len < kIpv4MinHeader || (packet[0] >> 4) != 4) return 0;
-  size_t header = size_t{packet[0] & 0x0fu} * 4;
-  return header >= kIpv4MinHeader && header <= len ? header : 0;
-}
-// The socket is connected, so ICMP errors about what we sent to the peer (protocol or host
-// unreachable: it does not take GRE) surface here; they are transmit failures.
-void CountReceiveError(int err, BatchCounts& counts) {
-  switch (err) {
-    case EAGAIN:
-    case EINTR: return;
-    case ECONNREFUSED:
-    case EHOSTUNREACH:
-    case ENETUNREACH: counts.Add(Counter::tx_errors); return;
-    default: counts.Add(Counter::rx_errors);
-  }
-}
-}  // namespace
 
 GreRxPath::GreRxPath(const TapDevice& tap, sa_family_t family, int socket,
                      const GreFields& expect, Stats& stats, const std::atomic<size_t>& max_frame)
@@ -38,19 +14,17 @@ GreRxPath::GreRxPath(const TapDevice& tap, sa_family_t family, int socket,
 
 void GreRxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
   BatchCounts counts;
-  bool backlog = false;
-  while (!stopping.load(std::memory_order_relaxed)) {
-    if (!backlog && WaitReadable(socket_, stop_fd, -1, spin_ns) == Wake::kStop) return;
-    int received = packets_.Receive(socket_, /*want_control=*/false);
-    backlog = received == static_cast<int>(kBatch);
-    if (received < 0) CountReceiveError(errno, counts);
-    size_t max_frame = max_frame_.load(std::memory_order_relaxed);
-    for (int i = 0; i < received; i++) {
-      Receive(packets_.data(i), packets_.len(i), max_frame, counts);
-    }
-    writer_.Flush(counts);
-    counts.FlushInto(&stats_);
-  }
+  RunReceiveLoop(socket_, stop_fd, stopping, spin_ns, packets_,
+                 [&](size_t received, ReceiveFailure failure) {
+                   if (failure == ReceiveFailure::kSend) counts.Add(Counter::tx_errors);
+                   if (failure == ReceiveFailure::kReceive) counts.Add(Counter::rx_errors);
+                   size_t max_frame = max_frame_.load(std::memory_order_relaxed);
+                   for (size_t i = 0; i < received; i++) {
+                     Receive(packets_.data(i), packets_.len(i), max_frame, counts);
+                   }
+                   writer_.Flush(counts);
+                   counts.FlushInto(&stats_);
+                 });
 }
 
 void GreRxPath::Receive(const uint8_t* packet, size_t len, size_t max_frame,

@@ -1,5 +1,5 @@
-// GRE -> TAP for a gretap device: receives a batch of packets from the raw socket
-// (DatagramBatch), strips the IPv4 header (raw IPv6 sockets never show theirs), validates
+// GRE -> TAP for a gretap device: receives batches of packets from the raw socket
+// (RunReceiveLoop), strips the IPv4 header (raw IPv6 sockets never show theirs), validates
 // the GRE header against the device's ikey/icsum/iseq, enforces sequence order, and writes
 // the frames to the TAP, merging same-flow TCP segments into superframes. Drops are counted
 // by reason. The hot path does not allocate.
@@ -12,7 +12,6 @@
 
 #include "gre/gre_header.h"
 #include "gre/gre_sequence.h"
-#include "base/batch.h"
 #include "base/counters.h"
 #include "net/datagram_batch.h"
 #include "tap/tap_device.h"

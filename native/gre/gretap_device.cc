@@ -1,21 +1,24 @@
 #include "gre/gretap_device.h"
 
-#include "gre/gre_socket.h"
+#include <netinet/in.h>
+
+#include "net/raw_ip_socket.h"
 
 namespace vtepd {
 
 GretapDevice::GretapDevice(const GretapConfig& config, GoneCallback gone)
     : config_(config),
       tap_(config.name, config.mtu, config.offloads, 1, config.attach_ifindex),
-      socket_(OpenGreSocket(config.local, config.remote, config.underlay,
-                            config.underlay.df == DfMode::kSet, /*receive=*/true)),
+      socket_(OpenRawIpSocket(IPPROTO_GRE, config.local, config.remote, config.underlay,
+                              config.underlay.df == DfMode::kSet, /*receive=*/true)),
       df_socket_(config.underlay.df == DfMode::kInherit
-                     ? OpenGreSocket(config.local, config.remote, config.underlay, true, false)
+                     ? OpenRawIpSocket(IPPROTO_GRE, config.local, config.remote, config.underlay,
+                                       true, false)
                      : UniqueFd()),
       max_frame_(MaxFrameForMtu(config.mtu)),
-      tx_path_(std::make_unique<GreTxPath>(tap_, config.out, socket_.get(),
-                                           df_socket_.get(), stats_,
-                                           max_frame_)),
+      header_(config.out),
+      tx_path_(std::make_unique<PeerTxPath>(tap_, header_, socket_.get(), df_socket_.get(),
+                                            stats_, max_frame_)),
       rx_path_(std::make_unique<GreRxPath>(tap_, config.local.family, socket_.get(), config.in,
                                            stats_, max_frame_)),
       gone_(std::move(gone)) {

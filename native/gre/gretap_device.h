@@ -13,8 +13,8 @@
 
 #include "net/endpoint.h"
 #include "gre/gre_header.h"
+#include "gre/gre_packet_header.h"
 #include "gre/gre_rx_path.h"
-#include "gre/gre_tx_path.h"
 #include "base/counters.h"
 #include "base/housekeeper.h"
 #include "tap/tap_device.h"
@@ -22,6 +22,7 @@
 #include "net/underlay_options.h"
 #include "base/unique_fd.h"
 #include "base/workers.h"
+#include "tunnel/peer_tx_path.h"
 
 namespace vtepd {
 
@@ -63,7 +64,8 @@ class GretapDevice {
   UniqueFd df_socket_;  // df inherit: sends with DF
   Stats stats_;
   std::atomic<size_t> max_frame_;
-  std::unique_ptr<GreTxPath> tx_path_;
+  GrePacketHeader header_;  // the transmit thread's
+  std::unique_ptr<PeerTxPath> tx_path_;
   std::unique_ptr<GreRxPath> rx_path_;
   TapGone gone_;
   Workers workers_;  // its threads stop before anything they use goes

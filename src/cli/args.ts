@@ -3,6 +3,17 @@
 // same validators as the config file; this module only sorts words into fields.
 import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
 import { type LinkSpec, type LinkType, checkDeviceName, checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
+import {
+  L2TP_SESSION_KEYS,
+  L2TP_TUNNEL_KEYS,
+  type L2tpSessionSelector,
+  type L2tpSessionSpec,
+  type L2tpTunnelSpec,
+  parseL2tpSessionSelector,
+  parseL2tpSessionSpec,
+  parseL2tpTunnelSelector,
+  parseL2tpTunnelSpec,
+} from '../link/l2tpSpec.js';
 import { type ListenAddress, type LogLevel, checkListenAddress, checkLogLevel } from '../daemon/daemonOptions.js';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { Field } from '../validation.js';
@@ -39,6 +50,18 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd stats [ [ dev ] NAME ]
        vtepd port [ { show | list | ls } ]
        vtepd evpn [ show ]
+       vtepd l2tp add tunnel remote ADDR local ADDR tunnel_id ID peer_tunnel_id ID
+                      [ encap { ip | udp } ] [ udp_sport PORT udp_dport PORT ]
+                      [ udp_csum { on | off } ] [ udp6_csum_tx { on | off } ]
+                      [ udp6_csum_rx { on | off } ]
+       vtepd l2tp add session [ name NAME ] tunnel_id ID session_id ID peer_session_id ID
+                      [ cookie HEXSTR ] [ peer_cookie HEXSTR ]
+                      [ l2spec_type { none | default } ] [ seq { none | send | recv | both } ]
+                      [ nooffloads | offloads ]
+       vtepd l2tp { del | delete } tunnel tunnel_id ID
+       vtepd l2tp { del | delete } session tunnel_id ID session_id ID
+       vtepd l2tp { show | list | ls } tunnel [ tunnel_id ID ] [ -s ]
+       vtepd l2tp { show | list | ls } session [ tunnel_id ID ] [ session_id ID ]
        vtepd monitor
        vtepd status
        vtepd help [ COMMAND ]
@@ -47,10 +70,13 @@ Where: GROUP  := multicast address of the link's family (224.0.0.0/4, ff00::/8)
        PREFIX := ADDR[/LEN] of the link's family, host bits zero: the only underlay
                  sources accepted besides the flood list's and static FDB entries'
        KEY    := { 0..4294967295 | DOTTED_QUAD }
-       PORT   := dstport 4789 is IANA's VXLAN port (the default); 8472 is Linux's legacy one
+       PORT   := 1..65535; VXLAN's dstport 4789 is IANA's (the default), 8472 Linux's legacy one
+       ID     := { 1..4294967295 }
+       HEXSTR := { 8 or 16 hex digits (4 / 8 bytes) }
 
 Options:
        -j, --json       JSON output (iproute2's key names)
+       -s, --stats      l2tp show tunnel: each tunnel's drops before a session is known
        --socket PATH    control socket (default: $VTEPD_SOCKET, else /run/vtepd.sock)
        --config FILE    JSON file of devices the daemon applies at start and on reload
        --state FILE     where the daemon keeps what it runs (default: the socket path + ".state")
@@ -71,6 +97,8 @@ Options:
 
 export interface GlobalOptions {
   json: boolean;
+  /** -s: counters too (l2tp show tunnel). */
+  stats: boolean;
   /** --socket; undefined: $VTEPD_SOCKET or the default. */
   socket?: string;
 }
@@ -101,7 +129,13 @@ export type Command =
   | { name: 'status' }
   | { name: 'reload' }
   | { name: 'evpn.show' }
-  | { name: 'monitor' };
+  | { name: 'monitor' }
+  | { name: 'l2tp.tunnel.add'; spec: L2tpTunnelSpec }
+  | { name: 'l2tp.session.add'; spec: L2tpSessionSpec }
+  | { name: 'l2tp.tunnel.del'; tunnelId: number }
+  | { name: 'l2tp.session.del'; tunnelId: number; sessionId: number }
+  | { name: 'l2tp.tunnel.show'; tunnelId?: number }
+  | { name: 'l2tp.session.show'; selector: L2tpSessionSelector };
 
 export interface Invocation {
   options: GlobalOptions;
@@ -109,12 +143,13 @@ export interface Invocation {
 }
 
 export function parseArgs(argv: string[]): Invocation {
-  const options: GlobalOptions = { json: false };
+  const options: GlobalOptions = { json: false, stats: false };
   const words: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const [word, inlineValue] = splitLongOption(argv[i] as string);
     if (word === '-j' || word === '-json' || word === '--json') options.json = true;
+    else if (word === '-s' || word === '-stats' || word === '--stats') options.stats = true;
     else if (word === '-V' || word === '--version') return { options, command: { name: 'version' } };
     else if (word === '-h' || word === '--help' || word === 'help') help = true;
     else if (word === '--socket') {
@@ -218,6 +253,8 @@ function parseCommand(words: string[]): Command {
       return { name: 'stats', link: optionalDevice(words.slice(1)) };
     case 'port':
       return parsePortCommand(verb ?? 'show', rest);
+    case 'l2tp':
+      return parseL2tpCommand(verb ?? 'show', rest);
     case 'monitor':
     case 'status':
     case 'reload':
@@ -403,6 +440,75 @@ function parsePortCommand(given: string, words: string[]): Command {
       return { name: 'port.show' };
     default:
       throw unknownVerb(verb);
+  }
+}
+
+// `ip l2tp`'s words, in any order after the verb, as ip takes them (tid, ptid, sid and psid
+// are its short forms); tunnel and session say which object is meant.
+const L2TP_KEYWORDS: Rules = {
+  tunnel: flag('tunnel'),
+  session: flag('session'),
+  tunnel_id: arg('tunnel_id'),
+  tid: arg('tunnel_id'),
+  peer_tunnel_id: arg('peer_tunnel_id'),
+  ptid: arg('peer_tunnel_id'),
+  session_id: arg('session_id'),
+  sid: arg('session_id'),
+  peer_session_id: arg('peer_session_id'),
+  psid: arg('peer_session_id'),
+  encap: arg('encap'),
+  local: arg('local'),
+  remote: arg('remote'),
+  udp_sport: arg('udp_sport'),
+  udp_dport: arg('udp_dport'),
+  udp_csum: arg('udp_csum'),
+  udp6_csum_tx: arg('udp6_csum_tx'),
+  udp6_csum_rx: arg('udp6_csum_rx'),
+  name: arg('name'),
+  cookie: arg('cookie'),
+  peer_cookie: arg('peer_cookie'),
+  l2spec_type: arg('l2spec_type'),
+  seq: arg('seq'),
+  offloads: flag('offloads'),
+  nooffloads: flag('offloads', false),
+};
+
+function parseL2tpCommand(given: string, words: string[]): Command {
+  const field = Field.argument();
+  const verb = VERB_ALIASES[given] ?? given;
+  if (verb !== 'add' && verb !== 'del' && verb !== 'show') throw unknownVerb(verb);
+  const { tunnel, session, ...input } = slotValues(scan(words, L2TP_KEYWORDS));
+  if (tunnel === session) {
+    throw tunnel ? new UsageError('either "tunnel" or "session", not both') : field.at('tunnel or session').missing();
+  }
+  const object = tunnel ? 'tunnel' : 'session';
+  // What each command takes; ip ignores the rest, vtepd says so.
+  const allowed: readonly string[] =
+    verb === 'add'
+      ? tunnel
+        ? L2TP_TUNNEL_KEYS
+        : L2TP_SESSION_KEYS.filter((key) => key !== 'type' && key !== 'mtu')
+      : tunnel
+        ? ['tunnel_id']
+        : ['tunnel_id', 'session_id'];
+  for (const key of Object.keys(input)) {
+    if (!allowed.includes(key)) throw field.at(key).conflict(`does not apply to l2tp ${verb} ${object}`);
+  }
+  switch (`${verb} ${object}`) {
+    case 'add tunnel':
+      return { name: 'l2tp.tunnel.add', spec: parseL2tpTunnelSpec(input, field) };
+    case 'add session':
+      return { name: 'l2tp.session.add', spec: parseL2tpSessionSpec(input, field) };
+    case 'del tunnel':
+      return { name: 'l2tp.tunnel.del', tunnelId: parseL2tpTunnelSelector(input, field, true).tunnel_id as number };
+    case 'del session': {
+      const { tunnel_id, session_id } = parseL2tpSessionSelector(input, field, true);
+      return { name: 'l2tp.session.del', tunnelId: tunnel_id as number, sessionId: session_id as number };
+    }
+    case 'show tunnel':
+      return { name: 'l2tp.tunnel.show', tunnelId: parseL2tpTunnelSelector(input, field).tunnel_id };
+    default:
+      return { name: 'l2tp.session.show', selector: parseL2tpSessionSelector(input, field) };
   }
 }
 

@@ -1,5 +1,5 @@
 // Output in the shapes of `ip -d link show`, `bridge fdb show` and `bridge monitor fdb` (and
-// `evpn show`, FRR's words),
+// `evpn show`, FRR's words; `ip l2tp show`'s are in l2tpFormat.ts),
 // as text or, with -j, as JSON with iproute2's key names. Every function returns whole lines.
 import type { DaemonStatus } from '../control/protocol.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
@@ -7,6 +7,7 @@ import type { FdbRow } from '../link/fdbEntry.js';
 import type { DataPathFeatures, DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import { type MonitorEvent, monitorEventLine } from '../link/linkEvent.js';
 import { type ResolvedGretapLinkSpec, type ResolvedVxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
+import { l2tpSessionLinkJson, l2tpSessionLinkText } from './l2tpFormat.js';
 
 function jsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
@@ -25,7 +26,9 @@ export function formatLinks(links: LinkInfo[], json: boolean): string {
   return json ? jsonLine(links.map(linkJson)) : lines(links.map(linkText));
 }
 
-function linkText({ ifindex, ifname, spec }: LinkInfo): string {
+function linkText(info: LinkInfo): string {
+  const { ifindex, ifname, spec } = info;
+  if (spec.type === 'l2tpeth') return l2tpSessionLinkText(info, spec);
   const details = spec.type === 'vxlan' ? vxlanText(spec) : gretapText(spec);
   const dataPath = [...(spec.offloads ? [] : ['nooffloads']), `busypoll ${spec.busypoll}`];
   if (spec.type === 'vxlan') dataPath.push(`queues ${spec.queues}`);
@@ -68,7 +71,9 @@ function greKeyText(key: number): string {
 }
 
 /** iproute2's `-j -d` shape: kernel info_data keys where the kernel has them. */
-function linkJson({ ifindex, ifname, spec, features }: LinkInfo): object {
+function linkJson(info: LinkInfo): object {
+  const { ifindex, ifname, spec, features } = info;
+  if (spec.type === 'l2tpeth') return { ...l2tpSessionLinkJson(info, spec), features: featuresJson(features) };
   const data = spec.type === 'vxlan' ? vxlanJson(spec) : gretapJson(spec);
   return {
     ifindex,

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, type GlobalOptions, USAGE, commandUsage, parseArgs } from './args.js';
 import { formatEvpn, formatFdb, formatLinks, formatMonitorEvent, formatPorts, formatStats, formatStatus } from './format.js';
+import { formatL2tpSessions, formatL2tpTunnels } from './l2tpFormat.js';
 import { ControlClient } from '../control/client.js';
 import { resolveSocketPath } from '../control/protocol.js';
 
@@ -89,6 +90,20 @@ async function runControlCommand(client: ControlClient, command: ControlCommand,
     }
     case 'evpn.show':
       return formatEvpn(await client.request('evpn.show', {}), options.json);
+    case 'l2tp.tunnel.add':
+    case 'l2tp.session.add':
+      await client.request(command.name, command.spec);
+      return '';
+    case 'l2tp.tunnel.del':
+      await client.request('l2tp.tunnel.del', { tunnel_id: command.tunnelId });
+      return '';
+    case 'l2tp.session.del':
+      await client.request('l2tp.session.del', { tunnel_id: command.tunnelId, session_id: command.sessionId });
+      return '';
+    case 'l2tp.tunnel.show':
+      return formatL2tpTunnels(await client.request('l2tp.tunnel.show', { tunnel_id: command.tunnelId }), options.json, options.stats);
+    case 'l2tp.session.show':
+      return formatL2tpSessions(await client.request('l2tp.session.show', command.selector), options.json);
     case 'monitor':
       client.on('event', (event) => process.stdout.write(formatMonitorEvent(event, options.json)));
       await client.monitor();

@@ -6,6 +6,17 @@ import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import { FDB_ENTRY_KEYS, FDB_SELECTOR_KEYS, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
+import {
+  type L2tpSessionInfo,
+  type L2tpSessionSelector,
+  type L2tpSessionSpec,
+  type L2tpTunnelInfo,
+  type L2tpTunnelSpec,
+  parseL2tpSessionSelector,
+  parseL2tpSessionSpec,
+  parseL2tpTunnelSelector,
+  parseL2tpTunnelSpec,
+} from '../link/l2tpSpec.js';
 import { type LinkSpec, checkDeviceName, parseLinkSpec } from '../link/linkSpec.js';
 import { Field, checkObject, requiredKey } from '../validation.js';
 import type { DaemonStatus, Method, MethodResults } from './protocol.js';
@@ -27,6 +38,13 @@ export interface ControlTarget {
   reload(): Promise<string[]>;
   /** `evpn show`; fails when EVPN is off. */
   evpnStatus(): Promise<EvpnStatus>;
+  l2tpAddTunnel(spec: L2tpTunnelSpec): Promise<L2tpTunnelInfo>;
+  /** Deletes the tunnel and its sessions. */
+  l2tpDelTunnel(tunnelId: number): void;
+  l2tpTunnels(tunnelId?: number): L2tpTunnelInfo[];
+  l2tpAddSession(spec: L2tpSessionSpec): Promise<L2tpSessionInfo>;
+  l2tpDelSession(tunnelId: number, sessionId: number): void;
+  l2tpSessions(selector: L2tpSessionSelector): L2tpSessionInfo[];
 }
 
 const PARAMS = Field.config('params');
@@ -73,6 +91,22 @@ export async function dispatch(
     case 'evpn.show':
       checkObject(params, PARAMS, []);
       return target.evpnStatus();
+    case 'l2tp.tunnel.add':
+      return target.l2tpAddTunnel(parseL2tpTunnelSpec(params, PARAMS));
+    case 'l2tp.tunnel.del':
+      target.l2tpDelTunnel(parseL2tpTunnelSelector(params, PARAMS, true).tunnel_id as number);
+      return null;
+    case 'l2tp.tunnel.show':
+      return target.l2tpTunnels(parseL2tpTunnelSelector(params, PARAMS).tunnel_id);
+    case 'l2tp.session.add':
+      return target.l2tpAddSession(parseL2tpSessionSpec(params, PARAMS));
+    case 'l2tp.session.del': {
+      const { tunnel_id, session_id } = parseL2tpSessionSelector(params, PARAMS, true);
+      target.l2tpDelSession(tunnel_id as number, session_id as number);
+      return null;
+    }
+    case 'l2tp.session.show':
+      return target.l2tpSessions(parseL2tpSessionSelector(params, PARAMS));
   }
 }
 

@@ -8,6 +8,7 @@ import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import type { MonitorEvent } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
+import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../link/l2tpSpec.js';
 import type { LinkSpec } from '../link/linkSpec.js';
 import { quoteJson } from '../validation.js';
 
@@ -40,6 +41,12 @@ export const METHODS = [
   'reload',
   'evpn.show',
   'monitor',
+  'l2tp.tunnel.add',
+  'l2tp.tunnel.del',
+  'l2tp.tunnel.show',
+  'l2tp.session.add',
+  'l2tp.session.del',
+  'l2tp.session.show',
 ] as const;
 
 export type Method = (typeof METHODS)[number];
@@ -60,6 +67,12 @@ export interface MethodParams {
   reload: Record<string, never>;
   'evpn.show': Record<string, never>;
   monitor: Record<string, never>;
+  'l2tp.tunnel.add': L2tpTunnelSpec;
+  'l2tp.tunnel.del': { tunnel_id: number };
+  'l2tp.tunnel.show': { tunnel_id?: number };
+  'l2tp.session.add': L2tpSessionSpec;
+  'l2tp.session.del': Required<L2tpSessionSelector>;
+  'l2tp.session.show': L2tpSessionSelector;
 }
 
 export interface MethodResults {
@@ -80,6 +93,14 @@ export interface MethodResults {
   reload: string[];
   'evpn.show': EvpnStatus;
   monitor: null;
+  'l2tp.tunnel.add': L2tpTunnelInfo;
+  'l2tp.tunnel.del': null;
+  /** In tunnel_id order. */
+  'l2tp.tunnel.show': L2tpTunnelInfo[];
+  'l2tp.session.add': L2tpSessionInfo;
+  'l2tp.session.del': null;
+  /** In tunnel_id, then session_id order. */
+  'l2tp.session.show': L2tpSessionInfo[];
 }
 
 /** The daemon itself: its control socket's use, and the FDB events its log left out. */

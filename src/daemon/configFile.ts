@@ -1,11 +1,12 @@
 // The daemon's JSON config: the devices to create at start, each a LinkSpec plus (VXLAN only)
-// static FDB rows, and the EVPN settings. Checked completely before anything is created, with
-// errors naming the JSON path.
+// static FDB rows, L2TPv3 tunnels and sessions ("l2tp", see l2tp.ts) and the EVPN settings.
+// Checked completely before anything is created, with errors naming the JSON path.
 import { readFile } from 'node:fs/promises';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
 import { LINK_SPEC_KEYS, type LinkSpec, parseLinkSpec } from '../link/linkSpec.js';
 import { ConfigError, Field, checkArray, checkObject } from '../validation.js';
+import { type L2tpConfig, NO_L2TP, parseL2tpConfig } from './l2tp.js';
 
 export interface DeviceConfig {
   link: LinkSpec;
@@ -15,11 +16,13 @@ export interface DeviceConfig {
 
 export interface VtepdConfig {
   devices: DeviceConfig[];
+  /** Absent: none. */
+  l2tp?: L2tpConfig;
   /** BGP EVPN for every VXLAN device with a local address (absent: off). */
   evpn?: EvpnConfig;
 }
 
-const CONFIG_KEYS = ['devices', 'evpn'] as const;
+const CONFIG_KEYS = ['devices', 'l2tp', 'evpn'] as const;
 const DEVICE_KEYS = [...LINK_SPEC_KEYS, 'fdb'] as const;
 
 /** The JSON path of devices[index], for errors found later (creating the device). */
@@ -41,7 +44,15 @@ export function parseConfig(document: unknown): VtepdConfig {
     firstIndexOfName.set(device.link.name, i);
     return device;
   });
-  return raw.evpn === undefined ? { devices } : { devices, evpn: parseEvpnConfig(raw.evpn, root.at('evpn')) };
+  const config: VtepdConfig = { devices };
+  if (raw.l2tp !== undefined) config.l2tp = parseL2tpConfig(raw.l2tp, root.at('l2tp'), new Set(firstIndexOfName.keys()));
+  if (raw.evpn !== undefined) config.evpn = parseEvpnConfig(raw.evpn, root.at('evpn'));
+  return config;
+}
+
+/** The config's L2TPv3 tunnels and sessions (none when it has no "l2tp"). */
+export function l2tpOf(config: VtepdConfig): L2tpConfig {
+  return config.l2tp ?? NO_L2TP;
 }
 
 /** One entry of "devices": the link's keys plus its "fdb" rows. */

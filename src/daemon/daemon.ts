@@ -9,6 +9,7 @@
 // settings, an EvpnController advertises and installs routes for the VXLAN devices through a
 // GoBGP speaker (evpn/). Control requests
 // reach it through control/dispatch.ts, which sees it only as a ControlTarget, one at a time.
+// L2TPv3 tunnels and sessions are its L2TP part's (l2tp.ts); the sessions are devices too.
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +18,7 @@ import { type DaemonStatus, resolveSocketPath } from '../control/protocol.js';
 import { ControlServer, type ControlServerOptions } from '../control/server.js';
 import { loadAddon } from '../device/addon.js';
 import { GretapDevice } from '../device/gretapDevice.js';
+import { L2tpSessionDevice } from '../device/l2tp.js';
 import { VxlanDevice } from '../device/vxlanDevice.js';
 import { type EvpnConfig, evpnConfigJson } from '../evpn/evpnConfig.js';
 import { EvpnController } from '../evpn/evpnController.js';
@@ -27,15 +29,18 @@ import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
 import { type LinkEvent, monitorEventLine } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpec.js';
+import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../link/l2tpSpec.js';
 import { ConfigError } from '../validation.js';
-import { type DeviceConfig, type VtepdConfig, loadConfigFile } from './configFile.js';
-import { type ConfigChange, changedDevice, describeChange, planConfig } from './configPlan.js';
+import { type DeviceConfig, type VtepdConfig, l2tpOf, loadConfigFile } from './configFile.js';
+import { type ConfigChange, type ConfigStep, changedDevice, describeChange, planConfig } from './configPlan.js';
 import type { ListenAddress, LogLevel } from './daemonOptions.js';
 import { EventLog } from './eventLog.js';
+import { type L2tpHost, L2tpPart } from './l2tp.js';
 import { type LogStream, type Logger, createLogger } from './logger.js';
 import { serveMetrics } from './metrics.js';
+import { reattach } from './reattach.js';
 import { notifyReady } from './readiness.js';
-import { type DeviceRecord, defaultStatePath, loadStateFile, writeStateFile } from './stateFile.js';
+import { type DeviceRecord, defaultStatePath, loadState, writeStateFile } from './stateFile.js';
 
 export interface DaemonOptions {
   /** Control socket; default $VTEPD_SOCKET, else /run/vtepd.sock. */
@@ -67,7 +72,7 @@ interface DaemonEvents {
 
 const FDB_EVENT_TYPES = ['learned', 'moved', 'aged'] as const;
 
-export type Device = VxlanDevice | GretapDevice;
+export type Device = VxlanDevice | GretapDevice | L2tpSessionDevice;
 
 export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget {
   readonly socketPath: string;
@@ -75,6 +80,8 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   private readonly devices = new Map<string, Device>();
   /** The config entry each device the config made was made from. */
   private readonly configs = new Map<string, DeviceConfig>();
+  /** L2TPv3 tunnels, and sessions by tunnel (each session is in `devices` too). */
+  private readonly l2tp = new L2tpPart(this.l2tpHost());
   private readonly server: ControlServer;
   private readonly eventLog: EventLog;
   readonly logger: Logger;
@@ -127,11 +134,12 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   async start(): Promise<void> {
     const { configPath } = this.options;
     const config = configPath === undefined ? undefined : await loadConfigFile(configPath);
-    const records = await loadStateFile(this.statePath);
+    const { devices: records, l2tp } = await loadState(this.statePath);
     await this.server.listen(this.socketPath);
     try {
       await this.exclusive(async () => {
         await this.restore(records);
+        await this.l2tp.restore(l2tp);
         if (config && configPath) await this.applyConfig(config, configPath);
         await this.configureEvpn(config?.evpn, configPath);
         await this.saveState();
@@ -159,6 +167,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     this.stateDirty = false;
     for (const device of this.devices.values()) device.close(remove);
     this.devices.clear();
+    this.l2tp.close(remove);
     if (remove) rmSync(this.statePath, { force: true });
   }
 
@@ -193,6 +202,11 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   }
 
   deleteLink(name: string): void {
+    const device = this.device(name);
+    if (device instanceof L2tpSessionDevice) {
+      const { tunnel_id, session_id } = device.spec;
+      throw new Error(`${name} is an L2TPv3 session: "vtepd l2tp del session tunnel_id ${tunnel_id} session_id ${session_id}"`);
+    }
     this.removeDevice(name);
     this.saveState();
   }
@@ -275,11 +289,44 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     return (await loadAddon()).vxlanPorts();
   }
 
+  /** `vtepd l2tp add tunnel`: opens its socket. */
+  async l2tpAddTunnel(spec: L2tpTunnelSpec): Promise<L2tpTunnelInfo> {
+    const info = await this.l2tp.addTunnel(spec);
+    this.saveState();
+    return info;
+  }
+
+  /** `vtepd l2tp del tunnel`: the tunnel and its sessions. */
+  l2tpDelTunnel(tunnelId: number): void {
+    this.l2tp.deleteTunnel(tunnelId);
+    this.saveState();
+  }
+
+  l2tpTunnels(tunnelId?: number): L2tpTunnelInfo[] {
+    return this.l2tp.tunnelInfos(tunnelId);
+  }
+
+  /** `vtepd l2tp add session`: returns once the TAP exists (admin-down). */
+  async l2tpAddSession(spec: L2tpSessionSpec): Promise<L2tpSessionInfo> {
+    const device = await this.l2tp.addSession(spec);
+    this.saveState();
+    return this.l2tp.sessionInfos(device.spec)[0] as L2tpSessionInfo;
+  }
+
+  l2tpDelSession(tunnelId: number, sessionId: number): void {
+    this.l2tp.deleteSession(tunnelId, sessionId);
+    this.saveState();
+  }
+
+  l2tpSessions(selector: L2tpSessionSelector): L2tpSessionInfo[] {
+    return this.l2tp.sessionInfos(selector);
+  }
+
   /** The VXLAN device an fdb command names; other types have no FDB. */
   private fdbDevice(name: string): VxlanDevice {
     const device = this.device(name);
     if (device instanceof VxlanDevice) return device;
-    const kind = device.spec.type === 'ip6gretap' ? 'an ip6gretap' : 'a gretap';
+    const kind = device.spec.type === 'gretap' ? 'a gretap' : `an ${device.spec.type}`;
     throw new Error(`dev ${name} is ${kind} device: it has no FDB`);
   }
 
@@ -309,8 +356,15 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   private async createDevice(spec: LinkSpec, config?: DeviceConfig, restore?: DeviceRecord): Promise<Device> {
     const options = { persist: true, attachIfindex: restore?.ifindex, fdb: restore?.fdb };
     const device = spec.type === 'vxlan' ? await VxlanDevice.create(spec, options) : await GretapDevice.create(spec, options);
+    this.register(device, restore !== undefined);
+    if (config) this.configs.set(device.name, config);
+    return device;
+  }
+
+  /** Makes a new device one of the daemon's (closing it, restored or not, if the daemon stopped meanwhile). */
+  private register(device: Device, restored = false): void {
     if (this.stopped) {
-      device.close(restore === undefined);
+      device.close(!restored);
       throw new Error('vtepd is shutting down');
     }
     if (device instanceof VxlanDevice) {
@@ -319,8 +373,18 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     }
     device.once('gone', () => this.forget(device));
     this.devices.set(device.name, device);
-    if (config) this.configs.set(device.name, config);
-    return device;
+  }
+
+  /** What the L2TP part may do with the daemon's devices. */
+  private l2tpHost(): L2tpHost {
+    const daemon = this;
+    return {
+      register: (device, restored) => daemon.register(device, restored),
+      remove: (name) => daemon.removeDevice(name),
+      get logger() {
+        return daemon.logger;
+      },
+    };
   }
 
   private removeDevice(name: string): void {
@@ -340,13 +404,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     for (const record of records) {
       const { name } = record.spec;
       try {
-        await this.createDevice(record.spec, record.config, record).catch(async (err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENODEV') throw err;
-          await this.createDevice(record.spec, record.config, { ...record, ifindex: 0 }).catch((cause: Error) => {
-            throw new Error(`its TAP (ifindex ${record.ifindex}) is gone and cannot be made anew: ${cause.message}`);
-          });
-          this.logger.warn({ device: name, ifindex: record.ifindex }, `${name}: its TAP (ifindex ${record.ifindex}) was gone: created anew, without its addresses`);
-        });
+        await reattach(name, record.ifindex, this.logger, (ifindex) => this.createDevice(record.spec, record.config, { ...record, ifindex }));
         restored++;
       } catch (err) {
         this.logger.error({ device: name }, `cannot restore ${name}: ${(err as Error).message}`);
@@ -364,25 +422,34 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
    * kernel refuses is reported after the others are applied.
    */
   private async applyConfig(config: VtepdConfig, configPath: string): Promise<string[]> {
-    const running = new Map([...this.devices.keys()].map((name) => [name, this.configs.get(name)]));
-    let changes: ConfigChange[];
+    // L2TPv3 sessions are the L2TP part's, planned on their own.
+    const names = [...this.devices].filter(([, device]) => !(device instanceof L2tpSessionDevice)).map(([name]) => name);
+    const running = new Map(names.map((name) => [name, this.configs.get(name)]));
+    let steps: ConfigStep[];
     try {
-      changes = planConfig(running, config);
+      steps = [
+        ...planConfig(running, config).map((change) => ({
+          subject: changedDevice(change),
+          action: change.action,
+          line: describeChange(change),
+          apply: () => this.applyChange(change),
+        })),
+        ...this.l2tp.plan(l2tpOf(config)),
+      ];
     } catch (err) {
       throw new ConfigError(`${configPath}: ${(err as Error).message}`);
     }
     const applied: string[] = [];
     const failed: string[] = [];
-    for (const change of changes) {
+    for (const { subject, action, line, apply } of steps) {
       try {
-        await this.applyChange(change);
-        applied.push(describeChange(change));
-        this.logger.info({ device: changedDevice(change), config: configPath, action: change.action }, `${configPath}: ${describeChange(change)}`);
+        await apply();
+        applied.push(line);
+        this.logger.info({ device: subject, config: configPath, action }, `${configPath}: ${line}`);
       } catch (err) {
-        const name = changedDevice(change);
         const message = (err as Error).message;
-        failed.push(message.startsWith(`${name}: `) ? message : `${name}: ${message}`);
-        this.logger.error({ device: name, config: configPath, action: change.action }, `${configPath}: ${failed.at(-1)}`);
+        failed.push(message.startsWith(`${subject}: `) ? message : `${subject}: ${message}`);
+        this.logger.error({ device: subject, config: configPath, action }, `${configPath}: ${failed.at(-1)}`);
       }
     }
     this.saveState();
@@ -473,7 +540,8 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     if (!this.stateDirty) return;
     this.stateDirty = false;
     const start = performance.now();
-    const records = [...this.devices.values()].map((device): DeviceRecord => {
+    const devices = [...this.devices.values()].filter((device): device is VxlanDevice | GretapDevice => !(device instanceof L2tpSessionDevice));
+    const records = devices.map((device): DeviceRecord => {
       const config = this.configs.get(device.name);
       const vxlan = device instanceof VxlanDevice;
       return {
@@ -484,7 +552,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         ...(config && { config }),
       };
     });
-    writeStateFile(this.statePath, records);
+    writeStateFile(this.statePath, records, this.l2tp.records());
     this.lastStateWrite = { end: performance.now(), ms: performance.now() - start };
   }
 }

@@ -1,20 +1,27 @@
 // Prometheus metrics of a running daemon, served over HTTP at /metrics. Values are read on
-// each scrape (no timer): every device's counters, FDB size, the VXLAN ports' drops and the
-// event log's counts, EVPN's sessions and routes, mapped to Prometheus names by samples();
-// plus prom-client's process metrics. There is no authentication: bind to localhost or a management address.
+// each scrape (no timer): every device's counters, FDB size, the VXLAN ports' and L2TPv3
+// tunnels' drops, the event log's counts and EVPN's sessions and routes, mapped to Prometheus
+// names by samples(); plus prom-client's process metrics. There is no authentication: bind to
+// localhost or a management address.
 import { type Server, createServer } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DaemonStatus } from '../control/protocol.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { DeviceStats, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkType } from '../link/linkSpec.js';
+import type { L2TP_SESSION_TYPE } from '../link/l2tpSpec.js';
+
+/** A device's `type` label: its link type, or an L2TPv3 session's l2tpeth. */
+type DeviceType = LinkType | typeof L2TP_SESSION_TYPE;
 import type { ListenAddress } from './daemonOptions.js';
 import type { Logger } from './logger.js';
 
 /** What a scrape reads. */
 export interface MetricsSnapshot {
-  devices: { name: string; type: LinkType; stats: DeviceStats; /** MACs in a VXLAN device's FDB. */ fdbEntries?: number }[];
+  devices: { name: string; type: DeviceType; stats: DeviceStats; /** MACs in a VXLAN device's FDB. */ fdbEntries?: number }[];
   ports: VxlanPortInfo[];
+  /** L2TPv3 tunnels: their drops before a session is known. */
+  tunnels?: { tunnel_id: number; stats: Record<string, number> }[];
   eventLog: DaemonStatus['stats'];
   /** While EVPN runs. */
   evpn?: EvpnStatus;
@@ -35,6 +42,7 @@ interface MetricDefinition {
 const DEVICE = ['device', 'type'];
 const PORT = ['family', 'port'];
 const VNI = ['device', 'vni'];
+const TUNNEL = ['tunnel_id'];
 const counter = (help: string, labelNames: string[]): MetricDefinition => ({ help, kind: 'counter', labelNames });
 
 export const METRICS: Record<string, MetricDefinition> = {
@@ -56,6 +64,9 @@ export const METRICS: Record<string, MetricDefinition> = {
   vtepd_fdb_entries: { help: 'MACs in the FDB (what maxaddress bounds; the flood list counts as one)', kind: 'gauge', labelNames: DEVICE },
   vtepd_port_rx_dropped_total: counter('Packets dropped on a VXLAN port before any device, by reason', [...PORT, 'reason']),
   vtepd_port_rx_errors_total: counter('Receive failures on a VXLAN port', PORT),
+  vtepd_l2tp_tunnel_rx_dropped_total: counter('Packets dropped on an L2TPv3 tunnel before any session, by reason', [...TUNNEL, 'reason']),
+  vtepd_l2tp_tunnel_rx_errors_total: counter('Receive failures on an L2TPv3 tunnel', TUNNEL),
+  vtepd_l2tp_tunnel_tx_errors_total: counter('ICMP errors an L2TPv3 tunnel got about what it sent', TUNNEL),
   vtepd_fdb_events_logged_total: counter('FDB events written to the log', []),
   vtepd_fdb_events_not_logged_total: counter('FDB events the log left out (rate limit or slow reader)', []),
   vtepd_evpn_speaker_connected: { help: '1 while vtepd is connected to its BGP speaker (GoBGP)', kind: 'gauge', labelNames: [] },
@@ -94,6 +105,12 @@ export function samples(snapshot: MetricsSnapshot): Sample[] {
     for (const [key, value] of Object.entries(stats)) {
       const { metric, extra } = counterSample(key, 'vtepd_port_');
       add(metric, { family, port, ...extra }, value);
+    }
+  }
+  for (const { tunnel_id, stats } of snapshot.tunnels ?? []) {
+    for (const [key, value] of Object.entries(stats)) {
+      const { metric, extra } = counterSample(key, 'vtepd_l2tp_tunnel_');
+      add(metric, { tunnel_id, ...extra }, value);
     }
   }
   for (const [key, value] of Object.entries(snapshot.eventLog)) add(`vtepd_${key}_total`, {}, value);
@@ -139,8 +156,9 @@ export class Metrics {
 
 /** What the daemon gives the metrics (Daemon implements it). */
 export interface MetricsSource {
-  list(): { name: string; spec: { type: LinkType }; stats(): DeviceStats; fdbList?(): { mac: string }[] }[];
+  list(): { name: string; spec: { type: DeviceType }; stats(): DeviceStats; fdbList?(): { mac: string }[] }[];
   ports(): Promise<VxlanPortInfo[]>;
+  l2tpTunnels?(): { spec: { tunnel_id: number }; stats: Record<string, number> }[];
   status(): DaemonStatus;
   /** Rejects while EVPN is off. */
   evpnStatus(): Promise<EvpnStatus>;
@@ -157,8 +175,9 @@ async function snapshotOf(source: MetricsSource): Promise<MetricsSnapshot> {
       // Its TAP went away during the scrape: it is down, so absent.
     }
   }
+  const tunnels = (source.l2tpTunnels?.() ?? []).map(({ spec, stats }) => ({ tunnel_id: spec.tunnel_id, stats }));
   const evpn = await source.evpnStatus().catch(() => undefined);
-  return { devices, ports: await source.ports(), eventLog: source.status().stats, ...(evpn && { evpn }) };
+  return { devices, ports: await source.ports(), tunnels, eventLog: source.status().stats, ...(evpn && { evpn }) };
 }
 
 /** Serves GET /metrics at `address` until close(); resolves once listening. */

@@ -10,7 +10,8 @@
 // `fdb` is every static row, flood list first, in order: runtime `fdb` edits included, a
 // control plane's rows with `"externLearn": true`, learned rows not (they are relearned).
 // `config` (origin "config" only) is the config entry the device was made from, as parsed: a
-// reload compares the config with it.
+// reload compares the config with it. "l2tp" (when any ran) has the L2TPv3 tunnels and
+// sessions (l2tp.ts, L2tpRecords).
 // Written atomically: a temporary file in the same directory, fsync, rename, fsync of the
 // directory. A missing file is a fresh start; an unreadable or malformed one is an error
 // naming the file, never an empty state.
@@ -21,6 +22,7 @@ import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
 import { type ResolvedLinkSpec, parseLinkSpec } from '../link/linkSpec.js';
 import { ConfigError, Field, checkArray, checkChoice, checkInteger, checkObject, requiredKey } from '../validation.js';
 import { type DeviceConfig, deviceConfigJson, parseDeviceConfig } from './configFile.js';
+import { type L2tpRecords, parseL2tpRecords } from './l2tp.js';
 
 export const STATE_VERSION = 1;
 
@@ -49,15 +51,23 @@ export function defaultStatePath(socketPath: string): string {
 
 /** The devices `file` records; none when it does not exist. */
 export async function loadStateFile(file: string): Promise<DeviceRecord[]> {
+  return (await loadState(file)).devices;
+}
+
+/** Everything `file` records: devices and L2TPv3 tunnels and sessions; nothing when it does not exist. */
+export async function loadState(file: string): Promise<{ devices: DeviceRecord[]; l2tp: L2tpRecords }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { devices: [], l2tp: { tunnels: [], sessions: [] } };
     throw new ConfigError(`cannot read state file ${file}: ${(err as Error).message}`);
   }
   try {
-    return parseState(JSON.parse(text));
+    const document: unknown = JSON.parse(text);
+    const devices = parseState(document);
+    const { l2tp } = document as { l2tp?: unknown };
+    return { devices, l2tp: l2tp === undefined ? { tunnels: [], sessions: [] } : parseL2tpRecords(l2tp, Field.config().at('l2tp')) };
   } catch (err) {
     const detail = err instanceof SyntaxError ? `invalid JSON: ${err.message}` : (err as Error).message;
     throw new ConfigError(`state file ${file}: ${detail} (fix or remove it: vtepd will not guess its devices)`);
@@ -66,7 +76,7 @@ export async function loadStateFile(file: string): Promise<DeviceRecord[]> {
 
 export function parseState(document: unknown): DeviceRecord[] {
   const root = Field.config();
-  const raw = checkObject(document, root, ['version', 'devices']);
+  const raw = checkObject(document, root, ['version', 'devices', 'l2tp']);
   if (requiredKey(raw, 'version', root) !== STATE_VERSION) throw root.at('version').invalid(raw.version, `state version (${STATE_VERSION})`);
   const names = new Set<string>();
   return checkArray(requiredKey(raw, 'devices', root), root.at('devices')).map((item, i) => {
@@ -91,9 +101,10 @@ export function parseState(document: unknown): DeviceRecord[] {
 }
 
 /** Replaces `file` with these devices, atomically and durably; throws naming the file. */
-export function writeStateFile(file: string, devices: DeviceRecord[]): void {
+export function writeStateFile(file: string, devices: DeviceRecord[], l2tp?: L2tpRecords): void {
   const records = devices.map(({ config, ...record }) => (config ? { ...record, config: deviceConfigJson(config) } : record));
-  const text = `${JSON.stringify({ version: STATE_VERSION, devices: records }, null, 2)}\n`;
+  const hasL2tp = l2tp !== undefined && l2tp.tunnels.length > 0;
+  const text = `${JSON.stringify({ version: STATE_VERSION, devices: records, ...(hasL2tp && { l2tp }) }, null, 2)}\n`;
   const temporary = `${file}.tmp`;
   try {
     syncWrite(temporary, text);

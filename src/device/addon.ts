@@ -200,6 +200,18 @@ export interface NativeInternals {
     packet: Buffer,
     expect: { ikey: number | null; icsum: boolean; iseq: boolean },
   ): { status: 'ok' | 'too_short' | 'bad_header' | 'not_teb' | 'key_mismatch' | 'bad_checksum' | 'missing_seq'; headerLength: number; seq: number | null };
+  /** Reads an L2TPv3 data message as a tunnel with one session expecting these would. */
+  decodeL2tp(
+    packet: Buffer,
+    expect: { encap: 'udp' | 'ip'; sessionId: number; peerCookie: string; l2specType: 'none' | 'default' },
+  ): {
+    status: 'ok' | 'too_short' | 'control' | 'bad_version' | 'unknown_session' | 'cookie_mismatch';
+    sessionId: number | null;
+    headerLength: number | null;
+    seq: number | null;
+  };
+  /** The session header a session with these settings sends (seq null: unnumbered). */
+  encodeL2tp(header: { encap: 'udp' | 'ip'; peerSessionId: number; cookie: string; l2specType: 'none' | 'default'; seq: number | null }): Buffer;
   innerFlowHash(frame: Buffer): number;
   /** The Internet checksum (RFC 1071) of the bytes, as a header would carry it. */
   checksum(bytes: Buffer): number;
@@ -209,6 +221,57 @@ export interface NativeGretapDevice {
   readonly name: string;
   readonly ifindex: number;
   readonly features: NativeGretapFeatures;
+  stats(): NativeStats;
+  /** As NativeVxlanDevice.close. */
+  close(remove?: boolean): void;
+}
+
+/** Everything the data plane needs to run one L2TPv3 tunnel: its socket and receive thread. */
+export interface NativeL2tpTunnelConfig {
+  tunnelId: number;
+  peerTunnelId: number;
+  encap: 'udp' | 'ip';
+  /** Same family as remote. */
+  local: string;
+  remote: string;
+  /** Encap udp: bind and connect ports (ignored with ip). */
+  udpSport: number;
+  udpDport: number;
+  /** IPv4: send UDP checksums (else zero); IPv6: send them / require them. */
+  udpCsum: boolean;
+  udp6CsumTx: boolean;
+  udp6CsumRx: boolean;
+}
+
+export interface NativeL2tpTunnel {
+  /** rx_drop_too_short, rx_drop_control, rx_drop_bad_version, rx_drop_unknown_session, rx_errors, tx_errors. */
+  stats(): NativeStats;
+  /** Lets go of the tunnel; its sessions keep it running until they close. Idempotent. */
+  close(): void;
+}
+
+/** One session of an L2TPv3 tunnel: a TAP whose frames go to the peer's session. */
+export interface NativeL2tpSessionConfig extends NativeTapOptions {
+  name: string;
+  sessionId: number;
+  peerSessionId: number;
+  /** '' or 8 or 16 hex digits: put in every packet sent / required in every packet received. */
+  cookie: string;
+  peerCookie: string;
+  l2specType: 'none' | 'default';
+  /** Number what is sent (it then follows the peer, as the kernel's LAC does) / require numbers. */
+  sendSeq: boolean;
+  recvSeq: boolean;
+  mtu: number;
+  offloads: boolean;
+}
+
+export interface NativeL2tpSessionDevice {
+  readonly name: string;
+  readonly ifindex: number;
+  readonly features: NativeGretapFeatures;
+  /** Whether it numbers what it sends now (it follows the peer). */
+  readonly sendSeq: boolean;
   stats(): NativeStats;
   /** As NativeVxlanDevice.close. */
   close(remove?: boolean): void;
@@ -241,6 +304,8 @@ export interface NativeAddon {
     onGone: NativeOnGone,
   ) => NativeVxlanDevice;
   GretapDevice: new (config: NativeGretapConfig, onGone: NativeOnGone) => NativeGretapDevice;
+  L2tpTunnel: new (config: NativeL2tpTunnelConfig) => NativeL2tpTunnel;
+  L2tpSessionDevice: new (config: NativeL2tpSessionConfig, tunnel: NativeL2tpTunnel, onGone: NativeOnGone) => NativeL2tpSessionDevice;
   vxlanPorts(): NativeVxlanPort[];
   /** Sends one sd_notify(3) datagram (`READY=1`) to `socketPath` ($NOTIFY_SOCKET; `@` = abstract). */
   sdNotify(socketPath: string, state: string): void;

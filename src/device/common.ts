@@ -1,7 +1,8 @@
-// What VXLAN and gretap devices share: turning the addon's errors into messages that name the
+// What VXLAN, gretap and L2TPv3 session devices share: turning the addon's errors into messages that name the
 // device (and, for the errno codes a call documents, say what happened to the request), the
 // 'gone' event, and the LinkInfo they report.
 import type { DataPathFeatures, LinkInfo } from '../link/linkInfo.js';
+import type { ResolvedL2tpSessionSpec } from '../link/l2tpSpec.js';
 import type { ResolvedLinkSpec } from '../link/linkSpec.js';
 import type { NativeError, NativeTapOptions } from './addon.js';
 
@@ -46,6 +47,6 @@ export function callNative<T>(ifname: string, call: () => T, subject = '', expla
 }
 
 /** What `link show` reports of a device. */
-export function linkInfo(ifindex: number, ifname: string, spec: ResolvedLinkSpec, features: DataPathFeatures): LinkInfo {
+export function linkInfo(ifindex: number, ifname: string, spec: ResolvedLinkSpec | ResolvedL2tpSessionSpec, features: DataPathFeatures): LinkInfo {
   return { ifindex, ifname, spec, features };
 }

@@ -98,10 +98,13 @@ function localPortRange(): PortRange {
  * holding `local`, else the one the route to the first peer leaves by, else plain Ethernet.
  */
 async function underlayMtu(spec: LinkSpec): Promise<number> {
-  const { local } = spec;
-  const peer = firstPeer(spec);
+  return addressUnderlayMtu(spec.local, firstPeer(spec), spec.type === 'vxlan' ? spec.dev : undefined);
+}
+
+/** The MTU of `dev`, else of the interface holding `local`, else of the route to `peer`, else plain Ethernet. */
+export async function addressUnderlayMtu(local: string | undefined, peer: string | undefined, dev?: string): Promise<number> {
   const ifname =
-    (spec.type === 'vxlan' ? spec.dev : undefined) ??
+    dev ??
     (local === undefined || isWildcardAddress(local) ? undefined : interfaceWithAddress(local)) ??
     (peer === undefined ? undefined : await routeInterface(peer));
   return (ifname === undefined ? undefined : interfaceMtu(ifname)) ?? ETHERNET_MTU;

@@ -1,8 +1,9 @@
 // What the daemon reports of its devices and VXLAN ports (`link show`, `link add`, `stats`,
 // `port show`), in the data plane's words but not its types: these cross the control socket.
+import type { ResolvedL2tpSessionSpec } from './l2tpSpec.js';
 import type { ResolvedLinkSpec } from './linkSpec.js';
 
-/** The offloads a gretap data path actually uses, after asking the kernel. */
+/** The offloads a gretap (or L2TPv3 session) data path actually uses, after asking the kernel. */
 export interface GretapFeatures {
   /** TAP checksum/TSO offload (IFF_VNET_HDR): superframes in, superframes out. */
   tapOffloads: boolean;
@@ -23,7 +24,7 @@ export interface LinkInfo {
   ifindex: number;
   ifname: string;
   /** As created, except a VXLAN device's `remote`: the flood list as it is now (fdb append/del change it). */
-  spec: ResolvedLinkSpec;
+  spec: ResolvedLinkSpec | ResolvedL2tpSessionSpec;
   features: DataPathFeatures;
 }
 

@@ -53,6 +53,8 @@ export const TOOL_PACKAGES: Record<string, string> = {
   tshark: 'tshark',
   dnsmasq: 'dnsmasq-base',
   udhcpc: 'udhcpc',
+  'wireguard-go': 'wireguard-go',
+  wg: 'wireguard-tools',
 };
 
 function onPath(cmd: string): boolean {

@@ -15,16 +15,25 @@ const zeros = (names: string[]) => Object.fromEntries(names.map((name) => [name,
 
 describe('metrics', () => {
   it('maps every device and port counter of the data path to a metric', () => {
-    const device = [...counterNames('VTEPD_COMMON_COUNTERS'), ...counterNames('VTEPD_VXLAN_COUNTERS'), ...counterNames('VTEPD_GRE_COUNTERS')];
+    const device = [
+      ...counterNames('VTEPD_COMMON_COUNTERS'),
+      ...counterNames('VTEPD_VXLAN_COUNTERS'),
+      ...counterNames('VTEPD_GRE_COUNTERS'),
+      ...counterNames('VTEPD_SEQUENCE_COUNTERS'),
+      ...counterNames('VTEPD_L2TP_COUNTERS'),
+    ];
     const port = counterNames('VTEPD_PORT_COUNTERS');
+    const tunnel = counterNames('VTEPD_TUNNEL_COUNTERS');
     expect(device.length).toBeGreaterThan(25);
+    expect(tunnel).toHaveLength(6);
     const taken = samples({
       devices: [{ name: 'vx0', type: 'vxlan', stats: zeros(device) }],
       ports: [{ family: 'inet', port: 4789, vnis: [42], groups: [], stats: zeros(port) }],
+      tunnels: [{ tunnel_id: 1, stats: zeros(tunnel) }],
       eventLog: { fdb_events_logged: 0, fdb_events_not_logged: 0 },
     });
     // One sample per counter, plus vtepd_device_up and the two event-log counts.
-    expect(taken).toHaveLength(device.length + port.length + 3);
+    expect(taken).toHaveLength(device.length + port.length + tunnel.length + 3);
     for (const { metric, labels } of taken) expect(Object.keys(labels).sort(), metric).toEqual([...(METRICS[metric]?.labelNames ?? ['?'])].sort());
   });
 

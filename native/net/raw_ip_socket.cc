@@ -1,16 +1,18 @@
-#include "gre/gre_socket.h"
+#include "net/raw_ip_socket.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+
+#include <string>
 
 #include "base/system_error.h"
 
 namespace vtepd {
 
-UniqueFd OpenGreSocket(const Endpoint& local, const Endpoint& remote,
-                       const UnderlayOptions& options, bool dont_fragment, bool receive) {
-  UniqueFd fd(::socket(local.family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_GRE));
-  if (fd.get() < 0) ThrowErrno("socket(SOCK_RAW, IPPROTO_GRE)");
+UniqueFd OpenRawIpSocket(int protocol, const Endpoint& local, const Endpoint& remote,
+                         const UnderlayOptions& options, bool dont_fragment, bool receive) {
+  UniqueFd fd(::socket(local.family, SOCK_RAW | SOCK_CLOEXEC, protocol));
+  if (fd.get() < 0) ThrowErrno("socket(SOCK_RAW, protocol " + std::to_string(protocol) + ")");
   if (!receive) DiscardInput(fd.get());
   SocketAddress address;
   socklen_t len = local.ToSockaddr(&address);

@@ -1,4 +1,4 @@
-#include "gre/gre_tx_path.h"
+#include "tunnel/peer_tx_path.h"
 
 #include <utility>
 
@@ -6,12 +6,12 @@
 
 namespace vtepd {
 
-GreTxPath::GreTxPath(const TapDevice& tap, const GreFields& fields, int socket, int df_socket,
-                     Stats& stats, const std::atomic<size_t>& max_frame)
-    : reader_(tap, 0, fields.HeaderSize()), fields_(fields), header_len_(fields.HeaderSize()),
+PeerTxPath::PeerTxPath(const TapDevice& tap, PacketHeader& header, int socket, int df_socket,
+                       Stats& stats, const std::atomic<size_t>& max_frame)
+    : reader_(tap, 0, header.size()), header_(header), header_len_(header.size()),
       socket_(socket), df_socket_(df_socket), stats_(stats), max_frame_(max_frame) {}
 
-TapEnd GreTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
+TapEnd PeerTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
   return reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_,
               [this](size_t begin, size_t end, BatchCounts& counts) {
                 for (size_t i = begin; i < end; i++) Frame(reader_.frame(i), counts);
@@ -19,15 +19,15 @@ TapEnd GreTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t s
               });
 }
 
-void GreTxPath::Frame(const PreparedFrame& p, BatchCounts& counts) {
+void PeerTxPath::Frame(const PreparedFrame& p, BatchCounts& counts) {
   if (p.len == 0) return;  // dropped in Prepare
   if (p.segments() == 0) {
     if (messages_ == kMaxMessages) Flush(counts);
-    uint8_t* header = header_[messages_];
+    uint8_t* header = headers_[messages_];
     AddMessage(header, {p.data, p.len}, {nullptr, 0}, p.dont_fragment, counts);
     return;
   }
-  // Each segment: GRE header and inner headers in its header block, then its payload.
+  // Each segment: the tunnel header and inner headers in its header block, then its payload.
   for (size_t k = 0; k < p.segments(); k++) {
     uint8_t* block = p.header_block(k);
     AddMessage(block, {block + header_len_, p.len - header_len_}, p.payload(k), p.dont_fragment,
@@ -35,11 +35,10 @@ void GreTxPath::Frame(const PreparedFrame& p, BatchCounts& counts) {
   }
 }
 
-// Sends [GRE header | inner | tail]: the inner frame, or a segment's headers and payload.
-void GreTxPath::AddMessage(uint8_t* header, iovec inner, iovec tail, bool dont_fragment,
-                           BatchCounts& counts) {
-  EncodeGre(header, fields_, seq_++);
-  if (fields_.csum) FinishGreChecksum(header, header_len_, inner, tail);
+// Sends [header | inner | tail]: the inner frame, or a segment's headers and payload.
+void PeerTxPath::AddMessage(uint8_t* header, iovec inner, iovec tail, bool dont_fragment,
+                            BatchCounts& counts) {
+  header_.Write(header, inner, tail);
   if (messages_ == kMaxMessages) Flush(counts);
   size_t m = messages_++;
   iov_[m][0] = {header, header_len_};
@@ -52,7 +51,7 @@ void GreTxPath::AddMessage(uint8_t* header, iovec inner, iovec tail, bool dont_f
   inner_bytes_[m] = static_cast<uint32_t>(inner.iov_len + tail.iov_len);
 }
 
-void GreTxPath::Flush(BatchCounts& counts) {
+void PeerTxPath::Flush(BatchCounts& counts) {
   size_t messages = std::exchange(messages_, 0);
   // In order, one sendmmsg per run of messages for the same socket (one run unless df
   // inherit meets a mix of DF and non-DF traffic).

@@ -1,0 +1,48 @@
+// UDP or IP -> TAP for an L2TPv3 tunnel: receives batches of packets from the tunnel's
+// socket (RunReceiveLoop), strips the IPv4 header of IP encapsulation, reads the session ID
+// and finds the session, then checks its cookie and sequence number and writes the frame to
+// the session's TAP, merging same-flow TCP segments into superframes. Drops before a session
+// is known are the tunnel's (TunnelStats); after, the session's. The hot path does not
+// allocate.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "base/counters.h"
+#include "l2tp/l2tp_header.h"
+#include "l2tp/l2tp_receiver.h"
+#include "net/datagram_batch.h"
+#include "tap/tap_writer.h"
+
+namespace vtepd {
+
+class L2tpRxPath {
+ public:
+  L2tpRxPath(L2tpSessionTable& sessions, L2tpEncap encap, sa_family_t family, int socket,
+             TunnelStats& stats);
+
+  void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
+
+ private:
+  void Receive(const uint8_t* packet, size_t len, TunnelBatchCounts& tunnel_counts);
+  // Frames go to `receiver` from now on (nullptr: to none): the last one's pending
+  // superframe is written and its counts added to its counters.
+  void Switch(L2tpReceiver* receiver);
+
+  L2tpSessionTable& sessions_;
+  const L2tpEncap encap_;
+  const bool ip_header_;  // raw IPv4 sockets deliver the IP header too
+  const int socket_;
+  TunnelStats& stats_;
+
+  DatagramBatch packets_;
+  TapWriter writer_;
+  L2tpReceiver* current_ = nullptr;
+  BatchCounts counts_;  // current_'s
+};
+
+}  // namespace vtepd

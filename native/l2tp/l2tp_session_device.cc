@@ -1,0 +1,76 @@
+#include "l2tp/l2tp_session_device.h"
+
+#include <string>
+#include <utility>
+
+#include "base/system_error.h"
+
+namespace vtepd {
+
+namespace {
+L2tpSessionHeader Header(L2tpEncap encap, uint32_t session_id, const L2tpCookie& cookie,
+                         bool sublayer) {
+  L2tpSessionHeader header;
+  header.encap = encap;
+  header.session_id = session_id;
+  header.cookie = cookie;
+  header.sublayer = sublayer;
+  return header;
+}
+}  // namespace
+
+L2tpSessionDevice::L2tpSessionDevice(std::shared_ptr<L2tpTunnel> tunnel,
+                                     const L2tpSessionConfig& config, GoneCallback gone)
+    : config_(config),
+      tunnel_(std::move(tunnel)),
+      tap_(config.name, config.mtu, config.offloads, 1, config.attach_ifindex),
+      max_frame_(MaxFrameForMtu(config.mtu)),
+      send_seq_(config.send_seq),
+      header_(Header(tunnel_->config().encap, config.peer_session_id, config.cookie,
+                     config.sublayer),
+              send_seq_),
+      tx_path_(std::make_unique<PeerTxPath>(tap_, header_, tunnel_->socket(), -1, stats_,
+                                            max_frame_)),
+      receiver_{&tap_,
+                &stats_,
+                Header(tunnel_->config().encap, config.session_id, config.peer_cookie,
+                       config.sublayer),
+                config.recv_seq,
+                &send_seq_,
+                &max_frame_,
+                {}},
+      gone_(std::move(gone)) {
+  ReadMtu();  // a reattached TAP has the MTU its user gave it
+  if (int err = tunnel_->Attach(&receiver_)) {
+    ThrowErrno("session_id " + std::to_string(config.session_id), err);
+  }
+  attached_ = true;
+  try {
+    workers_.Start([this] {
+      gone_.Ended(tx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns));
+    });
+    housekeeping_.emplace([this] { ReadMtu(); });
+  } catch (...) {
+    Stop();  // no destructor runs for a constructor that throws: detach here
+    throw;
+  }
+}
+
+void L2tpSessionDevice::ReadMtu() {
+  if (std::optional<LinkState> state = tap_.ReadState()) {
+    max_frame_.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
+  }
+}
+
+L2tpSessionDevice::~L2tpSessionDevice() { Stop(); }
+
+void L2tpSessionDevice::Stop() {
+  housekeeping_.reset();
+  workers_.Stop();
+  if (attached_) {
+    tunnel_->Detach(&receiver_);
+    attached_ = false;
+  }
+}
+
+}  // namespace vtepd
