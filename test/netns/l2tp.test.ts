@@ -265,7 +265,7 @@ describe.skipIf(skipNetns({ tools: ['tshark'] }))('L2TPv3 pseudowires, vtepd <->
     }
   });
 
-  it.each(['udp', 'ip'] as const)('IPv6 underlay, encap %s with an 8-byte cookie and sequence numbers (UDP checksums on, as udp6_csum_tx): TCP both ways, the framing on the wire', async (encap) => {
+  it.each(['udp', 'ip'] as const)('IPv6 underlay, encap %s with an 8-byte cookie and sequence numbers: TCP both ways, the framing on the wire (over UDP with checksums, as udp6_csum_tx)', async (encap) => {
     const pair: SessionPair = {
       a: { sid: 7, name: 'pw6', address: '198.51.100.1/24', cookie: '0011223344556677' },
       b: { sid: 8, name: 'pw6', address: '198.51.100.2/24' },
