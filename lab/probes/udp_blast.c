@@ -5,7 +5,7 @@
 //   udp_blast recv BIND PORT SECONDS          prints {"received":N,"bytes":B,"seconds":S}
 //
 // Both stop by themselves: send after SECONDS, recv SECONDS after its first datagram or
-// after SECONDS of silence.
+// after SECONDS of silence. DST may be a broadcast address.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -27,7 +27,11 @@ static int Usage(void) {
 
 static int Send(struct sockaddr_in* dst, size_t payload, double seconds) {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd < 0 || connect(fd, (struct sockaddr*)dst, sizeof *dst) < 0) return perror("socket"), 1;
+  int on = 1;
+  if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) < 0 ||
+      connect(fd, (struct sockaddr*)dst, sizeof *dst) < 0) {
+    return perror("socket"), 1;
+  }
   static char data[kMaxPayload];
   struct iovec iov[kBatch];
   struct mmsghdr msgs[kBatch];
