@@ -43,6 +43,12 @@ const SENDER_OVERLAY = '198.51.100.1/24';
 const TARGET: Record<FloodKind, string> = { broadcast: '198.51.100.255', unknown: '198.51.100.99' };
 const UNKNOWN_MAC = '02:00:00:00:00:99';
 const PAYLOAD = 64;
+/**
+ * The sender offers frames at this many datagrams a second of fan-out (frames/s = this / N):
+ * more than either plane replicates on the 2-core benchmark machine, so both run saturated,
+ * while the sender, paced, spends no CPU on frames beyond that.
+ */
+export const OFFERED_DATAGRAMS_PER_S = 3_000_000;
 /** Outer IPv4 + UDP headers, and what each datagram carries after them (VXLAN + frame). */
 const OUTER_HEADERS = 28;
 const PER_DATAGRAM = 8 + 14 + 20 + 8 + PAYLOAD;
@@ -242,7 +248,7 @@ export class ReplicationRig {
   async blast(plane: ReplicationPlane, fanout: number, kind: FloodKind, seconds: number): Promise<ReplicationSample> {
     const before = await this.counts();
     const devBefore = await this.deviceFrames(plane);
-    const sender = this.tb.spawn(this.sender.ns, [path.join(PROBES, 'udp_blast'), 'send', TARGET[kind], '7001', String(PAYLOAD), String(seconds)]);
+    const sender = this.tb.spawn(this.sender.ns, this.blaster(kind, fanout, seconds));
     // `ip netns exec` execs the program, so these are the blaster's and the daemon's own pids.
     // The kernel replicates inside the blaster's sends; vtepd in its daemon's threads.
     const pid = plane === 'kernel' ? sender.pid! : this.daemon.proc.pid!;
@@ -277,9 +283,15 @@ export class ReplicationRig {
     };
   }
 
+  /** The sender's command line: `seconds` of frames to `kind`'s address, paced for `fanout` remotes. */
+  private blaster(kind: FloodKind, fanout: number, seconds: number): string[] {
+    const rate = Math.round(OFFERED_DATAGRAMS_PER_S / fanout);
+    return [path.join(PROBES, 'udp_blast'), 'send', TARGET[kind], '7001', String(PAYLOAD), String(seconds), String(rate)];
+  }
+
   /** A short blast whose figures are not kept: caches, sockets and the device warmed up. */
-  async warmUp(kind: FloodKind): Promise<void> {
-    await this.tb.exec(this.sender.ns, [path.join(PROBES, 'udp_blast'), 'send', TARGET[kind], '7001', String(PAYLOAD), '0.3'], { timeoutMs: 15_000 });
+  async warmUp(kind: FloodKind, fanout: number): Promise<void> {
+    await this.tb.exec(this.sender.ns, this.blaster(kind, fanout, 0.3), { timeoutMs: 15_000 });
     await this.drained();
   }
 }
@@ -306,7 +318,7 @@ export async function runReplication(
       for (const plane of planes) {
         const teardown = await rig.setUp(plane, fanout);
         try {
-          await rig.warmUp('broadcast');
+          await rig.warmUp('broadcast', fanout);
           for (const kind of Object.keys(FLOOD_KINDS) as FloodKind[]) {
             const s = await rig.blast(plane, fanout, kind, opts.seconds);
             const byMetric = (((samples[kind] ??= {})[String(fanout)] ??= {})[plane] ??= {});
