@@ -7,18 +7,19 @@
 // 192.0.2.10 .. 192.0.2.137 (128 addresses on its eth0) with port 4789, then the same
 // addresses with 4790, and so on. The receiver runs no VXLAN: an nftables set on its eth0's
 // ingress hook has one element per remote with its own counter and drops what it counts, so
-// counting costs one hash lookup per datagram and nothing above it runs. A `udp_blast`
-// (lab/probes) in the sender sends 64-byte UDP datagrams for S seconds to the overlay's
-// broadcast address (a broadcast frame) or to an address whose neighbour entry is a MAC no
-// FDB knows (unknown unicast); each frame becomes N datagrams.
+// counting costs a set lookup per datagram (the same for both planes) and nothing above it
+// runs. A `udp_blast` (lab/probes) in the sender sends 64-byte UDP datagrams for S seconds,
+// paced at OFFERED_DATAGRAMS_PER_S / N, to the overlay's broadcast address (a broadcast
+// frame) or to an address whose neighbour entry is a MAC no FDB knows (unknown unicast); each
+// frame becomes N datagrams.
 //
 // What cannot miscount: the counters are the kernel's own, on the path of every packet, read
 // after the traffic has drained. nftables counts skbs, not datagrams, so the sender's eth0
 // has UDP segmentation offload off (a UDP GSO send is cut into datagrams where it leaves the
-// sender, as a NIC without USO would), and each remote's count is also derived from its
-// bytes: every datagram is 142 bytes (IPv4 20 + UDP 8 + VXLAN 8 + a 106-byte frame), a GSO
-// skb of k of them 28 + 114k, so datagrams = (bytes - 28 packets) / 114 whatever reached it.
-// The two must agree.
+// sender, as a NIC without USO would), and each remote's count is taken from its bytes as
+// well as its packets: every datagram is 142 bytes (IPv4 20 + UDP 8 + VXLAN 8 + a 106-byte
+// frame), a GSO skb of k of them 28 + 114k, so datagrams = (bytes - 28 packets) / 114 for any
+// mix of the two that reached it, and anything else makes that fraction not whole (an error).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ControlClient, FLOOD_MAC } from 'vtepd';
