@@ -1,16 +1,26 @@
 // `npm run bench` (lab/main.ts bench): the kernel vxlan driver and vtepd on one namespace
 // testbed, with Open vSwitch's userspace datapath and tinc as reference points where they are
 // installed, interleaved round by round so machine drift hits every plane alike. Writes
-// lab/bench/results/latest.{json,md,svg} and prints the table.
+// lab/bench/results/latest.{json,md,svg} and prints the table. Its second section,
+// replication (replication.ts), measures head-end replication to flood lists against the
+// kernel's and writes lab/bench/results/replication.{json,md}.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { requestResponse, smallFrameRate, tcpThroughput } from './measure.js';
 import { OPTIONAL_PLANES, PLANES, PlaneRig, type PlaneName } from './planes.js';
+import { DEFAULT_FANOUTS, MAX_FANOUT, runReplication, type ReplicationSamples } from './replication.js';
+import { buildReplicationReport, replicationMarkdown, writeReplicationReport } from './replicationReport.js';
 import { buildReport, markdown, type MetricName, type Samples, writeReport } from './report.js';
 import { LAB_DIST, ROOT, Testbed } from '../testbed/index.js';
 
+const SECTIONS = ['planes', 'replication'] as const;
+type Section = (typeof SECTIONS)[number];
+
 interface BenchOptions {
+  sections: Section[];
+  /** Flood-list sizes of the replication section. */
+  fanouts: number[];
   rounds: number;
   seconds: number;
   planes: PlaneName[];
@@ -19,10 +29,13 @@ interface BenchOptions {
   out: string;
 }
 
-const USAGE = 'usage: npm run bench -- [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --out DIR ]';
+const USAGE =
+  'usage: npm run bench -- [ --sections planes,replication ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --out DIR ]';
 
 function parseOptions(argv: string[]): BenchOptions {
   const opts: BenchOptions = {
+    sections: [...SECTIONS],
+    fanouts: DEFAULT_FANOUTS,
     rounds: 3,
     seconds: 5,
     planes: Object.keys(PLANES) as PlaneName[],
@@ -44,6 +57,17 @@ function parseOptions(argv: string[]): BenchOptions {
       if (!planes.includes('kernel')) planes.unshift('kernel'); // every ratio needs it
       opts.planes = planes as PlaneName[];
       opts.explicitPlanes = true;
+    } else if (key === '--sections') {
+      const sections = value.split(',');
+      const bad = sections.find((s) => !(SECTIONS as readonly string[]).includes(s));
+      if (bad) throw new Error(`argument "${bad}" is wrong: sections are ${SECTIONS.join(', ')}`);
+      opts.sections = sections as Section[];
+    } else if (key === '--fanout') {
+      const fanouts = value.split(',').map(Number);
+      if (fanouts.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_FANOUT)) {
+        throw new Error(`argument "${value}" is wrong: --fanout takes flood-list sizes 1..${MAX_FANOUT}, comma-separated`);
+      }
+      opts.fanouts = fanouts;
     } else if (key === '--out') {
       opts.out = path.resolve(value);
     } else {
@@ -62,10 +86,13 @@ function installed(program: string): boolean {
   }
 }
 
-function requireTools(): void {
+function requireTools(opts: BenchOptions): void {
   if (process.getuid?.() !== 0) throw new Error('the benchmark builds network namespaces: run it as root');
-  for (const tool of ['iperf3', 'ethtool']) {
-    if (!installed(tool)) throw new Error(`the benchmark needs ${tool}: apt-get install -y ${tool}`);
+  const tools: Array<[string, string]> = [['ethtool', 'ethtool']];
+  if (opts.sections.includes('planes')) tools.push(['iperf3', 'iperf3']);
+  if (opts.sections.includes('replication')) tools.push(['nft', 'nftables']);
+  for (const [tool, pkg] of tools) {
+    if (!installed(tool)) throw new Error(`the benchmark needs ${tool}: apt-get install -y ${pkg}`);
   }
   for (const probe of ['udp_blast', 'udp_rr', 'native_micro']) {
     if (!existsSync(path.join(ROOT, 'build', 'Release', probe))) {
@@ -103,53 +130,71 @@ function record(samples: Samples, plane: PlaneName, metric: MetricName, value: n
 
 export async function runBench(argv: string[]): Promise<void> {
   const opts = parseOptions(argv);
-  requireTools();
-  const planes = runnablePlanes(opts);
+  requireTools(opts);
+  const planes = opts.sections.includes('planes') ? runnablePlanes(opts) : [];
   const tb = new Testbed({ prefix: 'vtb' });
   const onSignal = () => void tb.destroy().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const samples: Samples = {};
   let micro: Record<string, number> = {};
+  let replication: ReplicationSamples | undefined;
   try {
-    const [h1, h2] = await tb.underlay(['h1', 'h2']);
-    micro = await microbenchmarks(tb, h1!.ns);
-    console.log(`microbenchmarks: ${JSON.stringify(micro)}`);
-    const rig = new PlaneRig(tb, [h1!, h2!], [await tb.startDaemon(h1!.ns), await tb.startDaemon(h2!.ns)]);
-    for (let round = 1; round <= opts.rounds; round++) {
-      // Rotate the order each round so no plane always runs first (or last) in a round.
-      const order = planes.map((_, i) => planes[(i + round - 1) % planes.length]!);
-      for (const plane of order) {
-        const ep = await rig.setUp(plane);
-        const [client, server] = ep.hosts;
-        try {
-          const tcp1 = await tcpThroughput(tb, client, server, ep.server, 1, opts.seconds);
-          const tcp4 = await tcpThroughput(tb, client, server, ep.server, 4, opts.seconds);
-          const small = await smallFrameRate(tb, client, server, ep.server, opts.seconds);
-          const rr = await requestResponse(tb, client, server, ep.server, 2000);
-          record(samples, plane, 'tcp1_gbps', tcp1.gbps);
-          record(samples, plane, 'cpu_s_per_gbit', tcp1.cpuSecondsPerGbit);
-          record(samples, plane, 'tcp4_gbps', tcp4.gbps);
-          record(samples, plane, 'small_kpps', small.kpps);
-          record(samples, plane, 'small_loss_pct', small.loss * 100);
-          record(samples, plane, 'rr_p50_us', rr.p50us);
-          record(samples, plane, 'rr_p99_us', rr.p99us);
-          console.log(
-            `round ${round} ${plane.padEnd(12)} tcp1 ${tcp1.gbps.toFixed(2)} Gbit/s  tcp4 ${tcp4.gbps.toFixed(2)} Gbit/s  ` +
-              `64B ${small.kpps.toFixed(0)} kpps (loss ${(small.loss * 100).toFixed(1)}%)  rr p50 ${rr.p50us.toFixed(0)} µs p99 ${rr.p99us.toFixed(0)} µs`,
-          );
-        } finally {
-          await ep.teardown();
-        }
-      }
+    if (opts.sections.includes('planes')) micro = await runPlanes(tb, opts, planes, samples);
+    if (opts.sections.includes('replication')) {
+      replication = await runReplication(tb, { ...opts, log: (line) => console.log(line) });
     }
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     await tb.destroy();
   }
-  const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro);
-  const files = writeReport(report, opts.out);
-  console.log('\n' + markdown(report));
-  console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  if (opts.sections.includes('planes')) {
+    const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro);
+    const files = writeReport(report, opts.out);
+    console.log('\n' + markdown(report));
+    console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  }
+  if (replication) {
+    const report = buildReplicationReport(replication, { rounds: opts.rounds, seconds: opts.seconds, fanouts: opts.fanouts, payloadBytes: 64 });
+    const files = writeReplicationReport(report, opts.out);
+    console.log('\n' + replicationMarkdown(report));
+    console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  }
+}
+
+/** The planes section: every plane, interleaved round by round; returns the microbenchmarks. */
+async function runPlanes(tb: Testbed, opts: BenchOptions, planes: PlaneName[], samples: Samples): Promise<Record<string, number>> {
+  const [h1, h2] = await tb.underlay(['h1', 'h2']);
+  const micro = await microbenchmarks(tb, h1!.ns);
+  console.log(`microbenchmarks: ${JSON.stringify(micro)}`);
+  const rig = new PlaneRig(tb, [h1!, h2!], [await tb.startDaemon(h1!.ns), await tb.startDaemon(h2!.ns)]);
+  for (let round = 1; round <= opts.rounds; round++) {
+    // Rotate the order each round so no plane always runs first (or last) in a round.
+    const order = planes.map((_, i) => planes[(i + round - 1) % planes.length]!);
+    for (const plane of order) {
+      const ep = await rig.setUp(plane);
+      const [client, server] = ep.hosts;
+      try {
+        const tcp1 = await tcpThroughput(tb, client, server, ep.server, 1, opts.seconds);
+        const tcp4 = await tcpThroughput(tb, client, server, ep.server, 4, opts.seconds);
+        const small = await smallFrameRate(tb, client, server, ep.server, opts.seconds);
+        const rr = await requestResponse(tb, client, server, ep.server, 2000);
+        record(samples, plane, 'tcp1_gbps', tcp1.gbps);
+        record(samples, plane, 'cpu_s_per_gbit', tcp1.cpuSecondsPerGbit);
+        record(samples, plane, 'tcp4_gbps', tcp4.gbps);
+        record(samples, plane, 'small_kpps', small.kpps);
+        record(samples, plane, 'small_loss_pct', small.loss * 100);
+        record(samples, plane, 'rr_p50_us', rr.p50us);
+        record(samples, plane, 'rr_p99_us', rr.p99us);
+        console.log(
+          `round ${round} ${plane.padEnd(12)} tcp1 ${tcp1.gbps.toFixed(2)} Gbit/s  tcp4 ${tcp4.gbps.toFixed(2)} Gbit/s  ` +
+            `64B ${small.kpps.toFixed(0)} kpps (loss ${(small.loss * 100).toFixed(1)}%)  rr p50 ${rr.p50us.toFixed(0)} µs p99 ${rr.p99us.toFixed(0)} µs`,
+        );
+      } finally {
+        await ep.teardown();
+      }
+    }
+  }
+  return micro;
 }

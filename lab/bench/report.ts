@@ -49,6 +49,17 @@ export interface Report {
   micro: Record<string, number>;
 }
 
+/** The machine a report was measured on. */
+export function machineInfo(): Report['machine'] {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? 'unknown',
+    kernel: os.release(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  };
+}
+
 export function buildReport(samples: Samples, settings: Report['settings'], micro: Record<string, number>): Report {
   const results: Report['results'] = {};
   for (const [plane, metrics] of Object.entries(samples) as Array<[PlaneName, Samples[PlaneName]]>) {
@@ -66,15 +77,9 @@ export function buildReport(samples: Samples, settings: Report['settings'], micr
       if (v !== undefined && k !== undefined && k !== 0) planeRatios[metric] = v / k;
     }
   }
-  const cpus = os.cpus();
   return {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus.length,
-      model: cpus[0]?.model ?? 'unknown',
-      kernel: os.release(),
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    },
+    machine: machineInfo(),
     settings,
     planes: Object.fromEntries(Object.keys(samples).map((p) => [p, PLANES[p as PlaneName]])),
     results,
@@ -84,7 +89,7 @@ export function buildReport(samples: Samples, settings: Report['settings'], micr
   };
 }
 
-function fmt(v: number | undefined): string {
+export function fmt(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
   return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
 }

@@ -1,11 +1,13 @@
 // Small-frame load generator and counter for the benchmark: iperf3's single sender thread
 // cannot outrun an overlay here, sendmmsg batches of 64 can.
 //
-//   udp_blast send DST PORT PAYLOAD SECONDS   prints {"sent":N,"seconds":S}
-//   udp_blast recv BIND PORT SECONDS          prints {"received":N,"bytes":B,"seconds":S}
+//   udp_blast send DST PORT PAYLOAD SECONDS [RATE]   prints {"sent":N,"seconds":S}
+//   udp_blast recv BIND PORT SECONDS                 prints {"received":N,"bytes":B,"seconds":S}
 //
 // Both stop by themselves: send after SECONDS, recv SECONDS after its first datagram or
-// after SECONDS of silence.
+// after SECONDS of silence. DST may be a broadcast address. With RATE (datagrams a second)
+// the sender paces itself, sending what is due about once a millisecond and sleeping between;
+// it still sends no faster than its sends return. Without it, or 0, it sends flat out.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,13 +23,17 @@
 enum { kBatch = 64, kMaxPayload = 1472 };
 
 static int Usage(void) {
-  fprintf(stderr, "usage: udp_blast send DST PORT PAYLOAD SECONDS | recv BIND PORT SECONDS\n");
+  fprintf(stderr, "usage: udp_blast send DST PORT PAYLOAD SECONDS [RATE] | recv BIND PORT SECONDS\n");
   return 2;
 }
 
-static int Send(struct sockaddr_in* dst, size_t payload, double seconds) {
+static int Send(struct sockaddr_in* dst, size_t payload, double seconds, double rate) {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd < 0 || connect(fd, (struct sockaddr*)dst, sizeof *dst) < 0) return perror("socket"), 1;
+  int on = 1;
+  if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) < 0 ||
+      connect(fd, (struct sockaddr*)dst, sizeof *dst) < 0) {
+    return perror("socket"), 1;
+  }
   static char data[kMaxPayload];
   struct iovec iov[kBatch];
   struct mmsghdr msgs[kBatch];
@@ -40,8 +46,21 @@ static int Send(struct sockaddr_in* dst, size_t payload, double seconds) {
   }
   unsigned long long sent = 0;
   double start = Now(), end = start + seconds;
-  while (Now() < end) {
-    int n = sendmmsg(fd, msgs, kBatch, 0);
+  // Paced: a millisecond's worth (at least 1, at most a batch) is sent once it is due.
+  double burst = rate / 1000 < 1 ? 1 : rate / 1000 > kBatch ? kBatch : rate / 1000;
+  for (double now = start; now < end; now = Now()) {
+    unsigned batch = kBatch;
+    if (rate > 0) {
+      double due = (now - start) * rate - (double)sent;
+      if (due < 1) {
+        double wait = (sent + burst) / rate - (now - start);
+        struct timespec ts = {(time_t)wait, (long)((wait - (time_t)wait) * 1e9)};
+        nanosleep(&ts, NULL);
+        continue;
+      }
+      batch = due < kBatch ? (unsigned)due : kBatch;
+    }
+    int n = sendmmsg(fd, msgs, batch, 0);
     if (n > 0) sent += (unsigned)n;
   }
   printf("{\"sent\":%llu,\"seconds\":%.6f}\n", sent, Now() - start);
@@ -84,10 +103,12 @@ static int Receive(struct sockaddr_in* bind_to, double seconds) {
 
 int main(int argc, char** argv) {
   struct sockaddr_in addr;
-  if (argc == 6 && strcmp(argv[1], "send") == 0 && Address(argv[2], argv[3], &addr) == 0) {
+  if ((argc == 6 || argc == 7) && strcmp(argv[1], "send") == 0 &&
+      Address(argv[2], argv[3], &addr) == 0) {
     size_t payload = (size_t)atoi(argv[4]);
-    if (payload > kMaxPayload) return Usage();
-    return Send(&addr, payload, atof(argv[5]));
+    double rate = argc == 7 ? atof(argv[6]) : 0;
+    if (payload > kMaxPayload || rate < 0) return Usage();
+    return Send(&addr, payload, atof(argv[5]), rate);
   }
   if (argc == 5 && strcmp(argv[1], "recv") == 0 && Address(argv[2], argv[3], &addr) == 0) {
     return Receive(&addr, atof(argv[4]));

@@ -31,7 +31,7 @@ void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
   // The FDB lock is never held across sendmmsg: when the message arrays fill mid-route,
   // the lock is dropped, what is ready is sent, and routing resumes where it stopped.
   // Local MACs are recorded under the first lock.
-  Cursor cursor{begin, 0};
+  Cursor cursor{begin, 0, 0};
   try {
     for (bool first = true; cursor.frame < end; first = false) {
       {
@@ -84,13 +84,23 @@ void VxlanTxPath::RecordLocalMacs(size_t begin, size_t end, BatchCounts& counts)
 // Adds one message per (frame, remote) from `cursor` on until `end` or until the next one
 // would not fit; `cursor` then names it.
 void VxlanTxPath::RouteUntilFull(Cursor& cursor, size_t end, BatchCounts& counts) {
-  for (; cursor.frame < end; cursor.frame++, cursor.remote = 0) {
+  for (; cursor.frame < end; cursor.frame++, cursor.remote = 0, cursor.run = 0) {
     const PreparedFrame& p = reader_.frame(cursor.frame);
     if (p.len == 0) continue;  // dropped in Prepare
     const uint8_t* inner = p.segments() ? p.data + kVxlanHeaderSize : p.data;
     const std::vector<Remote>* remotes = fdb_.fdb.Destinations(EthernetDestination(inner));
     if (!remotes || remotes->empty()) {
       counts.Add(Counter::tx_drop_no_destination, std::max<size_t>(p.segments(), 1));
+      continue;
+    }
+    // A run resumed after a flush keeps its frames; its remotes are the first frame's now.
+    if (cursor.run == 0) cursor.run = FloodRun(cursor.frame, end, remotes);
+    if (cursor.run > 1) {
+      for (; cursor.remote < remotes->size(); cursor.remote++) {
+        if (messages_ + 1 > kMaxMessages || iovecs_ + 2 * cursor.run > kMaxIovecs) return;
+        AddFloodRun(cursor.frame, cursor.run, (*remotes)[cursor.remote]);
+      }
+      cursor.frame += cursor.run - 1;
       continue;
     }
     // The FDB may have changed while the lock was dropped: resume within what is there now.
@@ -103,6 +113,42 @@ void VxlanTxPath::RouteUntilFull(Cursor& cursor, size_t end, BatchCounts& counts
       AddMessages(p, (*remotes)[cursor.remote], counts);
     }
   }
+}
+
+// How many frames from `first` on form a flood run: plain frames of one size, on one socket,
+// whose destination is the same list of several remotes (`remotes`, looked up for `first`),
+// as many as one UDP GSO send carries. Under the FDB lock. 1 when there is no run.
+size_t VxlanTxPath::FloodRun(size_t first, size_t end, const std::vector<Remote>* remotes) const {
+  const PreparedFrame& p = reader_.frame(first);
+  if (remotes->size() < 2 || p.segments() != 0 || max_segments_per_send_ < 2) return 1;
+  size_t socket = sockets_.IndexFor(p.hash, p.dont_fragment);
+  size_t limit =
+      std::min(end - first, SegmentsPerSend(kVxlanHeaderSize + p.len, max_segments_per_send_));
+  size_t run = 1;
+  for (; run < limit; run++) {
+    const PreparedFrame& q = reader_.frame(first + run);
+    if (q.len != p.len || q.segments() != 0 ||
+        sockets_.IndexFor(q.hash, q.dont_fragment) != socket ||
+        fdb_.fdb.Destinations(EthernetDestination(q.data)) != remotes) {
+      break;
+    }
+  }
+  return run;
+}
+
+// One message to `remote` carrying frames [first, first + count) of a flood run, one UDP GSO
+// segment each behind the same VXLAN header. Route has checked there is room.
+void VxlanTxPath::AddFloodRun(size_t first, size_t count, const Remote& remote) {
+  const PreparedFrame& p = reader_.frame(first);
+  uint16_t socket = static_cast<uint16_t>(sockets_.IndexFor(p.hash, p.dont_fragment));
+  size_t m = BeginMessage(remote, socket);
+  EncodeVxlan(header_[m], remote.vni);
+  for (size_t i = first; i < first + count; i++) {
+    iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};
+    iov_[iovecs_++] = {reader_.frame(i).data, p.len};
+  }
+  SetSegmentSize(m, kVxlanHeaderSize + p.len);
+  EndMessage(m, count, count * p.len);
 }
 
 // Whether the messages and iovecs one replica of `p` needs at most are still free.

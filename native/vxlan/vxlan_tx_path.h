@@ -4,10 +4,13 @@
 // equal-sized ones for the same remote share one UDP GSO send, as the segments of a
 // superframe do ([VXLAN and inner headers | payload slice] each, up to 64 KiB a send): the
 // kernel, or the veth/NIC beyond it, splits them into datagrams, so the underlay stack
-// handles one buffer instead of one per packet. With local learning on, it also records the
-// source MAC of every frame, and the address its ARP or NS/NA binds, in the device's table of
-// local MACs (under the same lock). The hot path does not allocate, but for the events of a
-// local MAC that is new or changed its addresses.
+// handles one buffer instead of one per packet. Flooding does the same: a run of consecutive
+// plain frames of one size that go to the same flood list is sent remote by remote, one UDP
+// GSO send per remote for the whole run, instead of one sendmmsg entry per frame and remote
+// (each remote still gets the frames once each, in order). With local learning on, it also
+// records the source MAC of every frame, and the address its ARP or NS/NA binds, in the
+// device's table of local MACs (under the same lock). The hot path does not allocate, but for
+// the events of a local MAC that is new or changed its addresses.
 #pragma once
 
 #include <sys/socket.h>
@@ -44,16 +47,20 @@ class VxlanTxPath {
   TapEnd Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
 
  private:
-  // Where routing stopped: frame index and the index of its next remote.
+  // Where routing stopped: frame index and the index of its next remote; for a flood run
+  // (FloodRun) that began at `frame`, its length, else 0.
   struct Cursor {
     size_t frame;
     size_t remote;
+    size_t run;
   };
 
   void Route(size_t begin, size_t end, BatchCounts& counts);
   void RecordLocalMacs(size_t begin, size_t end, BatchCounts& counts);
   void RouteUntilFull(Cursor& cursor, size_t end, BatchCounts& counts);
   bool Fits(const PreparedFrame& frame) const;
+  size_t FloodRun(size_t first, size_t end, const std::vector<Remote>* remotes) const;
+  void AddFloodRun(size_t first, size_t count, const Remote& remote);
   void AddMessages(const PreparedFrame& frame, const Remote& remote, BatchCounts& counts);
   size_t BeginMessage(const Remote& remote, uint16_t socket);
   void EndMessage(size_t message, size_t packets, size_t inner_bytes);
