@@ -4,8 +4,8 @@
 //       prints "listening"; counts datagrams until N arrived, then keeps listening M ms more
 //       (default 500) so duplicates are counted too; prints
 //       {"count":C,"bytes":B,"sources":{"ADDR":n},"ports":[source ports],"payloads":["hex",..first 16],
-//        "intact":I,"distinct":D}: I datagrams are exactly what `send --tag T` sends (default tag
-//       vtt), D different indexes among them.
+//        "intact":I,"distinct":D,"ordered":O}: I datagrams are exactly what `send --tag T` sends
+//       (default tag vtt), D different indexes among them, O whether those came in send order.
 //       Exit 0 iff C >= N (the caller asserts exact counts). Bind 0.0.0.0 to get broadcasts.
 //   udp.js send --to ADDR:PORT --count N [--size S] [--broadcast] [--interval-ms I] [--tag T] [--burst]
 //       sends N datagrams, each "T:<index>:" padded to S bytes with a pattern; prints {"sent":N}.
@@ -49,7 +49,9 @@ function recv(): void {
   const ports = new Set<number>();
   const indexes = new Set<number>();
   const payloads: string[] = [];
-  const result = () => ({ count, bytes, sources, ports: [...ports].sort((a, b) => a - b), payloads, intact, distinct: indexes.size });
+  let last = -1;
+  let ordered = true;
+  const result = () => ({ count, bytes, sources, ports: [...ports].sort((a, b) => a - b), payloads, intact, distinct: indexes.size, ordered });
   deadline(timeout, result);
   const sock = dgram.createSocket({ type: family(host), reuseAddr: true });
   let lingering = false;
@@ -63,6 +65,8 @@ function recv(): void {
     if (msg.equals(payload(tag, index, msg.length))) {
       intact++;
       indexes.add(index);
+      ordered &&= index > last;
+      last = index;
     }
     if (count >= want && !lingering) {
       lingering = true;
