@@ -95,6 +95,12 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
       unsubscribe: () => {
         device.off('local-learned', onLearned);
         device.off('local-aged', onAged);
+        // Only EVPN needs the device's own MACs; a device that is gone has nothing to stop.
+        try {
+          device.setLocalLearning(false);
+        } catch {
+          /* closed */
+        }
       },
     });
     if (this.state === 'connected' && this.api) void this.replay(this.api, vni);

@@ -1,6 +1,7 @@
 // BGP EVPN against independent implementations: vtepd with its GoBGP speaker, next to kernel
 // VTEPs run by FRR (zebra + bgpd, advertise-all-vni, vxlan with nolearning in a bridge). No
 // static flood list anywhere: every flood-list entry and remote MAC comes from BGP.
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Host, type Testbed, type VtepDaemon, bridgeFdb, kernelEvpnVtep, startFrr } from '../../lab/testbed/index.js';
 import { VNI, eventually, expectTcp, ov, useTestbed } from './helpers.js';
@@ -197,7 +198,7 @@ describe.skipIf(skipNetns())('BGP EVPN: vtepd with GoBGP next to FRR and kernel 
     expect((await again.json<{ settling: boolean }>(['evpn', 'show'])).settling).toBe(false);
   });
 
-  it("attached to an operator's gobgpd (daemon options): routes withdrawn from it at stop; a lost speaker's rows go after staleTime", async () => {
+  it("attached to an operator's gobgpd (daemon options): routes withdrawn from it at stop; a lost speaker's rows go after staleTime; a reload without evpn stops it", async () => {
     const [v1, k2] = (await tb().underlay(['v1', 'k2'])) as [Host, Host];
     const h2: Host = { ns: await tb().netns('h2'), label: 'h2', addr: ov(2) };
     await kernelEvpnVtep(tb(), k2.ns, { vni: VNI, local: k2.addr, hostNs: h2.ns, hostAddress: `${ov(2)}/24` });
@@ -229,5 +230,12 @@ describe.skipIf(skipNetns())('BGP EVPN: vtepd with GoBGP next to FRR and kernel 
     expect(await vtepdDst(again, FLOOD)).toEqual([k2.addr]);
     await until(() => vtepdDst(again, FLOOD), same([]), 10_000, 'rows withdrawn after staleTime');
     await again.waitForLog(/no speaker for 3 s: its routes are withdrawn/);
+
+    // A reload without "evpn" stops it.
+    writeFileSync(config, JSON.stringify({}));
+    expect((await again.cli(['reload'])).stdout).toBe('evpn stopped\n');
+    const off = await again.cli(['evpn', 'show'], { check: false });
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/EVPN is off/);
   });
 });
