@@ -46,6 +46,7 @@
         "native/addon/l2tp_wrap.cc",
         "native/addon/vxlan_device_wrap.cc",
         "native/base/housekeeper.cc",
+        "native/base/worker_pool.cc",
         "native/base/sd_notify.cc",
         "native/net/datagram_batch.cc",
         "native/net/raw_ip_socket.cc",
@@ -98,8 +99,11 @@
             "test/native/tcp_coalescer_test.cc",
             "test/native/udp_coalescer_test.cc",
             "test/native/udp_gro_test.cc",
-            "test/native/vxlan_tx_packing_test.cc"
-          ]
+            "test/native/vxlan_tx_packing_test.cc",
+            "test/native/worker_pool_test.cc",
+            "native/base/worker_pool.cc"
+          ],
+          "libraries": ["-lpthread"]
         }
       ]
     }],

@@ -1,10 +1,11 @@
 // Module entry: the VxlanDevice, GretapDevice, L2tpTunnel and L2tpSessionDevice classes,
-// vxlanPorts(), sdNotify(), plus the pure
+// vxlanPorts(), workers(), setWorkers(), sdNotify(), plus the pure
 // parsers and the checksum under `internals` so tests can exercise them on crafted bytes
 // without a TAP or a socket.
 #include <napi.h>
 
 #include "base/sd_notify.h"
+#include "base/worker_pool.h"
 #include "net/checksum.h"
 #include "net/flow_hash.h"
 #include "gre/gre_header.h"
@@ -95,6 +96,31 @@ Napi::Value VxlanPortsJs(const Napi::CallbackInfo& info) {
 }
 
 
+// workers(): the data path's worker pool (base/worker_pool.h): its size and the sources each
+// worker serves (an empty list until the first device starts it).
+Napi::Value WorkersJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("size", static_cast<double>(WorkerPool::SharedSize()));
+  std::vector<size_t> load = WorkerPool::SharedLoad();
+  Napi::Array sources = Napi::Array::New(env, load.size());
+  for (size_t i = 0; i < load.size(); i++) sources.Set(static_cast<uint32_t>(i), static_cast<double>(load[i]));
+  out.Set("sources", sources);
+  return out;
+}
+
+// setWorkers(n): the pool's size (0: one per core), before the first device; returns false
+// once it has started with another size.
+Napi::Value SetWorkersJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "usage: setWorkers(n)");
+  double n = info[0].As<Napi::Number>().DoubleValue();
+  if (!(n >= 0 && n <= 1024) || n != static_cast<double>(static_cast<size_t>(n))) {
+    throw Napi::RangeError::New(env, "setWorkers: n must be an integer 0..1024");
+  }
+  return Napi::Boolean::New(env, WorkerPool::SetSharedSize(static_cast<size_t>(n)));
+}
+
 // sdNotify(socketPath, state): one sd_notify(3) datagram (see base/sd_notify.h).
 Napi::Value SdNotifyJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -136,6 +162,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("L2tpTunnel", L2tpTunnelWrap::Define(env));
   exports.Set("L2tpSessionDevice", L2tpSessionWrap::Define(env));
   exports.Set("vxlanPorts", Napi::Function::New(env, VxlanPortsJs));
+  exports.Set("workers", Napi::Function::New(env, WorkersJs));
+  exports.Set("setWorkers", Napi::Function::New(env, SetWorkersJs));
   exports.Set("sdNotify", Napi::Function::New(env, SdNotifyJs));
   Napi::Object internals = Napi::Object::New(env);
   internals.Set("decodeVxlan", Napi::Function::New(env, DecodeVxlanJs));

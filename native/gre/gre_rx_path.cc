@@ -12,19 +12,18 @@ GreRxPath::GreRxPath(const TapDevice& tap, sa_family_t family, int socket,
   writer_.Target(tap_, 0);
 }
 
-void GreRxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
+Served GreRxPath::Serve() {
   BatchCounts counts;
-  RunReceiveLoop(socket_, stop_fd, stopping, spin_ns, packets_,
-                 [&](size_t received, ReceiveFailure failure) {
-                   if (failure == ReceiveFailure::kSend) counts.Add(Counter::tx_errors);
-                   if (failure == ReceiveFailure::kReceive) counts.Add(Counter::rx_errors);
-                   size_t max_frame = max_frame_.load(std::memory_order_relaxed);
-                   for (size_t i = 0; i < received; i++) {
-                     Receive(packets_.data(i), packets_.len(i), max_frame, counts);
-                   }
-                   writer_.Flush(counts);
-                   counts.FlushInto(&stats_);
-                 });
+  return ReceiveBatch(socket_, packets_, [&](size_t received, ReceiveFailure failure) {
+    if (failure == ReceiveFailure::kSend) counts.Add(Counter::tx_errors);
+    if (failure == ReceiveFailure::kReceive) counts.Add(Counter::rx_errors);
+    size_t max_frame = max_frame_.load(std::memory_order_relaxed);
+    for (size_t i = 0; i < received; i++) {
+      Receive(packets_.data(i), packets_.len(i), max_frame, counts);
+    }
+    writer_.Flush(counts);
+    counts.FlushInto(&stats_);
+  });
 }
 
 void GreRxPath::Receive(const uint8_t* packet, size_t len, size_t max_frame,

@@ -1,5 +1,5 @@
 // GRE -> TAP for a gretap device: receives batches of packets from the raw socket
-// (RunReceiveLoop), strips the IPv4 header (raw IPv6 sockets never show theirs), validates
+// (ReceiveBatch), strips the IPv4 header (raw IPv6 sockets never show theirs), validates
 // the GRE header against the device's ikey/icsum/iseq, enforces sequence order, and writes
 // the frames to the TAP, merging same-flow TCP segments into superframes. Drops are counted
 // by reason. The hot path does not allocate.
@@ -13,18 +13,20 @@
 #include "gre/gre_header.h"
 #include "gre/gre_sequence.h"
 #include "base/counters.h"
+#include "base/worker_pool.h"
 #include "net/datagram_batch.h"
 #include "tap/tap_device.h"
 #include "tap/tap_writer.h"
 
 namespace vtepd {
 
-class GreRxPath {
+class GreRxPath final : public PollSource {
  public:
   GreRxPath(const TapDevice& tap, sa_family_t family, int socket, const GreFields& expect,
             Stats& stats, const std::atomic<size_t>& max_frame);
 
-  void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
+  // On the socket's worker (worker_pool.h): one batch.
+  Served Serve() override;
 
  private:
   void Receive(const uint8_t* packet, size_t len, size_t max_frame, BatchCounts& counts);

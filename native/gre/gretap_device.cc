@@ -17,16 +17,15 @@ GretapDevice::GretapDevice(const GretapConfig& config, GoneCallback gone)
                      : UniqueFd()),
       max_frame_(MaxFrameForMtu(config.mtu)),
       header_(config.out),
+      gone_(std::move(gone)),
       tx_path_(std::make_unique<PeerTxPath>(tap_, header_, socket_.get(), df_socket_.get(),
-                                            stats_, max_frame_)),
+                                            stats_, max_frame_, gone_)),
       rx_path_(std::make_unique<GreRxPath>(tap_, config.local.family, socket_.get(), config.in,
-                                           stats_, max_frame_)),
-      gone_(std::move(gone)) {
+                                           stats_, max_frame_)) {
   ReadMtu();  // a reattached TAP has the MTU its user gave it
-  workers_.Start([this] {
-    gone_.Ended(tx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns));
-  });
-  workers_.Start([this] { rx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns); });
+  // Should the second fail to join the pool, serving_ (constructed) takes off the first.
+  serving_.Add(tx_path_.get(), tx_path_->fd(), config_.spin_ns);
+  serving_.Add(rx_path_.get(), socket_.get(), config_.spin_ns);
   // The user may change the MTU with `ip link`.
   housekeeping_.emplace([this] { ReadMtu(); });
 }
@@ -41,7 +40,7 @@ GretapDevice::~GretapDevice() { Stop(); }
 
 void GretapDevice::Stop() {
   housekeeping_.reset();
-  workers_.Stop();
+  serving_.Stop();
 }
 
 }  // namespace vtepd

@@ -1,6 +1,6 @@
 // One gretap (or ip6gretap) device: its TAP, the raw GRE socket(s) to its one peer, the two
-// data-path threads (TAP->GRE and GRE->TAP) that run from construction until Stop() (the
-// first also ends when the TAP is removed from outside, see tap_gone.h), and a
+// data paths (TAP->GRE and GRE->TAP) the worker pool serves from construction until Stop()
+// (the first also ends when the TAP is removed from outside, see tap_gone.h), and a
 // housekeeping task that follows the TAP's MTU. Like the kernel's, it is point to point: no
 // FDB, no learning; several devices, one per peer, join a Linux bridge to stretch a segment
 // over many hosts.
@@ -21,7 +21,7 @@
 #include "tap/tap_gone.h"
 #include "net/underlay_options.h"
 #include "base/unique_fd.h"
-#include "base/workers.h"
+#include "base/worker_pool.h"
 #include "tunnel/peer_tx_path.h"
 
 namespace vtepd {
@@ -64,11 +64,11 @@ class GretapDevice {
   UniqueFd df_socket_;  // df inherit: sends with DF
   Stats stats_;
   std::atomic<size_t> max_frame_;
-  GrePacketHeader header_;  // the transmit thread's
+  GrePacketHeader header_;  // the transmit path's
+  TapGone gone_;
   std::unique_ptr<PeerTxPath> tx_path_;
   std::unique_ptr<GreRxPath> rx_path_;
-  TapGone gone_;
-  Workers workers_;  // its threads stop before anything they use goes
+  PoolMembership serving_;  // leaves the pool before anything its paths use goes
   std::optional<HousekeepingTask> housekeeping_;  // re-reads the MTU; ends first
 };
 

@@ -12,21 +12,20 @@ L2tpRxPath::L2tpRxPath(L2tpSessionTable& sessions, L2tpEncap encap, sa_family_t 
     : sessions_(sessions), encap_(encap),
       ip_header_(encap == L2tpEncap::kIp && family == AF_INET), socket_(socket), stats_(stats) {}
 
-void L2tpRxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
+Served L2tpRxPath::Serve() {
   TunnelBatchCounts tunnel_counts;
-  RunReceiveLoop(socket_, stop_fd, stopping, spin_ns, packets_,
-                 [&](size_t received, ReceiveFailure failure) {
-                   if (failure == ReceiveFailure::kSend) tunnel_counts.Add(TunnelCounter::tx_errors);
-                   if (failure == ReceiveFailure::kReceive) tunnel_counts.Add(TunnelCounter::rx_errors);
-                   if (received > 0) {
-                     std::lock_guard<std::mutex> lock(sessions_.mutex);
-                     for (size_t i = 0; i < received; i++) {
-                       Receive(packets_.data(i), packets_.len(i), tunnel_counts);
-                     }
-                     Switch(nullptr);  // no receiver is held past the lock
-                   }
-                   tunnel_counts.FlushInto(&stats_);
-                 });
+  return ReceiveBatch(socket_, packets_, [&](size_t received, ReceiveFailure failure) {
+    if (failure == ReceiveFailure::kSend) tunnel_counts.Add(TunnelCounter::tx_errors);
+    if (failure == ReceiveFailure::kReceive) tunnel_counts.Add(TunnelCounter::rx_errors);
+    if (received > 0) {
+      std::lock_guard<std::mutex> lock(sessions_.mutex);
+      for (size_t i = 0; i < received; i++) {
+        Receive(packets_.data(i), packets_.len(i), tunnel_counts);
+      }
+      Switch(nullptr);  // no receiver is held past the lock
+    }
+    tunnel_counts.FlushInto(&stats_);
+  });
 }
 
 void L2tpRxPath::Receive(const uint8_t* packet, size_t len, TunnelBatchCounts& tunnel_counts) {

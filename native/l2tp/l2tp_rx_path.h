@@ -1,5 +1,5 @@
 // UDP or IP -> TAP for an L2TPv3 tunnel: receives batches of packets from the tunnel's
-// socket (RunReceiveLoop), strips the IPv4 header of IP encapsulation, reads the session ID
+// socket (ReceiveBatch), strips the IPv4 header of IP encapsulation, reads the session ID
 // and finds the session, then checks its cookie and sequence number and writes the frame to
 // the session's TAP, merging same-flow TCP segments into superframes. Drops before a session
 // is known are the tunnel's (TunnelStats); after, the session's. The hot path does not
@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "base/counters.h"
+#include "base/worker_pool.h"
 #include "l2tp/l2tp_header.h"
 #include "l2tp/l2tp_receiver.h"
 #include "net/datagram_batch.h"
@@ -20,12 +21,13 @@
 
 namespace vtepd {
 
-class L2tpRxPath {
+class L2tpRxPath final : public PollSource {
  public:
   L2tpRxPath(L2tpSessionTable& sessions, L2tpEncap encap, sa_family_t family, int socket,
              TunnelStats& stats);
 
-  void Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
+  // On the socket's worker (worker_pool.h): one batch.
+  Served Serve() override;
 
  private:
   void Receive(const uint8_t* packet, size_t len, TunnelBatchCounts& tunnel_counts);

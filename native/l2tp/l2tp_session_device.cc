@@ -29,8 +29,9 @@ L2tpSessionDevice::L2tpSessionDevice(std::shared_ptr<L2tpTunnel> tunnel,
       header_(Header(tunnel_->config().encap, config.peer_session_id, config.cookie,
                      config.sublayer),
               send_seq_),
+      gone_(std::move(gone)),
       tx_path_(std::make_unique<PeerTxPath>(tap_, header_, tunnel_->socket(), -1, stats_,
-                                            max_frame_)),
+                                            max_frame_, gone_)),
       receiver_{&tap_,
                 &stats_,
                 Header(tunnel_->config().encap, config.session_id, config.peer_cookie,
@@ -38,17 +39,14 @@ L2tpSessionDevice::L2tpSessionDevice(std::shared_ptr<L2tpTunnel> tunnel,
                 config.recv_seq,
                 &send_seq_,
                 &max_frame_,
-                {}},
-      gone_(std::move(gone)) {
+                {}} {
   ReadMtu();  // a reattached TAP has the MTU its user gave it
   if (int err = tunnel_->Attach(&receiver_)) {
     ThrowErrno("session_id " + std::to_string(config.session_id), err);
   }
   attached_ = true;
   try {
-    workers_.Start([this] {
-      gone_.Ended(tx_path_->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns));
-    });
+    serving_.Add(tx_path_.get(), tx_path_->fd(), config_.spin_ns);
     housekeeping_.emplace([this] { ReadMtu(); });
   } catch (...) {
     Stop();  // no destructor runs for a constructor that throws: detach here
@@ -66,7 +64,7 @@ L2tpSessionDevice::~L2tpSessionDevice() { Stop(); }
 
 void L2tpSessionDevice::Stop() {
   housekeeping_.reset();
-  workers_.Stop();
+  serving_.Stop();
   if (attached_) {
     tunnel_->Detach(&receiver_);
     attached_ = false;

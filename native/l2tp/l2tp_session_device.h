@@ -1,7 +1,7 @@
 // One L2TPv3 Ethernet pseudowire session (`ip l2tp add session`, the kernel's l2tp_eth): a
 // TAP whose frames go to the session's peer through its tunnel's socket, on a transmit
-// thread of its own (PeerTxPath), while the tunnel's receive thread writes the session's
-// frames to the TAP. A housekeeping task follows the TAP's MTU. Several sessions share a
+// path of its own (PeerTxPath), while the tunnel's receive path writes the session's
+// frames to the TAP; the worker pool serves both. A housekeeping task follows the TAP's MTU. Several sessions share a
 // tunnel; each holds it.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 #include "base/counters.h"
 #include "base/housekeeper.h"
-#include "base/workers.h"
+#include "base/worker_pool.h"
 #include "l2tp/l2tp_header.h"
 #include "l2tp/l2tp_packet_header.h"
 #include "l2tp/l2tp_receiver.h"
@@ -66,12 +66,12 @@ class L2tpSessionDevice {
   Stats stats_;
   std::atomic<size_t> max_frame_;
   std::atomic<bool> send_seq_;
-  L2tpPacketHeader header_;  // the transmit thread's
+  L2tpPacketHeader header_;  // the transmit path's
+  TapGone gone_;
   std::unique_ptr<PeerTxPath> tx_path_;
   L2tpReceiver receiver_;
   bool attached_ = false;
-  TapGone gone_;
-  Workers workers_;  // its thread stops before anything it uses goes
+  PoolMembership serving_;  // leaves the pool before anything its path uses goes
   std::optional<HousekeepingTask> housekeeping_;  // re-reads the MTU; ends first
 };
 

@@ -11,10 +11,10 @@ L2tpTunnel::L2tpTunnel(const L2tpTunnelConfig& config)
       socket_(OpenL2tpSocket(config)),
       rx_path_(std::make_unique<L2tpRxPath>(sessions_, config.encap, config.local.family,
                                             socket_.get(), stats_)) {
-  workers_.Start([this] { rx_path_->Run(workers_.stop_fd(), workers_.stopping(), 0); });
+  serving_.Add(rx_path_.get(), socket_.get(), /*spin_ns=*/0);
 }
 
-L2tpTunnel::~L2tpTunnel() { workers_.Stop(); }
+L2tpTunnel::~L2tpTunnel() { serving_.Stop(); }
 
 int L2tpTunnel::Attach(L2tpReceiver* receiver) {
   std::lock_guard<std::mutex> lock(sessions_.mutex);

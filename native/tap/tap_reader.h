@@ -7,21 +7,16 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 
 #include "base/batch.h"
 #include "base/counters.h"
+#include "base/worker_pool.h"
 #include "net/ethernet.h"
 #include "tap/tap_device.h"
 #include "tap/tap_frame.h"
 
 namespace vtepd {
-
-// Why Run returned: stopped, or the TAP was removed from outside (`ip link del`, its
-// namespace deleted). A removed TAP's fd stays open but detached: poll reports POLLERR and
-// every read fails with EBADFD, for good, so the loop must end rather than spin.
-enum class TapEnd { kStopped, kGone };
 
 class TapReader {
  public:
@@ -30,17 +25,32 @@ class TapReader {
 
   TapReader(const TapDevice& tap, size_t queue, size_t headroom);
 
-  // Frames [begin, end) of the last Read are prepared; send them before returning.
-  using SendPrepared = std::function<void(size_t begin, size_t end, BatchCounts& counts)>;
-
-  // The transmit loop every encapsulation runs: waits for frames (polling `spin_ns` after
-  // traffic, see wait_readable.h), reads and prepares each batch, hands every run of
-  // prepared frames to `send` before the arena is reused, and adds the batch's counts to
-  // `stats`. Returns once stop_fd is readable and `stopping` set, or the TAP is gone.
+  // What every encapsulation's transmit path does when its worker finds the TAP queue
+  // readable (worker_pool.h): reads one batch, prepares each frame, hands every run of
+  // prepared frames to send(begin, end, counts) before the arena is reused, and adds the
+  // batch's counts to `stats`. kGone: the TAP was removed from outside (`ip link del`, its
+  // namespace deleted); its fd stays open but detached, reporting an error for good.
   // max_frame: the largest frame the device sends (its MTU may change under it).
-  TapEnd Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns,
-           const std::atomic<size_t>& max_frame, Stats& stats, const SendPrepared& send);
+  template <typename Send>
+  Served Serve(const std::atomic<size_t>& max_frame, Stats& stats, Send&& send) {
+    size_t frames = Read();
+    if (gone_) return Served::kGone;
+    if (frames == 0) return Served::kIdle;
+    BatchCounts counts;
+    size_t limit = max_frame.load(std::memory_order_relaxed);
+    // As many frames as the arena holds are prepared (segmented), then sent.
+    for (size_t begin = 0; begin < frames;) {
+      arena_.used = 0;
+      size_t end = begin;
+      while (end < frames && Prepare(end, limit, counts)) end++;
+      send(begin, end, counts);
+      begin = end;
+    }
+    counts.FlushInto(&stats);
+    return Served::kTraffic;
+  }
 
+  int fd() const { return fd_; }
   // A prepared frame of the batch being sent; an empty one (len 0) was dropped.
   const PreparedFrame& frame(size_t index) const { return prepared_[index]; }
   // Arena space for the caller (a copy with different headers); nullptr when full.

@@ -7,12 +7,13 @@
 namespace vtepd {
 
 PeerTxPath::PeerTxPath(const TapDevice& tap, PacketHeader& header, int socket, int df_socket,
-                       Stats& stats, const std::atomic<size_t>& max_frame)
+                       Stats& stats, const std::atomic<size_t>& max_frame, TapGone& gone)
     : reader_(tap, 0, header.size()), header_(header), header_len_(header.size()),
-      socket_(socket), df_socket_(df_socket), stats_(stats), max_frame_(max_frame) {}
+      socket_(socket), df_socket_(df_socket), stats_(stats), max_frame_(max_frame),
+      gone_(gone) {}
 
-TapEnd PeerTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
-  return reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_,
+Served PeerTxPath::Serve() {
+  return reader_.Serve(max_frame_, stats_,
               [this](size_t begin, size_t end, BatchCounts& counts) {
                 for (size_t i = begin; i < end; i++) Frame(reader_.frame(i), counts);
                 Flush(counts);  // before the arena is reused

@@ -14,6 +14,8 @@
 #include <cstdint>
 
 #include "base/counters.h"
+#include "base/worker_pool.h"
+#include "tap/tap_gone.h"
 #include "tap/tap_reader.h"
 
 namespace vtepd {
@@ -36,18 +38,20 @@ class PacketHeader {
   size_t size_;
 };
 
-class PeerTxPath {
+class PeerTxPath final : public PollSource {
  public:
   static constexpr size_t kMaxMessages = 1024;  // sendmmsg entries per flush
 
   // `header` is written on this path's thread only. df_socket: with df inherit, the socket
   // that sends with DF (socket sends without); otherwise -1. max_frame: the largest frame
-  // the device sends (its MTU may change).
+  // the device sends (its MTU may change). `gone` hears of the TAP's removal.
   PeerTxPath(const TapDevice& tap, PacketHeader& header, int socket, int df_socket,
-             Stats& stats, const std::atomic<size_t>& max_frame);
+             Stats& stats, const std::atomic<size_t>& max_frame, TapGone& gone);
 
-  // Runs until stop_fd becomes readable (and `stopping` is set), or the TAP is gone.
-  TapEnd Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
+  // On the worker that serves the TAP (worker_pool.h): one batch.
+  Served Serve() override;
+  void Gone() override { gone_.Report(); }
+  int fd() const { return reader_.fd(); }
 
  private:
   void Frame(const PreparedFrame& frame, BatchCounts& counts);
@@ -62,6 +66,7 @@ class PeerTxPath {
   const int df_socket_;
   Stats& stats_;
   const std::atomic<size_t>& max_frame_;
+  TapGone& gone_;
 
   size_t messages_ = 0;
   uint8_t headers_[kMaxMessages][PacketHeader::kMaxSize];  // for plain frames

@@ -51,13 +51,10 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink,
     attached_ = true;
     for (size_t q = 0; q < config_.queues; q++) {
       tx_paths_.push_back(std::make_unique<VxlanTxPath>(tap_, q, tx_sockets_, fdb_, local_sink_,
-                                                        stats_, config_.vni, receiver_.max_frame));
+                                                        stats_, config_.vni, receiver_.max_frame,
+                                                        gone_));
     }
-    for (size_t q = 0; q < config_.queues; q++) {
-      workers_.Start([this, q] {
-        gone_.Ended(tx_paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), config_.spin_ns));
-      });
-    }
+    for (auto& path : tx_paths_) serving_.Add(path.get(), path->fd(), config_.spin_ns);
     housekeeping_.emplace([this] { Tick(); });
   } catch (...) {
     Stop();  // no destructor runs for a half-built object: undo what was done
@@ -69,9 +66,9 @@ VxlanDevice::~VxlanDevice() { Stop(); }
 
 void VxlanDevice::Stop() {
   housekeeping_.reset();
-  workers_.Stop();
+  serving_.Stop();
   if (attached_) {
-    port_->Detach(&receiver_);  // after this no port thread touches the device
+    port_->Detach(&receiver_);  // after this no receive path touches the device
     attached_ = false;
   }
   if (joined_) {

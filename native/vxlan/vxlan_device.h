@@ -1,7 +1,8 @@
-// One VXLAN device: its TAP, its send sockets, its FDB, one transmit thread per queue
-// (TAP->UDP) that run from construction until Stop() or until the TAP is removed from
-// outside (tap_gone.h), its place on the shared UDP port whose threads deliver what arrives
-// for its VNI, and a housekeeping task (MAC, MTU, ageing of the FDB and of the local MACs).
+// One VXLAN device: its TAP, its send sockets, its FDB, one transmit path per queue
+// (TAP->UDP) that the worker pool serves from construction until Stop() or until the TAP is
+// removed from outside (tap_gone.h), its place on the shared UDP port whose receive paths
+// deliver what arrives for its VNI, and a housekeeping task (MAC, MTU, ageing of the FDB and
+// of the local MACs).
 #pragma once
 
 #include <atomic>
@@ -14,13 +15,13 @@
 #include "vxlan/shared_fdb.h"
 #include "base/counters.h"
 #include "base/housekeeper.h"
+#include "base/worker_pool.h"
 #include "tap/tap_device.h"
 #include "tap/tap_gone.h"
 #include "vxlan/vxlan_tx_path.h"
 #include "vxlan/vxlan_socket.h"
 #include "vxlan/vxlan_port.h"
 #include "vxlan/vxlan_receiver.h"
-#include "base/workers.h"
 
 namespace vtepd {
 
@@ -44,9 +45,9 @@ struct VxlanConfig {
   // Use TAP offloads, UDP GSO and GRO where the kernel has them; false forces the plain
   // path (one frame per read, one datagram per packet) for comparison or troubleshooting.
   bool offloads;
-  // After traffic, poll this long without sleeping before blocking (wait_readable.h).
+  // After traffic, poll this long without sleeping before blocking (worker_pool.h).
   uint64_t spin_ns;
-  // TAP queues, each with its own transmit thread; a new port gets as many receive sockets.
+  // TAP queues, each its own transmit path; a new port gets as many receive sockets.
   size_t queues;
   // Nonzero: reattach to this persistent TAP (see TapDevice) instead of creating one.
   int attach_ifindex = 0;
@@ -117,7 +118,7 @@ class VxlanDevice {
   std::vector<FdbEvent> aged_;
   std::vector<LocalMacEvent> local_aged_;
   TapGone gone_;
-  Workers workers_;  // its threads stop before anything they use goes
+  PoolMembership serving_;  // leaves the pool before anything its paths use goes
   std::optional<HousekeepingTask> housekeeping_;  // ends first
 };
 

@@ -23,14 +23,13 @@ VxlanPort::VxlanPort(const Options& options)
   for (size_t q = 0; q < sockets_.size(); q++) {
     paths_.push_back(std::make_unique<VxlanRxPath>(*this, q, sockets_[q].get(), gro_, stats_));
   }
-  // Should a thread fail to start, workers_ (constructed) joins those that did.
+  // Should one fail to join the pool, serving_ (constructed) takes off those that did.
   for (size_t q = 0; q < paths_.size(); q++) {
-    workers_.Start(
-        [this, q] { paths_[q]->Run(workers_.stop_fd(), workers_.stopping(), options_.spin_ns); });
+    serving_.Add(paths_[q].get(), sockets_[q].get(), options_.spin_ns);
   }
 }
 
-// workers_, the last member, goes first: it joins the threads before what they use goes.
+// serving_, the last member, goes first: its paths leave the pool before what they use goes.
 VxlanPort::~VxlanPort() = default;
 
 int VxlanPort::Attach(VxlanReceiver* receiver) {
@@ -54,14 +53,8 @@ void VxlanPort::Detach(VxlanReceiver* receiver) {
 
 void VxlanPort::Publish(std::unique_ptr<Table> next) {
   table_.store(next.get());
-  uint64_t epoch = epoch_.fetch_add(1) + 1;
-  workers_.WakeUntil([this, epoch] {
-    for (const auto& path : paths_) {
-      if (path->seen() < epoch) return false;
-    }
-    return true;
-  });
-  current_ = std::move(next);  // frees the old table: no thread holds it any more
+  WorkerPool::Shared().Quiesce();
+  current_ = std::move(next);  // frees the old table: no receive path holds it any more
 }
 
 int VxlanPort::JoinGroup(const Endpoint& group, int ifindex) {

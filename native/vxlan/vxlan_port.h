@@ -1,12 +1,11 @@
 // A UDP port VXLAN listens on, as the kernel's vxlan_sock: one set of receive sockets per
 // address family and port, shared by every device on that port and demultiplexed by VNI.
-// It owns the sockets and, per socket, a receive thread (VxlanRxPath), and it joins the
-// multicast groups its devices use.
+// It owns the sockets and, per socket, a receive path (VxlanRxPath) on the worker pool, and
+// it joins the multicast groups its devices use.
 //
-// Devices come and go while the threads run. The VNI table is immutable and replaced
-// whole; a thread announces each pass through its loop (a quiescent point), and a table is
-// freed, and a detached device let go, only once every thread has passed one since. The
-// data path takes no lock for it.
+// Devices come and go while the receive paths run. The VNI table is immutable and replaced
+// whole; a table is freed, and a detached device let go, only once every worker has passed
+// its quiescent point since (WorkerPool::Quiesce). The data path takes no lock for it.
 #pragma once
 
 #include <atomic>
@@ -21,7 +20,7 @@
 #include "net/endpoint.h"
 #include "base/counters.h"
 #include "base/unique_fd.h"
-#include "base/workers.h"
+#include "base/worker_pool.h"
 #include "vxlan/vxlan_receiver.h"
 
 namespace vtepd {
@@ -33,9 +32,9 @@ class VxlanPort {
   struct Options {
     sa_family_t family;
     uint16_t port;
-    size_t queues;     // receive sockets and threads
+    size_t queues;     // receive sockets
     bool gro;          // ask for UDP GRO
-    uint64_t spin_ns;  // see wait_readable.h
+    uint64_t spin_ns;  // see worker_pool.h
   };
 
   // Which device a VNI belongs to; sorted by VNI.
@@ -50,14 +49,14 @@ class VxlanPort {
     std::vector<std::pair<uint32_t, VxlanReceiver*>> entries_;
   };
 
-  // Binds the sockets and starts the threads; throws std::system_error (EADDRINUSE).
+  // Binds the sockets and puts them on the pool; throws std::system_error (EADDRINUSE).
   explicit VxlanPort(const Options& options);
   ~VxlanPort();
   VxlanPort(const VxlanPort&) = delete;
   VxlanPort& operator=(const VxlanPort&) = delete;
 
   // Control plane. Attach returns 0 or EEXIST (the VNI has a device on this port already).
-  // Detach returns once no thread can touch the receiver any more.
+  // Detach returns once no receive path can touch the receiver any more.
   int Attach(VxlanReceiver* receiver);
   void Detach(VxlanReceiver* receiver);
   // Reference-counted per (group, ifindex); return 0 or an errno value.
@@ -72,10 +71,9 @@ class VxlanPort {
 
   // Data path.
   const Table* table() const { return table_.load(); }
-  uint64_t epoch() const { return epoch_.load(); }
 
  private:
-  // Installs `next` and waits until no thread can still be using the table it replaces.
+  // Installs `next` and waits until no receive path can still be using the table it replaces.
   void Publish(std::unique_ptr<Table> next);
 
   Options options_;
@@ -85,12 +83,10 @@ class VxlanPort {
   mutable std::mutex control_;  // serialises control-plane changes and reads
   std::unique_ptr<Table> current_;
   std::atomic<const Table*> table_{nullptr};
-  std::atomic<uint64_t> epoch_{0};
   std::map<std::pair<std::string, int>, int> groups_;  // (address, ifindex) -> users
   std::vector<std::unique_ptr<VxlanRxPath>> paths_;
-  // Last: its threads stop before anything they use goes. A wake-up on its eventfd makes
-  // them pass their quiescent point (and check whether they are stopping).
-  Workers workers_;
+  // Last: its receive paths leave the pool before anything they use goes.
+  PoolMembership serving_;
 };
 
 }  // namespace vtepd

@@ -3,7 +3,6 @@
 #include <cerrno>
 
 #include "base/clock.h"
-#include "base/wait_readable.h"
 #include "net/ethernet.h"
 #include "net/udp_gro.h"
 #include "vxlan/vxlan_header.h"
@@ -13,36 +12,29 @@ namespace vtepd {
 VxlanRxPath::VxlanRxPath(const VxlanPort& port, size_t queue, int socket_fd, bool gro, PortStats& stats)
     : port_(port), queue_(queue), socket_fd_(socket_fd), gro_(gro), stats_(stats) {}
 
-void VxlanRxPath::Run(int wake_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
+Served VxlanRxPath::Serve() {
   PortBatchCounts counts;
-  bool backlog = false;
-  while (!stopping.load(std::memory_order_relaxed)) {
-    // A wake-up on wake_fd is not a stop by itself: it asks for a quiescent point.
-    if (!backlog) WaitReadable(socket_fd_, wake_fd, -1, spin_ns);
-    // Quiescent point: nothing from the previous table is held past here.
-    seen_.store(port_.epoch());
-    const VxlanPort::Table* table = port_.table();
-    int received = datagrams_.Receive(socket_fd_, gro_);
-    backlog = received == static_cast<int>(kBatch);
-    if (received < 0 && errno != EAGAIN && errno != EINTR) counts.Add(PortCounter::rx_errors);
-    if (received > 0) {
-      Decapsulate(*table, static_cast<size_t>(received), counts);
-      try {
-        // Runs of frames for one device; a batch usually holds a single run.
-        for (size_t begin = 0; begin < frame_count_;) {
-          size_t end = begin + 1;
-          while (end < frame_count_ && frames_[end].receiver == frames_[begin].receiver) end++;
-          Process(*frames_[begin].receiver, begin, end);
-          begin = end;
-        }
-      } catch (const std::exception&) {
-        // Out of memory, say: the rest of the batch is lost, counted; the thread lives on.
-        counts.Add(PortCounter::rx_errors);
-        events_.clear();
+  const VxlanPort::Table* table = port_.table();
+  int received = datagrams_.Receive(socket_fd_, gro_);
+  if (received < 0 && errno != EAGAIN && errno != EINTR) counts.Add(PortCounter::rx_errors);
+  if (received > 0) {
+    Decapsulate(*table, static_cast<size_t>(received), counts);
+    try {
+      // Runs of frames for one device; a batch usually holds a single run.
+      for (size_t begin = 0; begin < frame_count_;) {
+        size_t end = begin + 1;
+        while (end < frame_count_ && frames_[end].receiver == frames_[begin].receiver) end++;
+        Process(*frames_[begin].receiver, begin, end);
+        begin = end;
       }
+    } catch (const std::exception&) {
+      // Out of memory, say: the rest of the batch is lost, counted; the worker lives on.
+      counts.Add(PortCounter::rx_errors);
+      events_.clear();
     }
-    counts.FlushInto(&stats_);
   }
+  counts.FlushInto(&stats_);
+  return received > 0 ? Served::kTraffic : Served::kIdle;
 }
 
 void VxlanRxPath::Decapsulate(const VxlanPort::Table& table, size_t datagrams,

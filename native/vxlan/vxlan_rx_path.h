@@ -13,6 +13,7 @@
 
 #include "base/batch.h"
 #include "base/counters.h"
+#include "base/worker_pool.h"
 #include "net/datagram_batch.h"
 #include "tap/tap_writer.h"
 #include "vxlan/vxlan_port.h"
@@ -20,7 +21,7 @@
 
 namespace vtepd {
 
-class VxlanRxPath {
+class VxlanRxPath final : public PollSource {
  public:
   static constexpr size_t kMaxFrames = kBatch * 64;  // GRO bundles hold up to 64 packets
 
@@ -28,11 +29,9 @@ class VxlanRxPath {
   // Writes to TAP queue `queue` (modulo the device's queue count).
   VxlanRxPath(const VxlanPort& port, size_t queue, int socket_fd, bool gro, PortStats& stats);
 
-  // Runs until `stopping` is set and wake_fd is readable. wake_fd readable alone asks for a
-  // quiescent point (VxlanPort::Publish), not a stop.
-  void Run(int wake_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
-  // The port epoch this thread last passed a quiescent point in.
-  uint64_t seen() const { return seen_.load(); }
+  // On the worker that serves the socket (worker_pool.h): one batch. The port's VNI table is
+  // read once per batch and not held past it (VxlanPort::Publish).
+  Served Serve() override;
 
  private:
   struct Frame {
@@ -56,7 +55,6 @@ class VxlanRxPath {
   const int socket_fd_;
   const bool gro_;
   PortStats& stats_;
-  std::atomic<uint64_t> seen_{0};
 
   DatagramBatch datagrams_;
   Frame frames_[kMaxFrames];

@@ -16,15 +16,15 @@ namespace vtepd {
 
 VxlanTxPath::VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets,
                          SharedFdb& fdb, const LocalMacEventSink& local_sink, Stats& stats,
-                         uint32_t vni, const std::atomic<size_t>& max_frame)
+                         uint32_t vni, const std::atomic<size_t>& max_frame, TapGone& gone)
     : reader_(tap, queue, kVxlanHeaderSize), sockets_(sockets), fdb_(fdb),
       local_sink_(local_sink), stats_(stats), vni_(vni), max_frame_(max_frame),
-      max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1) {}
+      max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1), gone_(gone) {}
 
-TapEnd VxlanTxPath::Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns) {
+Served VxlanTxPath::Serve() {
   // Frames are prepared (segmented) without the FDB lock, then routed under it.
-  return reader_.Run(stop_fd, stopping, spin_ns, max_frame_, stats_,
-              [this](size_t begin, size_t end, BatchCounts& counts) { Route(begin, end, counts); });
+  return reader_.Serve(max_frame_, stats_,
+                       [this](size_t begin, size_t end, BatchCounts& counts) { Route(begin, end, counts); });
 }
 
 void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {

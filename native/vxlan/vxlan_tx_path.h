@@ -22,6 +22,8 @@
 
 #include "vxlan/shared_fdb.h"
 #include "base/counters.h"
+#include "base/worker_pool.h"
+#include "tap/tap_gone.h"
 #include "tap/tap_reader.h"
 #include "vxlan/vxlan_socket.h"
 #include "vxlan/vxlan_header.h"
@@ -29,7 +31,7 @@
 
 namespace vtepd {
 
-class VxlanTxPath {
+class VxlanTxPath final : public PollSource {
  public:
   static constexpr size_t kMaxMessages = 1024;  // sendmmsg entries per flush
   // Two per packet (VXLAN and inner headers, then the payload): a batch of superframes
@@ -38,13 +40,15 @@ class VxlanTxPath {
 
   // Serves TAP queue `queue`; the sockets, FDB, local MACs, their event sink and counters are
   // shared with other queues. max_frame: the largest frame the device sends (its MTU may
-  // change under it).
+  // change under it). `gone` hears of the TAP's removal.
   VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool& sockets, SharedFdb& fdb,
               const LocalMacEventSink& local_sink, Stats& stats, uint32_t vni,
-              const std::atomic<size_t>& max_frame);
+              const std::atomic<size_t>& max_frame, TapGone& gone);
 
-  // Runs until stop_fd becomes readable (and `stopping` is set), or the TAP is gone.
-  TapEnd Run(int stop_fd, const std::atomic<bool>& stopping, uint64_t spin_ns);
+  // On the worker that serves the TAP queue (worker_pool.h): one batch.
+  Served Serve() override;
+  void Gone() override { gone_.Report(); }
+  int fd() const { return reader_.fd(); }
 
  private:
   // Where routing stopped: frame index and the index of its next remote; for a flood run
@@ -76,6 +80,7 @@ class VxlanTxPath {
   const uint32_t vni_;
   const std::atomic<size_t>& max_frame_;
   const size_t max_segments_per_send_;
+  TapGone& gone_;
 
   // Message i: its iovecs (consecutive in iov_) to address_[i] through socket_[i].
   size_t messages_ = 0;

@@ -14,9 +14,9 @@ import {
   parseL2tpTunnelSelector,
   parseL2tpTunnelSpec,
 } from '../link/l2tpSpec.js';
-import { type ListenAddress, type LogLevel, checkListenAddress, checkLogLevel } from '../daemon/daemonOptions.js';
+import { type ListenAddress, type LogLevel, MAX_WORKERS, checkListenAddress, checkLogLevel } from '../daemon/daemonOptions.js';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
-import { Field } from '../validation.js';
+import { Field, checkInteger } from '../validation.js';
 
 /** A command line that does not parse; printed as `Error: MESSAGE`. */
 export class UsageError extends Error {
@@ -26,7 +26,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
        vtepd daemon [ --config FILE ] [ --state FILE ] [ --remove-on-exit ]
-                    [ --metrics ADDR:PORT ] [ --log-level LEVEL ]
+                    [ --metrics ADDR:PORT ] [ --log-level LEVEL ] [ --workers N ]
                     [ --evpn-asn ASN --evpn-router-id ADDR [ --evpn-neighbor ADDR ]...
                       [ --evpn-api ADDR:PORT ] [ --evpn-attach ] ]
        vtepd reload
@@ -85,6 +85,7 @@ Options:
                         off); no authentication: bind to localhost or a management address
        --log-level LEVEL  trace, debug (adds FDB events), info (default, or $VTEPD_LOG_LEVEL),
                         warn, error, fatal or silent
+       --workers N      data-path threads serving every device (default 0: one per core)
        --evpn-asn ASN   BGP EVPN for every VXLAN device with a local address, through GoBGP
                         (Debian gobgpd): this host's ASN; or "evpn" in the config file
        --evpn-router-id ADDR  BGP router id (IPv4); the automatic RD is ADDR:VNI
@@ -115,6 +116,7 @@ export type Command =
       state?: string;
       removeOnExit: boolean;
       metrics?: ListenAddress;
+      workers?: number;
       logLevel?: LogLevel;
       evpn?: EvpnConfig;
     }
@@ -224,6 +226,7 @@ function parseCommand(words: string[]): Command {
         '--remove-on-exit': flag('removeOnExit'),
         '--metrics': arg('metrics'),
         '--log-level': arg('logLevel'),
+        '--workers': arg('workers'),
         '--evpn-asn': arg('asn'),
         '--evpn-router-id': arg('routerId'),
         '--evpn-neighbor': { slot: 'neighbors', arity: 1, repeatable: true },
@@ -232,6 +235,7 @@ function parseCommand(words: string[]): Command {
       });
       const metrics = single(found, 'metrics');
       const logLevel = single(found, 'logLevel');
+      const workers = single(found, 'workers');
       const evpn = daemonEvpn(found);
       return {
         name: 'daemon',
@@ -240,6 +244,7 @@ function parseCommand(words: string[]): Command {
         removeOnExit: found.has('removeOnExit'),
         ...(metrics !== undefined && { metrics: checkListenAddress(metrics, Field.argument()) }),
         ...(logLevel !== undefined && { logLevel: checkLogLevel(logLevel, Field.argument()) }),
+        ...(workers !== undefined && { workers: checkInteger(workers, Field.argument(), 0, MAX_WORKERS, 'worker count') }),
         ...(evpn && { evpn }),
       };
     }

@@ -153,14 +153,19 @@ export function formatPorts(ports: VxlanPortInfo[], json: boolean): string {
 }
 
 /**
- * The daemon, then its counters, as `port show` has them:
+ * The daemon, its worker pool (sources per worker), then its counters, as `port show` has them:
  *   `vtepd pid 812 socket /run/vtepd.sock connections 1 max 64`
+ *   `    workers 2 sources 3 2`
  *   `    fdb_events_logged 12 fdb_events_not_logged 0`
  */
 export function formatStatus(status: DaemonStatus, json: boolean): string {
   if (json) return jsonLine(status);
-  const { pid, socket, connections, maxConnections, stats } = status;
-  return lines([`vtepd pid ${pid} socket ${socket} connections ${connections} max ${maxConnections}`, `    ${countersText(stats)}`]);
+  const { pid, socket, connections, maxConnections, workers, stats } = status;
+  return lines([
+    `vtepd pid ${pid} socket ${socket} connections ${connections} max ${maxConnections}`,
+    `    workers ${workers.size} sources ${workers.sources.join(' ') || '-'}`,
+    `    ${countersText(stats)}`,
+  ]);
 }
 
 function countersText(counters: Record<string, number>): string {

@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<void> {
         statePath: command.state,
         removeOnExit: command.removeOnExit,
         metrics: command.metrics,
+        workers: command.workers,
         logLevel: resolveLogLevel(command.logLevel),
         evpn: command.evpn,
       });

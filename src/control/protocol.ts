@@ -7,7 +7,7 @@
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import type { MonitorEvent } from '../link/linkEvent.js';
-import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
+import type { DeviceStats, LinkInfo, VxlanPortInfo, WorkerPoolInfo } from '../link/linkInfo.js';
 import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../link/l2tpSpec.js';
 import type { LinkSpec } from '../link/linkSpec.js';
 import { quoteJson } from '../validation.js';
@@ -109,6 +109,8 @@ export interface DaemonStatus {
   socket: string;
   connections: number;
   maxConnections: number;
+  /** The data path's worker pool: its size, and how many TAP queues and sockets each serves. */
+  workers: WorkerPoolInfo;
   stats: { fdb_events_logged: number; fdb_events_not_logged: number };
 }
 

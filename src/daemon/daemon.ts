@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { type ControlTarget, dispatch } from '../control/dispatch.js';
 import { type DaemonStatus, resolveSocketPath } from '../control/protocol.js';
 import { ControlServer, type ControlServerOptions } from '../control/server.js';
-import { loadAddon } from '../device/addon.js';
+import { type NativeAddon, loadAddon } from '../device/addon.js';
 import { GretapDevice } from '../device/gretapDevice.js';
 import { L2tpSessionDevice } from '../device/l2tp.js';
 import { VxlanDevice } from '../device/vxlanDevice.js';
@@ -55,6 +55,8 @@ export interface DaemonOptions {
   logLevel?: LogLevel;
   /** Where log records go; default stdout. */
   logStream?: LogStream;
+  /** Data-path threads serving every device (0: one per core, the default); fixed per process. */
+  workers?: number;
   /** runDaemon() serves Prometheus metrics here; default: none. */
   metrics?: ListenAddress;
   /** Connection limit and idle timeout of the control socket. */
@@ -94,6 +96,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   private stopped = false;
   /** BGP EVPN while configured, and the settings it runs with (as JSON, to compare on reload). */
   private evpn: EvpnController | undefined;
+  private addon: NativeAddon | undefined;
   private evpnSettings = '';
 
   constructor(private readonly options: DaemonOptions = {}) {
@@ -132,7 +135,11 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
    * cannot be applied stops the daemon with its error, leaving what runs to the state file.
    */
   async start(): Promise<void> {
-    const { configPath } = this.options;
+    const { configPath, workers } = this.options;
+    this.addon = await loadAddon();
+    if (workers !== undefined && !this.addon.setWorkers(workers)) {
+      throw new Error(`the data path's worker pool runs with ${this.addon.workers().size} workers in this process already`);
+    }
     const config = configPath === undefined ? undefined : await loadConfigFile(configPath);
     const { devices: records, l2tp } = await loadState(this.statePath);
     await this.server.listen(this.socketPath);
@@ -274,6 +281,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       socket: this.socketPath,
       connections: this.server.connectionCount,
       maxConnections: this.server.maxConnections,
+      workers: this.addon?.workers() ?? { size: 0, sources: [] },
       stats: { fdb_events_logged: this.eventLog.logged, fdb_events_not_logged: this.eventLog.notLogged },
     };
   }

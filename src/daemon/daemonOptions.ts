@@ -17,6 +17,9 @@ export function resolveLogLevel(given?: LogLevel): LogLevel {
   return given ?? (fromEnv ? checkLogLevel(fromEnv, Field.config('VTEPD_LOG_LEVEL')) : 'info');
 }
 
+/** The most data-path workers (`--workers`) a daemon may ask for. */
+export const MAX_WORKERS = 1024;
+
 /** Where a TCP server listens. */
 export interface ListenAddress {
   host: string;

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import type { FdbRow } from '../link/fdbEntry.js';
 import type { LocalMac } from '../link/localMac.js';
+import type { WorkerPoolInfo } from '../link/linkInfo.js';
 
 /** How a device gets its TAP: a new one, or the persistent one a daemon before this left. */
 export interface NativeTapOptions {
@@ -307,6 +308,10 @@ export interface NativeAddon {
   L2tpTunnel: new (config: NativeL2tpTunnelConfig) => NativeL2tpTunnel;
   L2tpSessionDevice: new (config: NativeL2tpSessionConfig, tunnel: NativeL2tpTunnel, onGone: NativeOnGone) => NativeL2tpSessionDevice;
   vxlanPorts(): NativeVxlanPort[];
+  /** The data path's worker pool; `sources` is empty until the first device starts it. */
+  workers(): WorkerPoolInfo;
+  /** Sets the pool's size (0: one per core) before it starts; false once it runs with another. */
+  setWorkers(workers: number): boolean;
   /** Sends one sd_notify(3) datagram (`READY=1`) to `socketPath` ($NOTIFY_SOCKET; `@` = abstract). */
   sdNotify(socketPath: string, state: string): void;
   internals: NativeInternals;

@@ -45,3 +45,10 @@ export interface VxlanPortInfo {
   /** Drops before a device is known: rx_drop_too_short, rx_drop_bad_flags, rx_drop_unknown_vni, rx_errors. */
   stats: Record<string, number>;
 }
+
+/** The data path's worker pool (`vtepd status`). */
+export interface WorkerPoolInfo {
+  size: number;
+  /** TAP queues and sockets each worker serves. */
+  sources: number[];
+}

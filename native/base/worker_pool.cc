@@ -1,0 +1,223 @@
+#include "base/worker_pool.h"
+
+#include <sched.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+
+#include "base/clock.h"
+#include "base/system_error.h"
+
+namespace vtepd {
+
+struct WorkerPool::Registration {
+  PollSource* source;
+  int fd;
+  uint64_t spin_ns;
+  size_t worker;
+  // Set by the worker once it has taken a gone source out of its epoll set itself.
+  std::atomic<bool> gone{false};
+};
+
+class WorkerPool::Worker {
+ public:
+  Worker()
+      : epoll_(::epoll_create1(EPOLL_CLOEXEC)), wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (epoll_.get() < 0) ThrowErrno("epoll_create1");
+    if (wake_.get() < 0) ThrowErrno("eventfd");
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.ptr = nullptr;  // the wake-up
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wake_.get(), &event) < 0) ThrowErrno("epoll_ctl");
+    thread_ = std::thread(&Worker::Run, this);
+  }
+
+  ~Worker() {
+    stopping_.store(true);
+    Wake();
+    thread_.join();
+  }
+
+  void Add(Registration* registration) {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.ptr = registration;
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, registration->fd, &event) < 0) {
+      ThrowErrno("epoll_ctl");
+    }
+    sources_++;
+  }
+
+  void Remove(Registration* registration) {
+    // A gone source has left the set already (and its fd may be another file by now).
+    if (!registration->gone.load()) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, registration->fd, nullptr);
+    sources_--;
+  }
+
+  // Returns once the loop has come back to its top after this call: whatever it was serving
+  // is finished, and any later wait sees the epoll set as it is now.
+  void PassQuiescentPoint() {
+    uint64_t seen = passes_.load();
+    Wake();
+    while (passes_.load() == seen) std::this_thread::sleep_for(std::chrono::microseconds(20));
+  }
+
+  size_t sources() const { return sources_; }
+
+ private:
+  static constexpr int kMaxEvents = 64;
+
+  void Wake() {
+    uint64_t one = 1;
+    (void)!::write(wake_.get(), &one, sizeof one);
+  }
+
+  void Run() {
+    epoll_event events[kMaxEvents];
+    uint64_t spin_until = 0;
+    for (;;) {
+      passes_.fetch_add(1);  // quiescent point: nothing served before is touched again
+      if (stopping_.load(std::memory_order_relaxed)) return;
+      const bool spinning = spin_until && MonotonicNanos() < spin_until;
+      int ready = ::epoll_wait(epoll_.get(), events, kMaxEvents, spinning ? 0 : -1);
+      if (ready <= 0) {
+        if (spinning) sched_yield();  // take turns with whatever else is runnable
+        else spin_until = 0;
+        continue;
+      }
+      uint64_t spin_ns = 0;
+      for (int i = 0; i < ready; i++) {
+        auto* registration = static_cast<Registration*>(events[i].data.ptr);
+        if (!registration) {
+          uint64_t drained;
+          (void)!::read(wake_.get(), &drained, sizeof drained);
+          continue;
+        }
+        if (registration->gone.load(std::memory_order_relaxed)) continue;
+        switch (Serve(*registration->source)) {
+          case Served::kIdle: break;
+          case Served::kTraffic: spin_ns = std::max(spin_ns, registration->spin_ns); break;
+          case Served::kGone:
+            ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, registration->fd, nullptr);
+            registration->gone.store(true);
+            registration->source->Gone();
+            break;
+        }
+      }
+      if (spin_ns) spin_until = MonotonicNanos() + spin_ns;
+    }
+  }
+
+  // Sources count their own failures and never throw; should one, the worker lives on.
+  static Served Serve(PollSource& source) {
+    try {
+      return source.Serve();
+    } catch (...) {
+      return Served::kIdle;
+    }
+  }
+
+  UniqueFd epoll_;
+  UniqueFd wake_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> passes_{0};
+  size_t sources_ = 0;  // under the pool's mutex
+  std::thread thread_;
+};
+
+namespace {
+std::mutex shared_mutex;
+size_t shared_size = 0;  // 0: one per core
+WorkerPool* shared_pool = nullptr;
+
+size_t PerCore() { return std::max(1u, std::thread::hardware_concurrency()); }
+}  // namespace
+
+WorkerPool& WorkerPool::Shared() {
+  std::lock_guard<std::mutex> lock(shared_mutex);
+  if (!shared_pool) shared_pool = new WorkerPool(shared_size ? shared_size : PerCore());
+  return *shared_pool;
+}
+
+bool WorkerPool::SetSharedSize(size_t workers) {
+  std::lock_guard<std::mutex> lock(shared_mutex);
+  size_t wanted = workers ? workers : PerCore();
+  if (shared_pool) return wanted == shared_pool->size_;
+  shared_size = workers;
+  return true;
+}
+
+size_t WorkerPool::SharedSize() {
+  std::lock_guard<std::mutex> lock(shared_mutex);
+  return shared_pool ? shared_pool->size_ : shared_size ? shared_size : PerCore();
+}
+
+std::vector<size_t> WorkerPool::SharedLoad() {
+  WorkerPool* pool;
+  {
+    std::lock_guard<std::mutex> lock(shared_mutex);
+    pool = shared_pool;
+  }
+  return pool ? pool->Load() : std::vector<size_t>{};
+}
+
+WorkerPool::WorkerPool(size_t workers) : size_(std::max<size_t>(1, workers)) {}
+
+WorkerPool::~WorkerPool() {
+  std::lock_guard<std::mutex> lock(control_);
+  workers_.clear();
+}
+
+void WorkerPool::StartLocked() {
+  while (workers_.size() < size_) workers_.push_back(std::make_unique<Worker>());
+}
+
+void WorkerPool::Add(PollSource* source, int fd, uint64_t spin_ns) {
+  std::lock_guard<std::mutex> lock(control_);
+  StartLocked();
+  size_t worker = 0;
+  for (size_t w = 1; w < workers_.size(); w++) {
+    if (workers_[w]->sources() < workers_[worker]->sources()) worker = w;
+  }
+  auto registration = std::make_unique<Registration>();
+  registration->source = source;
+  registration->fd = fd;
+  registration->spin_ns = spin_ns;
+  registration->worker = worker;
+  auto [it, inserted] = sources_.emplace(source, std::move(registration));
+  if (!inserted) return;  // registered already
+  try {
+    workers_[worker]->Add(it->second.get());
+  } catch (...) {
+    sources_.erase(it);
+    throw;
+  }
+}
+
+void WorkerPool::Remove(PollSource* source) {
+  std::lock_guard<std::mutex> lock(control_);
+  auto it = sources_.find(source);
+  if (it == sources_.end()) return;
+  Worker& worker = *workers_[it->second->worker];
+  worker.Remove(it->second.get());
+  worker.PassQuiescentPoint();
+  sources_.erase(it);  // no event of the worker can name it any more
+}
+
+void WorkerPool::Quiesce() {
+  std::lock_guard<std::mutex> lock(control_);
+  for (auto& worker : workers_) worker->PassQuiescentPoint();
+}
+
+std::vector<size_t> WorkerPool::Load() const {
+  std::lock_guard<std::mutex> lock(control_);
+  std::vector<size_t> load;
+  for (const auto& worker : workers_) load.push_back(worker->sources());
+  return load;
+}
+
+}  // namespace vtepd

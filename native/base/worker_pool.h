@@ -1,0 +1,120 @@
+// The data path's threads: a bounded pool of workers (by default one per core) that serve
+// every TAP queue and socket of every device by readiness, instead of threads per device, so
+// a thousand devices cost a thousand epoll registrations, not a thousand threads.
+//
+// Each source (a file descriptor and what serves it: a transmit path reading a TAP queue, a
+// receive path reading a socket) is registered with exactly one worker, chosen as the one
+// serving fewest, and only that worker ever serves it: a queue's or socket's packets stay in
+// order, and a path's buffers need no lock. A worker waits in epoll (level-triggered) and
+// serves each ready source one batch at a time, so a busy device cannot starve the others on
+// its worker. One loop serves both directions of every device on the worker.
+//
+// Waiting: after serving traffic, a worker polls without sleeping for the longest spin time of
+// the sources it served (see Adaptive spin below), then blocks. Waking a sleeping thread costs
+// tens of microseconds on a virtual machine, several times per round trip through the overlay.
+//
+// Removal is safe against a batch in progress: Remove() returns once the source's worker has
+// passed its quiescent point (the top of its loop) after the source left its epoll set, so
+// nothing serves it any more and its owner may free it. Quiesce() does the same for every
+// worker: a VXLAN port uses it before freeing a replaced VNI table.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "base/unique_fd.h"
+
+namespace vtepd {
+
+// What serving one batch found.
+enum class Served {
+  kIdle,     // nothing to read
+  kTraffic,  // read and handled a batch; the source may be drained
+  kGone,     // the fd is dead for good (a TAP removed from outside): deregister it
+};
+
+class PollSource {
+ public:
+  // Reads and handles at most one batch. Never throws; runs on the source's worker only.
+  virtual Served Serve() = 0;
+  // After Serve returned kGone, once, on the worker, with the source already deregistered.
+  virtual void Gone() {}
+
+ protected:
+  ~PollSource() = default;
+};
+
+class WorkerPool {
+ public:
+  // The process-wide pool every device uses. Its threads start with the first source and are
+  // never destroyed: at exit they may still serve devices JavaScript did not close.
+  static WorkerPool& Shared();
+  // The shared pool's size (0: one per core). Returns false, changing nothing, once its
+  // threads have started with another size.
+  static bool SetSharedSize(size_t workers);
+  static size_t SharedSize();
+  // Sources per worker of the shared pool; empty until it has started.
+  static std::vector<size_t> SharedLoad();
+
+  explicit WorkerPool(size_t workers);
+  ~WorkerPool();  // stops and joins the workers; every source must have been removed
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // Serves `source` whenever `fd` is readable (or in error) from now until Remove. spin_ns:
+  // how long its worker polls without sleeping after this source had traffic. Throws
+  // std::system_error.
+  void Add(PollSource* source, int fd, uint64_t spin_ns);
+  // Returns once no worker serves `source` or ever will again. Idempotent; never call it
+  // from a worker.
+  void Remove(PollSource* source);
+  // Returns once every worker has finished what it was serving when this was called.
+  void Quiesce();
+
+  size_t size() const { return size_; }
+  // Sources per worker, for metrics and tests.
+  std::vector<size_t> Load() const;
+
+ private:
+  struct Registration;
+  class Worker;
+
+  void StartLocked();
+
+  const size_t size_;
+  mutable std::mutex control_;  // serialises Add, Remove and Quiesce
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::map<PollSource*, std::unique_ptr<Registration>> sources_;
+};
+
+// The sources of one owner (a device, a port, a tunnel) on the shared pool. Stop(), which
+// destruction runs too, removes them all: declared after what its sources use, it takes
+// them off the pool before any of that goes.
+class PoolMembership {
+ public:
+  PoolMembership() = default;
+  ~PoolMembership() { Stop(); }
+  PoolMembership(const PoolMembership&) = delete;
+  PoolMembership& operator=(const PoolMembership&) = delete;
+
+  void Add(PollSource* source, int fd, uint64_t spin_ns) {
+    sources_.reserve(sources_.size() + 1);  // Stop must be able to find it once added
+    WorkerPool::Shared().Add(source, fd, spin_ns);
+    sources_.push_back(source);
+  }
+  void Stop() {
+    for (PollSource* source : sources_) WorkerPool::Shared().Remove(source);
+    sources_.clear();
+  }
+
+ private:
+  std::vector<PollSource*> sources_;
+};
+
+}  // namespace vtepd
