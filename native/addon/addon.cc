@@ -1,5 +1,5 @@
 // Module entry: the VxlanDevice, GretapDevice, L2tpTunnel and L2tpSessionDevice classes,
-// vxlanPorts(), workers(), setWorkers(), sdNotify(), plus the pure
+// vxlanPorts(), workers(), setWorkers(), setAdaptivePoll(), sdNotify(), plus the pure
 // parsers and the checksum under `internals` so tests can exercise them on crafted bytes
 // without a TAP or a socket.
 #include <napi.h>
@@ -102,6 +102,7 @@ Napi::Value WorkersJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
   out.Set("size", static_cast<double>(WorkerPool::SharedSize()));
+  out.Set("adaptivePoll", static_cast<double>(WorkerPool::AdaptivePoll() / 1000));
   std::vector<size_t> load = WorkerPool::SharedLoad();
   Napi::Array sources = Napi::Array::New(env, load.size());
   for (size_t i = 0; i < load.size(); i++) sources.Set(static_cast<uint32_t>(i), static_cast<double>(load[i]));
@@ -119,6 +120,18 @@ Napi::Value SetWorkersJs(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(env, "setWorkers: n must be an integer 0..1024");
   }
   return Napi::Boolean::New(env, WorkerPool::SetSharedSize(static_cast<size_t>(n)));
+}
+
+// setAdaptivePoll(usec): the ceiling of the workers' adaptive polling window (0: off).
+Napi::Value SetAdaptivePollJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "usage: setAdaptivePoll(usec)");
+  double usec = info[0].As<Napi::Number>().DoubleValue();
+  if (!(usec >= 0 && usec <= 1000000) || usec != static_cast<double>(static_cast<uint64_t>(usec))) {
+    throw Napi::RangeError::New(env, "setAdaptivePoll: usec must be an integer 0..1000000");
+  }
+  WorkerPool::SetAdaptivePoll(static_cast<uint64_t>(usec) * 1000);
+  return env.Undefined();
 }
 
 // sdNotify(socketPath, state): one sd_notify(3) datagram (see base/sd_notify.h).
@@ -164,6 +177,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("vxlanPorts", Napi::Function::New(env, VxlanPortsJs));
   exports.Set("workers", Napi::Function::New(env, WorkersJs));
   exports.Set("setWorkers", Napi::Function::New(env, SetWorkersJs));
+  exports.Set("setAdaptivePoll", Napi::Function::New(env, SetAdaptivePollJs));
   exports.Set("sdNotify", Napi::Function::New(env, SdNotifyJs));
   Napi::Object internals = Napi::Object::New(env);
   internals.Set("decodeVxlan", Napi::Function::New(env, DecodeVxlanJs));

@@ -14,6 +14,15 @@
 
 namespace vtepd {
 
+uint64_t AdaptPollWindow(uint64_t window_ns, uint64_t slept_ns, uint64_t ceiling_ns) {
+  constexpr uint64_t kStart = 10000;
+  if (ceiling_ns == 0) return 0;
+  if (slept_ns <= ceiling_ns) {
+    return window_ns ? std::min(window_ns * 2, ceiling_ns) : std::min(kStart, ceiling_ns);
+  }
+  return window_ns / 2 < kStart ? 0 : window_ns / 2;
+}
+
 struct WorkerPool::Registration {
   PollSource* source;
   int fd;
@@ -79,16 +88,19 @@ class WorkerPool::Worker {
   void Run() {
     epoll_event events[kMaxEvents];
     uint64_t spin_until = 0;
+    uint64_t window_ns = 0;  // the adaptive polling window
     for (;;) {
       passes_.fetch_add(1);  // quiescent point: nothing served before is touched again
       if (stopping_.load(std::memory_order_relaxed)) return;
-      const bool spinning = spin_until && MonotonicNanos() < spin_until;
+      const uint64_t before = MonotonicNanos();
+      const bool spinning = spin_until && before < spin_until;
       int ready = ::epoll_wait(epoll_.get(), events, kMaxEvents, spinning ? 0 : -1);
       if (ready <= 0) {
         if (spinning) sched_yield();  // take turns with whatever else is runnable
         else spin_until = 0;
         continue;
       }
+      bool traffic = false;
       uint64_t spin_ns = 0;
       for (int i = 0; i < ready; i++) {
         auto* registration = static_cast<Registration*>(events[i].data.ptr);
@@ -100,7 +112,10 @@ class WorkerPool::Worker {
         if (registration->gone.load(std::memory_order_relaxed)) continue;
         switch (Serve(*registration->source)) {
           case Served::kIdle: break;
-          case Served::kTraffic: spin_ns = std::max(spin_ns, registration->spin_ns); break;
+          case Served::kTraffic:
+            traffic = true;
+            spin_ns = std::max(spin_ns, registration->spin_ns);
+            break;
           case Served::kGone:
             ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, registration->fd, nullptr);
             registration->gone.store(true);
@@ -108,9 +123,14 @@ class WorkerPool::Worker {
             break;
         }
       }
+      if (!traffic) continue;
+      const uint64_t ceiling = WorkerPool::AdaptivePoll();
+      if (!spinning) window_ns = AdaptPollWindow(window_ns, MonotonicNanos() - before, ceiling);
+      spin_ns = std::max(spin_ns, std::min(window_ns, ceiling));
       if (spin_ns) spin_until = MonotonicNanos() + spin_ns;
     }
   }
+
 
   // Sources count their own failures and never throw; should one, the worker lives on.
   static Served Serve(PollSource& source) {
@@ -130,6 +150,7 @@ class WorkerPool::Worker {
 };
 
 namespace {
+std::atomic<uint64_t> adaptive_poll_ns{WorkerPool::kDefaultAdaptivePollNs};
 std::mutex shared_mutex;
 size_t shared_size = 0;  // 0: one per core
 WorkerPool* shared_pool = nullptr;
@@ -155,6 +176,10 @@ size_t WorkerPool::SharedSize() {
   std::lock_guard<std::mutex> lock(shared_mutex);
   return shared_pool ? shared_pool->size_ : shared_size ? shared_size : PerCore();
 }
+
+void WorkerPool::SetAdaptivePoll(uint64_t max_ns) { adaptive_poll_ns.store(max_ns); }
+
+uint64_t WorkerPool::AdaptivePoll() { return adaptive_poll_ns.load(std::memory_order_relaxed); }
 
 std::vector<size_t> WorkerPool::SharedLoad() {
   WorkerPool* pool;

@@ -9,9 +9,16 @@
 // serves each ready source one batch at a time, so a busy device cannot starve the others on
 // its worker. One loop serves both directions of every device on the worker.
 //
-// Waiting: after serving traffic, a worker polls without sleeping for the longest spin time of
-// the sources it served (see Adaptive spin below), then blocks. Waking a sleeping thread costs
-// tens of microseconds on a virtual machine, several times per round trip through the overlay.
+// Waiting: waking a sleeping thread costs tens of microseconds on a virtual machine, several
+// times per round trip through the overlay, so after serving traffic a worker polls without
+// sleeping for a while before it blocks: for the longest fixed spin time (`busypoll`) of the
+// sources it served, or for its adaptive window if that is longer. The adaptive window works
+// as the kernel's halt polling (KVM's halt_poll_ns) does: a worker that slept and was woken by
+// traffic within the ceiling would have caught it by polling, so its window grows (from 10 µs,
+// doubling, up to the ceiling); one that slept longer halves it. Steady request/response
+// traffic thus keeps a worker polling between packets, while an idle one polls once after its
+// last packet and then sleeps: idle costs nothing. Each empty poll yields the CPU, so polling
+// workers take turns with each other and with whatever else is runnable.
 //
 // Removal is safe against a batch in progress: Remove() returns once the source's worker has
 // passed its quiescent point (the top of its loop) after the source left its epoll set, so
@@ -39,6 +46,10 @@ enum class Served {
   kGone,     // the fd is dead for good (a TAP removed from outside): deregister it
 };
 
+// The adaptive window after a sleep that traffic ended (`slept_ns` long): grown when polling
+// up to the ceiling would have caught that traffic, else halved (to 0 below 10 µs).
+uint64_t AdaptPollWindow(uint64_t window_ns, uint64_t slept_ns, uint64_t ceiling_ns);
+
 class PollSource {
  public:
   // Reads and handles at most one batch. Never throws; runs on the source's worker only.
@@ -61,6 +72,10 @@ class WorkerPool {
   static size_t SharedSize();
   // Sources per worker of the shared pool; empty until it has started.
   static std::vector<size_t> SharedLoad();
+  // The adaptive window's ceiling for every pool (0: no adaptive polling); any time.
+  static void SetAdaptivePoll(uint64_t max_ns);
+  static uint64_t AdaptivePoll();
+  static constexpr uint64_t kDefaultAdaptivePollNs = 50000;
 
   explicit WorkerPool(size_t workers);
   ~WorkerPool();  // stops and joins the workers; every source must have been removed

@@ -14,7 +14,7 @@ import {
   parseL2tpTunnelSelector,
   parseL2tpTunnelSpec,
 } from '../link/l2tpSpec.js';
-import { type ListenAddress, type LogLevel, MAX_WORKERS, checkListenAddress, checkLogLevel } from '../daemon/daemonOptions.js';
+import { type ListenAddress, type LogLevel, MAX_ADAPTIVE_POLL, MAX_WORKERS, checkListenAddress, checkLogLevel } from '../daemon/daemonOptions.js';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { Field, checkInteger } from '../validation.js';
 
@@ -27,6 +27,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
        vtepd daemon [ --config FILE ] [ --state FILE ] [ --remove-on-exit ]
                     [ --metrics ADDR:PORT ] [ --log-level LEVEL ] [ --workers N ]
+                    [ --adaptive-poll USEC ]
                     [ --evpn-asn ASN --evpn-router-id ADDR [ --evpn-neighbor ADDR ]...
                       [ --evpn-api ADDR:PORT ] [ --evpn-attach ] ]
        vtepd reload
@@ -86,6 +87,8 @@ Options:
        --log-level LEVEL  trace, debug (adds FDB events), info (default, or $VTEPD_LOG_LEVEL),
                         warn, error, fatal or silent
        --workers N      data-path threads serving every device (default 0: one per core)
+       --adaptive-poll USEC  after traffic a worker polls up to USEC before sleeping, learning
+                        from the gaps it sees (default 50; 0: off; busypoll fixes a minimum)
        --evpn-asn ASN   BGP EVPN for every VXLAN device with a local address, through GoBGP
                         (Debian gobgpd): this host's ASN; or "evpn" in the config file
        --evpn-router-id ADDR  BGP router id (IPv4); the automatic RD is ADDR:VNI
@@ -117,6 +120,7 @@ export type Command =
       removeOnExit: boolean;
       metrics?: ListenAddress;
       workers?: number;
+      adaptivePoll?: number;
       logLevel?: LogLevel;
       evpn?: EvpnConfig;
     }
@@ -227,6 +231,7 @@ function parseCommand(words: string[]): Command {
         '--metrics': arg('metrics'),
         '--log-level': arg('logLevel'),
         '--workers': arg('workers'),
+        '--adaptive-poll': arg('adaptivePoll'),
         '--evpn-asn': arg('asn'),
         '--evpn-router-id': arg('routerId'),
         '--evpn-neighbor': { slot: 'neighbors', arity: 1, repeatable: true },
@@ -236,6 +241,7 @@ function parseCommand(words: string[]): Command {
       const metrics = single(found, 'metrics');
       const logLevel = single(found, 'logLevel');
       const workers = single(found, 'workers');
+      const adaptivePoll = single(found, 'adaptivePoll');
       const evpn = daemonEvpn(found);
       return {
         name: 'daemon',
@@ -245,6 +251,9 @@ function parseCommand(words: string[]): Command {
         ...(metrics !== undefined && { metrics: checkListenAddress(metrics, Field.argument()) }),
         ...(logLevel !== undefined && { logLevel: checkLogLevel(logLevel, Field.argument()) }),
         ...(workers !== undefined && { workers: checkInteger(workers, Field.argument(), 0, MAX_WORKERS, 'worker count') }),
+        ...(adaptivePoll !== undefined && {
+          adaptivePoll: checkInteger(adaptivePoll, Field.argument(), 0, MAX_ADAPTIVE_POLL, 'polling time (µs)'),
+        }),
         ...(evpn && { evpn }),
       };
     }

@@ -155,7 +155,7 @@ export function formatPorts(ports: VxlanPortInfo[], json: boolean): string {
 /**
  * The daemon, its worker pool (sources per worker), then its counters, as `port show` has them:
  *   `vtepd pid 812 socket /run/vtepd.sock connections 1 max 64`
- *   `    workers 2 sources 3 2`
+ *   `    workers 2 adaptive-poll 50 sources 3 2`
  *   `    fdb_events_logged 12 fdb_events_not_logged 0`
  */
 export function formatStatus(status: DaemonStatus, json: boolean): string {
@@ -163,7 +163,7 @@ export function formatStatus(status: DaemonStatus, json: boolean): string {
   const { pid, socket, connections, maxConnections, workers, stats } = status;
   return lines([
     `vtepd pid ${pid} socket ${socket} connections ${connections} max ${maxConnections}`,
-    `    workers ${workers.size} sources ${workers.sources.join(' ') || '-'}`,
+    `    workers ${workers.size} adaptive-poll ${workers.adaptivePoll} sources ${workers.sources.join(' ') || '-'}`,
     `    ${countersText(stats)}`,
   ]);
 }

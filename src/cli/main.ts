@@ -31,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
         removeOnExit: command.removeOnExit,
         metrics: command.metrics,
         workers: command.workers,
+        adaptivePoll: command.adaptivePoll,
         logLevel: resolveLogLevel(command.logLevel),
         evpn: command.evpn,
       });

@@ -33,7 +33,7 @@ import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelI
 import { ConfigError } from '../validation.js';
 import { type DeviceConfig, type VtepdConfig, l2tpOf, loadConfigFile } from './configFile.js';
 import { type ConfigChange, type ConfigStep, changedDevice, describeChange, planConfig } from './configPlan.js';
-import type { ListenAddress, LogLevel } from './daemonOptions.js';
+import { DEFAULT_ADAPTIVE_POLL, type ListenAddress, type LogLevel } from './daemonOptions.js';
 import { EventLog } from './eventLog.js';
 import { type L2tpHost, L2tpPart } from './l2tp.js';
 import { type LogStream, type Logger, createLogger } from './logger.js';
@@ -57,6 +57,8 @@ export interface DaemonOptions {
   logStream?: LogStream;
   /** Data-path threads serving every device (0: one per core, the default); fixed per process. */
   workers?: number;
+  /** Ceiling of the workers' adaptive polling window, µs (0: off); default DEFAULT_ADAPTIVE_POLL. */
+  adaptivePoll?: number;
   /** runDaemon() serves Prometheus metrics here; default: none. */
   metrics?: ListenAddress;
   /** Connection limit and idle timeout of the control socket. */
@@ -135,8 +137,9 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
    * cannot be applied stops the daemon with its error, leaving what runs to the state file.
    */
   async start(): Promise<void> {
-    const { configPath, workers } = this.options;
+    const { configPath, workers, adaptivePoll } = this.options;
     this.addon = await loadAddon();
+    this.addon.setAdaptivePoll(adaptivePoll ?? DEFAULT_ADAPTIVE_POLL);
     if (workers !== undefined && !this.addon.setWorkers(workers)) {
       throw new Error(`the data path's worker pool runs with ${this.addon.workers().size} workers in this process already`);
     }
@@ -281,7 +284,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       socket: this.socketPath,
       connections: this.server.connectionCount,
       maxConnections: this.server.maxConnections,
-      workers: this.addon?.workers() ?? { size: 0, sources: [] },
+      workers: this.addon?.workers() ?? { size: 0, adaptivePoll: 0, sources: [] },
       stats: { fdb_events_logged: this.eventLog.logged, fdb_events_not_logged: this.eventLog.notLogged },
     };
   }

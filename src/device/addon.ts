@@ -312,6 +312,8 @@ export interface NativeAddon {
   workers(): WorkerPoolInfo;
   /** Sets the pool's size (0: one per core) before it starts; false once it runs with another. */
   setWorkers(workers: number): boolean;
+  /** The ceiling of the workers' adaptive polling window in µs (0: off); any time. */
+  setAdaptivePoll(usec: number): void;
   /** Sends one sd_notify(3) datagram (`READY=1`) to `socketPath` ($NOTIFY_SOCKET; `@` = abstract). */
   sdNotify(socketPath: string, state: string): void;
   internals: NativeInternals;

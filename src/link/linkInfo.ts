@@ -49,6 +49,8 @@ export interface VxlanPortInfo {
 /** The data path's worker pool (`vtepd status`). */
 export interface WorkerPoolInfo {
   size: number;
+  /** The adaptive polling window's ceiling, µs (0: off). */
+  adaptivePoll: number;
   /** TAP queues and sockets each worker serves. */
   sources: number[];
 }

@@ -129,3 +129,18 @@ TEST(worker_pool_quiesce_and_spin) {
   CHECK(Eventually([&] { return source.served_ == 2; }));
   pool.Remove(&source);
 }
+
+TEST(adaptive_poll_window_grows_on_short_sleeps_and_shrinks_on_long_ones) {
+  const uint64_t ceiling = 50000;
+  uint64_t w = AdaptPollWindow(0, 30000, ceiling);  // polling 50 µs would have caught it
+  CHECK_EQ(w, 10000u);
+  w = AdaptPollWindow(w, 30000, ceiling);
+  CHECK_EQ(w, 20000u);
+  w = AdaptPollWindow(AdaptPollWindow(w, 1000, ceiling), 1000, ceiling);
+  CHECK_EQ(w, ceiling);  // capped
+  w = AdaptPollWindow(w, 2000000, ceiling);  // slept 2 ms: polling was wasted
+  CHECK_EQ(w, 25000u);
+  w = AdaptPollWindow(AdaptPollWindow(w, 2000000, ceiling), 2000000, ceiling);
+  CHECK_EQ(w, 0u);  // an idle worker ends up not polling at all
+  CHECK_EQ(AdaptPollWindow(40000, 1000, 0), 0u);  // off
+}

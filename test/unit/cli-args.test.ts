@@ -50,6 +50,17 @@ describe('CLI grammar', () => {
     expect(() => command('daemon --log-level loud')).toThrow(/invalid log level \(trace, debug, info, warn, error, fatal, silent\)/);
   });
 
+  it('takes --workers N (0..1024) and --adaptive-poll USEC, checked', () => {
+    expect(command('daemon --workers 4 --adaptive-poll 0')).toMatchObject({ workers: 4, adaptivePoll: 0 });
+    expect(command('daemon --workers=0 --adaptive-poll=200')).toMatchObject({ workers: 0, adaptivePoll: 200 });
+    for (const bad of ['x', '-1', '1025', '1.5', '']) {
+      expect(() => command(`daemon --workers=${bad}`), bad).toThrow(/invalid worker count/);
+    }
+    for (const bad of ['x', '-1', '1000001']) {
+      expect(() => command(`daemon --adaptive-poll ${bad}`), bad).toThrow(/invalid polling time/);
+    }
+  });
+
   it('takes the kernel gretap words', () => {
     expect(spec('link add gt0 type gretap remote 192.0.2.2 local 192.0.2.1 key 1.2.3.4 csum seq ttl 10 tos 0x10')).toEqual({
       name: 'gt0',

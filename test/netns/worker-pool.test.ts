@@ -1,0 +1,66 @@
+// The data path's bounded worker pool: a daemon with hundreds of VXLAN devices runs on its
+// fixed set of workers, not threads per device, spreads their TAP queues and sockets over
+// them, and still carries traffic on the first device and the last; a worker serves both
+// directions of every device on it.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type Host, type VtepDaemon } from '../../lab/testbed/index.js';
+import { skipNetns } from './prereq.js';
+import { expectTcp, expectUdpEcho, ov, useTestbed, VNI } from './helpers.js';
+
+const DEVICES = 200;
+
+function threads(d: VtepDaemon): number {
+  const status = readFileSync(`/proc/${d.proc.pid!}/status`, 'utf8');
+  return Number(/^Threads:\s+(\d+)$/m.exec(status)![1]);
+}
+
+interface Status {
+  workers: { size: number; adaptivePoll: number; sources: number[] };
+}
+
+describe.skipIf(skipNetns())('the data path on a bounded worker pool', () => {
+  const tb = useTestbed();
+
+  for (const workers of [1, 2]) {
+    it(`${DEVICES} devices on --workers ${workers}: threads do not grow with devices, sources are spread, first and last device carry traffic`, async () => {
+      const [h1, h2] = (await tb().underlay(['h1', 'h2'])) as [Host, Host];
+      const last = VNI + DEVICES - 1;
+      // Two kernel peers in h2, one for the first device's VNI and one for the last's.
+      await tb().kernelVxlan(h2.ns, { name: 'kx0', vni: VNI, local: h2.addr, remotes: [h1.addr], address: `${ov(2)}/24` });
+      await tb().kernelVxlan(h2.ns, { name: 'kx1', vni: last, local: h2.addr, remotes: [h1.addr], address: '203.0.113.2/24' });
+      const devices = Array.from({ length: DEVICES }, (_, i) => ({
+        name: `vx${i}`,
+        type: 'vxlan',
+        id: VNI + i,
+        local: h1.addr,
+        remote: [h2.addr, '192.0.2.201', '192.0.2.202', '192.0.2.203'],
+      }));
+      const d = await tb().startDaemon(h1.ns, { args: ['--workers', String(workers)] });
+      const idle = threads(d); // the pool starts with the first device
+      const config = tb().tempFile('many.json', JSON.stringify({ devices }));
+      await d.stop();
+      const many = await tb().startDaemon(h1.ns, { config, args: ['--workers', String(workers)], readyMs: 60_000 });
+      expect((await many.json<unknown[]>(['link', 'show'])).length).toBe(DEVICES);
+
+      // Workers plus the one housekeeping thread, whatever the number of devices.
+      expect(threads(many)).toBeLessThanOrEqual(idle + workers + 1);
+      const status = await many.json<Status>(['status']);
+      expect(status.workers.size).toBe(workers);
+      expect(status.workers.adaptivePoll).toBe(50);
+      // A transmit path per device and the port's receive socket, spread evenly.
+      expect(status.workers.sources.reduce((a, b) => a + b, 0)).toBe(DEVICES + 1);
+      expect(Math.max(...status.workers.sources) - Math.min(...status.workers.sources)).toBeLessThanOrEqual(1);
+      expect((await many.cli(['status'])).stdout).toMatch(new RegExp(`^    workers ${workers} adaptive-poll 50 sources \\d+`, 'm'));
+
+      for (const [dev, address] of [['vx0', `${ov(1)}/24`], [`vx${DEVICES - 1}`, '203.0.113.1/24']] as const) {
+        await tb().exec(h1.ns, ['ip', 'addr', 'add', address, 'dev', dev]);
+        await tb().exec(h1.ns, ['ip', 'link', 'set', dev, 'up']);
+      }
+      await expectTcp(tb(), h1, h2, ov(2), 2_000_000, 5001);
+      await expectTcp(tb(), h2, h1, ov(1), 2_000_000, 5002);
+      await expectUdpEcho(tb(), h2, h1, '203.0.113.1', 50, 1000, 7001);
+      await expectUdpEcho(tb(), h1, h2, '203.0.113.2', 50, 1000, 7002);
+    });
+  }
+});
