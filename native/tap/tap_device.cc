@@ -84,6 +84,11 @@ TapDevice::TapDevice(const std::string& requested_name, int mtu, bool want_offlo
   std::memcpy(ifr.ifr_name, ifname, IFNAMSIZ);
   ifr.ifr_mtu = mtu;
   if (::ioctl(control.get(), SIOCSIFMTU, &ifr) < 0) ThrowErrno("set mtu " + std::to_string(mtu));
+  // The queue between the kernel and the reader is the TAP's ring, txqueuelen packets deep;
+  // the kernel drops what finds it full (the TAP's TX drops). TUN makes it 500; a burst of
+  // small frames outruns one read per frame, so take an Ethernet device's 1000.
+  ifr.ifr_qlen = kTxQueueLen;
+  if (::ioctl(control.get(), SIOCSIFTXQLEN, &ifr) < 0) ThrowErrno("set txqueuelen");
   if (::ioctl(control.get(), SIOCGIFINDEX, &ifr) < 0) ThrowErrno("SIOCGIFINDEX " + name_);
   ifindex_ = ifr.ifr_ifindex;
 }

@@ -6,7 +6,7 @@
 // With offloads it also carries a virtio-net header (IFF_VNET_HDR) and accepts checksum and
 // TCP segmentation offload, so the kernel hands over up to 64 KiB TCP superframes instead of
 // MTU-sized frames, and accepts them back. With several queues (IFF_MULTI_QUEUE) the kernel
-// spreads flows over one fd per queue, each served by its own thread.
+// spreads flows over one fd per queue, each served by a worker (worker_pool.h).
 #pragma once
 
 #include <optional>
@@ -20,6 +20,9 @@ namespace vtepd {
 
 class TapDevice {
  public:
+  // The ring a new TAP gets (`ip link set NAME txqueuelen N` changes it).
+  static constexpr int kTxQueueLen = 1000;
+
   // attach_ifindex 0: creates the interface admin-down, as `ip link add` leaves a kernel
   // vxlan device, with the given MTU. Throws std::system_error (EEXIST if any interface
   // already has the name: a persistent TAP of that name is never attached to).

@@ -29,6 +29,8 @@ describe.skipIf(skipNetns())('device and daemon lifecycle', () => {
       ds.push(d);
     }
     const [d1, d2] = ds as [VtepDaemon, VtepDaemon];
+    // A TAP's ring is an Ethernet device's 1000 packets, not TUN's 500.
+    expect((await tb().link(h1.ns, 'vx0')).txqlen).toBe(1000);
     const links = await d1.json<LinkJson[]>(['link', 'show']);
     expect(links.map((l) => [l.ifname, l.linkinfo.info_kind, l.linkinfo.info_data.id, l.linkinfo.info_data.port]).sort()).toEqual([
       ['vx0', 'vxlan', 42, 4789],
