@@ -8,8 +8,8 @@ import { runDemo } from './demo.js';
 import { runSoak } from './soak/soak.js';
 
 const USAGE = `Usage: npm run demo -- [ --bytes N ]
-       npm run bench -- [ --sections planes,replication ] [ --rounds N ] [ --seconds S ] [ --planes LIST ]
-                        [ --fanout LIST ] [ --out DIR ]
+       npm run bench -- [ --sections planes,replication,scale ] [ --rounds N ] [ --seconds S ] [ --planes LIST ]
+                        [ --fanout LIST ] [ --devices N ] [ --out DIR ]
        npm run soak -- [ --minutes N ]
        node dist-lab/main.js { demo | bench | soak } [ ARGS ]
 `;

@@ -3,7 +3,8 @@
 // installed, interleaved round by round so machine drift hits every plane alike. Writes
 // lab/bench/results/latest.{json,md,svg} and prints the table. Its second section,
 // replication (replication.ts), measures head-end replication to flood lists against the
-// kernel's and writes lab/bench/results/replication.{json,md}.
+// kernel's and writes lab/bench/results/replication.{json,md}; its third, scale (scale.ts),
+// vtepd and the kernel with many devices, and writes lab/bench/results/scale.{json,md}.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -11,16 +12,20 @@ import { requestResponse, smallFrameRate, tcpThroughput } from './measure.js';
 import { OPTIONAL_PLANES, PLANES, PlaneRig, type PlaneName } from './planes.js';
 import { DEFAULT_FANOUTS, MAX_FANOUT, runReplication, type ReplicationSamples } from './replication.js';
 import { buildReplicationReport, replicationMarkdown, writeReplicationReport } from './replicationReport.js';
+import { DEFAULT_DEVICES, MAX_DEVICES, runScale, type ScaleSamples } from './scale.js';
+import { buildScaleReport, scaleMarkdown, writeScaleReport } from './scaleReport.js';
 import { buildReport, markdown, type MetricName, type Samples, writeReport } from './report.js';
 import { LAB_DIST, ROOT, Testbed } from '../testbed/index.js';
 
-const SECTIONS = ['planes', 'replication'] as const;
+const SECTIONS = ['planes', 'replication', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface BenchOptions {
   sections: Section[];
   /** Flood-list sizes of the replication section. */
   fanouts: number[];
+  /** Devices of the scale section. */
+  devices: number;
   rounds: number;
   seconds: number;
   planes: PlaneName[];
@@ -30,12 +35,13 @@ interface BenchOptions {
 }
 
 const USAGE =
-  'usage: npm run bench -- [ --sections planes,replication ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --out DIR ]';
+  'usage: npm run bench -- [ --sections planes,replication,scale ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --out DIR ]';
 
 function parseOptions(argv: string[]): BenchOptions {
   const opts: BenchOptions = {
     sections: [...SECTIONS],
     fanouts: DEFAULT_FANOUTS,
+    devices: DEFAULT_DEVICES,
     rounds: 3,
     seconds: 5,
     planes: Object.keys(PLANES) as PlaneName[],
@@ -68,6 +74,10 @@ function parseOptions(argv: string[]): BenchOptions {
         throw new Error(`argument "${value}" is wrong: --fanout takes flood-list sizes 1..${MAX_FANOUT}, comma-separated`);
       }
       opts.fanouts = fanouts;
+    } else if (key === '--devices') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > MAX_DEVICES) throw new Error(`argument "${value}" is wrong: --devices takes 1..${MAX_DEVICES}`);
+      opts.devices = n;
     } else if (key === '--out') {
       opts.out = path.resolve(value);
     } else {
@@ -89,7 +99,7 @@ function installed(program: string): boolean {
 function requireTools(opts: BenchOptions): void {
   if (process.getuid?.() !== 0) throw new Error('the benchmark builds network namespaces: run it as root');
   const tools: Array<[string, string]> = [['ethtool', 'ethtool']];
-  if (opts.sections.includes('planes')) tools.push(['iperf3', 'iperf3']);
+  if (opts.sections.includes('planes') || opts.sections.includes('scale')) tools.push(['iperf3', 'iperf3']);
   if (opts.sections.includes('replication')) tools.push(['nft', 'nftables']);
   for (const [tool, pkg] of tools) {
     if (!installed(tool)) throw new Error(`the benchmark needs ${tool}: apt-get install -y ${pkg}`);
@@ -139,11 +149,13 @@ export async function runBench(argv: string[]): Promise<void> {
   const samples: Samples = {};
   let micro: Record<string, number> = {};
   let replication: ReplicationSamples | undefined;
+  let scale: ScaleSamples | undefined;
   try {
     if (opts.sections.includes('planes')) micro = await runPlanes(tb, opts, planes, samples);
     if (opts.sections.includes('replication')) {
       replication = await runReplication(tb, { ...opts, log: (line) => console.log(line) });
     }
+    if (opts.sections.includes('scale')) scale = await runScale(tb, { ...opts, log: (line) => console.log(line) });
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -159,6 +171,12 @@ export async function runBench(argv: string[]): Promise<void> {
     const report = buildReplicationReport(replication, { rounds: opts.rounds, seconds: opts.seconds, fanouts: opts.fanouts, payloadBytes: 64 });
     const files = writeReplicationReport(report, opts.out);
     console.log('\n' + replicationMarkdown(report));
+    console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  }
+  if (scale) {
+    const report = buildScaleReport(scale, { rounds: opts.rounds, seconds: opts.seconds, devices: opts.devices });
+    const files = writeScaleReport(report, opts.out);
+    console.log('\n' + scaleMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
 }

@@ -1,7 +1,9 @@
 // One measurement each: TCP throughput (iperf3), small-frame delivered rate (udp_blast),
-// request/response latency (udp_rr), and the whole machine's CPU time over the run.
+// request/response latency (udp_rr), the CPU time of the whole machine or of one process, and
+// a process's memory and threads.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, type Testbed, type Host } from '../testbed/index.js';
 
 const PROBES = path.join(ROOT, 'build', 'Release');
@@ -12,11 +14,32 @@ export interface TcpResult {
 }
 
 /** CPU seconds all cores spent busy (user + system + softirq ...), from /proc/stat. */
-function busyCpuSeconds(): number {
+export function busyCpuSeconds(): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
   const total = fields.reduce((a, b) => a + b, 0);
   return (total - idle) / 100; // USER_HZ
+}
+
+/** User + system CPU seconds of process `pid`, all its threads (/proc/PID/stat, USER_HZ ticks). */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime: fields 14 and 15
+}
+
+/** Process `pid`'s CPU time over the next `seconds`, in % of one core. */
+export async function processCpuPercent(pid: number, seconds: number): Promise<number> {
+  const [cpuBefore, start] = [processCpuSeconds(pid), performance.now()];
+  await sleep(seconds * 1000);
+  return ((processCpuSeconds(pid) - cpuBefore) / ((performance.now() - start) / 1000)) * 100;
+}
+
+/** Process `pid`'s resident memory (VmRSS, in KiB) and its threads, from /proc/PID/status. */
+export function processStatus(pid: number): { rssKiB: number; threads: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssKiB: field('VmRSS'), threads: field('Threads') };
 }
 
 export async function tcpThroughput(tb: Testbed, client: Host, server: Host, addr: string, streams: number, seconds: number): Promise<TcpResult> {

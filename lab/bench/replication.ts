@@ -23,6 +23,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ControlClient, FLOOD_MAC } from 'vtepd';
+import { busyCpuSeconds, processCpuSeconds } from './measure.js';
 import { ROOT, type Host, type Testbed, type VtepDaemon } from '../testbed/index.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -95,13 +96,6 @@ interface Counts {
   strays: number;
 }
 
-/** Busy CPU seconds of the whole machine (/proc/stat), as measure.ts reads them. */
-function busyCpuSeconds(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  return (fields.reduce((a, b) => a + b, 0) - idle) / 100;
-}
-
 /**
  * Packets the kernel dropped because a CPU's input backlog was full (/proc/net/softnet_stat,
  * all CPUs, all namespaces): in this testbed, where a veth hands a datagram to the bridge and
@@ -112,13 +106,6 @@ function backlogDrops(): number {
     .trim()
     .split('\n')
     .reduce((sum, line) => sum + parseInt(line.trim().split(/\s+/)[1] ?? '0', 16), 0);
-}
-
-/** User + system CPU seconds of process `pid`, all its threads (/proc/PID/stat, USER_HZ ticks). */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime: fields 14 and 15
 }
 
 /** The sender and receiver, and what each blast needs of them. */
