@@ -4,18 +4,21 @@
 // lab/bench/results/latest.{json,md,svg} and prints the table. Its second section,
 // replication (replication.ts), measures head-end replication to flood lists against the
 // kernel's and writes lab/bench/results/replication.{json,md}; its third, scale (scale.ts),
-// vtepd and the kernel with many devices, and writes lab/bench/results/scale.{json,md}.
+// vtepd and the kernel with many devices, and writes lab/bench/results/scale.{json,md}. With
+// --baseline DIR, the planes section adds vtepd-baseline, the vtepd plane run from DIR's build,
+// and reports each figure of vtepd against it: a data-path change's after/before from one
+// interleaved run.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { requestResponse, smallFrameRate, tcpThroughput } from './measure.js';
-import { OPTIONAL_PLANES, PLANES, PlaneRig, type PlaneName } from './planes.js';
+import { OPTIONAL_PLANES, PLANES, PlaneRig, baselineDescription, type PlaneName } from './planes.js';
 import { DEFAULT_FANOUTS, MAX_FANOUT, runReplication, type ReplicationSamples } from './replication.js';
 import { buildReplicationReport, replicationMarkdown, writeReplicationReport } from './replicationReport.js';
 import { DEFAULT_DEVICES, MAX_DEVICES, runScale, type ScaleSamples } from './scale.js';
 import { buildScaleReport, scaleMarkdown, writeScaleReport } from './scaleReport.js';
-import { buildReport, markdown, type MetricName, type Samples, writeReport } from './report.js';
-import { LAB_DIST, ROOT, Testbed } from '../testbed/index.js';
+import { buildReport, markdown, type Baseline, type MetricName, type Samples, writeReport } from './report.js';
+import { cliOf, LAB_DIST, ROOT, Testbed, type VtepDaemon } from '../testbed/index.js';
 
 const SECTIONS = ['planes', 'replication', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -32,10 +35,57 @@ interface BenchOptions {
   /** Named with --planes: a plane that cannot run is then an error, not skipped. */
   explicitPlanes: boolean;
   out: string;
+  /** --baseline DIR: the checkout vtepd-baseline runs, its `vtepd` and the report's note on it. */
+  baseline?: { cli: string; info: Baseline; description: string };
 }
 
 const USAGE =
-  'usage: npm run bench -- [ --sections planes,replication,scale ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --out DIR ]';
+  'usage: npm run bench -- [ --sections planes,replication,scale ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --out DIR ] [ --baseline DIR ]';
+
+/** `git log -1 --format=%h` of dir, undefined when it is not a git checkout. */
+function gitCommit(dir: string): string | undefined {
+  try {
+    return execFileSync('git', ['-C', dir, 'log', '-1', '--format=%h'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when dir's tracked sources of the data path differ from its commit. */
+function gitDirty(dir: string): boolean {
+  try {
+    const args = ['-C', dir, 'status', '--porcelain', '--untracked-files=no', '--', 'src', 'native', 'binding.gyp'];
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** --baseline DIR: another checkout of vtepd, already built (its dist/ and its addon). */
+function baselineOf(value: string): NonNullable<BenchOptions['baseline']> {
+  const dir = path.resolve(value);
+  const fail = (why: string): never => {
+    throw new Error(
+      `--baseline ${value}: ${why}; it takes another checkout of vtepd, built there with ` +
+        '"npx node-gyp rebuild && npm run build"',
+    );
+  };
+  if (!existsSync(path.join(dir, 'package.json'))) fail(`${dir} has no package.json`);
+  for (const built of ['dist', path.join('build', 'Release', 'vtepd.node')]) {
+    if (!existsSync(path.join(dir, built))) fail(`${path.join(dir, built)} is missing (not built)`);
+  }
+  let cli = '';
+  try {
+    cli = cliOf(dir);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (!existsSync(cli)) fail(`its vtepd command ${cli} (package.json "bin".vtepd) is missing (not built)`);
+  const commit = gitCommit(dir) ?? 'an unknown commit (not a git checkout)';
+  const here = gitCommit(ROOT) ?? 'an unknown commit';
+  const current = gitDirty(ROOT) ? `${here} + uncommitted changes` : here;
+  return { cli, info: { dir, commit, current }, description: baselineDescription(dir, commit) };
+}
 
 function parseOptions(argv: string[]): BenchOptions {
   const opts: BenchOptions = {
@@ -44,7 +94,7 @@ function parseOptions(argv: string[]): BenchOptions {
     devices: DEFAULT_DEVICES,
     rounds: 3,
     seconds: 5,
-    planes: Object.keys(PLANES) as PlaneName[],
+    planes: (Object.keys(PLANES) as PlaneName[]).filter((p) => p !== 'vtepd-baseline'),
     explicitPlanes: false,
     out: path.join(ROOT, 'lab', 'bench', 'results'),
   };
@@ -80,9 +130,18 @@ function parseOptions(argv: string[]): BenchOptions {
       opts.devices = n;
     } else if (key === '--out') {
       opts.out = path.resolve(value);
+    } else if (key === '--baseline') {
+      opts.baseline = baselineOf(value);
     } else {
       throw new Error(`"${key}" is unknown; ${USAGE}`);
     }
+  }
+  if (opts.baseline) {
+    // After/before needs both; vtepd-baseline goes next to vtepd.
+    if (!opts.planes.includes('vtepd')) opts.planes.push('vtepd');
+    if (!opts.planes.includes('vtepd-baseline')) opts.planes.splice(opts.planes.indexOf('vtepd') + 1, 0, 'vtepd-baseline');
+  } else if (opts.planes.includes('vtepd-baseline')) {
+    throw new Error('plane vtepd-baseline runs another checkout: name it with --baseline DIR');
   }
   return opts;
 }
@@ -162,7 +221,7 @@ export async function runBench(argv: string[]): Promise<void> {
     await tb.destroy();
   }
   if (opts.sections.includes('planes')) {
-    const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro);
+    const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro, opts.baseline);
     const files = writeReport(report, opts.out);
     console.log('\n' + markdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
@@ -186,7 +245,14 @@ async function runPlanes(tb: Testbed, opts: BenchOptions, planes: PlaneName[], s
   const [h1, h2] = await tb.underlay(['h1', 'h2']);
   const micro = await microbenchmarks(tb, h1!.ns);
   console.log(`microbenchmarks: ${JSON.stringify(micro)}`);
-  const rig = new PlaneRig(tb, [h1!, h2!], [await tb.startDaemon(h1!.ns), await tb.startDaemon(h2!.ns)]);
+  const daemons = async (cli?: string): Promise<[VtepDaemon, VtepDaemon]> => [
+    await tb.startDaemon(h1!.ns, { cli }),
+    await tb.startDaemon(h2!.ns, { cli }),
+  ];
+  // The baseline's daemons, like this checkout's, start once and stay (idle but for their plane).
+  const baseline = opts.baseline && planes.includes('vtepd-baseline') ? await daemons(opts.baseline.cli) : undefined;
+  if (opts.baseline) console.log(`vtepd-baseline: ${opts.baseline.description}`);
+  const rig = new PlaneRig(tb, [h1!, h2!], await daemons(), baseline);
   for (let round = 1; round <= opts.rounds; round++) {
     // Rotate the order each round so no plane always runs first (or last) in a round.
     const order = planes.map((_, i) => planes[(i + round - 1) % planes.length]!);
@@ -206,7 +272,7 @@ async function runPlanes(tb: Testbed, opts: BenchOptions, planes: PlaneName[], s
         record(samples, plane, 'rr_p50_us', rr.p50us);
         record(samples, plane, 'rr_p99_us', rr.p99us);
         console.log(
-          `round ${round} ${plane.padEnd(12)} tcp1 ${tcp1.gbps.toFixed(2)} Gbit/s  tcp4 ${tcp4.gbps.toFixed(2)} Gbit/s  ` +
+          `round ${round} ${plane.padEnd(14)} tcp1 ${tcp1.gbps.toFixed(2)} Gbit/s  tcp4 ${tcp4.gbps.toFixed(2)} Gbit/s  ` +
             `64B ${small.kpps.toFixed(0)} kpps (loss ${(small.loss * 100).toFixed(1)}%)  rr p50 ${rr.p50us.toFixed(0)} µs p99 ${rr.p99us.toFixed(0)} µs`,
         );
       } finally {

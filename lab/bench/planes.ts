@@ -1,13 +1,17 @@
 // The data planes the benchmark compares, each set up on the same two-host testbed and torn
 // down again before the next, so every plane runs on the same namespaces and underlay. The
 // exception is Open vSwitch, which takes its hosts' underlay interfaces over: it runs on a
-// second, identical underlay of its own, set up once and kept for every round.
+// second, identical underlay of its own, set up once and kept for every round. With
+// --baseline DIR, vtepd-baseline is the vtepd plane again with daemons run from another
+// checkout's build (the "before" of a change): its own pair of daemons, started once like
+// this checkout's and idle while other planes run.
 import type { Host, Testbed, VtepDaemon } from '../testbed/index.js';
 
 export type PlaneName =
   | 'underlay'
   | 'kernel'
   | 'vtepd'
+  | 'vtepd-baseline'
   | 'vtepd-busypoll'
   | 'vtepd-2q'
   | 'vtepd-plain'
@@ -19,6 +23,7 @@ export const PLANES: Record<PlaneName, string> = {
   underlay: 'underlay alone (veth + bridge, no overlay)',
   kernel: 'kernel vxlan <-> kernel vxlan',
   vtepd: 'vtepd <-> vtepd (offloads, 1 queue)',
+  'vtepd-baseline': 'vtepd <-> vtepd as built in the --baseline checkout (offloads, 1 queue)',
   'vtepd-busypoll': 'vtepd <-> vtepd (offloads, busypoll 200: threads poll 200 µs after traffic before sleeping)',
   'vtepd-2q': 'vtepd <-> vtepd (offloads, queues 2)',
   'vtepd-plain': 'vtepd <-> vtepd (nooffloads: one frame per syscall)',
@@ -44,9 +49,16 @@ export interface Endpoints {
   teardown(): Promise<void>;
 }
 
+/** The vtepd-baseline plane's description: the checkout it runs and its commit. */
+export function baselineDescription(dir: string, commit: string): string {
+  return `vtepd <-> vtepd as built in ${dir} at ${commit} (offloads, 1 queue)`;
+}
+
 const VNI = 42;
 const EXTRA_WORDS = {
   vtepd: [],
+  // The vtepd plane, set up the same way, on the baseline's daemons.
+  'vtepd-baseline': [],
   'vtepd-busypoll': ['busypoll', '200'],
   'vtepd-2q': ['queues', '2'],
   'vtepd-plain': ['nooffloads'],
@@ -61,7 +73,16 @@ export class PlaneRig {
     private readonly tb: Testbed,
     private readonly hosts: [Host, Host],
     private readonly daemons: [VtepDaemon, VtepDaemon],
+    /** The daemons run from the --baseline checkout, for vtepd-baseline. */
+    private readonly baselineDaemons?: [VtepDaemon, VtepDaemon],
   ) {}
+
+  /** The daemon on host i for a vtepd plane. */
+  private daemon(kind: VtepdPlane, i: number): VtepDaemon {
+    if (kind !== 'vtepd-baseline') return this.daemons[i]!;
+    if (!this.baselineDaemons) throw new Error('plane vtepd-baseline needs --baseline DIR');
+    return this.baselineDaemons[i]!;
+  }
 
   async setUp(plane: PlaneName): Promise<Endpoints> {
     const [h1, h2] = this.hosts;
@@ -88,7 +109,7 @@ export class PlaneRig {
         const txOffload = kinds.every((k) => k === 'kernel');
         await this.tb.kernelVxlan(host.ns, { vni: VNI, local: host.addr, remotes: [peer.addr], address, txOffload });
       } else {
-        await this.tb.vtepLink(this.daemons[i]!, {
+        await this.tb.vtepLink(this.daemon(kind, i), {
           vni: VNI,
           local: host.addr,
           remotes: [peer.addr],
@@ -100,7 +121,7 @@ export class PlaneRig {
     return this.overlayUp(this.hosts, async () => {
       for (const [i, kind] of kinds.entries()) {
         if (kind === 'kernel') await this.tb.exec(this.hosts[i]!.ns, ['ip', 'link', 'del', 'vx0']);
-        else await this.daemons[i]!.cli(['link', 'del', 'vx0']);
+        else await this.daemon(kind, i).cli(['link', 'del', 'vx0']);
       }
     });
   }

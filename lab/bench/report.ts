@@ -1,5 +1,6 @@
-// Turns the rounds' samples into medians, spreads and vtepd/kernel ratios, and writes them
-// as JSON, a Markdown table and an SVG chart.
+// Turns the rounds' samples into medians, spreads and vtepd/kernel ratios (and, with a
+// --baseline run, vtepd/vtepd-baseline: after/before), and writes them as JSON, a Markdown
+// table and an SVG chart.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,9 +45,38 @@ export interface Report {
   results: Partial<Record<PlaneName, Partial<Record<MetricName, Summary>>>>;
   /** median(plane) / median(kernel) for each metric, for vtepd and, when it ran, vtepd-busypoll. */
   ratios: Partial<Record<RatioPlane, Partial<Record<MetricName, number>>>>;
+  /** With --baseline: the checkout vtepd-baseline ran from, its commit, and this checkout's. */
+  baseline?: Baseline;
+  /** With --baseline: median(vtepd) / median(vtepd-baseline) for each metric, after/before. */
+  afterBefore?: Partial<Record<MetricName, number>>;
   samples: Samples;
   /** Microbenchmarks: native per-packet costs (ns) and control operations. */
   micro: Record<string, number>;
+}
+
+export interface Baseline {
+  dir: string;
+  /** `git log -1 --format=%h` of dir. */
+  commit: string;
+  /** The same of this checkout (the vtepd plane), "+ uncommitted changes" when it has some. */
+  current: string;
+}
+
+/** One column of ratios in the table: its header and a ratio per metric. */
+interface RatioColumn {
+  header: string;
+  values: Partial<Record<MetricName, number>>;
+}
+
+/** median(plane) / median(reference) for each metric both have (and the reference's is not 0). */
+function ratiosTo(results: Report['results'], plane: PlaneName, reference: PlaneName): Partial<Record<MetricName, number>> {
+  const out: Partial<Record<MetricName, number>> = {};
+  for (const metric of Object.keys(METRICS) as MetricName[]) {
+    const v = results[plane]?.[metric]?.median;
+    const r = results[reference]?.[metric]?.median;
+    if (v !== undefined && r !== undefined && r !== 0) out[metric] = v / r;
+  }
+  return out;
 }
 
 /** The machine a report was measured on. */
@@ -60,7 +90,12 @@ export function machineInfo(): Report['machine'] {
   };
 }
 
-export function buildReport(samples: Samples, settings: Report['settings'], micro: Record<string, number>): Report {
+export function buildReport(
+  samples: Samples,
+  settings: Report['settings'],
+  micro: Record<string, number>,
+  baseline?: { info: Baseline; description: string },
+): Report {
   const results: Report['results'] = {};
   for (const [plane, metrics] of Object.entries(samples) as Array<[PlaneName, Samples[PlaneName]]>) {
     results[plane] = {};
@@ -69,21 +104,19 @@ export function buildReport(samples: Samples, settings: Report['settings'], micr
     }
   }
   const ratios: Report['ratios'] = {};
-  for (const plane of RATIO_PLANES.filter((p) => results[p])) {
-    const planeRatios: Partial<Record<MetricName, number>> = (ratios[plane] = {});
-    for (const metric of Object.keys(METRICS) as MetricName[]) {
-      const v = results[plane]?.[metric]?.median;
-      const k = results.kernel?.[metric]?.median;
-      if (v !== undefined && k !== undefined && k !== 0) planeRatios[metric] = v / k;
-    }
-  }
+  for (const plane of RATIO_PLANES.filter((p) => results[p])) ratios[plane] = ratiosTo(results, plane, 'kernel');
+  const planes: Report['planes'] = Object.fromEntries(Object.keys(samples).map((p) => [p, PLANES[p as PlaneName]]));
+  if (baseline && planes['vtepd-baseline']) planes['vtepd-baseline'] = baseline.description;
   return {
     date: new Date().toISOString(),
     machine: machineInfo(),
     settings,
-    planes: Object.fromEntries(Object.keys(samples).map((p) => [p, PLANES[p as PlaneName]])),
+    planes,
     results,
     ratios,
+    ...(baseline && results.vtepd && results['vtepd-baseline']
+      ? { baseline: baseline.info, afterBefore: ratiosTo(results, 'vtepd', 'vtepd-baseline') }
+      : {}),
     samples,
     micro,
   };
@@ -96,27 +129,39 @@ export function fmt(v: number | undefined): string {
 
 export function markdown(report: Report): string {
   const planes = Object.keys(report.results) as PlaneName[];
-  const ratioPlanes = RATIO_PLANES.filter((p) => report.ratios[p]);
+  const ratioColumns: RatioColumn[] = RATIO_PLANES.filter((p) => report.ratios[p]).map((p) => ({
+    header: `${p} / kernel`,
+    values: report.ratios[p]!,
+  }));
+  if (report.afterBefore) ratioColumns.push({ header: 'vtepd / vtepd-baseline (after / before)', values: report.afterBefore });
   const lines = [
     `Benchmark ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.machine.cpus} × ${report.machine.model}, ` +
       `Linux ${report.machine.kernel}; median (min–max) of ${report.settings.rounds} interleaved rounds, ` +
       `${report.settings.seconds} s per throughput run.`,
     '',
-    `| metric | ${[...planes, ...ratioPlanes.map((p) => `${p} / kernel`)].join(' | ')} | better |`,
-    `|---|${[...planes, ...ratioPlanes].map(() => '---').join('|')}|---|`,
+    `| metric | ${[...planes, ...ratioColumns.map((c) => c.header)].join(' | ')} | better |`,
+    `|---|${[...planes, ...ratioColumns].map(() => '---').join('|')}|---|`,
   ];
   for (const [metric, meta] of Object.entries(METRICS) as Array<[MetricName, (typeof METRICS)[MetricName]]>) {
     const cells = planes.map((p) => {
       const s = report.results[p]?.[metric];
       return s ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : '–';
     });
-    const ratios = ratioPlanes.map((p) => {
-      const ratio = report.ratios[p]?.[metric];
+    const ratios = ratioColumns.map((c) => {
+      const ratio = c.values[metric];
       return ratio === undefined ? '–' : `${ratio.toFixed(2)}×`;
     });
     lines.push(`| ${meta.label} | ${[...cells, ...ratios].join(' | ')} | ${meta.better} |`);
   }
   lines.push('', ...planes.map((p) => `- **${p}**: ${report.planes[p]}`));
+  if (report.baseline) {
+    lines.push(
+      '',
+      `After/before: vtepd is this checkout (${report.baseline.current}), vtepd-baseline is ${report.baseline.dir} ` +
+        `(${report.baseline.commit}), measured in the same interleaved rounds. Above 1× is better where higher is, ` +
+        'below 1× where lower is.',
+    );
+  }
   if (Object.keys(report.micro).length) {
     lines.push('', 'Microbenchmarks (per-packet native costs in ns; control operations through the TypeScript API):', '');
     lines.push('| measure | value |', '|---|---|');

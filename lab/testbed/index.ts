@@ -5,7 +5,7 @@ export { type DhcpLease, type DnsmasqOptions } from './dhcp.js';
 export { listNamespaces, staleNamespaces, sweepLeftovers } from './namespaces.js';
 export { OpenVswitch, type OvsGretapOptions, type OvsTunnelOptions, type OvsVxlanOptions } from './ovs.js';
 export { Frr, type FrrOptions, type FrrVtepOptions, bridgeFdb, kernelEvpnVtep, startFrr } from './frr.js';
-export { CLI, LAB_DIST, ROOT, TOOLS } from './paths.js';
+export { CLI, cliOf, LAB_DIST, ROOT, TOOLS } from './paths.js';
 export { CommandError, Proc, run, spawnProc, type ExecOptions, type ExecResult } from './process.js';
 export {
   Testbed,

@@ -325,21 +325,26 @@ export class Testbed {
 
   /**
    * Starts `vtepd daemon` in ns and waits until its control socket answers. `socket` (a
-   * daemon's before it) starts it again with the same command line.
+   * daemon's before it) starts it again with the same command line. `cli` runs another
+   * build's `vtepd` (default this checkout's, CLI); the returned daemon's CLI calls use it too.
    */
-  async startDaemon(ns: string, opts: { config?: string; args?: string[]; readyMs?: number; socket?: string } = {}): Promise<VtepDaemon> {
+  async startDaemon(
+    ns: string,
+    opts: { config?: string; args?: string[]; readyMs?: number; socket?: string; cli?: string } = {},
+  ): Promise<VtepDaemon> {
+    const cli = opts.cli ?? CLI;
     const socket = opts.socket ?? path.join(tmpdir(), `${ns}-${this.daemons.length + 1}.sock`);
     // The daemon's state file is next to its socket, and with EVPN its gobgpd's files.
     this.files.push(socket, `${socket}.state`, `${socket}.state.gobgpd.toml`, `${socket}.state.gobgpd.pid`, `${socket}.state.gobgpd.log`);
     // Debug: the log then has the FDB events, for tests to wait on and failures to show.
-    const argv = [process.execPath, CLI, 'daemon', '--socket', socket, '--log-level', 'debug'];
+    const argv = [process.execPath, cli, 'daemon', '--socket', socket, '--log-level', 'debug'];
     if (opts.config) argv.push('--config', opts.config);
     argv.push(...(opts.args ?? []));
     const proc = this.spawn(ns, argv);
-    const d = new VtepDaemon(this, ns, socket, proc);
+    const d = new VtepDaemon(this, ns, socket, proc, cli);
     this.daemons.push(d);
     await d.waitReady(opts.readyMs ?? 15_000);
-    this.log(`vtepd daemon in ${ns} (pid ${proc.pid}, socket ${socket})`);
+    this.log(`vtepd daemon in ${ns} (pid ${proc.pid}, socket ${socket}${cli === CLI ? '' : `, ${cli}`})`);
     return d;
   }
 

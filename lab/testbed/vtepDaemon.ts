@@ -17,13 +17,15 @@ export interface FdbShowRow {
   idle?: number;
 }
 
-/** A running `vtepd daemon` in a namespace, and the CLI pointed at it. */
+/** A running `vtepd daemon` in a namespace, and the CLI (the same checkout's) pointed at it. */
 export class VtepDaemon {
   constructor(
     readonly tb: Testbed,
     readonly ns: string,
     readonly socket: string,
     readonly proc: Proc,
+    /** The `vtepd` command the daemon runs from, and so every CLI call to it. */
+    readonly cliPath: string = CLI,
   ) {}
 
   /** Everything the daemon printed so far (stdout + stderr). */
@@ -50,7 +52,7 @@ export class VtepDaemon {
 
   /** `vtepd --socket S ARGS...` inside the daemon's namespace. Throws on non-zero exit unless check=false. */
   cli(args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    return this.tb.exec(this.ns, [process.execPath, CLI, '--socket', this.socket, ...args], { timeoutMs: 15_000, ...opts });
+    return this.tb.exec(this.ns, [process.execPath, this.cliPath, '--socket', this.socket, ...args], { timeoutMs: 15_000, ...opts });
   }
 
   /** `vtepd --socket S -j ARGS...`, stdout parsed. */
@@ -81,7 +83,7 @@ export class VtepDaemon {
 
   /** Starts `vtepd [-j] monitor` against this daemon (killed by destroy() if still running). */
   monitor(json = false): Proc {
-    return this.tb.spawn(this.ns, [process.execPath, CLI, '--socket', this.socket, ...(json ? ['-j'] : []), 'monitor']);
+    return this.tb.spawn(this.ns, [process.execPath, this.cliPath, '--socket', this.socket, ...(json ? ['-j'] : []), 'monitor']);
   }
 
   /** Waits until the daemon's log (the records' messages, see `log`) matches re. */
