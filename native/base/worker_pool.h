@@ -75,7 +75,7 @@ class WorkerPool {
   // The adaptive window's ceiling for every pool (0: no adaptive polling); any time.
   static void SetAdaptivePoll(uint64_t max_ns);
   static uint64_t AdaptivePoll();
-  static constexpr uint64_t kDefaultAdaptivePollNs = 50000;
+  static constexpr uint64_t kDefaultAdaptivePollNs = 200000;
 
   explicit WorkerPool(size_t workers);
   ~WorkerPool();  // stops and joins the workers; every source must have been removed

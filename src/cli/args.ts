@@ -88,7 +88,7 @@ Options:
                         warn, error, fatal or silent
        --workers N      data-path threads serving every device (default 0: one per core)
        --adaptive-poll USEC  after traffic a worker polls up to USEC before sleeping, learning
-                        from the gaps it sees (default 50; 0: off; busypoll fixes a minimum)
+                        from the gaps it sees (default 200; 0: off; busypoll fixes a minimum)
        --evpn-asn ASN   BGP EVPN for every VXLAN device with a local address, through GoBGP
                         (Debian gobgpd): this host's ASN; or "evpn" in the config file
        --evpn-router-id ADDR  BGP router id (IPv4); the automatic RD is ADDR:VNI

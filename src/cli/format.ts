@@ -155,7 +155,7 @@ export function formatPorts(ports: VxlanPortInfo[], json: boolean): string {
 /**
  * The daemon, its worker pool (sources per worker), then its counters, as `port show` has them:
  *   `vtepd pid 812 socket /run/vtepd.sock connections 1 max 64`
- *   `    workers 2 adaptive-poll 50 sources 3 2`
+ *   `    workers 2 adaptive-poll 200 sources 3 2`
  *   `    fdb_events_logged 12 fdb_events_not_logged 0`
  */
 export function formatStatus(status: DaemonStatus, json: boolean): string {

@@ -20,7 +20,7 @@ export function resolveLogLevel(given?: LogLevel): LogLevel {
 /** The most data-path workers (`--workers`) a daemon may ask for. */
 export const MAX_WORKERS = 1024;
 /** `--adaptive-poll`: the default ceiling of the workers' polling window (µs), and the most. */
-export const DEFAULT_ADAPTIVE_POLL = 50;
+export const DEFAULT_ADAPTIVE_POLL = 200;
 export const MAX_ADAPTIVE_POLL = 1_000_000;
 
 /** Where a TCP server listens. */

@@ -47,11 +47,11 @@ describe.skipIf(skipNetns())('the data path on a bounded worker pool', () => {
       expect(threads(many)).toBeLessThanOrEqual(idle + workers + 1);
       const status = await many.json<Status>(['status']);
       expect(status.workers.size).toBe(workers);
-      expect(status.workers.adaptivePoll).toBe(50);
+      expect(status.workers.adaptivePoll).toBe(200);
       // A transmit path per device and the port's receive socket, spread evenly.
       expect(status.workers.sources.reduce((a, b) => a + b, 0)).toBe(DEVICES + 1);
       expect(Math.max(...status.workers.sources) - Math.min(...status.workers.sources)).toBeLessThanOrEqual(1);
-      expect((await many.cli(['status'])).stdout).toMatch(new RegExp(`^    workers ${workers} adaptive-poll 50 sources \\d+`, 'm'));
+      expect((await many.cli(['status'])).stdout).toMatch(new RegExp(`^    workers ${workers} adaptive-poll 200 sources \\d+`, 'm'));
 
       for (const [dev, address] of [['vx0', `${ov(1)}/24`], [`vx${DEVICES - 1}`, '203.0.113.1/24']] as const) {
         await tb().exec(h1.ns, ['ip', 'addr', 'add', address, 'dev', dev]);
