@@ -19,6 +19,7 @@ tests=(
   test/netns/two-vteps.test.ts
   test/netns/fdb.test.ts
   test/netns/lifecycle.test.ts
+  test/netns/worker-pool.test.ts
 )
 
 copy=$(mktemp -d /tmp/vtepd-asan.XXXXXX)

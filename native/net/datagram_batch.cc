@@ -2,7 +2,7 @@
 
 namespace vtepd {
 
-DatagramBatch::DatagramBatch() : buffers_(new uint8_t[kBatch * kMaxDatagram]) {
+DatagramBatch::DatagramBatch() : buffers_(kBatch * kMaxDatagram) {
   for (size_t i = 0; i < kBatch; i++) {
     iov_[i] = {buffers_.get() + i * kMaxDatagram, kMaxDatagram};
     message_[i].msg_hdr = msghdr{};

@@ -14,6 +14,7 @@
 
 #include "base/batch.h"
 #include "base/counters.h"
+#include "base/page_buffer.h"
 #include "net/endpoint.h"
 
 namespace vtepd {
@@ -37,7 +38,7 @@ class DatagramBatch {
   const msghdr& control(size_t i) const { return message_[i].msg_hdr; }
 
  private:
-  std::unique_ptr<uint8_t[]> buffers_;
+  PageBuffer buffers_;
   iovec iov_[kBatch];
   SocketAddress source_[kBatch];
   alignas(cmsghdr) uint8_t control_[kBatch][CMSG_SPACE(sizeof(int))];

@@ -12,8 +12,8 @@ TapReader::TapReader(const TapDevice& tap, size_t queue, size_t headroom)
     : fd_(tap.fd(queue)),
       vnet_hdr_len_(tap.vnet_hdr() ? kVirtioNetHdrSize : 0),
       headroom_(headroom),
-      frames_(new uint8_t[kBatch * kMaxFrame]),
-      arena_bytes_(new uint8_t[kArenaBytes]),
+      frames_(kBatch * kMaxFrame),
+      arena_bytes_(kArenaBytes),
       arena_{arena_bytes_.get(), kArenaBytes, 0} {}
 
 size_t TapReader::Read() {

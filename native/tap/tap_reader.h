@@ -11,6 +11,7 @@
 
 #include "base/batch.h"
 #include "base/counters.h"
+#include "base/page_buffer.h"
 #include "base/worker_pool.h"
 #include "net/ethernet.h"
 #include "tap/tap_device.h"
@@ -68,10 +69,10 @@ class TapReader {
   const int fd_;
   const size_t vnet_hdr_len_;
   const size_t headroom_;
-  std::unique_ptr<uint8_t[]> frames_;
+  PageBuffer frames_;
   size_t frame_len_[kBatch];
   PreparedFrame prepared_[kBatch];
-  std::unique_ptr<uint8_t[]> arena_bytes_;
+  PageBuffer arena_bytes_;
   HeaderArena arena_;
   bool gone_ = false;
 };

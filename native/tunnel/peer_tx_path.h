@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "base/counters.h"
+#include "base/page_buffer.h"
 #include "base/worker_pool.h"
 #include "tap/tap_gone.h"
 #include "tap/tap_reader.h"
@@ -38,7 +39,7 @@ class PacketHeader {
   size_t size_;
 };
 
-class PeerTxPath final : public PollSource {
+class PeerTxPath final : public PollSource, public PageAllocated {
  public:
   static constexpr size_t kMaxMessages = 1024;  // sendmmsg entries per flush
 

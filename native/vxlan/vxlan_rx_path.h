@@ -13,6 +13,7 @@
 
 #include "base/batch.h"
 #include "base/counters.h"
+#include "base/page_buffer.h"
 #include "base/worker_pool.h"
 #include "net/datagram_batch.h"
 #include "tap/tap_writer.h"
@@ -21,7 +22,7 @@
 
 namespace vtepd {
 
-class VxlanRxPath final : public PollSource {
+class VxlanRxPath final : public PollSource, public PageAllocated {
  public:
   static constexpr size_t kMaxFrames = kBatch * 64;  // GRO bundles hold up to 64 packets
 

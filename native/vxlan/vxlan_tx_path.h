@@ -22,6 +22,7 @@
 
 #include "vxlan/shared_fdb.h"
 #include "base/counters.h"
+#include "base/page_buffer.h"
 #include "base/worker_pool.h"
 #include "tap/tap_gone.h"
 #include "tap/tap_reader.h"
@@ -31,7 +32,7 @@
 
 namespace vtepd {
 
-class VxlanTxPath final : public PollSource {
+class VxlanTxPath final : public PollSource, public PageAllocated {
  public:
   static constexpr size_t kMaxMessages = 1024;  // sendmmsg entries per flush
   // Two per packet (VXLAN and inner headers, then the payload): a batch of superframes
