@@ -1,7 +1,5 @@
 // The replication section's samples as medians, spreads and vtepd/kernel ratios, written as
 // lab/bench/results/replication.{json,md}.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   FLOOD_KINDS,
   REPLICATION_PLANES,
@@ -11,6 +9,7 @@ import {
   type ReplicationSamples,
 } from './replication.js';
 import { fmt, machineInfo, summarize, type Report, type Summary } from './report.js';
+import { writeResultFiles } from './resultFiles.js';
 
 type Metric = keyof ReplicationSample;
 
@@ -135,11 +134,8 @@ export function replicationMarkdown(report: ReplicationReport): string {
 }
 
 export function writeReplicationReport(report: ReplicationReport, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  const files = [
-    [path.join(dir, 'replication.json'), JSON.stringify(report, null, 2) + '\n'],
-    [path.join(dir, 'replication.md'), replicationMarkdown(report)],
-  ] as const;
-  for (const [file, content] of files) writeFileSync(file, content);
-  return files.map(([f]) => f);
+  return writeResultFiles(dir, [
+    ['replication.json', JSON.stringify(report, null, 2) + '\n'],
+    ['replication.md', replicationMarkdown(report)],
+  ]);
 }

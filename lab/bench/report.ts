@@ -1,10 +1,9 @@
 // Turns the rounds' samples into medians, spreads and vtepd/kernel ratios (and, with a
 // --baseline run, vtepd/vtepd-baseline: after/before), and writes them as JSON, a Markdown
 // table and an SVG chart.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { PLANES, type PlaneName } from './planes.js';
+import { writeResultFiles } from './resultFiles.js';
 
 export const METRICS = {
   tcp1_gbps: { label: 'TCP 1 stream (Gbit/s)', better: 'higher' },
@@ -210,12 +209,9 @@ export function svgChart(report: Report): string {
 }
 
 export function writeReport(report: Report, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  const files = [
-    [path.join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n'],
-    [path.join(dir, 'latest.md'), markdown(report)],
-    [path.join(dir, 'latest.svg'), svgChart(report)],
-  ] as const;
-  for (const [file, content] of files) writeFileSync(file, content);
-  return files.map(([f]) => f);
+  return writeResultFiles(dir, [
+    ['latest.json', JSON.stringify(report, null, 2) + '\n'],
+    ['latest.md', markdown(report)],
+    ['latest.svg', svgChart(report)],
+  ]);
 }

@@ -1,8 +1,6 @@
 // The scale section's samples as medians, spreads and two ratios (one device among N against a
 // daemon with one device; vtepd against the kernel, both with N), written as
 // lab/bench/results/scale.{json,md}.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { fmt, machineInfo, summarize, type Report, type Summary } from './report.js';
 import {
   FIRST_VNI,
@@ -14,6 +12,7 @@ import {
   type ScaleSample,
   type ScaleSamples,
 } from './scale.js';
+import { writeResultFiles } from './resultFiles.js';
 
 type Metric = keyof ScaleSample;
 
@@ -123,11 +122,8 @@ export function scaleMarkdown(report: ScaleReport): string {
 }
 
 export function writeScaleReport(report: ScaleReport, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  const files = [
-    [path.join(dir, 'scale.json'), JSON.stringify(report, null, 2) + '\n'],
-    [path.join(dir, 'scale.md'), scaleMarkdown(report)],
-  ] as const;
-  for (const [file, content] of files) writeFileSync(file, content);
-  return files.map(([f]) => f);
+  return writeResultFiles(dir, [
+    ['scale.json', JSON.stringify(report, null, 2) + '\n'],
+    ['scale.md', scaleMarkdown(report)],
+  ]);
 }

@@ -114,24 +114,15 @@ Napi::Value WorkersJs(const Napi::CallbackInfo& info) {
 // once it has started with another size.
 Napi::Value SetWorkersJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "usage: setWorkers(n)");
-  double n = info[0].As<Napi::Number>().DoubleValue();
-  if (!(n >= 0 && n <= 1024) || n != static_cast<double>(static_cast<size_t>(n))) {
-    throw Napi::RangeError::New(env, "setWorkers: n must be an integer 0..1024");
-  }
-  return Napi::Boolean::New(env, WorkerPool::SetSharedSize(static_cast<size_t>(n)));
+  uint32_t n = CheckUint(env, info[0], 1024, "setWorkers: n");
+  return Napi::Boolean::New(env, WorkerPool::SetSharedSize(n));
 }
 
 // setAdaptivePoll(usec): the ceiling of the workers' adaptive polling window (0: off).
 Napi::Value SetAdaptivePollJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "usage: setAdaptivePoll(usec)");
-  double usec = info[0].As<Napi::Number>().DoubleValue();
-  if (!(usec >= 0 && usec <= 1000000) || usec != static_cast<double>(static_cast<uint64_t>(usec))) {
-    throw Napi::RangeError::New(env, "setAdaptivePoll: usec must be an integer 0..1000000");
-  }
-  WorkerPool::SetAdaptivePoll(static_cast<uint64_t>(usec) * 1000);
-  return env.Undefined();
+  uint32_t usec = CheckUint(info.Env(), info[0], 1000000, "setAdaptivePoll: usec");
+  WorkerPool::SetAdaptivePoll(uint64_t{usec} * 1000);
+  return info.Env().Undefined();
 }
 
 // sdNotify(socketPath, state): one sd_notify(3) datagram (see base/sd_notify.h).

@@ -27,15 +27,18 @@ inline std::string StringField(const Napi::Object& obj, const char* key) {
   return value.As<Napi::String>().Utf8Value();
 }
 
-inline uint32_t UintField(const Napi::Object& obj, const char* key, uint32_t max) {
-  Napi::Value value = Field(obj, key);
+// `value` as an integer 0..max, else a RangeError: "WHAT must be an integer 0..MAX".
+inline uint32_t CheckUint(Napi::Env env, const Napi::Value& value, uint32_t max, const std::string& what) {
   double number = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
   // Range first, written so NaN fails it: converting NaN to uint32_t is undefined behaviour.
   if (!(number >= 0 && number <= max) || number != static_cast<double>(static_cast<uint32_t>(number))) {
-    throw Napi::RangeError::New(obj.Env(), std::string("\"") + key + "\" must be an integer 0.." +
-                                               std::to_string(max));
+    throw Napi::RangeError::New(env, what + " must be an integer 0.." + std::to_string(max));
   }
   return static_cast<uint32_t>(number);
+}
+
+inline uint32_t UintField(const Napi::Object& obj, const char* key, uint32_t max) {
+  return CheckUint(obj.Env(), Field(obj, key), max, std::string("\"") + key + "\"");
 }
 
 inline bool BoolField(const Napi::Object& obj, const char* key) {
