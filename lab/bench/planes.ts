@@ -24,7 +24,7 @@ export const PLANES: Record<PlaneName, string> = {
   kernel: 'kernel vxlan <-> kernel vxlan',
   vtepd: 'vtepd <-> vtepd (offloads, 1 queue)',
   'vtepd-baseline': 'vtepd <-> vtepd as built in the --baseline checkout (offloads, 1 queue)',
-  'vtepd-busypoll': 'vtepd <-> vtepd (offloads, busypoll 200: threads poll 200 µs after traffic before sleeping)',
+  'vtepd-busypoll': 'vtepd <-> vtepd (offloads, busypoll 200: its workers poll at least 200 µs after traffic before sleeping)',
   'vtepd-2q': 'vtepd <-> vtepd (offloads, queues 2)',
   'vtepd-plain': 'vtepd <-> vtepd (nooffloads: one frame per syscall)',
   'vtepd-kernel': 'vtepd -> kernel vxlan',
