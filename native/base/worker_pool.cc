@@ -124,13 +124,13 @@ class WorkerPool::Worker {
         }
       }
       if (!traffic) continue;
+      const uint64_t after = MonotonicNanos();  // one clock read per batch
       const uint64_t ceiling = WorkerPool::AdaptivePoll();
-      if (!spinning) window_ns = AdaptPollWindow(window_ns, MonotonicNanos() - before, ceiling);
+      if (!spinning) window_ns = AdaptPollWindow(window_ns, after - before, ceiling);
       spin_ns = std::max(spin_ns, std::min(window_ns, ceiling));
-      if (spin_ns) spin_until = MonotonicNanos() + spin_ns;
+      if (spin_ns) spin_until = after + spin_ns;
     }
   }
-
 
   // Sources count their own failures and never throw; should one, the worker lives on.
   static Served Serve(PollSource& source) {
