@@ -96,17 +96,17 @@ Napi::Value VxlanPortsJs(const Napi::CallbackInfo& info) {
 }
 
 
-// workers(): the data path's worker pool (base/worker_pool.h): its size and the sources each
-// worker serves (an empty list until the first device starts it).
+// workers(): the data path's worker pool (base/worker_pool.h): its size, and the sources each
+// worker serves and the batches with traffic it has served (empty lists until the first
+// device starts it).
 Napi::Value WorkersJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
   out.Set("size", static_cast<double>(WorkerPool::SharedSize()));
   out.Set("adaptivePoll", static_cast<double>(WorkerPool::AdaptivePoll() / 1000));
-  std::vector<size_t> load = WorkerPool::SharedLoad();
-  Napi::Array sources = Napi::Array::New(env, load.size());
-  for (size_t i = 0; i < load.size(); i++) sources.Set(static_cast<uint32_t>(i), static_cast<double>(load[i]));
-  out.Set("sources", sources);
+  const WorkerPool* pool = WorkerPool::SharedIfStarted();
+  out.Set("sources", NumberArray(env, pool ? pool->Load() : std::vector<size_t>{}));
+  out.Set("batches", NumberArray(env, pool ? pool->Batches() : std::vector<uint64_t>{}));
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "base/counters.h"
 
@@ -21,6 +22,14 @@ Napi::Object StatsObject(Napi::Env env, const BasicStats<Enum>& stats,
   for (const CounterName<Enum>& entry : names) {
     out.Set(entry.name, static_cast<double>(stats.Get(entry.counter)));
   }
+  return out;
+}
+
+// A list of counts as an array of numbers.
+template <typename Count>
+Napi::Array NumberArray(Napi::Env env, const std::vector<Count>& counts) {
+  Napi::Array out = Napi::Array::New(env, counts.size());
+  for (size_t i = 0; i < counts.size(); i++) out.Set(static_cast<uint32_t>(i), static_cast<double>(counts[i]));
   return out;
 }
 

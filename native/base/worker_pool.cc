@@ -23,6 +23,25 @@ uint64_t AdaptPollWindow(uint64_t window_ns, uint64_t slept_ns, uint64_t ceiling
   return window_ns / 2 < kStart ? 0 : window_ns / 2;
 }
 
+uint64_t PollBackoffNanos(uint32_t empty) {
+  constexpr uint32_t kMaxShift = 3;  // 1, 2, 4, 8 µs
+  return uint64_t{1000} << std::min(empty ? empty - 1 : 0, kMaxShift);
+}
+
+namespace {
+// Spins in userspace (the clock is read through the vDSO) for about `ns`.
+void PauseFor(uint64_t ns) {
+  const uint64_t until = MonotonicNanos() + ns;
+  while (MonotonicNanos() < until) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+  }
+}
+}  // namespace
+
 struct WorkerPool::Registration {
   PollSource* source;
   int fd;
@@ -76,6 +95,7 @@ class WorkerPool::Worker {
   }
 
   size_t sources() const { return sources_; }
+  uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr int kMaxEvents = 64;
@@ -89,6 +109,7 @@ class WorkerPool::Worker {
     epoll_event events[kMaxEvents];
     uint64_t spin_until = 0;
     uint64_t window_ns = 0;  // the adaptive polling window
+    uint32_t empty = 0;      // empty polls in a row
     for (;;) {
       passes_.fetch_add(1);  // quiescent point: nothing served before is touched again
       if (stopping_.load(std::memory_order_relaxed)) return;
@@ -96,10 +117,16 @@ class WorkerPool::Worker {
       const bool spinning = spin_until && before < spin_until;
       int ready = ::epoll_wait(epoll_.get(), events, kMaxEvents, spinning ? 0 : -1);
       if (ready <= 0) {
-        if (spinning) sched_yield();  // take turns with whatever else is runnable
-        else spin_until = 0;
+        if (spinning) {
+          empty++;
+          PauseFor(PollBackoffNanos(empty));
+          if (PollBackoffYields(empty)) sched_yield();  // take turns with whatever is runnable
+        } else {
+          spin_until = 0;
+        }
         continue;
       }
+      empty = 0;
       bool traffic = false;
       uint64_t spin_ns = 0;
       for (int i = 0; i < ready; i++) {
@@ -124,6 +151,8 @@ class WorkerPool::Worker {
         }
       }
       if (!traffic) continue;
+      // Only this thread writes it: no locked increment.
+      batches_.store(batches_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
       const uint64_t after = MonotonicNanos();  // one clock read per batch
       const uint64_t ceiling = WorkerPool::AdaptivePoll();
       if (!spinning) window_ns = AdaptPollWindow(window_ns, after - before, ceiling);
@@ -145,6 +174,7 @@ class WorkerPool::Worker {
   UniqueFd wake_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> passes_{0};
+  std::atomic<uint64_t> batches_{0};  // loop passes that served traffic
   size_t sources_ = 0;  // under the pool's mutex
   std::thread thread_;
 };
@@ -181,13 +211,9 @@ void WorkerPool::SetAdaptivePoll(uint64_t max_ns) { adaptive_poll_ns.store(max_n
 
 uint64_t WorkerPool::AdaptivePoll() { return adaptive_poll_ns.load(std::memory_order_relaxed); }
 
-std::vector<size_t> WorkerPool::SharedLoad() {
-  WorkerPool* pool;
-  {
-    std::lock_guard<std::mutex> lock(shared_mutex);
-    pool = shared_pool;
-  }
-  return pool ? pool->Load() : std::vector<size_t>{};
+const WorkerPool* WorkerPool::SharedIfStarted() {
+  std::lock_guard<std::mutex> lock(shared_mutex);
+  return shared_pool;
 }
 
 WorkerPool::WorkerPool(size_t workers) : size_(std::max<size_t>(1, workers)) {}
@@ -201,12 +227,16 @@ void WorkerPool::StartLocked() {
   while (workers_.size() < size_) workers_.push_back(std::make_unique<Worker>());
 }
 
-void WorkerPool::Add(PollSource* source, int fd, uint64_t spin_ns) {
+size_t WorkerPool::Add(PollSource* source, int fd, uint64_t spin_ns, size_t worker) {
   std::lock_guard<std::mutex> lock(control_);
   StartLocked();
-  size_t worker = 0;
-  for (size_t w = 1; w < workers_.size(); w++) {
-    if (workers_[w]->sources() < workers_[worker]->sources()) worker = w;
+  if (worker == kAnyWorker) {
+    worker = 0;
+    for (size_t w = 1; w < workers_.size(); w++) {
+      if (workers_[w]->sources() < workers_[worker]->sources()) worker = w;
+    }
+  } else {
+    worker %= workers_.size();
   }
   auto registration = std::make_unique<Registration>();
   registration->source = source;
@@ -214,13 +244,14 @@ void WorkerPool::Add(PollSource* source, int fd, uint64_t spin_ns) {
   registration->spin_ns = spin_ns;
   registration->worker = worker;
   auto [it, inserted] = sources_.emplace(source, std::move(registration));
-  if (!inserted) return;  // registered already
+  if (!inserted) return it->second->worker;  // registered already
   try {
     workers_[worker]->Add(it->second.get());
   } catch (...) {
     sources_.erase(it);
     throw;
   }
+  return worker;
 }
 
 void WorkerPool::Remove(PollSource* source) {
@@ -243,6 +274,13 @@ std::vector<size_t> WorkerPool::Load() const {
   std::vector<size_t> load;
   for (const auto& worker : workers_) load.push_back(worker->sources());
   return load;
+}
+
+std::vector<uint64_t> WorkerPool::Batches() const {
+  std::lock_guard<std::mutex> lock(control_);
+  std::vector<uint64_t> batches;
+  for (const auto& worker : workers_) batches.push_back(worker->batches());
+  return batches;
 }
 
 }  // namespace vtepd

@@ -3,9 +3,12 @@
 // a thousand devices cost a thousand epoll registrations, not a thousand threads.
 //
 // Each source (a file descriptor and what serves it: a transmit path reading a TAP queue, a
-// receive path reading a socket) is registered with exactly one worker, chosen as the one
-// serving fewest, and only that worker ever serves it: a queue's or socket's packets stay in
-// order, and a path's buffers need no lock. A worker waits in epoll (level-triggered) and
+// receive path reading a socket) is registered with exactly one worker, and only that worker
+// ever serves it: a queue's or socket's packets stay in order, and a path's buffers need no
+// lock. Its owner names the worker, or leaves the choice to the pool (the one serving
+// fewest). Owners put a device's TAP queue on the worker of the socket its traffic arrives
+// on, so a device runs to completion on one worker: the reply to a request finds the worker
+// that forwarded the request still polling, instead of waking a second one. A worker waits in epoll (level-triggered) and
 // serves each ready source one batch at a time, so a busy device cannot starve the others on
 // its worker. One loop serves both directions of every device on the worker.
 //
@@ -50,6 +53,13 @@ enum class Served {
 // up to the ceiling would have caught that traffic, else halved (to 0 below 10 µs).
 uint64_t AdaptPollWindow(uint64_t window_ns, uint64_t slept_ns, uint64_t ceiling_ns);
 
+// The pause after the `empty`-th empty poll in a row (from 1): it doubles from 1 µs up to
+// 8 µs, so a packet waits a few microseconds at most for a polling worker, while a poll
+// window of 200 µs costs tens of epoll_wait calls instead of hundreds.
+uint64_t PollBackoffNanos(uint32_t empty);
+// Whether the `empty`-th empty poll in a row also yields the CPU (every 4th).
+inline bool PollBackoffYields(uint32_t empty) { return empty % 4 == 0; }
+
 class PollSource {
  public:
   // Reads and handles at most one batch. Never throws; runs on the source's worker only.
@@ -70,8 +80,8 @@ class WorkerPool {
   // threads have started with another size.
   static bool SetSharedSize(size_t workers);
   static size_t SharedSize();
-  // Sources per worker of the shared pool; empty until it has started.
-  static std::vector<size_t> SharedLoad();
+  // The shared pool once its threads have started (with the first source), else nullptr.
+  static const WorkerPool* SharedIfStarted();
   // The adaptive window's ceiling for every pool (0: no adaptive polling); any time.
   static void SetAdaptivePoll(uint64_t max_ns);
   static uint64_t AdaptivePoll();
@@ -82,10 +92,14 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  // Serves `source` whenever `fd` is readable (or in error) from now until Remove. spin_ns:
-  // how long its worker polls without sleeping after this source had traffic. Throws
-  // std::system_error.
-  void Add(PollSource* source, int fd, uint64_t spin_ns);
+  // Any worker: the pool picks the one serving fewest sources.
+  static constexpr size_t kAnyWorker = SIZE_MAX;
+
+  // Serves `source` whenever `fd` is readable (or in error) from now until Remove, on worker
+  // `worker` modulo the pool's size, or on the least loaded one; returns the worker's index.
+  // spin_ns: how long its worker polls without sleeping after this source had traffic.
+  // Throws std::system_error.
+  size_t Add(PollSource* source, int fd, uint64_t spin_ns, size_t worker = kAnyWorker);
   // Returns once no worker serves `source` or ever will again. Idempotent; never call it
   // from a worker.
   void Remove(PollSource* source);
@@ -95,6 +109,8 @@ class WorkerPool {
   size_t size() const { return size_; }
   // Sources per worker, for metrics and tests.
   std::vector<size_t> Load() const;
+  // Batches with traffic each worker has served: shows where a device's work runs.
+  std::vector<uint64_t> Batches() const;
 
  private:
   struct Registration;
@@ -118,10 +134,12 @@ class PoolMembership {
   PoolMembership(const PoolMembership&) = delete;
   PoolMembership& operator=(const PoolMembership&) = delete;
 
-  void Add(PollSource* source, int fd, uint64_t spin_ns) {
+  size_t Add(PollSource* source, int fd, uint64_t spin_ns,
+             size_t worker = WorkerPool::kAnyWorker) {
     sources_.reserve(sources_.size() + 1);  // Stop must be able to find it once added
-    WorkerPool::Shared().Add(source, fd, spin_ns);
+    size_t chosen = WorkerPool::Shared().Add(source, fd, spin_ns, worker);
     sources_.push_back(source);
+    return chosen;
   }
   void Stop() {
     for (PollSource* source : sources_) WorkerPool::Shared().Remove(source);

@@ -24,8 +24,9 @@ GretapDevice::GretapDevice(const GretapConfig& config, GoneCallback gone)
                                            stats_, max_frame_)) {
   ReadMtu();  // a reattached TAP has the MTU its user gave it
   // Should the second fail to join the pool, serving_ (constructed) takes off the first.
-  serving_.Add(tx_path_.get(), tx_path_->fd(), config_.spin_ns);
-  serving_.Add(rx_path_.get(), socket_.get(), config_.spin_ns);
+  // Both directions on one worker: a reply finds it still polling (run to completion).
+  size_t worker = serving_.Add(tx_path_.get(), tx_path_->fd(), config_.spin_ns);
+  serving_.Add(rx_path_.get(), socket_.get(), config_.spin_ns, worker);
   // The user may change the MTU with `ip link`.
   housekeeping_.emplace([this] { ReadMtu(); });
 }

@@ -46,7 +46,7 @@ L2tpSessionDevice::L2tpSessionDevice(std::shared_ptr<L2tpTunnel> tunnel,
   }
   attached_ = true;
   try {
-    serving_.Add(tx_path_.get(), tx_path_->fd(), config_.spin_ns);
+    serving_.Add(tx_path_.get(), tx_path_->fd(), config_.spin_ns, tunnel_->worker());
     housekeeping_.emplace([this] { ReadMtu(); });
   } catch (...) {
     Stop();  // no destructor runs for a constructor that throws: detach here

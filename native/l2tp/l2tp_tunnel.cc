@@ -11,7 +11,7 @@ L2tpTunnel::L2tpTunnel(const L2tpTunnelConfig& config)
       socket_(OpenL2tpSocket(config)),
       rx_path_(std::make_unique<L2tpRxPath>(sessions_, config.encap, config.local.family,
                                             socket_.get(), stats_)) {
-  serving_.Add(rx_path_.get(), socket_.get(), /*spin_ns=*/0);
+  worker_ = serving_.Add(rx_path_.get(), socket_.get(), /*spin_ns=*/0);
 }
 
 L2tpTunnel::~L2tpTunnel() { serving_.Stop(); }

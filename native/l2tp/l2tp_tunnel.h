@@ -32,6 +32,8 @@ class L2tpTunnel {
 
   const L2tpTunnelConfig& config() const { return config_; }
   int socket() const { return socket_.get(); }
+  // The worker serving the socket: sessions put their TAPs there (run to completion).
+  size_t worker() const { return worker_; }
   const TunnelStats& stats() const { return stats_; }
 
  private:
@@ -40,6 +42,7 @@ class L2tpTunnel {
   TunnelStats stats_;
   L2tpSessionTable sessions_;
   std::unique_ptr<L2tpRxPath> rx_path_;
+  size_t worker_ = WorkerPool::kAnyWorker;
   PoolMembership serving_;  // last: leaves the pool before anything its path uses goes
 };
 

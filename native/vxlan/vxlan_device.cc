@@ -54,7 +54,12 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink,
                                                         stats_, config_.vni, receiver_.max_frame,
                                                         gone_));
     }
-    for (auto& path : tx_paths_) serving_.Add(path.get(), path->fd(), config_.spin_ns);
+    // Each queue next to the worker that receives the device's traffic (run to completion).
+    const size_t first = port_->WorkerFor(config_.vni);
+    for (size_t q = 0; q < tx_paths_.size(); q++) {
+      serving_.Add(tx_paths_[q].get(), tx_paths_[q]->fd(), config_.spin_ns,
+                   first == WorkerPool::kAnyWorker ? first : first + q);
+    }
     housekeeping_.emplace([this] { Tick(); });
   } catch (...) {
     Stop();  // no destructor runs for a half-built object: undo what was done

@@ -13,11 +13,18 @@ VxlanReceiver* VxlanPort::Table::Find(uint32_t vni) const {
   return it != entries_.end() && it->first == vni ? it->second : nullptr;
 }
 
+namespace {
+size_t Workers() { return WorkerPool::Shared().size(); }
+}  // namespace
+
 VxlanPort::VxlanPort(const Options& options)
     : options_(options),
-      sockets_(OpenReceiveSockets(options.family, options.port, options.queues)),
+      steered_(options.queues == 1 && Workers() > 1),
+      sockets_(OpenReceiveSockets(options.family, options.port,
+                                  steered_ ? Workers() : options.queues)),
       gro_(options.gro),
       current_(std::make_unique<Table>(std::vector<std::pair<uint32_t, VxlanReceiver*>>{})) {
+  if (steered_) SteerByVni(sockets_[0].get(), sockets_.size());
   for (const UniqueFd& socket : sockets_) gro_ = gro_ && EnableUdpGro(socket.get());
   table_.store(current_.get());
   for (size_t q = 0; q < sockets_.size(); q++) {
@@ -25,7 +32,8 @@ VxlanPort::VxlanPort(const Options& options)
   }
   // Should one fail to join the pool, serving_ (constructed) takes off those that did.
   for (size_t q = 0; q < paths_.size(); q++) {
-    serving_.Add(paths_[q].get(), sockets_[q].get(), options_.spin_ns);
+    serving_.Add(paths_[q].get(), sockets_[q].get(), options_.spin_ns,
+                 steered_ ? q : WorkerPool::kAnyWorker);
   }
 }
 

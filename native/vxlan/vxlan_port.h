@@ -3,6 +3,11 @@
 // It owns the sockets and, per socket, a receive path (VxlanRxPath) on the worker pool, and
 // it joins the multicast groups its devices use.
 //
+// With one queue (the default) the port has a socket per worker, socket i on worker i, and
+// steers each datagram to socket VNI % workers (SteerByVni): a device's traffic arrives on
+// one worker, which serves the device's TAP too (WorkerFor). With more queues, flows spread
+// over that many sockets by the kernel's reuseport hash, each on the least loaded worker.
+//
 // Devices come and go while the receive paths run. The VNI table is immutable and replaced
 // whole; a table is freed, and a detached device let go, only once every worker has passed
 // its quiescent point since (WorkerPool::Quiesce). The data path takes no lock for it.
@@ -32,7 +37,7 @@ class VxlanPort {
   struct Options {
     sa_family_t family;
     uint16_t port;
-    size_t queues;     // receive sockets
+    size_t queues;     // receive sockets; 1: one per worker, steered by VNI
     bool gro;          // ask for UDP GRO
     uint64_t spin_ns;  // see worker_pool.h
   };
@@ -64,6 +69,11 @@ class VxlanPort {
   void LeaveGroup(const Endpoint& group, int ifindex);
 
   const Options& options() const { return options_; }
+  // The worker that receives `vni`'s traffic, for the device's TAP queue 0 (queue q: the
+  // next q-th); WorkerPool::kAnyWorker when the port does not steer by VNI.
+  size_t WorkerFor(uint32_t vni) const {
+    return steered_ ? vni % sockets_.size() : WorkerPool::kAnyWorker;
+  }
   bool gro() const { return gro_; }
   const PortStats& stats() const { return stats_; }
   std::vector<uint32_t> Vnis() const;
@@ -77,6 +87,7 @@ class VxlanPort {
   void Publish(std::unique_ptr<Table> next);
 
   Options options_;
+  bool steered_;
   std::vector<UniqueFd> sockets_;
   bool gro_;
   PortStats stats_;

@@ -1,5 +1,6 @@
 #include "vxlan/vxlan_socket.h"
 
+#include <linux/filter.h>
 #include <linux/udp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -77,6 +78,21 @@ std::vector<UniqueFd> OpenReceiveSockets(sa_family_t family, uint16_t port, size
     sockets.push_back(std::move(fd));
   }
   return sockets;
+}
+
+void SteerByVni(int fd, size_t sockets) {
+  // Reuseport programs see the datagram from the UDP payload on: the VXLAN header, whose
+  // second word is VNI << 8 | reserved. A load past the end returns 0: the first member.
+  sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4),
+      BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 8),
+      BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, static_cast<uint32_t>(sockets)),
+      BPF_STMT(BPF_RET | BPF_A, 0),
+  };
+  sock_fprog program{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+  if (::setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &program, sizeof program) < 0) {
+    ThrowErrno("SO_ATTACH_REUSEPORT_CBPF");
+  }
 }
 
 bool EnableUdpGro(int fd) {

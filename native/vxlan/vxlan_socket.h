@@ -23,6 +23,12 @@ namespace vtepd {
 // anything else already has the port.
 std::vector<UniqueFd> OpenReceiveSockets(sa_family_t family, uint16_t port, size_t count);
 
+// Steers each datagram of the reuseport group `fd` belongs to (`sockets` members, in bind
+// order) to member VNI % sockets, by a classic BPF program reading the VXLAN header: all of a
+// VNI's traffic arrives on one socket, whose worker can then also serve that VNI's TAP. A
+// datagram too short to hold a VNI goes to the first. Throws std::system_error.
+void SteerByVni(int fd, size_t sockets);
+
 // Asks for UDP GRO: same-flow datagrams arrive as one buffer plus a segment size. False
 // where the kernel lacks it (before 5.0).
 bool EnableUdpGro(int fd);

@@ -153,9 +153,10 @@ export function formatPorts(ports: VxlanPortInfo[], json: boolean): string {
 }
 
 /**
- * The daemon, its worker pool (sources per worker), then its counters, as `port show` has them:
+ * The daemon, its worker pool (sources and batches served per worker), then its counters, as
+ * `port show` has them:
  *   `vtepd pid 812 socket /run/vtepd.sock connections 1 max 64`
- *   `    workers 2 adaptive-poll 200 sources 3 2`
+ *   `    workers 2 adaptive-poll 200 sources 3 2 batches 1840 0`
  *   `    fdb_events_logged 12 fdb_events_not_logged 0`
  */
 export function formatStatus(status: DaemonStatus, json: boolean): string {
@@ -163,7 +164,8 @@ export function formatStatus(status: DaemonStatus, json: boolean): string {
   const { pid, socket, connections, maxConnections, workers, stats } = status;
   return lines([
     `vtepd pid ${pid} socket ${socket} connections ${connections} max ${maxConnections}`,
-    `    workers ${workers.size} adaptive-poll ${workers.adaptivePoll} sources ${workers.sources.join(' ') || '-'}`,
+    `    workers ${workers.size} adaptive-poll ${workers.adaptivePoll} sources ${workers.sources.join(' ') || '-'} ` +
+      `batches ${workers.batches.join(' ') || '-'}`,
     `    ${countersText(stats)}`,
   ]);
 }

@@ -284,7 +284,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       socket: this.socketPath,
       connections: this.server.connectionCount,
       maxConnections: this.server.maxConnections,
-      workers: this.addon?.workers() ?? { size: 0, adaptivePoll: 0, sources: [] },
+      workers: this.addon?.workers() ?? { size: 0, adaptivePoll: 0, sources: [], batches: [] },
       stats: { fdb_events_logged: this.eventLog.logged, fdb_events_not_logged: this.eventLog.notLogged },
     };
   }

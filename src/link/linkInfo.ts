@@ -53,4 +53,6 @@ export interface WorkerPoolInfo {
   adaptivePoll: number;
   /** TAP queues and sockets each worker serves. */
   sources: number[];
+  /** Batches with traffic each worker has served since the daemon started. */
+  batches: number[];
 }

@@ -144,3 +144,27 @@ TEST(adaptive_poll_window_grows_on_short_sleeps_and_shrinks_on_long_ones) {
   CHECK_EQ(w, 0u);  // an idle worker ends up not polling at all
   CHECK_EQ(AdaptPollWindow(40000, 1000, 0), 0u);  // off
 }
+
+TEST(worker_pool_places_a_source_on_the_worker_named) {
+  WorkerPool pool(2);
+  CountingSource a, b, c;
+  CHECK_EQ(pool.Add(&a, a.fd(), 0, 1), 1u);
+  CHECK_EQ(pool.Add(&b, b.fd(), 0, 3), 1u);  // modulo the pool's size
+  CHECK_EQ(pool.Add(&c, c.fd(), 0), 0u);     // any: the least loaded
+  CHECK_EQ(pool.Add(&a, a.fd(), 0, 0), 1u);  // registered already: where it is
+  CHECK_EQ(pool.Load()[1], 2u);
+  for (CountingSource* s : {&a, &b, &c}) s->Signal();
+  CHECK(Eventually([&] { return a.served_ >= 1 && b.served_ >= 1 && c.served_ >= 1; }));
+  CHECK(a.worker_ == b.worker_);  // a device's queue and socket on one thread
+  CHECK(a.worker_ != c.worker_);
+  for (CountingSource* s : {&a, &b, &c}) pool.Remove(s);
+}
+
+TEST(poll_backoff_pauses_a_few_microseconds_and_yields_every_fourth_poll) {
+  CHECK_EQ(PollBackoffNanos(1), 1000u);
+  CHECK_EQ(PollBackoffNanos(2), 2000u);
+  CHECK_EQ(PollBackoffNanos(4), 8000u);
+  CHECK_EQ(PollBackoffNanos(1000), 8000u);  // capped: a packet never waits long
+  CHECK(!PollBackoffYields(1) && !PollBackoffYields(3));
+  CHECK(PollBackoffYields(4) && PollBackoffYields(8));
+}

@@ -1,7 +1,7 @@
 // The data path's bounded worker pool: a daemon with hundreds of VXLAN devices runs on its
 // fixed set of workers, not threads per device, spreads their TAP queues and sockets over
-// them, and still carries traffic on the first device and the last; a worker serves both
-// directions of every device on it.
+// them, and still carries traffic on the first device and the last; a device runs to
+// completion on one worker: its TAP and the socket its VNI's traffic is steered to.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Host, type VtepDaemon } from '../../lab/testbed/index.js';
@@ -16,7 +16,7 @@ function threads(d: VtepDaemon): number {
 }
 
 interface Status {
-  workers: { size: number; adaptivePoll: number; sources: number[] };
+  workers: { size: number; adaptivePoll: number; sources: number[]; batches: number[] };
 }
 
 describe.skipIf(skipNetns())('the data path on a bounded worker pool', () => {
@@ -48,8 +48,9 @@ describe.skipIf(skipNetns())('the data path on a bounded worker pool', () => {
       const status = await many.json<Status>(['status']);
       expect(status.workers.size).toBe(workers);
       expect(status.workers.adaptivePoll).toBe(200);
-      // A transmit path per device and the port's receive socket, spread evenly.
-      expect(status.workers.sources.reduce((a, b) => a + b, 0)).toBe(DEVICES + 1);
+      // A transmit path per device and the port's receive socket per worker, spread evenly
+      // (a device's TAP on the worker its VNI's traffic is steered to).
+      expect(status.workers.sources.reduce((a, b) => a + b, 0)).toBe(DEVICES + workers);
       expect(Math.max(...status.workers.sources) - Math.min(...status.workers.sources)).toBeLessThanOrEqual(1);
       expect((await many.cli(['status'])).stdout).toMatch(new RegExp(`^    workers ${workers} adaptive-poll 200 sources \\d+`, 'm'));
 
@@ -63,4 +64,31 @@ describe.skipIf(skipNetns())('the data path on a bounded worker pool', () => {
       await expectUdpEcho(tb(), h1, h2, '203.0.113.2', 50, 1000, 7002);
     });
   }
+
+  it('a device runs to completion on one worker: both directions on the worker its VNI is steered to', async () => {
+    const [h1, h2] = (await tb().underlay(['h1', 'h2'])) as [Host, Host];
+    const d = await tb().startDaemon(h1.ns, { args: ['--workers', '2'] });
+    // VNI % 2 picks the worker: one device on each.
+    const devices = [
+      { name: 'vxa', vni: VNI, overlay: ov, index: VNI % 2 },
+      { name: 'vxb', vni: VNI + 1, overlay: (n: number) => `203.0.113.${n}`, index: (VNI + 1) % 2 },
+    ];
+    for (const dev of devices) {
+      await tb().vtepLink(d, { name: dev.name, vni: dev.vni, local: h1.addr, remotes: [h2.addr], address: `${dev.overlay(1)}/24` });
+      await tb().kernelVxlan(h2.ns, { name: `k${dev.name}`, vni: dev.vni, local: h2.addr, remotes: [h1.addr], address: `${dev.overlay(2)}/24` });
+    }
+    const batches = async () => (await d.json<Status>(['status'])).workers.batches;
+    // One receive socket per worker, and each device's TAP beside its VNI's socket.
+    expect((await d.json<Status>(['status'])).workers.sources).toEqual([2, 2]);
+    for (const [i, dev] of devices.entries()) {
+      const before = await batches();
+      await expectUdpEcho(tb(), h2, h1, dev.overlay(1), 50, 1000, 7101 + i);
+      await expectTcp(tb(), h1, h2, dev.overlay(2), 1_000_000, 5101 + i);
+      const after = await batches();
+      // Every batch of this device, sent or received, ran on worker VNI % 2; the other
+      // worker served nothing meanwhile.
+      expect(after[dev.index]! - before[dev.index]!).toBeGreaterThan(50);
+      expect(after[1 - dev.index]).toBe(before[1 - dev.index]);
+    }
+  });
 });
