@@ -22,7 +22,7 @@ export interface ProfileRow {
 
 export const CATEGORIES = {
   copy: 'copying data',
-  syscall: 'system call entry and exit',
+  syscall: 'system call entry and exit, return to user mode',
   sched: 'scheduling, waking and waiting',
   vtepd: "vtepd's own code (vtepd.node)",
   other: 'everything else busy',
@@ -35,7 +35,7 @@ const PATTERNS: Array<[Category, RegExp]> = [
   ['copy', /memcpy|memmove|^_?_copy_(to|from)_iter|^_?copy_(to|from)_user|^copy_user|^rep_movs|^skb_copy|csum_partial_copy/],
   // Before syscall, so a wait's own system call (epoll_wait, sched_yield, futex) counts here.
   ['sched', /sched|^try_to_wake_up|^finish_task_switch|^__switch_to|^switch_mm|epoll_wait|^ep_poll|futex|^pick_next_task|^(en|de)queue_task|^update_curr|wake_up/],
-  ['syscall', /^entry_SYSCALL|^entry_SYSRET|^syscall_|^do_syscall_64$|irq_enable|^exit_to_user_mode|^x64_sys_call$|^syscall_return_via_sysret/],
+  ['syscall', /^entry_SYSCALL|^entry_SYSRET|^syscall_|^do_syscall_64$|irq_enable|exit_to_user_mode|^x64_sys_call$|^syscall_return_via_sysret/],
 ];
 
 /** The category of a symbol in a shared object (vtepd.node's are vtepd's, whatever they do). */
@@ -62,6 +62,8 @@ export function parsePerfReport(output: string): ProfileRow[] {
 }
 
 export interface PlaneProfile {
+  /** The event perf sampled on, e.g. cpu-clock (a VM without a PMU has no cycles). */
+  event: string;
   /** Shares of all samples (%), per category. */
   categories: Record<Category, number>;
   /** The symbols with the most self time, with their categories. */
@@ -77,8 +79,11 @@ export interface ProfileReport {
 
 const TOP = 15;
 
-export function planeProfile(rows: ProfileRow[]): PlaneProfile {
+/** perf report's output summarised: its event, its categories and its top symbols. */
+export function planeProfile(output: string): PlaneProfile {
+  const rows = parsePerfReport(output);
   return {
+    event: /of event '([^']+)'/.exec(output)?.[1] ?? 'unknown',
     categories: categoryShares(rows),
     top: rows.slice(0, TOP).map((r) => ({ ...r, category: categorize(r.symbol, r.dso) })),
   };
@@ -103,7 +108,7 @@ class Profiler implements CountWindow {
     try {
       await this.perf.finish();
       const report = await run(['perf', 'report', '-i', this.data, '--stdio', '--no-children', '--sort', 'dso,sym', '-g', 'none'], { timeoutMs: 120_000 });
-      return planeProfile(parsePerfReport(report.stdout));
+      return planeProfile(report.stdout);
     } finally {
       this.discard();
     }
@@ -133,8 +138,15 @@ export function profileMarkdown(report: ProfileReport): string {
   const lines = [
     `Profile ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.machine.cpus} × ${report.machine.model}, ` +
       `Linux ${report.machine.kernel}: perf record -a -g over one ${report.settings.seconds} s TCP stream per plane ` +
-      '(all CPUs, self time), % of all samples.',
+      `(all CPUs, self time, sampled on ${[...new Set(planes.map((p) => report.planes[p]!.event))].join(', ')}), % of all samples.`,
     '',
+    ...(planes.some((p) => report.planes[p]!.event.startsWith('cpu-clock'))
+      ? [
+          'Sampled by a timer (cpu-clock: no PMU here), time spent with interrupts off is charged where they come back on ' +
+            '(`_raw_spin_unlock_irqrestore`, `handle_softirqs`, `*irq_enable*`): those rows stand for the work before them.',
+          '',
+        ]
+      : []),
     `| category | ${planes.join(' | ')} |`,
     `|---|${planes.map(() => '---').join('|')}|`,
     ...(Object.entries(CATEGORIES) as Array<[Category, string]>).map(

@@ -1,6 +1,6 @@
 // The --profile summary: perf report's rows and their categories (lab/bench/profile.ts).
 import { describe, expect, it } from 'vitest';
-import { categorize, categoryShares, parsePerfReport } from '../../lab/bench/profile.js';
+import { categorize, categoryShares, parsePerfReport, planeProfile } from '../../lab/bench/profile.js';
 
 describe('profile categories', () => {
   it('sorts symbols into copying, system calls, scheduling, vtepd, idle and the rest', () => {
@@ -16,6 +16,7 @@ describe('profile categories', () => {
     expect(categorize('syscall_exit_to_user_mode', k)).toBe('syscall');
     expect(categorize('pvm_irq_enable', k)).toBe('syscall');
     expect(categorize('exit_to_user_mode_prepare', k)).toBe('syscall');
+    expect(categorize('irqentry_exit_to_user_mode', k)).toBe('syscall');
     expect(categorize('__schedule', k)).toBe('sched');
     expect(categorize('try_to_wake_up', k)).toBe('sched');
     expect(categorize('finish_task_switch.isra.0', k)).toBe('sched');
@@ -32,6 +33,7 @@ describe('profile categories', () => {
 
   it('reads perf report rows and sums them into shares', () => {
     const out = [
+      "# Samples: 4K of event 'cpu-clock:ppp'",
       '# Overhead  Shared Object         Symbol',
       '# ........  ....................  ......',
       '#',
@@ -52,5 +54,8 @@ describe('profile categories', () => {
     expect(shares.copy).toBeCloseTo(4.52);
     expect(shares.idle).toBeCloseTo(2);
     expect(shares.sched).toBe(0);
+    const profile = planeProfile(out);
+    expect(profile.event).toBe('cpu-clock:ppp');
+    expect(profile.top.map((r) => r.category)).toEqual(['syscall', 'other', 'vtepd', 'copy', 'idle']);
   });
 });
