@@ -1,9 +1,9 @@
 // Work per unit of traffic: the system calls and context switches of a plane's data-path
 // processes (perf stat -p), and those of the whole machine (perf stat -a), counted over
-// exactly the window a measurement's traffic ran in (see perf.ts). The machine-wide count
-// includes system calls for every plane, not only for those with processes: the
-// raw_syscalls tracepoint slows every system call on the machine while armed, so it is armed
-// alike for every plane and no plane's throughput pays for being counted more than another's.
+// exactly the window a measurement's traffic ran in (see perf.ts). The machine's system calls
+// are counted for every plane, in-kernel ones too: the raw_syscalls tracepoint slows every
+// system call on the machine while it is armed, so it is armed alike for every plane and no
+// plane's throughput pays more than another's for being counted.
 import type { CountWindow } from './measure.js';
 import { PerfSession } from './perf.js';
 
