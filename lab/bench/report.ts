@@ -160,7 +160,8 @@ export function markdown(report: Report): string {
       '2,000/s; a frame is a 64-byte datagram delivered in the unpaced run. "processes" counts the plane\'s ' +
       "data-path processes only (vtepd's two daemons, ovs-vswitchd, tincd; the kernel's planes have none), " +
       '"machine" all of the machine (and so includes the traffic generators). RFC 2544 throughput is the highest ' +
-      'paced rate sent with at most 0.1% loss, by binary search.',
+      'paced rate sent with at most 0.1% loss, by binary search; where the flat-out run itself lost no more, it is that ' +
+      "run's rate: the sender's limit, so a lower bound.",
     '',
     `| metric | ${[...planes, ...ratioColumns.map((c) => c.header)].join(' | ')} | better |`,
     `|---|${[...planes, ...ratioColumns].map(() => '---').join('|')}|---|`,
