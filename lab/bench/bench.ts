@@ -8,11 +8,23 @@
 // --baseline DIR, the planes section adds vtepd-baseline, the vtepd plane run from DIR's build,
 // and reports each figure of vtepd against it: a data-path change's after/before from one
 // interleaved run.
+//
+// Each plane, each round: TCP with 1 and 4 streams (iperf3), 64-byte UDP flat out and its RFC
+// 2544 throughput (udp_blast, a bounded binary search of paced trials), request/response back
+// to back and at 2,000 round trips a second (udp_rr). Over the 1-stream TCP run, the flat-out
+// 64-byte run and the 2,000/s run, perf counts the system calls and context switches of the
+// plane's data-path processes and of the whole machine (workCounts.ts), reported per 64 KiB
+// received, per frame delivered and per round trip. With --profile, a further 1-stream TCP
+// run per plane in the first round is recorded with perf record -a -g (profile.ts), and
+// lab/bench/results/profile.{json,md} say where the machine's time went.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { requestResponse, smallFrameRate, tcpThroughput } from './measure.js';
-import { OPTIONAL_PLANES, PLANES, PlaneRig, baselineDescription, type PlaneName } from './planes.js';
+import { OPTIONAL_PLANES, PLANES, PlaneRig, baselineDescription, type Endpoints, type PlaneName } from './planes.js';
+import { profiled, writeProfile, type ProfileReport } from './profile.js';
+import { throughputSearch } from './rfc2544.js';
+import { countWork, perUnit, type WorkCounts } from './workCounts.js';
 import { DEFAULT_FANOUTS, MAX_FANOUT, runReplication, type ReplicationSamples } from './replication.js';
 import { buildReplicationReport, replicationMarkdown, writeReplicationReport } from './replicationReport.js';
 import { DEFAULT_DEVICES, MAX_DEVICES, runScale, type ScaleSamples } from './scale.js';
@@ -35,12 +47,19 @@ interface BenchOptions {
   /** Named with --planes: a plane that cannot run is then an error, not skipped. */
   explicitPlanes: boolean;
   out: string;
+  /** --profile: a perf record -a -g profile of each plane's 1-stream TCP in the first round. */
+  profile: boolean;
   /** --baseline DIR: the checkout vtepd-baseline runs, its `vtepd` and the report's note on it. */
   baseline?: { cli: string; info: Baseline; description: string };
 }
 
 const USAGE =
-  'usage: npm run bench -- [ --sections planes,replication,scale ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --out DIR ] [ --baseline DIR ]';
+  'usage: npm run bench -- [ --sections planes,replication,scale ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --out DIR ] [ --baseline DIR ] [ --profile ]';
+
+/** RFC 2544 search: trials of 2 s, at most 7, from 10 kpps up to the flat-out run's sent rate, 0.1% loss. */
+const RFC2544 = { trialSeconds: 2, trials: 7, low: 10_000, maxLoss: 0.001 };
+/** The paced request/response run's rate, round trips a second. */
+const RR_RATE = 2000;
 
 /** `git log -1 --format=%h` of dir, undefined when it is not a git checkout. */
 function gitCommit(dir: string): string | undefined {
@@ -97,9 +116,14 @@ function parseOptions(argv: string[]): BenchOptions {
     planes: (Object.keys(PLANES) as PlaneName[]).filter((p) => p !== 'vtepd-baseline'),
     explicitPlanes: false,
     out: path.join(ROOT, 'lab', 'bench', 'results'),
+    profile: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
+    if (key === '--profile') {
+      opts.profile = true;
+      continue;
+    }
     if (value === undefined) throw new Error(`argument "${key}" requires a value; ${USAGE}`);
     i++;
     if (key === '--rounds' || key === '--seconds') {
@@ -159,6 +183,7 @@ function requireTools(opts: BenchOptions): void {
   if (process.getuid?.() !== 0) throw new Error('the benchmark builds network namespaces: run it as root');
   const tools: Array<[string, string]> = [['ethtool', 'ethtool']];
   if (opts.sections.includes('planes') || opts.sections.includes('scale')) tools.push(['iperf3', 'iperf3']);
+  if (opts.sections.includes('planes')) tools.push(['perf', 'linux-perf']);
   if (opts.sections.includes('replication')) tools.push(['nft', 'nftables']);
   for (const [tool, pkg] of tools) {
     if (!installed(tool)) throw new Error(`the benchmark needs ${tool}: apt-get install -y ${pkg}`);
@@ -197,6 +222,15 @@ function record(samples: Samples, plane: PlaneName, metric: MetricName, value: n
   ((samples[plane] ??= {})[metric] ??= []).push(value);
 }
 
+/** Work per unit of one run as metrics RUN_{syscalls,cs,machine_syscalls,machine_cs}_per_UNIT. */
+function recordWork(samples: Samples, plane: PlaneName, run: 'tcp1' | 'rr2k' | 'small', unit: '64k' | 'rt' | 'frame', w: WorkCounts): void {
+  const name = (what: string) => `${run}_${what}_per_${unit}` as MetricName;
+  if (w.syscalls !== undefined) record(samples, plane, name('syscalls'), w.syscalls);
+  if (w.cs !== undefined) record(samples, plane, name('cs'), w.cs);
+  record(samples, plane, name('machine_syscalls'), w.machineSyscalls);
+  record(samples, plane, name('machine_cs'), w.machineCs);
+}
+
 export async function runBench(argv: string[]): Promise<void> {
   const opts = parseOptions(argv);
   requireTools(opts);
@@ -207,10 +241,11 @@ export async function runBench(argv: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   const samples: Samples = {};
   let micro: Record<string, number> = {};
+  const profiles: ProfileReport['planes'] = {};
   let replication: ReplicationSamples | undefined;
   let scale: ScaleSamples | undefined;
   try {
-    if (opts.sections.includes('planes')) micro = await runPlanes(tb, opts, planes, samples);
+    if (opts.sections.includes('planes')) micro = await runPlanes(tb, opts, planes, samples, profiles);
     if (opts.sections.includes('replication')) {
       replication = await runReplication(tb, { ...opts, log: (line) => console.log(line) });
     }
@@ -224,6 +259,10 @@ export async function runBench(argv: string[]): Promise<void> {
     const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro, opts.baseline);
     const files = writeReport(report, opts.out);
     console.log('\n' + markdown(report));
+    console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  }
+  if (opts.profile && Object.keys(profiles).length) {
+    const files = writeProfile(profiles, opts.seconds, opts.out);
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
   if (replication) {
@@ -241,7 +280,13 @@ export async function runBench(argv: string[]): Promise<void> {
 }
 
 /** The planes section: every plane, interleaved round by round; returns the microbenchmarks. */
-async function runPlanes(tb: Testbed, opts: BenchOptions, planes: PlaneName[], samples: Samples): Promise<Record<string, number>> {
+async function runPlanes(
+  tb: Testbed,
+  opts: BenchOptions,
+  planes: PlaneName[],
+  samples: Samples,
+  profiles: ProfileReport['planes'],
+): Promise<Record<string, number>> {
   const [h1, h2] = await tb.underlay(['h1', 'h2']);
   const micro = await microbenchmarks(tb, h1!.ns);
   console.log(`microbenchmarks: ${JSON.stringify(micro)}`);
@@ -258,27 +303,55 @@ async function runPlanes(tb: Testbed, opts: BenchOptions, planes: PlaneName[], s
     const order = planes.map((_, i) => planes[(i + round - 1) % planes.length]!);
     for (const plane of order) {
       const ep = await rig.setUp(plane);
-      const [client, server] = ep.hosts;
       try {
-        const tcp1 = await tcpThroughput(tb, client, server, ep.server, 1, opts.seconds);
-        const tcp4 = await tcpThroughput(tb, client, server, ep.server, 4, opts.seconds);
-        const small = await smallFrameRate(tb, client, server, ep.server, opts.seconds);
-        const rr = await requestResponse(tb, client, server, ep.server, 2000);
-        record(samples, plane, 'tcp1_gbps', tcp1.gbps);
-        record(samples, plane, 'cpu_s_per_gbit', tcp1.cpuSecondsPerGbit);
-        record(samples, plane, 'tcp4_gbps', tcp4.gbps);
-        record(samples, plane, 'small_kpps', small.kpps);
-        record(samples, plane, 'small_loss_pct', small.loss * 100);
-        record(samples, plane, 'rr_p50_us', rr.p50us);
-        record(samples, plane, 'rr_p99_us', rr.p99us);
-        console.log(
-          `round ${round} ${plane.padEnd(14)} tcp1 ${tcp1.gbps.toFixed(2)} Gbit/s  tcp4 ${tcp4.gbps.toFixed(2)} Gbit/s  ` +
-            `64B ${small.kpps.toFixed(0)} kpps (loss ${(small.loss * 100).toFixed(1)}%)  rr p50 ${rr.p50us.toFixed(0)} µs p99 ${rr.p99us.toFixed(0)} µs`,
-        );
+        await measurePlane(tb, opts, plane, ep, round, samples);
+        if (opts.profile && round === 1) {
+          // A run of its own: the counters' armed tracepoint would show in the profile.
+          profiles[plane] = await profiled((w) => tcpThroughput(tb, ep.hosts[0], ep.hosts[1], ep.server, 1, opts.seconds, w));
+        }
       } finally {
         await ep.teardown();
       }
     }
   }
   return micro;
+}
+
+/** One plane's measurements of one round, into samples, and a line saying what they were. */
+async function measurePlane(tb: Testbed, opts: BenchOptions, plane: PlaneName, ep: Endpoints, round: number, samples: Samples): Promise<void> {
+  const [client, server] = ep.hosts;
+  const tcp1 = await countWork(ep.pids, (w) => tcpThroughput(tb, client, server, ep.server, 1, opts.seconds, w));
+  const tcp4 = await tcpThroughput(tb, client, server, ep.server, 4, opts.seconds);
+  const small = await countWork(ep.pids, (w) => smallFrameRate(tb, client, server, ep.server, opts.seconds, { window: w }));
+  const rfc2544 = await throughputSearch(
+    async (rate) => {
+      const t = await smallFrameRate(tb, client, server, ep.server, RFC2544.trialSeconds, { rate });
+      return { sentRate: t.sentKpps * 1000, loss: t.loss };
+    },
+    { ...RFC2544, flatOut: { sentRate: small.result.sentKpps * 1000, loss: small.result.loss } },
+  );
+  const rr = await requestResponse(tb, client, server, ep.server, 2000);
+  const rr2kCount = Math.min(RR_RATE * opts.seconds, 100_000);
+  const rr2k = await countWork(ep.pids, (w) => requestResponse(tb, client, server, ep.server, rr2kCount, { rate: RR_RATE, window: w }));
+  record(samples, plane, 'tcp1_gbps', tcp1.result.gbps);
+  record(samples, plane, 'cpu_s_per_gbit', tcp1.result.cpuSecondsPerGbit);
+  record(samples, plane, 'tcp4_gbps', tcp4.gbps);
+  record(samples, plane, 'small_kpps', small.result.kpps);
+  record(samples, plane, 'small_loss_pct', small.result.loss * 100);
+  // None passing: below the search's floor, a figure there is none of (not 0).
+  record(samples, plane, 'small_rfc2544_kpps', rfc2544 === undefined ? Number.NaN : rfc2544 / 1000);
+  record(samples, plane, 'rr_p50_us', rr.p50us);
+  record(samples, plane, 'rr_p99_us', rr.p99us);
+  record(samples, plane, 'rr2k_p50_us', rr2k.result.p50us);
+  record(samples, plane, 'rr2k_p99_us', rr2k.result.p99us);
+  const w = perUnit(tcp1.counts, tcp1.result.bytes / 65536);
+  recordWork(samples, plane, 'tcp1', '64k', w);
+  recordWork(samples, plane, 'small', 'frame', perUnit(small.counts, small.result.received));
+  recordWork(samples, plane, 'rr2k', 'rt', perUnit(rr2k.counts, rr2k.result.roundTrips));
+  console.log(
+    `round ${round} ${plane.padEnd(14)} tcp1 ${tcp1.result.gbps.toFixed(2)} Gbit/s  tcp4 ${tcp4.gbps.toFixed(2)} Gbit/s  ` +
+      `64B ${small.result.kpps.toFixed(0)} kpps (loss ${(small.result.loss * 100).toFixed(1)}%, RFC 2544 ${rfc2544 === undefined ? '–' : (rfc2544 / 1000).toFixed(0)} kpps)  ` +
+      `rr p50 ${rr.p50us.toFixed(0)} µs p99 ${rr.p99us.toFixed(0)} µs, at 2,000/s p50 ${rr2k.result.p50us.toFixed(0)} µs p99 ${rr2k.result.p99us.toFixed(0)} µs  ` +
+      `per 64 KiB: ${w.syscalls === undefined ? '' : `${w.syscalls.toFixed(2)} syscalls ${w.cs!.toFixed(2)} cs, `}machine ${w.machineCs.toFixed(2)} cs`,
+  );
 }

@@ -5,7 +5,7 @@
 // --baseline DIR, vtepd-baseline is the vtepd plane again with daemons run from another
 // checkout's build (the "before" of a change): its own pair of daemons, started once like
 // this checkout's and idle while other planes run.
-import type { Host, Testbed, VtepDaemon } from '../testbed/index.js';
+import type { Host, Proc, Testbed, VtepDaemon } from '../testbed/index.js';
 
 export type PlaneName =
   | 'underlay'
@@ -45,6 +45,8 @@ export interface Endpoints {
   server: string;
   /** Address the client sends from. */
   client: string;
+  /** The plane's data-path processes (their work is counted), undefined for in-kernel planes. */
+  pids?: number[];
   /** Removes the plane's devices (OVS's stay for the next round). */
   teardown(): Promise<void>;
 }
@@ -67,7 +69,7 @@ type VtepdPlane = keyof typeof EXTRA_WORDS;
 const OVERLAY = ['198.51.100.1', '198.51.100.2'];
 
 export class PlaneRig {
-  private ovsHosts: Promise<[Host, Host]> | undefined;
+  private ovs: Promise<{ hosts: [Host, Host]; pids: number[] }> | undefined;
 
   constructor(
     private readonly tb: Testbed,
@@ -90,12 +92,12 @@ export class PlaneRig {
       return { hosts: this.hosts, client: h1.addr, server: h2.addr, teardown: async () => {} };
     }
     if (plane === 'ovs') {
-      const hosts = await (this.ovsHosts ??= this.ovsPair());
-      return this.overlayUp(hosts, async () => {});
+      const { hosts, pids } = await (this.ovs ??= this.ovsPair());
+      return this.overlayUp(hosts, async () => {}, pids);
     }
     if (plane === 'tinc') {
       const tinc = await this.tb.tincSwitch(this.hosts.map((host, i) => ({ host, overlayAddr: `${OVERLAY[i]}/24` })));
-      return this.overlayUp(this.hosts, () => tinc.stop());
+      return this.overlayUp(this.hosts, () => tinc.stop(), pidsOf(tinc.daemons));
     }
     const kinds: Array<'kernel' | VtepdPlane> =
       plane === 'kernel' ? ['kernel', 'kernel'] : plane === 'vtepd-kernel' ? ['vtepd', 'kernel'] : [plane, plane];
@@ -118,29 +120,44 @@ export class PlaneRig {
         });
       }
     }
-    return this.overlayUp(this.hosts, async () => {
+    const daemons = kinds.flatMap((kind, i) => (kind === 'kernel' ? [] : [this.daemon(kind, i).proc]));
+    const teardown = async () => {
       for (const [i, kind] of kinds.entries()) {
         if (kind === 'kernel') await this.tb.exec(this.hosts[i]!.ns, ['ip', 'link', 'del', 'vx0']);
         else await this.daemon(kind, i).cli(['link', 'del', 'vx0']);
       }
-    });
+    };
+    return this.overlayUp(this.hosts, teardown, daemons.length ? pidsOf(daemons) : undefined);
   }
 
   /** The overlay between hosts once it carries traffic. */
-  private async overlayUp(hosts: [Host, Host], teardown: () => Promise<void>): Promise<Endpoints> {
+  private async overlayUp(hosts: [Host, Host], teardown: () => Promise<void>, pids?: number[]): Promise<Endpoints> {
     // First packets resolve ARP and teach the FDBs; measure the steady state only.
     await this.tb.probe(hosts[0].ns, OVERLAY[1]!);
-    return { hosts, client: OVERLAY[0]!, server: OVERLAY[1]!, teardown };
+    return { hosts, client: OVERLAY[0]!, server: OVERLAY[1]!, teardown, pids };
   }
 
-  /** Two hosts on an underlay of their own, joined by OVS userspace VXLAN (overlay MTU 1450). */
-  private async ovsPair(): Promise<[Host, Host]> {
+  /** Two hosts on an underlay of their own, joined by OVS userspace VXLAN (overlay MTU 1450), and its ovs-vswitchds. */
+  private async ovsPair(): Promise<{ hosts: [Host, Host]; pids: number[] }> {
     const [o1, o2] = await this.tb.underlay(['o1', 'o2']);
     const hosts: [Host, Host] = [o1!, o2!];
+    const vswitchds: Proc[] = [];
     for (const [i, host] of hosts.entries()) {
       const peer = hosts[1 - i]!;
-      await this.tb.ovsVxlan(host.ns, { vni: VNI, dstPort: 4789, local: host.addr, remote: peer.addr, overlayAddr: `${OVERLAY[i]}/24` });
+      const ovs = await this.tb.ovsVxlan(host.ns, { vni: VNI, dstPort: 4789, local: host.addr, remote: peer.addr, overlayAddr: `${OVERLAY[i]}/24` });
+      vswitchds.push(ovs.vswitchd!);
     }
-    return hosts;
+    return { hosts, pids: pidsOf(vswitchds) };
   }
+}
+
+/**
+ * The pids of processes the testbed started. `ip netns exec` execs the program in place,
+ * so a Proc's pid is the program's own.
+ */
+function pidsOf(procs: Proc[]): number[] {
+  return procs.map((p) => {
+    if (p.pid === undefined || !p.running) throw new Error(`${p.argv.join(' ')} is not running`);
+    return p.pid;
+  });
 }
