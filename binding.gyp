@@ -144,6 +144,12 @@
           "type": "executable",
           "sources": ["lab/probes/udp_gso_send.c"],
           "cflags": ["-O2", "-Wall"]
+        },
+        {
+          "target_name": "tap_uring",
+          "type": "executable",
+          "sources": ["lab/probes/tap_uring.c"],
+          "cflags": ["-O2", "-Wall"]
         }
       ]
     }]
