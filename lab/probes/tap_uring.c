@@ -348,7 +348,7 @@ static void WriteLoop(int rounds) {
   Report("writev loop", moved, calls, Now() - t0, "");
 }
 
-static void WriteBatch(int rounds, int n) {
+static void WriteBatch(int rounds, int n, int nowait) {
   struct ring r;
   if (Setup(&r, 256) < 0) Fail("io_uring_setup");
   struct iovec iov = {out_frame, FRAME};
@@ -362,6 +362,7 @@ static void WriteBatch(int rounds, int n) {
       sqe->fd = tap;
       sqe->addr = (uintptr_t)&iov;
       sqe->len = 1;
+      sqe->rw_flags = nowait ? RWF_NOWAIT : 0;
     }
     Enter(&r, 0);
     inline_ready += Ready(&r);
@@ -371,7 +372,7 @@ static void WriteBatch(int rounds, int n) {
   char note[96], name[64];
   snprintf(note, sizeof note, "inline %.0f%% of completions, %ld failed",
            100.0 * inline_ready / (rounds * (double)BATCH), got.failed + got.again);
-  snprintf(name, sizeof name, "uring %d writev, 1 submit", n);
+  snprintf(name, sizeof name, "uring %d writev%s, 1 submit", n, nowait ? " RWF_NOWAIT" : "");
   Report(name, got.frames, r.enters, Now() - t0, note);
   close(r.fd);
 }
@@ -389,7 +390,8 @@ int main(int argc, char** argv) {
   InjectOnly(rounds);
   ReadMultishot(rounds);
   WriteLoop(rounds);
-  WriteBatch(rounds, BATCH);
-  WriteBatch(rounds, 8);
+  WriteBatch(rounds, BATCH, 0);
+  WriteBatch(rounds, BATCH, 1);
+  WriteBatch(rounds, 8, 1);
   return 0;
 }
