@@ -31,6 +31,7 @@
         "native/offload/tcp_coalescer.cc",
         "native/offload/udp_coalescer.cc",
         "native/tap/tap_frame.cc",
+        "native/tap/tap_ring_batch.cc",
         "native/gre/gre_header.cc",
         "native/l2tp/l2tp_header.cc",
         "native/vxlan/fdb.cc",
@@ -46,6 +47,7 @@
         "native/addon/l2tp_wrap.cc",
         "native/addon/vxlan_device_wrap.cc",
         "native/base/housekeeper.cc",
+        "native/base/io_ring.cc",
         "native/base/worker_pool.cc",
         "native/base/sd_notify.cc",
         "native/net/datagram_batch.cc",
@@ -96,6 +98,7 @@
             "test/native/neighbour_snoop_test.cc",
             "test/native/prefix_test.cc",
             "test/native/tap_frame_test.cc",
+            "test/native/tap_ring_batch_test.cc",
             "test/native/tcp_coalescer_test.cc",
             "test/native/udp_coalescer_test.cc",
             "test/native/udp_gro_test.cc",
@@ -143,6 +146,12 @@
           "target_name": "udp_gso_send",
           "type": "executable",
           "sources": ["lab/probes/udp_gso_send.c"],
+          "cflags": ["-O2", "-Wall"]
+        },
+        {
+          "target_name": "tap_uring",
+          "type": "executable",
+          "sources": ["lab/probes/tap_uring.c"],
           "cflags": ["-O2", "-Wall"]
         }
       ]

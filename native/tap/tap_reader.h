@@ -1,7 +1,8 @@
 // The transmit half every encapsulation shares: reads a batch of frames from one TAP queue
 // and prepares each for framing (PrepareTapFrame, tap_frame.h): plain frames and segment
 // payloads are sent from where they were read, never copied. Buffers are allocated once;
-// nothing here allocates per packet.
+// nothing here allocates per packet. Where the thread has an io_uring (base/io_ring.h), a
+// batch of reads is one system call (tap_ring_batch.h sizes it), else one read() per frame.
 #pragma once
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <memory>
 
 #include "base/batch.h"
+#include "base/io_ring.h"
 #include "base/counters.h"
 #include "base/page_buffer.h"
 #include "base/worker_pool.h"
@@ -61,6 +63,10 @@ class TapReader {
   // Drains up to kBatch frames (the fd is non-blocking); returns how many. Sets gone_ when
   // the TAP was removed.
   size_t Read();
+  // Reads submitted on the ring, again while every read got a frame.
+  size_t ReadRing(IoRing& ring);
+  // One read() per frame until EAGAIN.
+  size_t ReadLoop();
   // Prepares frame `index` of the last Read; frames over `max_frame` bytes (or segments
   // that would be) are dropped and counted. Returns false, preparing nothing, when the
   // arena has no room left: send what is prepared, empty the arena and retry.
@@ -69,8 +75,14 @@ class TapReader {
   const int fd_;
   const size_t vnet_hdr_len_;
   const size_t headroom_;
-  PageBuffer frames_;
-  size_t frame_len_[kBatch];
+  PageBuffer frames_;       // kBatch slots of kMaxFrame
+  size_t frame_len_[kBatch];  // by slot
+  uint8_t slot_[kBatch];      // the batch's frames, in the queue's order: their slots
+  size_t last_batch_ = 0;     // frames the previous ring batch got, to size the next
+  // Ring batches that found nothing where read() then found frames: a kernel whose TAP
+  // refuses RWF_NOWAIT reads. After kMaxRingMisses in a row this reader keeps to read().
+  static constexpr int kMaxRingMisses = 4;
+  int ring_misses_ = 0;
   PreparedFrame prepared_[kBatch];
   PageBuffer arena_bytes_;
   HeaderArena arena_;
