@@ -18,7 +18,7 @@ import { PlaneRig, type Endpoints } from './planes.js';
 import type { Testbed } from '../testbed/index.js';
 
 export const DEFAULT_DEPTHS = [500, 1000, 4096, 16384];
-/** A ring's bounds as this section takes them: TUN's 500 / 50 up to 64 Ki frames. */
+/** The depths this section takes, in frames: from a ring that drops even paced traffic to one that delays it by seconds. */
 export const MIN_DEPTH = 10;
 export const MAX_DEPTH = 65536;
 /** The kernel plane's row. */
