@@ -132,6 +132,8 @@ export interface LatencyResult {
   roundTrips: number;
   /** Requests not answered within 200 ms. */
   lost: number;
+  /** Of the lost, those whose answer came later, while the probe still ran. */
+  late: number;
 }
 
 /**
@@ -154,8 +156,8 @@ export async function requestResponse(
     const mode = opts.openLoop && opts.rate ? 'open' : 'ping';
     const ping = [path.join(PROBES, 'udp_rr'), mode, addr, port, String(count), ...(opts.rate ? [String(opts.rate)] : [])];
     const r = await inWindow(opts.window, () => tb.exec(client.ns, ping, { timeoutMs: 120_000 }));
-    const res = JSON.parse(r.stdout) as { count: number; lost: number; p50_us: number; p99_us: number };
-    return { p50us: res.p50_us, p99us: res.p99_us, roundTrips: res.count, lost: res.lost };
+    const res = JSON.parse(r.stdout) as { count: number; lost: number; late: number; p50_us: number; p99_us: number };
+    return { p50us: res.p50_us, p99us: res.p99_us, roundTrips: res.count, lost: res.lost, late: res.late };
   } finally {
     echo.kill('SIGKILL');
   }

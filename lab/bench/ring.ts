@@ -50,6 +50,8 @@ export interface RingSample {
   rr_load_p50_us: number;
   rr_load_p99_us: number;
   rr_load_lost_pct: number;
+  /** Of the requests sent under load, those answered after the 200 ms that would count (a lower bound). */
+  rr_load_late_pct: number;
 }
 export type RingMetric = keyof RingSample;
 
@@ -59,7 +61,8 @@ export type RingSamples = Record<string, Partial<Record<RingMetric, number[]>>>;
 /** Round trips for `seconds` at RR_RATE. */
 const rrCount = (seconds: number) => Math.max(1, Math.round(RR_RATE * seconds));
 
-const lostPct = (r: LatencyResult) => (100 * r.lost) / (r.roundTrips + r.lost);
+/** `n` requests as a share of all that `r` sent. */
+const pctOf = (r: LatencyResult, n: number) => (100 * n) / (r.roundTrips + r.lost);
 
 /**
  * The request/response under load: a CountWindow for the blast that starts it as the blast's
@@ -99,10 +102,11 @@ async function measureRow(tb: Testbed, ep: Endpoints, seconds: number): Promise<
     small_loss_pct: small.loss * 100,
     rr_idle_p50_us: idle.p50us,
     rr_idle_p99_us: idle.p99us,
-    rr_idle_lost_pct: lostPct(idle),
+    rr_idle_lost_pct: pctOf(idle, idle.lost),
     rr_load_p50_us: loaded.p50us,
     rr_load_p99_us: loaded.p99us,
-    rr_load_lost_pct: lostPct(loaded),
+    rr_load_lost_pct: pctOf(loaded, loaded.lost),
+    rr_load_late_pct: pctOf(loaded, loaded.late),
   };
 }
 
@@ -137,7 +141,7 @@ export async function runRing(
         opts.log(
           `round ${round} ${row.padStart(6)}  64B ${s.small_kpps.toFixed(0)} kpps (loss ${s.small_loss_pct.toFixed(1)}%)  ` +
             `rr idle p50 ${s.rr_idle_p50_us.toFixed(0)} µs p99 ${s.rr_idle_p99_us.toFixed(0)} µs  ` +
-            `under load p50 ${s.rr_load_p50_us.toFixed(0)} µs p99 ${s.rr_load_p99_us.toFixed(0)} µs (lost ${s.rr_load_lost_pct.toFixed(1)}%)`,
+            `under load p50 ${s.rr_load_p50_us.toFixed(0)} µs p99 ${s.rr_load_p99_us.toFixed(0)} µs (lost ${s.rr_load_lost_pct.toFixed(1)}%, late ${s.rr_load_late_pct.toFixed(1)}%)`,
         );
       } finally {
         await ep.teardown();

@@ -13,6 +13,7 @@ const COLUMNS: Array<[RingMetric, string]> = [
   ['rr_load_p50_us', 'rr p50 under load (µs)'],
   ['rr_load_p99_us', 'rr p99 under load (µs)'],
   ['rr_load_lost_pct', 'rr lost under load %'],
+  ['rr_load_late_pct', 'rr late under load %'],
 ];
 
 export interface RingReport {
@@ -61,8 +62,9 @@ export function ringMarkdown(report: RingReport): string {
     `- **rr**: 64-byte UDP request/response at ${settings.rrRate.toLocaleString('en')} round trips a second, open loop (each request at its ` +
       'time whether or not the ones before were answered; an answer counts within 200 ms), from the blast\'s sender to its receiver; ' +
       '**idle** alone, **under load** while an unpaced 64-byte blast runs the same way through the same devices, the percentiles of ' +
-      'the answered ones and the share lost (dropped, or answered after more than 200 ms). Open loop, a stall delays every request sent during it, so its p99 is higher than the ' +
-      "planes section's one-at-a-time figure",
+      'the answered ones, and the share of requests lost (not answered within 200 ms) and late (answered after that, while the ' +
+      'probe still ran: the lost that were not dropped, at least). Open loop, a stall delays every request sent during it, so ' +
+      "its p99 is higher than the planes section's one-at-a-time figure",
   );
   return lines.join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
 // Request/response latency probe for the benchmark (no ping on these machines):
 //
 //   udp_rr echo BIND PORT SECONDS        echoes datagrams until SECONDS of silence
-//   udp_rr ping DST PORT COUNT [RATE]    prints {"count":N,"lost":L,"p50_us":..,"p99_us":..}
+//   udp_rr ping DST PORT COUNT [RATE]    prints {"count":N,"lost":L,"late":T,"p50_us":..,"p99_us":..}
 //   udp_rr open DST PORT COUNT RATE      the same, open loop (below)
 //
 // One outstanding 64-byte request at a time, as ping does; each waits at most 200 ms. Without
@@ -13,6 +13,9 @@
 // Under load, where a full queue drops requests, a lost one then costs no 200 ms wait that
 // would thin out and delay the requests after it: the latencies are those of requests sent
 // at RATE throughout, and an answer counts when it comes within 200 ms of its request.
+//
+// Lost requests are those not answered within 200 ms; late, those of them whose answer was
+// seen afterwards, while the probe still ran (so a lower bound).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,9 +61,9 @@ static int Connected(struct sockaddr_in* dst) {
 }
 
 /** Prints the round trips' figures; `rtt` holds the `got` answered ones (in µs). */
-static int Report(double* rtt, int got, int lost) {
+static int Report(double* rtt, int got, int lost, int late) {
   qsort(rtt, (size_t)got, sizeof rtt[0], Compare);
-  printf("{\"count\":%d,\"lost\":%d,\"p50_us\":%.1f,\"p99_us\":%.1f}\n", got, lost,
+  printf("{\"count\":%d,\"lost\":%d,\"late\":%d,\"p50_us\":%.1f,\"p99_us\":%.1f}\n", got, lost, late,
          got ? rtt[got / 2] : 0.0, got ? rtt[(int)(got * 0.99)] : 0.0);
   return got ? 0 : 1;
 }
@@ -71,7 +74,7 @@ static int Ping(struct sockaddr_in* dst, int count, double rate) {
   struct timeval timeout = {0, (long)(kWaitSeconds * 1e6)};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   static double rtt[kMaxCount];
-  int got = 0, lost = 0;
+  int got = 0, lost = 0, late = 0;
   char req[kPayload] = {0}, resp[2048];
   struct timespec begin;
   clock_gettime(CLOCK_MONOTONIC, &begin);
@@ -88,16 +91,17 @@ static int Ping(struct sockaddr_in* dst, int count, double rate) {
       ssize_t n = recv(fd, resp, sizeof resp, 0);
       if (n < 0) { lost++; break; }
       if (n == kPayload && memcmp(resp, &i, sizeof i) == 0) { rtt[got++] = (Now() - start) * 1e6; break; }
+      if (n == kPayload) late++;  // an earlier request's, past its wait
     }
   }
-  return Report(rtt, got, lost);
+  return Report(rtt, got, lost, late);
 }
 
 static int Open(struct sockaddr_in* dst, int count, double rate) {
   int fd = Connected(dst);
   if (fd < 0) return 1;
   static double sent_at[kMaxCount], rtt[kMaxCount];  // sent_at 0: answered (or not yet sent)
-  int got = 0, next = 0;
+  int got = 0, late = 0, next = 0;
   char req[kPayload] = {0}, resp[2048];
   double begin = Now(), end = begin + (count - 1) / rate + kWaitSeconds;
   for (;;) {
@@ -119,12 +123,13 @@ static int Open(struct sockaddr_in* dst, int count, double rate) {
       int i;
       memcpy(&i, resp, sizeof i);
       double at = Now();
-      if (n != kPayload || i < 0 || i >= next || sent_at[i] == 0 || at - sent_at[i] > kWaitSeconds) continue;
-      rtt[got++] = (at - sent_at[i]) * 1e6;
+      if (n != kPayload || i < 0 || i >= next || sent_at[i] == 0) continue;
+      if (at - sent_at[i] > kWaitSeconds) late++;
+      else rtt[got++] = (at - sent_at[i]) * 1e6;
       sent_at[i] = 0;
     }
   }
-  return Report(rtt, got, count - got);
+  return Report(rtt, got, count - got, late);
 }
 
 int main(int argc, char** argv) {

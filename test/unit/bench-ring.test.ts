@@ -24,6 +24,7 @@ describe('the ring table', () => {
     rr_load_p50_us: 1000 * k,
     rr_load_p99_us: 5000 * k,
     rr_load_lost_pct: 10,
+    rr_load_late_pct: k,
   });
   /** Every round's sample of a row, metric by metric. */
   const rounds = (...ks: number[]): RingSamples[string] => {
@@ -45,8 +46,8 @@ describe('the ring table', () => {
     const md = ringMarkdown(report);
     const rows = md.split('\n').filter((l) => /^\| (\d+|kernel) \|/.test(l));
     expect(rows.map((l) => l.split(' | ')[0])).toEqual(['| 500', '| 4096', `| ${KERNEL_ROW}`]);
-    expect(rows[0]).toBe('| 500 | 200 (100–300) | 30.0 (20.0–60.0) | 50.0 (50.0–50.0) | 200 (200–200) | 2000 (1000–3000) | 10000 (5000–15000) | 10.0 (10.0–10.0) |');
-    expect(md).toContain('| depth | 64 B kpps | 64 B loss % | rr p50 idle (µs) | rr p99 idle (µs) | rr p50 under load (µs) | rr p99 under load (µs) | rr lost under load % |');
+    expect(rows[0]).toBe('| 500 | 200 (100–300) | 30.0 (20.0–60.0) | 50.0 (50.0–50.0) | 200 (200–200) | 2000 (1000–3000) | 10000 (5000–15000) | 10.0 (10.0–10.0) | 2.00 (1.00–3.00) |');
+    expect(md).toContain('| depth | 64 B kpps | 64 B loss % | rr p50 idle (µs) | rr p99 idle (µs) | rr p50 under load (µs) | rr p99 under load (µs) | rr lost under load % | rr late under load % |');
     expect(md).toContain('of 3 interleaved rounds, 5 s per blast');
   });
 });
