@@ -3,16 +3,16 @@
 // what it costs in queueing delay. A deeper ring drops less of a blast the reader cannot keep
 // up with, and delays everything queued behind it for longer.
 //
-// On a testbed like the planes section's, its vtepd plane (vtepd <-> vtepd), each depth set on both
-// TAPs (`ip link set vx0 txqueuelen N`), the depths' order rotating round by round: the
-// unpaced 64-byte blast (delivered rate and loss), then request/response at RR_RATE round
-// trips a second without load, then the same while a 64-byte blast saturates the same device
-// in the same direction (the requests share the sender's TAP ring with the blast). The
-// request/response is open loop (`udp_rr open`): requests the full ring drops cost no wait
-// that would thin out the ones after them, so its percentiles are those of requests arriving
-// at a steady rate, and its loss is reported beside them. The kernel's vxlan plane, under the
-// same load, is a reference: it has no TAP ring (its sender's call carries the frame through),
-// so no depth applies to it.
+// On a testbed like the planes section's, its vtepd plane (vtepd <-> vtepd) with each depth
+// set on both TAPs (`ip link set vx0 txqueuelen N`), the depths' order rotating round by
+// round: the unpaced 64-byte blast (delivered rate and loss), then request/response at
+// RR_RATE round trips a second without load, then the same while a 64-byte blast saturates
+// the same device in the same direction (the requests share the sender's TAP ring with the
+// blast). The request/response is open loop (`udp_rr open`): requests the full ring drops
+// cost no wait that would thin out the ones after them, so its percentiles are those of
+// requests arriving at a steady rate, and its loss is reported beside them. The kernel's
+// vxlan plane, under the same load, is a reference: it has no TAP ring (its sender's call
+// carries the frame through), so no depth applies to it.
 import { requestResponse, smallFrameRate, type CountWindow, type LatencyResult } from './measure.js';
 import { PlaneRig, type Endpoints } from './planes.js';
 import type { Testbed } from '../testbed/index.js';
