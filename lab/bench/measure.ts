@@ -137,8 +137,8 @@ export interface LatencyResult {
 }
 
 /**
- * `count` round trips, one outstanding: back to back, or paced at `rate` round trips a second;
- * with `openLoop` (and a rate), request i goes at i/rate whether or not the ones before were
+ * `count` round trips, one outstanding: back to back, or paced at `rate` round trips a second.
+ * With `openLoop` (and a rate), request i goes at i/rate whether or not the ones before were
  * answered (`udp_rr open`), so requests lost under load do not stall the ones after them.
  */
 export async function requestResponse(
