@@ -4,7 +4,9 @@
 // lab/bench/results/latest.{json,md,svg} and prints the table. Its second section,
 // replication (replication.ts), measures head-end replication to flood lists against the
 // kernel's and writes lab/bench/results/replication.{json,md}; its third, scale (scale.ts),
-// vtepd and the kernel with many devices, and writes lab/bench/results/scale.{json,md}. With
+// vtepd and the kernel with many devices, and writes lab/bench/results/scale.{json,md}; its
+// fourth, ring (ring.ts), vtepd's TAP ring depth against the 64-byte loss and the queueing
+// delay under load, and writes lab/bench/results/ring.{json,md}. With
 // --baseline DIR, the planes section adds vtepd-baseline, the vtepd plane run from DIR's build,
 // and reports each figure of vtepd against it: a data-path change's after/before from one
 // interleaved run.
@@ -29,10 +31,12 @@ import { DEFAULT_FANOUTS, MAX_FANOUT, runReplication, type ReplicationSamples } 
 import { buildReplicationReport, replicationMarkdown, writeReplicationReport } from './replicationReport.js';
 import { DEFAULT_DEVICES, MAX_DEVICES, runScale, type ScaleSamples } from './scale.js';
 import { buildScaleReport, scaleMarkdown, writeScaleReport } from './scaleReport.js';
+import { DEFAULT_DEPTHS, parseDepths, runRing, type RingSamples } from './ring.js';
+import { buildRingReport, ringMarkdown, writeRingReport } from './ringReport.js';
 import { buildReport, markdown, type Baseline, type MetricName, type Samples, writeReport } from './report.js';
 import { cliOf, LAB_DIST, ROOT, Testbed, type VtepDaemon } from '../testbed/index.js';
 
-const SECTIONS = ['planes', 'replication', 'scale'] as const;
+const SECTIONS = ['planes', 'replication', 'scale', 'ring'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface BenchOptions {
@@ -41,6 +45,8 @@ interface BenchOptions {
   fanouts: number[];
   /** Devices of the scale section. */
   devices: number;
+  /** TAP ring depths of the ring section. */
+  depths: number[];
   rounds: number;
   seconds: number;
   planes: PlaneName[];
@@ -54,7 +60,7 @@ interface BenchOptions {
 }
 
 const USAGE =
-  'usage: npm run bench -- [ --sections planes,replication,scale ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --out DIR ] [ --baseline DIR ] [ --profile ]';
+  'usage: npm run bench -- [ --sections planes,replication,scale,ring ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --depths LIST ] [ --out DIR ] [ --baseline DIR ] [ --profile ]';
 
 /** RFC 2544 search: trials of 2 s, at most 7, from 10 kpps up to the flat-out run's sent rate, 0.1% loss. */
 const RFC2544 = { trialSeconds: 2, trials: 7, low: 10_000, maxLoss: 0.001 };
@@ -111,6 +117,7 @@ function parseOptions(argv: string[]): BenchOptions {
     sections: [...SECTIONS],
     fanouts: DEFAULT_FANOUTS,
     devices: DEFAULT_DEVICES,
+    depths: DEFAULT_DEPTHS,
     rounds: 3,
     seconds: 5,
     planes: (Object.keys(PLANES) as PlaneName[]).filter((p) => p !== 'vtepd-baseline'),
@@ -152,6 +159,8 @@ function parseOptions(argv: string[]): BenchOptions {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1 || n > MAX_DEVICES) throw new Error(`argument "${value}" is wrong: --devices takes 1..${MAX_DEVICES}`);
       opts.devices = n;
+    } else if (key === '--depths') {
+      opts.depths = parseDepths(value);
     } else if (key === '--out') {
       opts.out = path.resolve(value);
     } else if (key === '--baseline') {
@@ -244,12 +253,14 @@ export async function runBench(argv: string[]): Promise<void> {
   const profiles: ProfileReport['planes'] = {};
   let replication: ReplicationSamples | undefined;
   let scale: ScaleSamples | undefined;
+  let ring: RingSamples | undefined;
   try {
     if (opts.sections.includes('planes')) micro = await runPlanes(tb, opts, planes, samples, profiles);
     if (opts.sections.includes('replication')) {
       replication = await runReplication(tb, { ...opts, log: (line) => console.log(line) });
     }
     if (opts.sections.includes('scale')) scale = await runScale(tb, { ...opts, log: (line) => console.log(line) });
+    if (opts.sections.includes('ring')) ring = await runRing(tb, { ...opts, log: (line) => console.log(line) });
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -275,6 +286,12 @@ export async function runBench(argv: string[]): Promise<void> {
     const report = buildScaleReport(scale, { rounds: opts.rounds, seconds: opts.seconds, devices: opts.devices });
     const files = writeScaleReport(report, opts.out);
     console.log('\n' + scaleMarkdown(report));
+    console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  }
+  if (ring) {
+    const report = buildRingReport(ring, { rounds: opts.rounds, seconds: opts.seconds, depths: opts.depths });
+    const files = writeRingReport(report, opts.out);
+    console.log('\n' + ringMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
 }

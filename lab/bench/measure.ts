@@ -130,25 +130,34 @@ export interface LatencyResult {
   p99us: number;
   /** Round trips completed (answered within 200 ms). */
   roundTrips: number;
+  /** Requests not answered within 200 ms. */
+  lost: number;
+  /** Of the lost, those whose answer came later, while the probe still ran. */
+  late: number;
 }
 
-/** `count` round trips, one outstanding: back to back, or paced at `rate` round trips a second. */
+/**
+ * `count` round trips, one outstanding: back to back, or paced at `rate` round trips a second.
+ * With `openLoop` (and a rate), request i goes at i/rate whether or not the ones before were
+ * answered (`udp_rr open`), so requests lost under load do not stall the ones after them.
+ */
 export async function requestResponse(
   tb: Testbed,
   client: Host,
   server: Host,
   addr: string,
   count: number,
-  opts: { rate?: number; window?: CountWindow } = {},
+  opts: { rate?: number; openLoop?: boolean; window?: CountWindow } = {},
 ): Promise<LatencyResult> {
   const port = '7002';
   const echo = tb.spawn(server.ns, [path.join(PROBES, 'udp_rr'), 'echo', addr, port, '2']);
   try {
     await new Promise((r) => setTimeout(r, 300));
-    const ping = [path.join(PROBES, 'udp_rr'), 'ping', addr, port, String(count), ...(opts.rate ? [String(opts.rate)] : [])];
+    const mode = opts.openLoop && opts.rate ? 'open' : 'ping';
+    const ping = [path.join(PROBES, 'udp_rr'), mode, addr, port, String(count), ...(opts.rate ? [String(opts.rate)] : [])];
     const r = await inWindow(opts.window, () => tb.exec(client.ns, ping, { timeoutMs: 120_000 }));
-    const res = JSON.parse(r.stdout) as { count: number; p50_us: number; p99_us: number };
-    return { p50us: res.p50_us, p99us: res.p99_us, roundTrips: res.count };
+    const res = JSON.parse(r.stdout) as { count: number; lost: number; late: number; p50_us: number; p99_us: number };
+    return { p50us: res.p50_us, p99us: res.p99_us, roundTrips: res.count, lost: res.lost, late: res.late };
   } finally {
     echo.kill('SIGKILL');
   }
