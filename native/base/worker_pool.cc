@@ -24,7 +24,7 @@ uint64_t AdaptPollWindow(uint64_t window_ns, uint64_t slept_ns, uint64_t ceiling
 }
 
 uint64_t PollBackoffNanos(uint32_t empty) {
-  constexpr uint32_t kMaxShift = 3;  // 1, 2, 4, 8 µs
+  constexpr uint32_t kMaxShift = 2;  // 1, 2, 4 µs
   return uint64_t{1000} << std::min(empty ? empty - 1 : 0, kMaxShift);
 }
 
@@ -47,6 +47,8 @@ struct WorkerPool::Registration {
   int fd;
   uint64_t spin_ns;
   size_t worker;
+  // The adaptive polling window after this source's traffic; its worker's alone.
+  uint64_t window_ns = 0;
   // Set by the worker once it has taken a gone source out of its epoll set itself.
   std::atomic<bool> gone{false};
 };
@@ -84,6 +86,7 @@ class WorkerPool::Worker {
     // A gone source has left the set already (and its fd may be another file by now).
     if (!registration->gone.load()) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, registration->fd, nullptr);
     sources_--;
+    removals_.fetch_add(1);  // the loop forgets the sources it remembers across its top
   }
 
   // Returns once the loop has come back to its top after this call: whatever it was serving
@@ -107,12 +110,21 @@ class WorkerPool::Worker {
 
   void Run() {
     epoll_event events[kMaxEvents];
+    // The sources whose traffic the worker is polling or waiting after: the next traffic
+    // tells them how long that wait was. Kept across the loop's top, so forgotten whenever a
+    // source was removed (it may be freed once the loop has passed its top again).
+    Registration* waiting_after[kMaxEvents];
+    size_t waiting = 0;
+    uint64_t removals = removals_.load();
     uint64_t spin_until = 0;
-    uint64_t window_ns = 0;  // the adaptive polling window
-    uint32_t empty = 0;      // empty polls in a row
+    uint32_t empty = 0;  // empty polls in a row
     for (;;) {
       passes_.fetch_add(1);  // quiescent point: nothing served before is touched again
       if (stopping_.load(std::memory_order_relaxed)) return;
+      if (removals_.load() != removals) {
+        removals = removals_.load();
+        waiting = 0;
+      }
       const uint64_t before = MonotonicNanos();
       const bool spinning = spin_until && before < spin_until;
       int ready = ::epoll_wait(epoll_.get(), events, kMaxEvents, spinning ? 0 : -1);
@@ -120,7 +132,7 @@ class WorkerPool::Worker {
         if (spinning) {
           empty++;
           PauseFor(PollBackoffNanos(empty));
-          if (PollBackoffYields(empty)) sched_yield();  // take turns with whatever is runnable
+          sched_yield();  // take turns with whatever else is runnable
         } else {
           spin_until = 0;
         }
@@ -129,6 +141,8 @@ class WorkerPool::Worker {
       empty = 0;
       bool traffic = false;
       uint64_t spin_ns = 0;
+      Registration* served[kMaxEvents];
+      size_t served_count = 0;
       for (int i = 0; i < ready; i++) {
         auto* registration = static_cast<Registration*>(events[i].data.ptr);
         if (!registration) {
@@ -142,6 +156,7 @@ class WorkerPool::Worker {
           case Served::kTraffic:
             traffic = true;
             spin_ns = std::max(spin_ns, registration->spin_ns);
+            served[served_count++] = registration;
             break;
           case Served::kGone:
             ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, registration->fd, nullptr);
@@ -155,9 +170,21 @@ class WorkerPool::Worker {
       batches_.store(batches_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
       const uint64_t after = MonotonicNanos();  // one clock read per batch
       const uint64_t ceiling = WorkerPool::AdaptivePoll();
-      if (!spinning) window_ns = AdaptPollWindow(window_ns, after - before, ceiling);
-      spin_ns = std::max(spin_ns, std::min(window_ns, ceiling));
-      if (spin_ns) spin_until = after + spin_ns;
+      // Polling would have caught what woke this sleep, or not: the windows of the sources
+      // whose traffic came before it learn so. Per source, because the gap after a request
+      // forwarded one way (its reply is due soon) and after a reply (the next request may
+      // be far off) differ: one window for the worker would poll after both or neither.
+      if (!spinning) {
+        for (size_t i = 0; i < waiting; i++) {
+          waiting_after[i]->window_ns = AdaptPollWindow(waiting_after[i]->window_ns, after - before, ceiling);
+        }
+      }
+      for (size_t i = 0; i < served_count; i++) {
+        waiting_after[i] = served[i];
+        spin_ns = std::max(spin_ns, std::min(served[i]->window_ns, ceiling));
+      }
+      waiting = served_count;
+      spin_until = spin_ns ? after + spin_ns : 0;
     }
   }
 
@@ -175,6 +202,7 @@ class WorkerPool::Worker {
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> passes_{0};
   std::atomic<uint64_t> batches_{0};  // loop passes that served traffic
+  std::atomic<uint64_t> removals_{0};
   size_t sources_ = 0;  // under the pool's mutex
   std::thread thread_;
 };

@@ -15,13 +15,18 @@
 // Waiting: waking a sleeping thread costs tens of microseconds on a virtual machine, several
 // times per round trip through the overlay, so after serving traffic a worker polls without
 // sleeping for a while before it blocks: for the longest fixed spin time (`busypoll`) of the
-// sources it served, or for its adaptive window if that is longer. The adaptive window works
-// as the kernel's halt polling (KVM's halt_poll_ns) does: a worker that slept and was woken by
-// traffic within the ceiling would have caught it by polling, so its window grows (from 10 µs,
-// doubling, up to the ceiling); one that slept longer halves it. Steady request/response
-// traffic thus keeps a worker polling between packets, while an idle one polls once after its
-// last packet and then sleeps: idle costs nothing. Each empty poll yields the CPU, so polling
-// workers take turns with each other and with whatever else is runnable.
+// sources it served, or for their adaptive windows if longer. Each source has its own window,
+// which works as the kernel's halt polling (KVM's halt_poll_ns) does: when the worker slept
+// after the source's traffic and was woken within the ceiling, polling would have caught it,
+// so the window grows (from 10 µs, doubling, up to the ceiling); a longer sleep halves it.
+// Per source, because the gaps differ by direction: after a request read from the TAP, its
+// reply arrives on the socket soon; after that reply, the next request may be far off. One
+// window per worker would poll after both or neither. An idle worker polls once after its
+// last packet and then sleeps: idle costs nothing. Between empty polls the worker pauses 1-4
+// µs in userspace (the clock is read through the vDSO) before it yields the CPU and asks
+// epoll again, so a poll costs two system calls every few microseconds, not every few
+// hundred nanoseconds, while the yield still lets the host's other threads run (on a machine
+// with fewer cores than busy threads, pausing without yielding delays them).
 //
 // Removal is safe against a batch in progress: Remove() returns once the source's worker has
 // passed its quiescent point (the top of its loop) after the source left its epoll set, so
@@ -54,11 +59,8 @@ enum class Served {
 uint64_t AdaptPollWindow(uint64_t window_ns, uint64_t slept_ns, uint64_t ceiling_ns);
 
 // The pause after the `empty`-th empty poll in a row (from 1): it doubles from 1 µs up to
-// 8 µs, so a packet waits a few microseconds at most for a polling worker, while a poll
-// window of 200 µs costs tens of epoll_wait calls instead of hundreds.
+// 4 µs, so a packet waits a few microseconds at most for a polling worker.
 uint64_t PollBackoffNanos(uint32_t empty);
-// Whether the `empty`-th empty poll in a row also yields the CPU (every 4th).
-inline bool PollBackoffYields(uint32_t empty) { return empty % 4 == 0; }
 
 class PollSource {
  public:
