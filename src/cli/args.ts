@@ -3,6 +3,8 @@
 // same validators as the config file; this module only sorts words into fields.
 import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
 import { type LinkSpec, type LinkType, checkDeviceName, checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
+import { LINK_KINDS, linkKind } from '../link/registry.js';
+import { type Rule, type Rules, arg, flag } from './keywords.js';
 import {
   L2TP_SESSION_KEYS,
   L2TP_TUNNEL_KEYS,
@@ -23,6 +25,15 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Where USAGE's entries start ("Usage: ", "Where: " and the lines under them). */
+const USAGE_INDENT = 7;
+
+/** Entries under a label in its column, as "Where: " heads the first term. */
+function labelled(label: string, entries: string[]): string {
+  const [first = '', ...rest] = entries;
+  return [label.padEnd(USAGE_INDENT) + first.slice(USAGE_INDENT), ...rest].join('\n');
+}
+
 export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
        vtepd daemon [ --config FILE ] [ --state FILE ] [ --remove-on-exit ]
@@ -31,17 +42,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
                     [ --evpn-asn ASN --evpn-router-id ADDR [ --evpn-neighbor ADDR ]...
                       [ --evpn-api ADDR:PORT ] [ --evpn-attach ] ]
        vtepd reload
-       vtepd link add [ dev ] NAME [ mtu N ] type vxlan id VNI [ local ADDR ]
-                      [ remote ADDR ]... [ allow PREFIX ]... [ group GROUP ] [ dev IFNAME ]
-                      [ dstport PORT ] [ srcport MIN MAX ] [ ttl { N | auto } ] [ tos N ]
-                      [ df { unset | set | inherit } ] [ ageing SECONDS ]
-                      [ nolearning | learning ] [ maxaddress N ] [ mtu N ]
-                      [ nooffloads | offloads ] [ busypoll USEC ] [ queues N ]
-       vtepd link add [ dev ] NAME [ mtu N ] type { gretap | ip6gretap } remote ADDR
-                      [ local ADDR ] [ key KEY | ikey KEY okey KEY ] [ csum | icsum | ocsum ]
-                      [ seq | iseq | oseq ] [ ttl N ] [ tos N ]
-                      [ df { set | unset | inherit } | pmtudisc | nopmtudisc ] [ mtu N ]
-                      [ nooffloads | offloads ] [ busypoll USEC ]
+${LINK_KINDS.flatMap((kind) => kind.usage).join('\n')}
        vtepd link { del | delete } [ dev ] NAME
        vtepd link [ { show | list | ls } [ [ dev ] NAME ] ]
        vtepd fdb { add | append | replace } LLADDR dev NAME dst ADDR [ port PORT ] [ vni VNI ]
@@ -67,10 +68,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd status
        vtepd help [ COMMAND ]
 
-Where: GROUP  := multicast address of the link's family (224.0.0.0/4, ff00::/8)
-       PREFIX := ADDR[/LEN] of the link's family, host bits zero: the only underlay
-                 sources accepted besides the flood list's and static FDB entries'
-       KEY    := { 0..4294967295 | DOTTED_QUAD }
+${labelled('Where:', LINK_KINDS.flatMap((kind) => kind.terms))}
        PORT   := 1..65535; VXLAN's dstport 4789 is IANA's (the default), 8472 Linux's legacy one
        ID     := { 1..4294967295 }
        HEXSTR := { 8 or 16 hex digits (4 / 8 bytes) }
@@ -192,15 +190,6 @@ export function commandUsage(object: string): string {
   ].join('\n\n') + '\n';
 }
 
-/** Where USAGE's entries start ("Usage: ", "Where: " and the lines under them). */
-const USAGE_INDENT = 7;
-
-/** Entries under a label in its column, as "Where: " heads the first term. */
-function labelled(label: string, entries: string[]): string {
-  const [first = '', ...rest] = entries;
-  return [label.padEnd(USAGE_INDENT) + first.slice(USAGE_INDENT), ...rest].join('\n');
-}
-
 /** A block of USAGE as entries: a line and the more deeply indented lines that continue it. */
 function usageEntries(block: string): string[] {
   const entries: string[] = [];
@@ -298,64 +287,14 @@ const LINK_ADD_KEYWORDS: Rules = {
   dev: arg('name'),
   name: arg('name'),
   mtu: arg('mtu'),
-  type: { slot: 'type', arity: 1, then: ([type]) => LINK_TYPE_KEYWORDS[checkLinkType(type, Field.argument().at('type'))] },
+  type: { slot: 'type', arity: 1, then: ([type]) => linkTypeKeywords(checkLinkType(type, Field.argument().at('type'))) },
 };
 
-/** Words of every link type; each fills the LinkSpec key of its slot. */
-const TUNNEL_KEYWORDS: Rules = {
-  local: arg('local'),
-  ttl: arg('ttl'),
-  hoplimit: arg('ttl'),
-  tos: arg('tos'),
-  dsfield: arg('tos'),
-  df: arg('df'),
-  mtu: arg('mtu'),
-  offloads: flag('offloads'),
-  nooffloads: flag('offloads', false),
-  busypoll: arg('busypoll'),
-};
-
-const VXLAN_KEYWORDS: Rules = {
-  ...TUNNEL_KEYWORDS,
-  id: arg('id'),
-  vni: arg('id'),
-  remote: { slot: 'remote', arity: 1, repeatable: true },
-  allow: { slot: 'allow', arity: 1, repeatable: true },
-  group: arg('group'),
-  dev: arg('dev'),
-  dstport: arg('dstport'),
-  srcport: { slot: 'srcport', arity: 2 },
-  ageing: arg('ageing'),
-  learning: flag('learning'),
-  nolearning: flag('learning', false),
-  maxaddress: arg('maxaddress'),
-  queues: arg('queues'),
-};
-
-const GRETAP_KEYWORDS: Rules = {
-  ...TUNNEL_KEYWORDS,
-  remote: arg('remote'),
-  key: arg('key'),
-  ikey: arg('ikey'),
-  okey: arg('okey'),
-  csum: flag('csum'),
-  icsum: flag('icsum'),
-  ocsum: flag('ocsum'),
-  seq: flag('seq'),
-  iseq: flag('iseq'),
-  oseq: flag('oseq'),
-  // The kernel's gre words for the DF bit.
-  pmtudisc: flag('df', 'set'),
-  nopmtudisc: flag('df', 'unset'),
-};
-
-// Each type knows the other's words too, so parseLinkSpec can say that one does not apply
+// Each type knows the others' words too, so parseLinkSpec can say that one does not apply
 // to this type instead of the scan calling it garbage; the type's own meaning comes last.
-const LINK_TYPE_KEYWORDS: Record<LinkType, Rules> = {
-  vxlan: { ...GRETAP_KEYWORDS, ...VXLAN_KEYWORDS },
-  gretap: { ...VXLAN_KEYWORDS, ...GRETAP_KEYWORDS },
-  ip6gretap: { ...VXLAN_KEYWORDS, ...GRETAP_KEYWORDS },
-};
+function linkTypeKeywords(type: LinkType): Rules {
+  return Object.assign({}, ...LINK_KINDS.map((kind) => kind.keywords), linkKind(type).keywords) as Rules;
+}
 
 function parseLinkCommand(given: string, words: string[]): Command {
   const verb = VERB_ALIASES[given] ?? given;
@@ -536,31 +475,6 @@ function requiredDevice(found: Found): string {
   const name = single(found, 'dev');
   if (name === undefined) throw Field.argument().at('dev').missing();
   return checkDeviceName(name, Field.argument());
-}
-
-interface Rule {
-  /** Where the value goes; synonyms (vni/id, nolearning/learning) share one. */
-  slot: string;
-  /** Values after the keyword. */
-  arity: 0 | 1 | 2;
-  /** For arity 0: the value the keyword stands for (learning: true, pmtudisc: 'set'). */
-  value?: unknown;
-  /** May be given more than once (remote). */
-  repeatable?: boolean;
-  /** The rules for the words after this keyword and its values (`type vxlan`: VXLAN's). */
-  then?: (args: string[]) => Rules;
-}
-
-type Rules = Record<string, Rule>;
-
-/** A keyword followed by one value for `slot`. */
-function arg(slot: string): Rule {
-  return { slot, arity: 1 };
-}
-
-/** A keyword alone that stands for `value` in `slot` (learning: true, pmtudisc: 'set'). */
-function flag(slot: string, value: unknown = true): Rule {
-  return { slot, arity: 0, value };
 }
 
 interface Occurrence {

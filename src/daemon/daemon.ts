@@ -17,7 +17,6 @@ import { type ControlTarget, dispatch } from '../control/dispatch.js';
 import { type DaemonStatus, resolveSocketPath } from '../control/protocol.js';
 import { ControlServer, type ControlServerOptions } from '../control/server.js';
 import { type NativeAddon, loadAddon } from '../device/addon.js';
-import { GretapDevice } from '../device/gretapDevice.js';
 import { L2tpSessionDevice } from '../device/l2tp.js';
 import { VxlanDevice } from '../device/vxlanDevice.js';
 import { type EvpnConfig, evpnConfigJson } from '../evpn/evpnConfig.js';
@@ -29,6 +28,7 @@ import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
 import { type LinkEvent, monitorEventLine } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpec.js';
+import { type LinkDevice, linkKind } from '../link/registry.js';
 import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../link/l2tpSpec.js';
 import { ConfigError } from '../validation.js';
 import { type DeviceConfig, type VtepdConfig, l2tpOf, loadConfigFile } from './configFile.js';
@@ -76,7 +76,7 @@ interface DaemonEvents {
 
 const FDB_EVENT_TYPES = ['learned', 'moved', 'aged'] as const;
 
-export type Device = VxlanDevice | GretapDevice | L2tpSessionDevice;
+export type Device = LinkDevice | L2tpSessionDevice;
 
 export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget {
   readonly socketPath: string;
@@ -366,7 +366,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   /** A new device with a persistent TAP (or `restore`d from the state), registered as `config`'s or, without it, the user's. */
   private async createDevice(spec: LinkSpec, config?: DeviceConfig, restore?: DeviceRecord): Promise<Device> {
     const options = { persist: true, attachIfindex: restore?.ifindex, fdb: restore?.fdb };
-    const device = spec.type === 'vxlan' ? await VxlanDevice.create(spec, options) : await GretapDevice.create(spec, options);
+    const device = await linkKind(spec.type).create(spec, options);
     this.register(device, restore !== undefined);
     if (config) this.configs.set(device.name, config);
     return device;
@@ -551,7 +551,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     if (!this.stateDirty) return;
     this.stateDirty = false;
     const start = performance.now();
-    const devices = [...this.devices.values()].filter((device): device is VxlanDevice | GretapDevice => !(device instanceof L2tpSessionDevice));
+    const devices = [...this.devices.values()].filter((device): device is LinkDevice => !(device instanceof L2tpSessionDevice));
     const records = devices.map((device): DeviceRecord => {
       const config = this.configs.get(device.name);
       const vxlan = device instanceof VxlanDevice;

@@ -1,0 +1,24 @@
+// What generic code knows of a link kind, as iproute2's struct link_util and the kernel's
+// rtnl_link_ops have it: each kind (src/vxlan/, src/gretap/) gives one of these to the
+// registry, and the CLI, formatter and daemon ask the registry instead of naming kinds.
+import type { Rules } from '../cli/keywords.js';
+import type { DeviceOptions } from '../device/common.js';
+import type { FdbEntry } from './fdbEntry.js';
+import type { LinkInfo } from './linkInfo.js';
+import type { LinkSpec, ResolvedLinkSpec } from './linkSpec.js';
+
+export interface LinkKind<S extends LinkSpec = LinkSpec, R extends ResolvedLinkSpec = ResolvedLinkSpec, D = unknown> {
+  /** The `type` words it answers to (gretap's module: gretap and ip6gretap). */
+  names: readonly S['type'][];
+  /** Its words after `type NAME`, each filling the spec key of its slot (ip's parse_opt). */
+  keywords: Rules;
+  /** Its `vtepd link add` entries of the usage (ip's print_help), each a line and its continuations. */
+  usage: readonly string[];
+  /** The terms (Where:) only its usage has. */
+  terms: readonly string[];
+  /** Makes its device, host defaults resolved; `fdb`: a restored device's static rows, where the kind has an FDB. */
+  create(spec: S, options: DeviceOptions & { fdb?: FdbEntry[] }): Promise<D>;
+  /** Its `link show` line and `-j` object, features aside (ip's print_opt). */
+  text(info: LinkInfo, spec: R): string;
+  json(info: LinkInfo, spec: R): object;
+}
