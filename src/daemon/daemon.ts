@@ -18,7 +18,7 @@ import { type DaemonStatus, resolveSocketPath } from '../control/protocol.js';
 import { ControlServer, type ControlServerOptions } from '../control/server.js';
 import { type NativeAddon, loadAddon } from '../device/addon.js';
 import { L2tpSessionDevice } from '../device/l2tp.js';
-import { VxlanDevice } from '../device/vxlanDevice.js';
+import { VxlanDevice } from '../vxlan/device.js';
 import { type EvpnConfig, evpnConfigJson } from '../evpn/evpnConfig.js';
 import { EvpnController } from '../evpn/evpnController.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';

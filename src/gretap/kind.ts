@@ -1,11 +1,12 @@
-// gretap and ip6gretap as a link kind (ip's link_gre.c and link_gre6.c): their words after
-// `type gretap|ip6gretap`, their usage, their device and their `link show` line and JSON.
+// gretap and ip6gretap as a link kind (ip's link_gre.c and link_gre6.c): what the registry
+// hands generic code, their keys and validator (spec.ts), their words after `type
+// gretap|ip6gretap`, usage, device and `link show` output.
 import { type Rules, arg, flag } from '../cli/keywords.js';
-import { GretapDevice } from '../device/gretapDevice.js';
 import type { LinkInfo } from '../link/linkInfo.js';
 import type { LinkKind } from '../link/linkKind.js';
-import type { GretapLinkSpec, ResolvedGretapLinkSpec } from '../link/linkSpec.js';
 import { TUNNEL_KEYWORDS, tosText, tunnelLinkJson, tunnelLinkText } from '../link/tunnelKind.js';
+import { GretapDevice } from './device.js';
+import { GRETAP_KEYS, type GretapLinkSpec, type ResolvedGretapLinkSpec, gretapFamily, parseGretap } from './spec.js';
 
 const KEYWORDS: Rules = {
   ...TUNNEL_KEYWORDS,
@@ -45,7 +46,7 @@ function text(info: LinkInfo, spec: ResolvedGretapLinkSpec): string {
 }
 
 function json(info: LinkInfo, spec: ResolvedGretapLinkSpec): object {
-  return tunnelLinkJson(info, spec, {
+  return tunnelLinkJson(info, spec, gretapFamily(spec), {
     remote: spec.remote,
     ttl: spec.ttl,
     ...(spec.ikey !== undefined && { ikey: greKeyText(spec.ikey) }),
@@ -64,6 +65,9 @@ function greKeyText(key: number): string {
 
 export const gretapKind = {
   names: ['gretap', 'ip6gretap'],
+  keys: GRETAP_KEYS,
+  parse: parseGretap,
+  family: gretapFamily,
   keywords: KEYWORDS,
   usage: [USAGE],
   terms: TERMS,

@@ -3,13 +3,21 @@
 // registry, and the CLI, formatter and daemon ask the registry instead of naming kinds.
 import type { Rules } from '../cli/keywords.js';
 import type { DeviceOptions } from '../device/common.js';
+import type { AddressFamily } from '../validation.js';
 import type { FdbEntry } from './fdbEntry.js';
 import type { LinkInfo } from './linkInfo.js';
 import type { LinkSpec, ResolvedLinkSpec } from './linkSpec.js';
+import type { LinkInput } from './tunnelSpec.js';
 
 export interface LinkKind<S extends LinkSpec = LinkSpec, R extends ResolvedLinkSpec = ResolvedLinkSpec, D = unknown> {
   /** The `type` words it answers to (gretap's module: gretap and ip6gretap). */
   names: readonly S['type'][];
+  /** The keys its input may have (config file, control request, command line). */
+  keys: readonly string[];
+  /** The spec from its checked input (the kernel's validate); `name` and `type` are checked already. */
+  parse(name: string, type: S['type'], input: LinkInput): S;
+  /** The underlay's family: that of local, else of the first peer, else IPv4. */
+  family(spec: S): AddressFamily;
   /** Its words after `type NAME`, each filling the spec key of its slot (ip's parse_opt). */
   keywords: Rules;
   /** Its `vtepd link add` entries of the usage (ip's print_help), each a line and its continuations. */

@@ -2,7 +2,8 @@
 // plane: their common words on the command line and in `link show` and its JSON.
 import { type Rules, arg, flag } from '../cli/keywords.js';
 import type { LinkInfo } from './linkInfo.js';
-import { type ResolvedLinkSpec, linkFamily } from './linkSpec.js';
+import type { AddressFamily } from '../validation.js';
+import type { ResolvedLinkSpec } from './linkSpec.js';
 
 /** Words of every tunnel kind; each fills the LinkSpec key of its slot. */
 export const TUNNEL_KEYWORDS: Rules = {
@@ -25,7 +26,7 @@ export function tunnelLinkText({ ifindex, ifname }: LinkInfo, spec: ResolvedLink
 }
 
 /** iproute2's `-j -d` shape: kernel info_data keys where the kernel has them; `data` is the kind's. */
-export function tunnelLinkJson({ ifindex, ifname }: LinkInfo, spec: ResolvedLinkSpec, data: object): object {
+export function tunnelLinkJson({ ifindex, ifname }: LinkInfo, spec: ResolvedLinkSpec, family: AddressFamily, data: object): object {
   return {
     ifindex,
     ifname,
@@ -33,7 +34,7 @@ export function tunnelLinkJson({ ifindex, ifname }: LinkInfo, spec: ResolvedLink
     linkinfo: {
       info_kind: spec.type,
       info_data: {
-        family: linkFamily(spec) === 6 ? 'inet6' : 'inet',
+        family: family === 6 ? 'inet6' : 'inet',
         ...(spec.local !== undefined && { local: spec.local }),
         ...data,
         tos: spec.tos,

@@ -1,11 +1,11 @@
-// VXLAN as a link kind (ip's iplink_vxlan.c): its words after `type vxlan`, its usage, its
-// device and its `link show` line and JSON.
+// VXLAN as a link kind (ip's iplink_vxlan.c): what the registry hands generic code, its keys
+// and validator (spec.ts), its words after `type vxlan`, usage, device and `link show` output.
 import { type Rules, arg, flag } from '../cli/keywords.js';
-import { VxlanDevice } from '../device/vxlanDevice.js';
 import type { LinkInfo } from '../link/linkInfo.js';
 import type { LinkKind } from '../link/linkKind.js';
-import type { ResolvedVxlanLinkSpec, VxlanLinkSpec } from '../link/linkSpec.js';
 import { TUNNEL_KEYWORDS, tosText, tunnelLinkJson, tunnelLinkText } from '../link/tunnelKind.js';
+import { VxlanDevice } from './device.js';
+import { type ResolvedVxlanLinkSpec, VXLAN_KEYS, type VxlanLinkSpec, parseVxlan, vxlanFamily } from './spec.js';
 
 const KEYWORDS: Rules = {
   ...TUNNEL_KEYWORDS,
@@ -54,7 +54,7 @@ function text(info: LinkInfo, spec: ResolvedVxlanLinkSpec): string {
 }
 
 function json(info: LinkInfo, spec: ResolvedVxlanLinkSpec): object {
-  return tunnelLinkJson(info, spec, {
+  return tunnelLinkJson(info, spec, vxlanFamily(spec), {
     id: spec.id,
     ...(spec.group !== undefined && { group: spec.group }),
     ...(spec.remote.length > 0 && { remote: spec.remote }),
@@ -73,6 +73,9 @@ function json(info: LinkInfo, spec: ResolvedVxlanLinkSpec): object {
 
 export const vxlanKind = {
   names: ['vxlan'],
+  keys: VXLAN_KEYS,
+  parse: parseVxlan,
+  family: vxlanFamily,
   keywords: KEYWORDS,
   usage: [USAGE],
   terms: TERMS,

@@ -5,7 +5,8 @@ import { parseArgs } from '../../src/cli/args.js';
 import { formatLinks } from '../../src/cli/format.js';
 import { parseConfig } from '../../src/daemon/configFile.js';
 import type { LinkInfo } from '../../src/link/linkInfo.js';
-import { type ResolvedVxlanLinkSpec, parseLinkSpec } from '../../src/link/linkSpec.js';
+import { parseLinkSpec } from '../../src/link/linkSpec.js';
+import type { ResolvedVxlanLinkSpec } from '../../src/vxlan/spec.js';
 import { ConfigError } from '../../src/validation.js';
 
 const vxlan = (extra: Record<string, unknown>) => parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 42, ...extra });
