@@ -19,13 +19,8 @@ export {
   type MethodParams,
   type MethodResults,
 } from './control/protocol.js';
-export {
-  LINK_TYPES,
-  parseLinkSpec,
-  type LinkSpec,
-  type LinkType,
-  type ResolvedLinkSpec,
-} from './link/linkSpec.js';
+export { LINK_TYPES, parseLinkSpec } from './link/linkSpec.js';
+export type { LinkSpec, LinkType, ResolvedLinkSpec } from './link/linkSpecTypes.js';
 export { DF_MODES, checkDeviceName, type Df } from './link/tunnelSpec.js';
 export { VXLAN_AUTO_TTL, type PortRange, type ResolvedVxlanLinkSpec, type VxlanLinkSpec } from './vxlan/spec.js';
 export { type GretapLinkSpec, type ResolvedGretapLinkSpec } from './gretap/spec.js';

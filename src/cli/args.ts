@@ -2,7 +2,8 @@
 // error messages, and global options (-j, --socket) accepted anywhere. Values go through the
 // same validators as the config file; this module only sorts words into fields.
 import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
-import { type LinkSpec, type LinkType, checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
+import { checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
+import type { LinkSpec, LinkType } from '../link/linkSpecTypes.js';
 import { checkDeviceName } from '../link/tunnelSpec.js';
 import { LINK_KINDS, linkKind } from '../link/registry.js';
 import { type Rule, type Rules, arg, flag } from './keywords.js';

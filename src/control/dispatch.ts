@@ -17,7 +17,8 @@ import {
   parseL2tpTunnelSelector,
   parseL2tpTunnelSpec,
 } from '../link/l2tpSpec.js';
-import { type LinkSpec, parseLinkSpec } from '../link/linkSpec.js';
+import { parseLinkSpec } from '../link/linkSpec.js';
+import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { checkDeviceName } from '../link/tunnelSpec.js';
 import { Field, checkObject, requiredKey } from '../validation.js';
 import type { DaemonStatus, Method, MethodResults } from './protocol.js';

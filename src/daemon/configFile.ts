@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
-import { LINK_SPEC_KEYS, type LinkSpec, parseLinkSpec } from '../link/linkSpec.js';
+import { LINK_SPEC_KEYS, parseLinkSpec } from '../link/linkSpec.js';
+import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { ConfigError, Field, checkArray, checkObject } from '../validation.js';
 import { type L2tpConfig, NO_L2TP, parseL2tpConfig } from './l2tp.js';
 

@@ -7,7 +7,7 @@
 //   an unchanged entry -> nothing: the device keeps its TAP and its runtime fdb edits
 // Devices made by `vtepd link add` are not the config's: a config naming one is an error.
 import { type FdbEntry, type FdbSelector } from '../link/fdbEntry.js';
-import type { LinkSpec } from '../link/linkSpec.js';
+import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { FLOOD_MAC } from '../link/mac.js';
 import { ConfigError } from '../validation.js';
 import type { DeviceConfig, VtepdConfig } from './configFile.js';

@@ -27,7 +27,7 @@ import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
 import { type LinkEvent, monitorEventLine } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
-import type { LinkSpec } from '../link/linkSpec.js';
+import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { type LinkDevice, linkKind } from '../link/registry.js';
 import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../link/l2tpSpec.js';
 import { ConfigError } from '../validation.js';

@@ -8,7 +8,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DaemonStatus } from '../control/protocol.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { DeviceStats, VxlanPortInfo } from '../link/linkInfo.js';
-import type { LinkType } from '../link/linkSpec.js';
+import type { LinkType } from '../link/linkSpecTypes.js';
 import type { L2TP_SESSION_TYPE } from '../link/l2tpSpec.js';
 
 /** A device's `type` label: its link type, or an L2TPv3 session's l2tpeth. */

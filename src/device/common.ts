@@ -3,7 +3,7 @@
 // 'gone' event, and the LinkInfo they report.
 import type { DataPathFeatures, LinkInfo } from '../link/linkInfo.js';
 import type { ResolvedL2tpSessionSpec } from '../link/l2tpSpec.js';
-import type { ResolvedLinkSpec } from '../link/linkSpec.js';
+import type { ResolvedLinkSpec } from '../link/linkSpecTypes.js';
 import type { NativeError, NativeTapOptions } from './addon.js';
 
 /** How a device gets its TAP. */

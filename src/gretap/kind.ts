@@ -67,7 +67,6 @@ export const gretapKind = {
   names: ['gretap', 'ip6gretap'],
   keys: GRETAP_KEYS,
   parse: parseGretap,
-  family: gretapFamily,
   keywords: KEYWORDS,
   usage: [USAGE],
   terms: TERMS,

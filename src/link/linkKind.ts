@@ -3,10 +3,9 @@
 // registry, and the CLI, formatter and daemon ask the registry instead of naming kinds.
 import type { Rules } from '../cli/keywords.js';
 import type { DeviceOptions } from '../device/common.js';
-import type { AddressFamily } from '../validation.js';
 import type { FdbEntry } from './fdbEntry.js';
 import type { LinkInfo } from './linkInfo.js';
-import type { LinkSpec, ResolvedLinkSpec } from './linkSpec.js';
+import type { LinkSpec, ResolvedLinkSpec } from './linkSpecTypes.js';
 import type { LinkInput } from './tunnelSpec.js';
 
 export interface LinkKind<S extends LinkSpec = LinkSpec, R extends ResolvedLinkSpec = ResolvedLinkSpec, D = unknown> {
@@ -16,8 +15,6 @@ export interface LinkKind<S extends LinkSpec = LinkSpec, R extends ResolvedLinkS
   keys: readonly string[];
   /** The spec from its checked input (the kernel's validate); `name` and `type` are checked already. */
   parse(name: string, type: S['type'], input: LinkInput): S;
-  /** The underlay's family: that of local, else of the first peer, else IPv4. */
-  family(spec: S): AddressFamily;
   /** Its words after `type NAME`, each filling the spec key of its slot (ip's parse_opt). */
   keywords: Rules;
   /** Its `vtepd link add` entries of the usage (ip's print_help), each a line and its continuations. */

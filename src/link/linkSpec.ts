@@ -1,16 +1,10 @@
 // The one validator of a link's settings, whether they come from `vtepd link add`, the config
 // file or a control request: the generic keys here, the rest by the kind `type` names (its
 // spec.ts, found through the registry).
-import { type AddressFamily, Field, checkChoice, checkObject, requiredKey } from '../validation.js';
-import type { GretapLinkSpec, ResolvedGretapLinkSpec } from '../gretap/spec.js';
-import type { ResolvedVxlanLinkSpec, VxlanLinkSpec } from '../vxlan/spec.js';
+import { Field, checkChoice, checkObject, requiredKey } from '../validation.js';
+import type { LinkSpec, LinkType } from './linkSpecTypes.js';
 import { LINK_KINDS, linkKind } from './registry.js';
 import { checkDeviceName } from './tunnelSpec.js';
-
-export type LinkSpec = VxlanLinkSpec | GretapLinkSpec;
-export type LinkType = LinkSpec['type'];
-/** Specs with the host-dependent defaults filled in, as a running device has them. */
-export type ResolvedLinkSpec = ResolvedVxlanLinkSpec | ResolvedGretapLinkSpec;
 
 export const LINK_TYPES: readonly LinkType[] = LINK_KINDS.flatMap((kind) => kind.names);
 
@@ -21,17 +15,11 @@ export function checkLinkType(value: unknown, field: Field): LinkType {
   return checkChoice(value, field, LINK_TYPES, 'link type');
 }
 
-/** The underlay's family: that of local, else of the first peer, else IPv4. */
-export function linkFamily(spec: LinkSpec): AddressFamily {
-  return linkKind(spec.type).family(spec);
-}
-
 /** Input whose type is known lets TypeScript know the spec's type too. */
 type TypedInput<T extends LinkType> = { type: T; [key: string]: unknown };
 
 /** `input` holds link keys with JSON values or, from the command line, strings. */
-export function parseLinkSpec(input: TypedInput<'vxlan'>, field?: Field): VxlanLinkSpec;
-export function parseLinkSpec(input: TypedInput<'gretap' | 'ip6gretap'>, field?: Field): GretapLinkSpec;
+export function parseLinkSpec<T extends LinkType>(input: TypedInput<T>, field?: Field): Extract<LinkSpec, { type: T }>;
 export function parseLinkSpec(input: unknown, field?: Field): LinkSpec;
 export function parseLinkSpec(input: unknown, field = Field.config()): LinkSpec {
   const raw = checkObject(input, field, LINK_SPEC_KEYS);

@@ -3,7 +3,7 @@
 import { gretapKind } from '../gretap/kind.js';
 import { vxlanKind } from '../vxlan/kind.js';
 import type { LinkKind } from './linkKind.js';
-import type { LinkSpec, LinkType, ResolvedLinkSpec } from './linkSpec.js';
+import type { LinkSpec, LinkType, ResolvedLinkSpec } from './linkSpecTypes.js';
 
 const KINDS = [vxlanKind, gretapKind] as const;
 

@@ -3,7 +3,7 @@
 import { type Rules, arg, flag } from '../cli/keywords.js';
 import type { LinkInfo } from './linkInfo.js';
 import type { AddressFamily } from '../validation.js';
-import type { ResolvedLinkSpec } from './linkSpec.js';
+import type { ResolvedLinkSpec } from './linkSpecTypes.js';
 
 /** Words of every tunnel kind; each fills the LinkSpec key of its slot. */
 export const TUNNEL_KEYWORDS: Rules = {

@@ -75,7 +75,6 @@ export const vxlanKind = {
   names: ['vxlan'],
   keys: VXLAN_KEYS,
   parse: parseVxlan,
-  family: vxlanFamily,
   keywords: KEYWORDS,
   usage: [USAGE],
   terms: TERMS,
