@@ -6,7 +6,7 @@ import { VXLAN_DEFAULTS } from './vxlan/spec.js';
 
 export { VxlanDevice } from './vxlan/device.js';
 export { GretapDevice } from './gretap/device.js';
-export { L2tpSessionDevice, L2tpTunnel } from './device/l2tp.js';
+export { L2tpSessionDevice, L2tpTunnel } from './l2tp/device.js';
 export { Daemon, runDaemon, type DaemonOptions, type Device } from './daemon/daemon.js';
 export { parseConfig, loadConfigFile, type DeviceConfig, type VtepdConfig } from './daemon/configFile.js';
 export { ControlClient, type ControlClientOptions } from './control/client.js';
@@ -49,8 +49,8 @@ export {
   type L2specType,
   type ResolvedL2tpSessionSpec,
   type SeqMode,
-} from './link/l2tpSpec.js';
-export { type L2tpConfig } from './daemon/l2tp.js';
+} from './l2tp/spec.js';
+export { type L2tpConfig } from './l2tp/daemon.js';
 export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbRow, type FdbSelector } from './link/fdbEntry.js';
 export { fdbEventLine, type FdbEvent } from './link/fdbEvent.js';
 export type { LocalMac, LocalMacEvent } from './link/localMac.js';

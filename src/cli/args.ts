@@ -17,7 +17,7 @@ import {
   parseL2tpSessionSpec,
   parseL2tpTunnelSelector,
   parseL2tpTunnelSpec,
-} from '../link/l2tpSpec.js';
+} from '../l2tp/spec.js';
 import { type ListenAddress, type LogLevel, MAX_ADAPTIVE_POLL, MAX_WORKERS, checkListenAddress, checkLogLevel } from '../daemon/daemonOptions.js';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { Field, checkInteger } from '../validation.js';

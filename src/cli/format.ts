@@ -1,5 +1,5 @@
 // Output in the shapes of `ip -d link show`, `bridge fdb show` and `bridge monitor fdb` (and
-// `evpn show`, FRR's words; `ip l2tp show`'s are in l2tpFormat.ts),
+// `evpn show`, FRR's words; `ip l2tp show`'s are in l2tp/format.ts),
 // as text or, with -j, as JSON with iproute2's key names. Every function returns whole lines.
 import type { DaemonStatus } from '../control/protocol.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
@@ -7,7 +7,7 @@ import type { FdbRow } from '../link/fdbEntry.js';
 import type { DataPathFeatures, DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import { type MonitorEvent, monitorEventLine } from '../link/linkEvent.js';
 import { linkKind } from '../link/registry.js';
-import { l2tpSessionLinkJson, l2tpSessionLinkText } from './l2tpFormat.js';
+import { l2tpSessionLinkJson, l2tpSessionLinkText } from '../l2tp/format.js';
 
 function jsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;

@@ -16,7 +16,7 @@ import {
   parseL2tpSessionSpec,
   parseL2tpTunnelSelector,
   parseL2tpTunnelSpec,
-} from '../link/l2tpSpec.js';
+} from '../l2tp/spec.js';
 import { parseLinkSpec } from '../link/linkSpec.js';
 import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { checkDeviceName } from '../link/tunnelSpec.js';

@@ -1,5 +1,5 @@
 // The daemon's JSON config: the devices to create at start, each a LinkSpec plus (VXLAN only)
-// static FDB rows, L2TPv3 tunnels and sessions ("l2tp", see l2tp.ts) and the EVPN settings.
+// static FDB rows, L2TPv3 tunnels and sessions ("l2tp", see l2tp/daemon.ts) and the EVPN settings.
 // Checked completely before anything is created, with errors naming the JSON path.
 import { readFile } from 'node:fs/promises';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
@@ -7,7 +7,7 @@ import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
 import { LINK_SPEC_KEYS, parseLinkSpec } from '../link/linkSpec.js';
 import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { ConfigError, Field, checkArray, checkObject } from '../validation.js';
-import { type L2tpConfig, NO_L2TP, parseL2tpConfig } from './l2tp.js';
+import { type L2tpConfig, NO_L2TP, parseL2tpConfig } from '../l2tp/daemon.js';
 
 export interface DeviceConfig {
   link: LinkSpec;

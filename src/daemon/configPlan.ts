@@ -12,14 +12,6 @@ import { FLOOD_MAC } from '../link/mac.js';
 import { ConfigError } from '../validation.js';
 import type { DeviceConfig, VtepdConfig } from './configFile.js';
 
-/** One change of a reload, ready to apply: what it is about (the log's `device`), its action and its line. */
-export interface ConfigStep {
-  subject: string;
-  action: string;
-  line: string;
-  apply(): Promise<void>;
-}
-
 export type ConfigChange =
   | { action: 'create'; config: DeviceConfig }
   | { action: 'delete'; name: string }

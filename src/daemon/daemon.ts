@@ -9,7 +9,7 @@
 // settings, an EvpnController advertises and installs routes for the VXLAN devices through a
 // GoBGP speaker (evpn/). Control requests
 // reach it through control/dispatch.ts, which sees it only as a ControlTarget, one at a time.
-// L2TPv3 tunnels and sessions are its L2TP part's (l2tp.ts); the sessions are devices too.
+// L2TPv3 tunnels and sessions are its L2TP part's (l2tp/daemon.ts); the sessions are devices too.
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +17,7 @@ import { type ControlTarget, dispatch } from '../control/dispatch.js';
 import { type DaemonStatus, resolveSocketPath } from '../control/protocol.js';
 import { ControlServer, type ControlServerOptions } from '../control/server.js';
 import { type NativeAddon, loadAddon } from '../device/addon.js';
-import { L2tpSessionDevice } from '../device/l2tp.js';
+import { L2tpSessionDevice } from '../l2tp/device.js';
 import { VxlanDevice } from '../vxlan/device.js';
 import { type EvpnConfig, evpnConfigJson } from '../evpn/evpnConfig.js';
 import { EvpnController } from '../evpn/evpnController.js';
@@ -29,13 +29,14 @@ import { type LinkEvent, monitorEventLine } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { type LinkDevice, linkKind } from '../link/registry.js';
-import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../link/l2tpSpec.js';
+import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../l2tp/spec.js';
 import { ConfigError } from '../validation.js';
 import { type DeviceConfig, type VtepdConfig, l2tpOf, loadConfigFile } from './configFile.js';
-import { type ConfigChange, type ConfigStep, changedDevice, describeChange, planConfig } from './configPlan.js';
+import { type ConfigChange, changedDevice, describeChange, planConfig } from './configPlan.js';
+import type { ConfigStep } from './configStep.js';
 import { DEFAULT_ADAPTIVE_POLL, type ListenAddress, type LogLevel } from './daemonOptions.js';
 import { EventLog } from './eventLog.js';
-import { type L2tpHost, L2tpPart } from './l2tp.js';
+import { type L2tpHost, L2tpPart } from '../l2tp/daemon.js';
 import { type LogStream, type Logger, createLogger } from './logger.js';
 import { serveMetrics } from './metrics.js';
 import { reattach } from './reattach.js';

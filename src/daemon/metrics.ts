@@ -9,7 +9,7 @@ import type { DaemonStatus } from '../control/protocol.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { DeviceStats, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkType } from '../link/linkSpecTypes.js';
-import type { L2TP_SESSION_TYPE } from '../link/l2tpSpec.js';
+import type { L2TP_SESSION_TYPE } from '../l2tp/spec.js';
 
 /** A device's `type` label: its link type, or an L2TPv3 session's l2tpeth. */
 type DeviceType = LinkType | typeof L2TP_SESSION_TYPE;

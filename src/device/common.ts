@@ -2,7 +2,7 @@
 // device (and, for the errno codes a call documents, say what happened to the request), the
 // 'gone' event, and the LinkInfo they report.
 import type { DataPathFeatures, LinkInfo } from '../link/linkInfo.js';
-import type { ResolvedL2tpSessionSpec } from '../link/l2tpSpec.js';
+import type { ResolvedL2tpSessionSpec } from '../l2tp/spec.js';
 import type { ResolvedLinkSpec } from '../link/linkSpecTypes.js';
 import type { NativeError, NativeTapOptions } from './addon.js';
 

@@ -12,9 +12,9 @@ import {
   type ResolvedL2tpSessionSpec,
   l2tpOverhead,
   seqDirections,
-} from '../link/l2tpSpec.js';
-import { type NativeAddon, type NativeL2tpSessionDevice, type NativeL2tpTunnel, loadAddon } from './addon.js';
-import { type DeviceEvents, type DeviceOptions, callNative, linkInfo, nativeTapOptions } from './common.js';
+} from './spec.js';
+import { type NativeAddon, type NativeL2tpSessionDevice, type NativeL2tpTunnel, loadAddon } from '../device/addon.js';
+import { type DeviceEvents, type DeviceOptions, callNative, linkInfo, nativeTapOptions } from '../device/common.js';
 
 /** One static tunnel. close() closes its sessions too, as the kernel deletes them with it. */
 export class L2tpTunnel {

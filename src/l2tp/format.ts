@@ -2,7 +2,7 @@
 // with -j, as its JSON; and an L2TPv3 session's line of `link show`. Every function returns
 // whole lines.
 import type { LinkInfo } from '../link/linkInfo.js';
-import { type L2tpSessionInfo, type L2tpTunnelInfo, type ResolvedL2tpSessionSpec, tunnelFamily } from '../link/l2tpSpec.js';
+import { type L2tpSessionInfo, type L2tpTunnelInfo, type ResolvedL2tpSessionSpec, tunnelFamily } from './spec.js';
 
 /**
  * As ip prints them, and with -s each tunnel's drops before a session is known:
