@@ -6,8 +6,7 @@ import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbRow } from '../link/fdbEntry.js';
 import type { DataPathFeatures, DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import { type MonitorEvent, monitorEventLine } from '../link/linkEvent.js';
-import { linkKind } from '../link/registry.js';
-import { l2tpSessionLinkJson, l2tpSessionLinkText } from '../l2tp/format.js';
+import { linkShow } from '../link/registry.js';
 
 function jsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
@@ -27,15 +26,11 @@ export function formatLinks(links: LinkInfo[], json: boolean): string {
 }
 
 function linkText(info: LinkInfo): string {
-  const { spec } = info;
-  if (spec.type === 'l2tpeth') return l2tpSessionLinkText(info, spec);
-  return linkKind(spec.type).text(info, spec);
+  return linkShow(info.spec.type).text(info, info.spec);
 }
 
 function linkJson(info: LinkInfo): object {
-  const { spec, features } = info;
-  const link = spec.type === 'l2tpeth' ? l2tpSessionLinkJson(info, spec) : linkKind(spec.type).json(info, spec);
-  return { ...link, features: featuresJson(features) };
+  return { ...linkShow(info.spec.type).json(info, info.spec), features: featuresJson(info.features) };
 }
 
 /** The offloads the device has: UDP GSO/GRO are a VXLAN data path's only. */
@@ -96,13 +91,13 @@ function countersText(counters: Record<string, number>): string {
  */
 export function formatFdb(rows: FdbRow[], links: LinkInfo[], json: boolean): string {
   if (json) return jsonLine(rows.map(fdbJson));
-  const defaults = new Map(links.flatMap(({ ifname, spec }) => (spec.type === 'vxlan' ? [[ifname, spec]] : [])));
+  const defaults = new Map(links.map(({ ifname, spec }) => [ifname, linkShow(spec.type).fdbDefaults?.(spec)]));
   return lines(
     rows.map((row) => {
       const spec = defaults.get(row.ifname);
       const words = [`${row.mac} dev ${row.ifname} dst ${row.dst}`];
-      if (row.port !== spec?.dstport) words.push(`port ${row.port}`);
-      if (row.vni !== spec?.id) words.push(`vni ${row.vni}`);
+      if (row.port !== spec?.port) words.push(`port ${row.port}`);
+      if (row.vni !== spec?.vni) words.push(`vni ${row.vni}`);
       words.push(row.externLearn ? 'self extern_learn' : row.permanent ? 'self permanent' : 'self');
       return words.join(' ');
     }),

@@ -9,6 +9,7 @@
 import { type FdbEntry, type FdbSelector } from '../link/fdbEntry.js';
 import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { FLOOD_MAC } from '../link/mac.js';
+import { linkKind } from '../link/registry.js';
 import { ConfigError } from '../validation.js';
 import type { DeviceConfig, VtepdConfig } from './configFile.js';
 
@@ -89,7 +90,7 @@ function changedKeys(before: LinkSpec, after: LinkSpec): string[] {
  * and extern_learn flag (a row whose flag changed is deleted and appended again).
  */
 function staticRows({ link, fdb }: DeviceConfig): Map<string, FdbEntry> {
-  const flood = link.type === 'vxlan' ? link.remote.map((dst): FdbEntry => ({ mac: FLOOD_MAC, dst })) : [];
+  const flood = (linkKind(link.type).floodList?.(link) ?? []).map((dst): FdbEntry => ({ mac: FLOOD_MAC, dst }));
   return new Map(
     [...flood, ...fdb].map((entry) => [JSON.stringify([entry.mac, entry.dst, entry.port, entry.vni, entry.externLearn === true]), entry]),
   );

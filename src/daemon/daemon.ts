@@ -555,12 +555,10 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     const devices = [...this.devices.values()].filter((device): device is LinkDevice => !(device instanceof L2tpSessionDevice));
     const records = devices.map((device): DeviceRecord => {
       const config = this.configs.get(device.name);
-      const vxlan = device instanceof VxlanDevice;
       return {
         origin: config ? 'config' : 'runtime',
         ifindex: device.ifindex,
-        spec: vxlan ? { ...device.spec, remote: [] } : device.spec,
-        fdb: vxlan ? device.staticFdb() : [],
+        ...linkKind(device.spec.type).stateRecord(device),
         ...(config && { config }),
       };
     });

@@ -20,6 +20,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
 import { parseLinkSpec } from '../link/linkSpec.js';
+import { linkKind } from '../link/registry.js';
 import type { ResolvedLinkSpec } from '../link/linkSpecTypes.js';
 import { ConfigError, Field, checkArray, checkInteger, checkObject, requiredKey } from '../validation.js';
 import { type DeviceConfig, deviceConfigJson, parseDeviceConfig } from './configFile.js';
@@ -82,7 +83,7 @@ export function parseState(document: unknown): DeviceRecord[] {
     const field = root.at('devices').at(i);
     const record = checkObject(item, field, RECORD_KEYS);
     const spec = parseLinkSpec(requiredKey(record, 'spec', field), field.at('spec'));
-    if (spec.mtu === undefined || (spec.type === 'vxlan' && spec.srcport === undefined)) {
+    if (linkKind(spec.type).resolvedKeys.some((key) => (spec as unknown as Record<string, unknown>)[key] === undefined)) {
       throw field.at('spec').conflict('lacks its resolved mtu or srcport');
     }
     if (names.has(spec.name)) throw field.at('spec').at('name').invalid(spec.name, 'device name (one record each)');

@@ -73,4 +73,6 @@ export const gretapKind = {
   create: (spec, options) => GretapDevice.create(spec, options),
   text,
   json,
+  resolvedKeys: ['mtu'],
+  stateRecord: (device) => ({ spec: device.spec, fdb: [] }),
 } satisfies LinkKind<GretapLinkSpec, ResolvedGretapLinkSpec, GretapDevice>;

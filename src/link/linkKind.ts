@@ -8,9 +8,18 @@ import type { LinkInfo } from './linkInfo.js';
 import type { LinkSpec, ResolvedLinkSpec } from './linkSpecTypes.js';
 import type { LinkInput } from './tunnelSpec.js';
 
-export interface LinkKind<S extends LinkSpec = LinkSpec, R extends ResolvedLinkSpec = ResolvedLinkSpec, D = unknown> {
+/** How `link show` prints a device of a kind (ip's print_opt); an L2TPv3 session, made by `vtepd l2tp`, has only this. */
+export interface LinkShow<R extends LinkInfo['spec'] = LinkInfo['spec']> {
   /** The `type` words it answers to (gretap's module: gretap and ip6gretap). */
-  names: readonly S['type'][];
+  names: readonly R['type'][];
+  /** Its `link show` line and `-j` object, features aside. */
+  text(info: LinkInfo, spec: R): string;
+  json(info: LinkInfo, spec: R): object;
+  /** Where the kind has an FDB: the port and VNI a row has unless it says otherwise (bridge shows only differing ones). */
+  fdbDefaults?(spec: R): { port: number; vni: number };
+}
+
+export interface LinkKind<S extends LinkSpec = LinkSpec, R extends ResolvedLinkSpec = ResolvedLinkSpec, D = unknown> extends LinkShow<R> {
   /** The keys its input may have (config file, control request, command line). */
   keys: readonly string[];
   /** The spec from its checked input (the kernel's validate); `name` and `type` are checked already. */
@@ -23,7 +32,13 @@ export interface LinkKind<S extends LinkSpec = LinkSpec, R extends ResolvedLinkS
   terms: readonly string[];
   /** Makes its device, host defaults resolved; `fdb`: a restored device's static rows, where the kind has an FDB. */
   create(spec: S, options: DeviceOptions & { fdb?: FdbEntry[] }): Promise<D>;
-  /** Its `link show` line and `-j` object, features aside (ip's print_opt). */
-  text(info: LinkInfo, spec: R): string;
-  json(info: LinkInfo, spec: R): object;
+  /** The keys the host fills in, which a state record must have. */
+  resolvedKeys: readonly string[];
+  /** What the state file records of a running device: its spec and its static FDB rows, in order. */
+  stateRecord(device: D): { spec: R; fdb: FdbEntry[] };
+  /**
+   * Present where the kind has an FDB (config "fdb" rows, `vtepd fdb`): the flood list's
+   * destinations a config entry makes, which a reload edits in place.
+   */
+  floodList?(spec: S): string[];
 }

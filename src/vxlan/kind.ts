@@ -81,4 +81,9 @@ export const vxlanKind = {
   create: (spec, options) => VxlanDevice.create(spec, options),
   text,
   json,
+  resolvedKeys: ['mtu', 'srcport'],
+  // The flood list is in the rows, so the spec's remote is empty.
+  stateRecord: (device) => ({ spec: { ...device.spec, remote: [] }, fdb: device.staticFdb() }),
+  floodList: (spec) => spec.remote,
+  fdbDefaults: (spec) => ({ port: spec.dstport, vni: spec.id }),
 } satisfies LinkKind<VxlanLinkSpec, ResolvedVxlanLinkSpec, VxlanDevice>;
