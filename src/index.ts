@@ -1,9 +1,12 @@
 // vtepd's public API: the VXLAN, gretap and L2TPv3 devices to embed, the daemon that hosts devices, the
 // client of its control socket, the validators every input goes through, and the domain types
 // the daemon reports (the same ones the control protocol carries).
-export { VxlanDevice } from './device/vxlanDevice.js';
-export { GretapDevice } from './device/gretapDevice.js';
-export { L2tpSessionDevice, L2tpTunnel } from './device/l2tp.js';
+import { GRETAP_DEFAULTS } from './gretap/spec.js';
+import { VXLAN_DEFAULTS } from './vxlan/spec.js';
+
+export { VxlanDevice } from './vxlan/device.js';
+export { GretapDevice } from './gretap/device.js';
+export { L2tpSessionDevice, L2tpTunnel } from './l2tp/device.js';
 export { Daemon, runDaemon, type DaemonOptions, type Device } from './daemon/daemon.js';
 export { parseConfig, loadConfigFile, type DeviceConfig, type VtepdConfig } from './daemon/configFile.js';
 export { ControlClient, type ControlClientOptions } from './control/client.js';
@@ -16,23 +19,13 @@ export {
   type MethodParams,
   type MethodResults,
 } from './control/protocol.js';
-export {
-  DF_MODES,
-  LINK_DEFAULTS,
-  LINK_TYPES,
-  VXLAN_AUTO_TTL,
-  checkDeviceName,
-  parseLinkSpec,
-  type Df,
-  type GretapLinkSpec,
-  type LinkSpec,
-  type LinkType,
-  type PortRange,
-  type ResolvedGretapLinkSpec,
-  type ResolvedLinkSpec,
-  type ResolvedVxlanLinkSpec,
-  type VxlanLinkSpec,
-} from './link/linkSpec.js';
+export { LINK_TYPES, parseLinkSpec } from './link/linkSpec.js';
+export type { LinkSpec, LinkType, ResolvedLinkSpec } from './link/linkSpecTypes.js';
+export { DF_MODES, checkDeviceName, type Df } from './link/tunnelSpec.js';
+export { VXLAN_AUTO_TTL, type PortRange, type ResolvedVxlanLinkSpec, type VxlanLinkSpec } from './vxlan/spec.js';
+export { type GretapLinkSpec, type ResolvedGretapLinkSpec } from './gretap/spec.js';
+/** The kernel's defaults of each kind, by kind. */
+export const LINK_DEFAULTS = { vxlan: VXLAN_DEFAULTS, gretap: GRETAP_DEFAULTS } as const;
 export type {
   DataPathFeatures,
   DeviceStats,
@@ -56,8 +49,8 @@ export {
   type L2specType,
   type ResolvedL2tpSessionSpec,
   type SeqMode,
-} from './link/l2tpSpec.js';
-export { type L2tpConfig } from './daemon/l2tp.js';
+} from './l2tp/spec.js';
+export { type L2tpConfig } from './l2tp/daemon.js';
 export { parseFdbEntry, parseFdbSelector, type FdbEntry, type FdbRow, type FdbSelector } from './link/fdbEntry.js';
 export { fdbEventLine, type FdbEvent } from './link/fdbEvent.js';
 export type { LocalMac, LocalMacEvent } from './link/localMac.js';

@@ -2,25 +2,23 @@
 // error messages, and global options (-j, --socket) accepted anywhere. Values go through the
 // same validators as the config file; this module only sorts words into fields.
 import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
-import { type LinkSpec, type LinkType, checkDeviceName, checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
-import {
-  L2TP_SESSION_KEYS,
-  L2TP_TUNNEL_KEYS,
-  type L2tpSessionSelector,
-  type L2tpSessionSpec,
-  type L2tpTunnelSpec,
-  parseL2tpSessionSelector,
-  parseL2tpSessionSpec,
-  parseL2tpTunnelSelector,
-  parseL2tpTunnelSpec,
-} from '../link/l2tpSpec.js';
+import { checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
+import type { LinkSpec, LinkType } from '../link/linkSpecTypes.js';
+import { checkDeviceName } from '../link/tunnelSpec.js';
+import { LINK_KINDS, linkKind } from '../link/registry.js';
+import { type Found, type Rules, UsageError, VERB_ALIASES, arg, flag, scan, single, slotValues, unknownVerb } from './keywords.js';
+import { L2TP_TERMS, L2TP_USAGE, type L2tpCommand, parseL2tpCommand } from '../l2tp/command.js';
 import { type ListenAddress, type LogLevel, MAX_ADAPTIVE_POLL, MAX_WORKERS, checkListenAddress, checkLogLevel } from '../daemon/daemonOptions.js';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { Field, checkInteger } from '../validation.js';
 
-/** A command line that does not parse; printed as `Error: MESSAGE`. */
-export class UsageError extends Error {
-  override name = 'UsageError';
+/** Where USAGE's entries start ("Usage: ", "Where: " and the lines under them). */
+const USAGE_INDENT = 7;
+
+/** Entries under a label in its column, as "Where: " heads the first term. */
+function labelled(label: string, entries: string[]): string {
+  const [first = '', ...rest] = entries;
+  return [label.padEnd(USAGE_INDENT) + first.slice(USAGE_INDENT), ...rest].join('\n');
 }
 
 export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
@@ -31,17 +29,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
                     [ --evpn-asn ASN --evpn-router-id ADDR [ --evpn-neighbor ADDR ]...
                       [ --evpn-api ADDR:PORT ] [ --evpn-attach ] ]
        vtepd reload
-       vtepd link add [ dev ] NAME [ mtu N ] type vxlan id VNI [ local ADDR ]
-                      [ remote ADDR ]... [ allow PREFIX ]... [ group GROUP ] [ dev IFNAME ]
-                      [ dstport PORT ] [ srcport MIN MAX ] [ ttl { N | auto } ] [ tos N ]
-                      [ df { unset | set | inherit } ] [ ageing SECONDS ]
-                      [ nolearning | learning ] [ maxaddress N ] [ mtu N ]
-                      [ nooffloads | offloads ] [ busypoll USEC ] [ queues N ]
-       vtepd link add [ dev ] NAME [ mtu N ] type { gretap | ip6gretap } remote ADDR
-                      [ local ADDR ] [ key KEY | ikey KEY okey KEY ] [ csum | icsum | ocsum ]
-                      [ seq | iseq | oseq ] [ ttl N ] [ tos N ]
-                      [ df { set | unset | inherit } | pmtudisc | nopmtudisc ] [ mtu N ]
-                      [ nooffloads | offloads ] [ busypoll USEC ]
+${LINK_KINDS.flatMap((kind) => kind.usage).join('\n')}
        vtepd link { del | delete } [ dev ] NAME
        vtepd link [ { show | list | ls } [ [ dev ] NAME ] ]
        vtepd fdb { add | append | replace } LLADDR dev NAME dst ADDR [ port PORT ] [ vni VNI ]
@@ -51,29 +39,14 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
        vtepd stats [ [ dev ] NAME ]
        vtepd port [ { show | list | ls } ]
        vtepd evpn [ show ]
-       vtepd l2tp add tunnel remote ADDR local ADDR tunnel_id ID peer_tunnel_id ID
-                      [ encap { ip | udp } ] [ udp_sport PORT udp_dport PORT ]
-                      [ udp_csum { on | off } ] [ udp6_csum_tx { on | off } ]
-                      [ udp6_csum_rx { on | off } ]
-       vtepd l2tp add session [ name NAME ] tunnel_id ID session_id ID peer_session_id ID
-                      [ cookie HEXSTR ] [ peer_cookie HEXSTR ]
-                      [ l2spec_type { none | default } ] [ seq { none | send | recv | both } ]
-                      [ nooffloads | offloads ]
-       vtepd l2tp { del | delete } tunnel tunnel_id ID
-       vtepd l2tp { del | delete } session tunnel_id ID session_id ID
-       vtepd l2tp { show | list | ls } tunnel [ tunnel_id ID ] [ -s ]
-       vtepd l2tp { show | list | ls } session [ tunnel_id ID ] [ session_id ID ]
+${L2TP_USAGE}
        vtepd monitor
        vtepd status
        vtepd help [ COMMAND ]
 
-Where: GROUP  := multicast address of the link's family (224.0.0.0/4, ff00::/8)
-       PREFIX := ADDR[/LEN] of the link's family, host bits zero: the only underlay
-                 sources accepted besides the flood list's and static FDB entries'
-       KEY    := { 0..4294967295 | DOTTED_QUAD }
+${labelled('Where:', LINK_KINDS.flatMap((kind) => kind.terms))}
        PORT   := 1..65535; VXLAN's dstport 4789 is IANA's (the default), 8472 Linux's legacy one
-       ID     := { 1..4294967295 }
-       HEXSTR := { 8 or 16 hex digits (4 / 8 bytes) }
+${L2TP_TERMS}
 
 Options:
        -j, --json       JSON output (iproute2's key names)
@@ -136,12 +109,7 @@ export type Command =
   | { name: 'reload' }
   | { name: 'evpn.show' }
   | { name: 'monitor' }
-  | { name: 'l2tp.tunnel.add'; spec: L2tpTunnelSpec }
-  | { name: 'l2tp.session.add'; spec: L2tpSessionSpec }
-  | { name: 'l2tp.tunnel.del'; tunnelId: number }
-  | { name: 'l2tp.session.del'; tunnelId: number; sessionId: number }
-  | { name: 'l2tp.tunnel.show'; tunnelId?: number }
-  | { name: 'l2tp.session.show'; selector: L2tpSessionSelector };
+  | L2tpCommand;
 
 export interface Invocation {
   options: GlobalOptions;
@@ -190,15 +158,6 @@ export function commandUsage(object: string): string {
     ...(terms.length ? [labelled('Where:', terms)] : []),
     ...(optionLines.length ? [`Options:\n${optionLines.join('\n')}`] : []),
   ].join('\n\n') + '\n';
-}
-
-/** Where USAGE's entries start ("Usage: ", "Where: " and the lines under them). */
-const USAGE_INDENT = 7;
-
-/** Entries under a label in its column, as "Where: " heads the first term. */
-function labelled(label: string, entries: string[]): string {
-  const [first = '', ...rest] = entries;
-  return [label.padEnd(USAGE_INDENT) + first.slice(USAGE_INDENT), ...rest].join('\n');
 }
 
 /** A block of USAGE as entries: a line and the more deeply indented lines that continue it. */
@@ -283,13 +242,6 @@ function unknownObject(object: string): UsageError {
   return new UsageError(`Object "${object}" is unknown, try "vtepd help".`);
 }
 
-/** iproute2's other spellings of the verbs. */
-const VERB_ALIASES: Record<string, string> = { delete: 'del', list: 'show', ls: 'show' };
-
-function unknownVerb(verb: string): UsageError {
-  return new UsageError(`Command "${verb}" is unknown, try "vtepd help".`);
-}
-
 const DEVICE_KEYWORD: Rules = { dev: arg('dev') };
 
 // `ip link add NAME [ mtu N ] type TYPE ARGS`: before the type, dev names the new device; after
@@ -298,64 +250,14 @@ const LINK_ADD_KEYWORDS: Rules = {
   dev: arg('name'),
   name: arg('name'),
   mtu: arg('mtu'),
-  type: { slot: 'type', arity: 1, then: ([type]) => LINK_TYPE_KEYWORDS[checkLinkType(type, Field.argument().at('type'))] },
+  type: { slot: 'type', arity: 1, then: ([type]) => linkTypeKeywords(checkLinkType(type, Field.argument().at('type'))) },
 };
 
-/** Words of every link type; each fills the LinkSpec key of its slot. */
-const TUNNEL_KEYWORDS: Rules = {
-  local: arg('local'),
-  ttl: arg('ttl'),
-  hoplimit: arg('ttl'),
-  tos: arg('tos'),
-  dsfield: arg('tos'),
-  df: arg('df'),
-  mtu: arg('mtu'),
-  offloads: flag('offloads'),
-  nooffloads: flag('offloads', false),
-  busypoll: arg('busypoll'),
-};
-
-const VXLAN_KEYWORDS: Rules = {
-  ...TUNNEL_KEYWORDS,
-  id: arg('id'),
-  vni: arg('id'),
-  remote: { slot: 'remote', arity: 1, repeatable: true },
-  allow: { slot: 'allow', arity: 1, repeatable: true },
-  group: arg('group'),
-  dev: arg('dev'),
-  dstport: arg('dstport'),
-  srcport: { slot: 'srcport', arity: 2 },
-  ageing: arg('ageing'),
-  learning: flag('learning'),
-  nolearning: flag('learning', false),
-  maxaddress: arg('maxaddress'),
-  queues: arg('queues'),
-};
-
-const GRETAP_KEYWORDS: Rules = {
-  ...TUNNEL_KEYWORDS,
-  remote: arg('remote'),
-  key: arg('key'),
-  ikey: arg('ikey'),
-  okey: arg('okey'),
-  csum: flag('csum'),
-  icsum: flag('icsum'),
-  ocsum: flag('ocsum'),
-  seq: flag('seq'),
-  iseq: flag('iseq'),
-  oseq: flag('oseq'),
-  // The kernel's gre words for the DF bit.
-  pmtudisc: flag('df', 'set'),
-  nopmtudisc: flag('df', 'unset'),
-};
-
-// Each type knows the other's words too, so parseLinkSpec can say that one does not apply
+// Each type knows the others' words too, so parseLinkSpec can say that one does not apply
 // to this type instead of the scan calling it garbage; the type's own meaning comes last.
-const LINK_TYPE_KEYWORDS: Record<LinkType, Rules> = {
-  vxlan: { ...GRETAP_KEYWORDS, ...VXLAN_KEYWORDS },
-  gretap: { ...VXLAN_KEYWORDS, ...GRETAP_KEYWORDS },
-  ip6gretap: { ...VXLAN_KEYWORDS, ...GRETAP_KEYWORDS },
-};
+function linkTypeKeywords(type: LinkType): Rules {
+  return Object.assign({}, ...LINK_KINDS.map((kind) => kind.keywords), linkKind(type).keywords) as Rules;
+}
 
 function parseLinkCommand(given: string, words: string[]): Command {
   const verb = VERB_ALIASES[given] ?? given;
@@ -457,75 +359,6 @@ function parsePortCommand(given: string, words: string[]): Command {
   }
 }
 
-// `ip l2tp`'s words, in any order after the verb, as ip takes them (tid, ptid, sid and psid
-// are its short forms); tunnel and session say which object is meant.
-const L2TP_KEYWORDS: Rules = {
-  tunnel: flag('tunnel'),
-  session: flag('session'),
-  tunnel_id: arg('tunnel_id'),
-  tid: arg('tunnel_id'),
-  peer_tunnel_id: arg('peer_tunnel_id'),
-  ptid: arg('peer_tunnel_id'),
-  session_id: arg('session_id'),
-  sid: arg('session_id'),
-  peer_session_id: arg('peer_session_id'),
-  psid: arg('peer_session_id'),
-  encap: arg('encap'),
-  local: arg('local'),
-  remote: arg('remote'),
-  udp_sport: arg('udp_sport'),
-  udp_dport: arg('udp_dport'),
-  udp_csum: arg('udp_csum'),
-  udp6_csum_tx: arg('udp6_csum_tx'),
-  udp6_csum_rx: arg('udp6_csum_rx'),
-  name: arg('name'),
-  cookie: arg('cookie'),
-  peer_cookie: arg('peer_cookie'),
-  l2spec_type: arg('l2spec_type'),
-  seq: arg('seq'),
-  offloads: flag('offloads'),
-  nooffloads: flag('offloads', false),
-};
-
-function parseL2tpCommand(given: string, words: string[]): Command {
-  const field = Field.argument();
-  const verb = VERB_ALIASES[given] ?? given;
-  if (verb !== 'add' && verb !== 'del' && verb !== 'show') throw unknownVerb(verb);
-  const { tunnel, session, ...input } = slotValues(scan(words, L2TP_KEYWORDS));
-  if (tunnel === session) {
-    throw tunnel ? new UsageError('either "tunnel" or "session", not both') : field.at('tunnel or session').missing();
-  }
-  const object = tunnel ? 'tunnel' : 'session';
-  // What each command takes; ip ignores the rest, vtepd says so.
-  const allowed: readonly string[] =
-    verb === 'add'
-      ? tunnel
-        ? L2TP_TUNNEL_KEYS
-        : L2TP_SESSION_KEYS.filter((key) => key !== 'type' && key !== 'mtu')
-      : tunnel
-        ? ['tunnel_id']
-        : ['tunnel_id', 'session_id'];
-  for (const key of Object.keys(input)) {
-    if (!allowed.includes(key)) throw field.at(key).conflict(`does not apply to l2tp ${verb} ${object}`);
-  }
-  switch (`${verb} ${object}`) {
-    case 'add tunnel':
-      return { name: 'l2tp.tunnel.add', spec: parseL2tpTunnelSpec(input, field) };
-    case 'add session':
-      return { name: 'l2tp.session.add', spec: parseL2tpSessionSpec(input, field) };
-    case 'del tunnel':
-      return { name: 'l2tp.tunnel.del', tunnelId: parseL2tpTunnelSelector(input, field, true).tunnel_id as number };
-    case 'del session': {
-      const { tunnel_id, session_id } = parseL2tpSessionSelector(input, field, true);
-      return { name: 'l2tp.session.del', tunnelId: tunnel_id as number, sessionId: session_id as number };
-    }
-    case 'show tunnel':
-      return { name: 'l2tp.tunnel.show', tunnelId: parseL2tpTunnelSelector(input, field).tunnel_id };
-    default:
-      return { name: 'l2tp.session.show', selector: parseL2tpSessionSelector(input, field) };
-  }
-}
-
 /** `[ [ dev ] NAME ]` */
 function optionalDevice(words: string[]): string | undefined {
   const name = single(scan(words, DEVICE_KEYWORD, 'dev'), 'dev');
@@ -538,82 +371,3 @@ function requiredDevice(found: Found): string {
   return checkDeviceName(name, Field.argument());
 }
 
-interface Rule {
-  /** Where the value goes; synonyms (vni/id, nolearning/learning) share one. */
-  slot: string;
-  /** Values after the keyword. */
-  arity: 0 | 1 | 2;
-  /** For arity 0: the value the keyword stands for (learning: true, pmtudisc: 'set'). */
-  value?: unknown;
-  /** May be given more than once (remote). */
-  repeatable?: boolean;
-  /** The rules for the words after this keyword and its values (`type vxlan`: VXLAN's). */
-  then?: (args: string[]) => Rules;
-}
-
-type Rules = Record<string, Rule>;
-
-/** A keyword followed by one value for `slot`. */
-function arg(slot: string): Rule {
-  return { slot, arity: 1 };
-}
-
-/** A keyword alone that stands for `value` in `slot` (learning: true, pmtudisc: 'set'). */
-function flag(slot: string, value: unknown = true): Rule {
-  return { slot, arity: 0, value };
-}
-
-interface Occurrence {
-  keyword: string;
-  rule?: Rule;
-  args: string[];
-}
-
-type Found = Map<string, Occurrence[]>;
-
-/**
- * Sorts words by keyword. A word that is no keyword fills the `positional` slot (as NAME in
- * `ip link show NAME`), or is garbage.
- */
-function scan(words: string[], initialRules: Rules, positional?: string): Found {
-  const found: Found = new Map();
-  let rules = initialRules;
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i] as string;
-    const rule = Object.hasOwn(rules, word) ? rules[word] : undefined;
-    if (!rule) {
-      if (positional === undefined) throw new UsageError(`argument "${word}" is unknown, try "vtepd help".`);
-      if (found.has(positional)) throw new UsageError(`either "${positional}" is duplicate, or "${word}" is a garbage.`);
-      found.set(positional, [{ keyword: positional, args: [word] }]);
-      continue;
-    }
-    const args = words.slice(i + 1, i + 1 + rule.arity);
-    if (args.length < rule.arity) {
-      throw new UsageError(`argument "${word}" requires ${rule.arity === 1 ? 'a value' : `${rule.arity} values`}`);
-    }
-    i += rule.arity;
-    const previous = found.get(rule.slot);
-    if (previous && !rule.repeatable) {
-      throw new UsageError(`duplicate "${previous[0]?.keyword}": "${args.join(' ') || word}" is the second value.`);
-    }
-    found.set(rule.slot, [...(previous ?? []), { keyword: word, rule, args }]);
-    if (rule.then) rules = rule.then(args);
-  }
-  return found;
-}
-
-function single(found: Found, slot: string): string | undefined {
-  return found.get(slot)?.[0]?.args[0];
-}
-
-/** Each slot's value, as the validators take it: a word, a list of words, or a keyword's value. */
-function slotValues(found: Found): Record<string, unknown> {
-  return Object.fromEntries(
-    [...found].map(([slot, occurrences]) => {
-      const [{ rule, args }] = occurrences as [Occurrence];
-      if (rule?.repeatable) return [slot, occurrences.map((occurrence) => occurrence.args[0])];
-      if (rule?.arity === 0) return [slot, rule.value];
-      return [slot, rule?.arity === 2 ? args : args[0]];
-    }),
-  );
-}

@@ -1,13 +1,12 @@
 // Output in the shapes of `ip -d link show`, `bridge fdb show` and `bridge monitor fdb` (and
-// `evpn show`, FRR's words; `ip l2tp show`'s are in l2tpFormat.ts),
+// `evpn show`, FRR's words; `ip l2tp show`'s are in l2tp/format.ts),
 // as text or, with -j, as JSON with iproute2's key names. Every function returns whole lines.
 import type { DaemonStatus } from '../control/protocol.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbRow } from '../link/fdbEntry.js';
 import type { DataPathFeatures, DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import { type MonitorEvent, monitorEventLine } from '../link/linkEvent.js';
-import { type ResolvedGretapLinkSpec, type ResolvedVxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
-import { l2tpSessionLinkJson, l2tpSessionLinkText } from './l2tpFormat.js';
+import { linkShow } from '../link/registry.js';
 
 function jsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
@@ -27,103 +26,11 @@ export function formatLinks(links: LinkInfo[], json: boolean): string {
 }
 
 function linkText(info: LinkInfo): string {
-  const { ifindex, ifname, spec } = info;
-  if (spec.type === 'l2tpeth') return l2tpSessionLinkText(info, spec);
-  const details = spec.type === 'vxlan' ? vxlanText(spec) : gretapText(spec);
-  const dataPath = [...(spec.offloads ? [] : ['nooffloads']), `busypoll ${spec.busypoll}`];
-  if (spec.type === 'vxlan') dataPath.push(`queues ${spec.queues}`);
-  return [`${ifindex}: ${ifname}: mtu ${spec.mtu} ${spec.type}`, ...details, ...dataPath].join(' ');
+  return linkShow(info.spec.type).text(info, info.spec);
 }
 
-function vxlanText(spec: ResolvedVxlanLinkSpec): string[] {
-  const words = [`id ${spec.id}`];
-  if (spec.group !== undefined) words.push(`group ${spec.group}`);
-  for (const remote of spec.remote) words.push(`remote ${remote}`);
-  for (const prefix of spec.allow ?? []) words.push(`allow ${prefix}`);
-  if (spec.local !== undefined) words.push(`local ${spec.local}`);
-  if (spec.dev !== undefined) words.push(`dev ${spec.dev}`);
-  words.push(`srcport ${spec.srcport[0]} ${spec.srcport[1]}`, `dstport ${spec.dstport}`);
-  if (!spec.learning) words.push('nolearning');
-  if (spec.tos) words.push(tosText(spec.tos));
-  words.push(`ttl ${spec.ttl ?? 'auto'}`, `df ${spec.df}`, `ageing ${spec.ageing}`);
-  if (spec.maxaddress) words.push(`maxaddress ${spec.maxaddress}`);
-  return words;
-}
-
-function gretapText(spec: ResolvedGretapLinkSpec): string[] {
-  const words = [`remote ${spec.remote}`, `local ${spec.local ?? 'any'}`, `ttl ${spec.ttl}`];
-  if (spec.tos) words.push(tosText(spec.tos));
-  words.push(`df ${spec.df}`);
-  if (spec.ikey !== undefined) words.push(`ikey ${greKeyText(spec.ikey)}`);
-  if (spec.okey !== undefined) words.push(`okey ${greKeyText(spec.okey)}`);
-  // In ip's order.
-  for (const flag of ['iseq', 'oseq', 'icsum', 'ocsum'] as const) if (spec[flag]) words.push(flag);
-  return words;
-}
-
-function tosText(tos: number): string {
-  return `tos 0x${tos.toString(16)}`;
-}
-
-/** A GRE key the way ip shows it: a dotted quad in network byte order. */
-function greKeyText(key: number): string {
-  return [key >>> 24, (key >>> 16) & 0xff, (key >>> 8) & 0xff, key & 0xff].join('.');
-}
-
-/** iproute2's `-j -d` shape: kernel info_data keys where the kernel has them. */
 function linkJson(info: LinkInfo): object {
-  const { ifindex, ifname, spec, features } = info;
-  if (spec.type === 'l2tpeth') return { ...l2tpSessionLinkJson(info, spec), features: featuresJson(features) };
-  const data = spec.type === 'vxlan' ? vxlanJson(spec) : gretapJson(spec);
-  return {
-    ifindex,
-    ifname,
-    mtu: spec.mtu,
-    linkinfo: {
-      info_kind: spec.type,
-      info_data: {
-        family: linkFamily(spec) === 6 ? 'inet6' : 'inet',
-        ...(spec.local !== undefined && { local: spec.local }),
-        ...data,
-        tos: spec.tos,
-        df: spec.df,
-        offloads: spec.offloads,
-        busypoll: spec.busypoll,
-      },
-    },
-    features: featuresJson(features),
-  };
-}
-
-function vxlanJson(spec: ResolvedVxlanLinkSpec): object {
-  return {
-    id: spec.id,
-    ...(spec.group !== undefined && { group: spec.group }),
-    ...(spec.remote.length > 0 && { remote: spec.remote }),
-    ...(spec.allow !== undefined && spec.allow.length > 0 && { allow: spec.allow }),
-    ...(spec.dev !== undefined && { link: spec.dev }),
-    port: spec.dstport,
-    port_range: { low: spec.srcport[0], high: spec.srcport[1] },
-    // As the kernel reports 'ttl auto'.
-    ttl: spec.ttl ?? 0,
-    ageing: spec.ageing,
-    learning: spec.learning,
-    limit: spec.maxaddress,
-    queues: spec.queues,
-  };
-}
-
-function gretapJson(spec: ResolvedGretapLinkSpec): object {
-  return {
-    remote: spec.remote,
-    ttl: spec.ttl,
-    ...(spec.ikey !== undefined && { ikey: greKeyText(spec.ikey) }),
-    ...(spec.okey !== undefined && { okey: greKeyText(spec.okey) }),
-    iseq: spec.iseq,
-    oseq: spec.oseq,
-    icsum: spec.icsum,
-    ocsum: spec.ocsum,
-  };
+  return { ...linkShow(info.spec.type).json(info, info.spec), features: featuresJson(info.features) };
 }
 
 /** The offloads the device has: UDP GSO/GRO are a VXLAN data path's only. */
@@ -184,13 +91,13 @@ function countersText(counters: Record<string, number>): string {
  */
 export function formatFdb(rows: FdbRow[], links: LinkInfo[], json: boolean): string {
   if (json) return jsonLine(rows.map(fdbJson));
-  const defaults = new Map(links.flatMap(({ ifname, spec }) => (spec.type === 'vxlan' ? [[ifname, spec]] : [])));
+  const defaults = new Map(links.map(({ ifname, spec }) => [ifname, linkShow(spec.type).fdbDefaults?.(spec)]));
   return lines(
     rows.map((row) => {
       const spec = defaults.get(row.ifname);
       const words = [`${row.mac} dev ${row.ifname} dst ${row.dst}`];
-      if (row.port !== spec?.dstport) words.push(`port ${row.port}`);
-      if (row.vni !== spec?.id) words.push(`vni ${row.vni}`);
+      if (row.port !== spec?.port) words.push(`port ${row.port}`);
+      if (row.vni !== spec?.vni) words.push(`vni ${row.vni}`);
       words.push(row.externLearn ? 'self extern_learn' : row.permanent ? 'self permanent' : 'self');
       return words.join(' ');
     }),

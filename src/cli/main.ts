@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, type GlobalOptions, USAGE, commandUsage, parseArgs } from './args.js';
 import { formatEvpn, formatFdb, formatLinks, formatMonitorEvent, formatPorts, formatStats, formatStatus } from './format.js';
-import { formatL2tpSessions, formatL2tpTunnels } from './l2tpFormat.js';
+import { formatL2tpSessions, formatL2tpTunnels } from '../l2tp/format.js';
 import { ControlClient } from '../control/client.js';
 import { resolveSocketPath } from '../control/protocol.js';
 

@@ -16,8 +16,10 @@ import {
   parseL2tpSessionSpec,
   parseL2tpTunnelSelector,
   parseL2tpTunnelSpec,
-} from '../link/l2tpSpec.js';
-import { type LinkSpec, checkDeviceName, parseLinkSpec } from '../link/linkSpec.js';
+} from '../l2tp/spec.js';
+import { parseLinkSpec } from '../link/linkSpec.js';
+import type { LinkSpec } from '../link/linkSpecTypes.js';
+import { checkDeviceName } from '../link/tunnelSpec.js';
 import { Field, checkObject, requiredKey } from '../validation.js';
 import type { DaemonStatus, Method, MethodResults } from './protocol.js';
 

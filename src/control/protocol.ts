@@ -8,8 +8,8 @@ import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import type { MonitorEvent } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo, WorkerPoolInfo } from '../link/linkInfo.js';
-import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../link/l2tpSpec.js';
-import type { LinkSpec } from '../link/linkSpec.js';
+import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../l2tp/spec.js';
+import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { quoteJson } from '../validation.js';
 
 export const DEFAULT_SOCKET_PATH = '/run/vtepd.sock';

@@ -1,12 +1,14 @@
 // The daemon's JSON config: the devices to create at start, each a LinkSpec plus (VXLAN only)
-// static FDB rows, L2TPv3 tunnels and sessions ("l2tp", see l2tp.ts) and the EVPN settings.
+// static FDB rows, L2TPv3 tunnels and sessions ("l2tp", see l2tp/daemon.ts) and the EVPN settings.
 // Checked completely before anything is created, with errors naming the JSON path.
 import { readFile } from 'node:fs/promises';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
-import { LINK_SPEC_KEYS, type LinkSpec, parseLinkSpec } from '../link/linkSpec.js';
+import { LINK_SPEC_KEYS, parseLinkSpec } from '../link/linkSpec.js';
+import { linkKind } from '../link/registry.js';
+import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { ConfigError, Field, checkArray, checkObject } from '../validation.js';
-import { type L2tpConfig, NO_L2TP, parseL2tpConfig } from './l2tp.js';
+import { type L2tpConfig, NO_L2TP, parseL2tpConfig } from '../l2tp/daemon.js';
 
 export interface DeviceConfig {
   link: LinkSpec;
@@ -60,7 +62,7 @@ export function parseDeviceConfig(item: unknown, field: Field): DeviceConfig {
   const { fdb = [], ...input } = checkObject(item, field, DEVICE_KEYS);
   const link = parseLinkSpec(input, field);
   const rows = checkArray(fdb, field.at('fdb'));
-  if (link.type !== 'vxlan' && rows.length > 0) {
+  if (linkKind(link.type).floodList === undefined && rows.length > 0) {
     throw field.at('fdb').conflict(`does not apply to type ${link.type}: it has no FDB`);
   }
   return { link, fdb: rows.map((entry, j) => parseFdbEntry(entry, field.at('fdb').at(j))) };

@@ -7,18 +7,11 @@
 //   an unchanged entry -> nothing: the device keeps its TAP and its runtime fdb edits
 // Devices made by `vtepd link add` are not the config's: a config naming one is an error.
 import { type FdbEntry, type FdbSelector } from '../link/fdbEntry.js';
-import type { LinkSpec } from '../link/linkSpec.js';
+import type { LinkSpec } from '../link/linkSpecTypes.js';
 import { FLOOD_MAC } from '../link/mac.js';
+import { linkKind } from '../link/registry.js';
 import { ConfigError } from '../validation.js';
 import type { DeviceConfig, VtepdConfig } from './configFile.js';
-
-/** One change of a reload, ready to apply: what it is about (the log's `device`), its action and its line. */
-export interface ConfigStep {
-  subject: string;
-  action: string;
-  line: string;
-  apply(): Promise<void>;
-}
 
 export type ConfigChange =
   | { action: 'create'; config: DeviceConfig }
@@ -97,7 +90,7 @@ function changedKeys(before: LinkSpec, after: LinkSpec): string[] {
  * and extern_learn flag (a row whose flag changed is deleted and appended again).
  */
 function staticRows({ link, fdb }: DeviceConfig): Map<string, FdbEntry> {
-  const flood = link.type === 'vxlan' ? link.remote.map((dst): FdbEntry => ({ mac: FLOOD_MAC, dst })) : [];
+  const flood = (linkKind(link.type).floodList?.(link) ?? []).map((dst): FdbEntry => ({ mac: FLOOD_MAC, dst }));
   return new Map(
     [...flood, ...fdb].map((entry) => [JSON.stringify([entry.mac, entry.dst, entry.port, entry.vni, entry.externLearn === true]), entry]),
   );

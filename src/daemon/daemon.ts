@@ -9,7 +9,7 @@
 // settings, an EvpnController advertises and installs routes for the VXLAN devices through a
 // GoBGP speaker (evpn/). Control requests
 // reach it through control/dispatch.ts, which sees it only as a ControlTarget, one at a time.
-// L2TPv3 tunnels and sessions are its L2TP part's (l2tp.ts); the sessions are devices too.
+// L2TPv3 tunnels and sessions are its L2TP part's (l2tp/daemon.ts); the sessions are devices too.
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -17,9 +17,8 @@ import { type ControlTarget, dispatch } from '../control/dispatch.js';
 import { type DaemonStatus, resolveSocketPath } from '../control/protocol.js';
 import { ControlServer, type ControlServerOptions } from '../control/server.js';
 import { type NativeAddon, loadAddon } from '../device/addon.js';
-import { GretapDevice } from '../device/gretapDevice.js';
-import { L2tpSessionDevice } from '../device/l2tp.js';
-import { VxlanDevice } from '../device/vxlanDevice.js';
+import { L2tpSessionDevice } from '../l2tp/device.js';
+import { VxlanDevice } from '../vxlan/device.js';
 import { type EvpnConfig, evpnConfigJson } from '../evpn/evpnConfig.js';
 import { EvpnController } from '../evpn/evpnController.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
@@ -28,14 +27,16 @@ import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
 import { type LinkEvent, monitorEventLine } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
-import type { LinkSpec } from '../link/linkSpec.js';
-import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../link/l2tpSpec.js';
+import type { LinkSpec } from '../link/linkSpecTypes.js';
+import { type LinkDevice, linkKind } from '../link/registry.js';
+import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../l2tp/spec.js';
 import { ConfigError } from '../validation.js';
 import { type DeviceConfig, type VtepdConfig, l2tpOf, loadConfigFile } from './configFile.js';
-import { type ConfigChange, type ConfigStep, changedDevice, describeChange, planConfig } from './configPlan.js';
+import { type ConfigChange, changedDevice, describeChange, planConfig } from './configPlan.js';
+import type { ConfigStep } from './configStep.js';
 import { DEFAULT_ADAPTIVE_POLL, type ListenAddress, type LogLevel } from './daemonOptions.js';
 import { EventLog } from './eventLog.js';
-import { type L2tpHost, L2tpPart } from './l2tp.js';
+import { type L2tpHost, L2tpPart } from '../l2tp/daemon.js';
 import { type LogStream, type Logger, createLogger } from './logger.js';
 import { serveMetrics } from './metrics.js';
 import { reattach } from './reattach.js';
@@ -76,7 +77,7 @@ interface DaemonEvents {
 
 const FDB_EVENT_TYPES = ['learned', 'moved', 'aged'] as const;
 
-export type Device = VxlanDevice | GretapDevice | L2tpSessionDevice;
+export type Device = LinkDevice | L2tpSessionDevice;
 
 export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget {
   readonly socketPath: string;
@@ -366,7 +367,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   /** A new device with a persistent TAP (or `restore`d from the state), registered as `config`'s or, without it, the user's. */
   private async createDevice(spec: LinkSpec, config?: DeviceConfig, restore?: DeviceRecord): Promise<Device> {
     const options = { persist: true, attachIfindex: restore?.ifindex, fdb: restore?.fdb };
-    const device = spec.type === 'vxlan' ? await VxlanDevice.create(spec, options) : await GretapDevice.create(spec, options);
+    const device = await linkKind(spec.type).create(spec, options);
     this.register(device, restore !== undefined);
     if (config) this.configs.set(device.name, config);
     return device;
@@ -551,15 +552,13 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     if (!this.stateDirty) return;
     this.stateDirty = false;
     const start = performance.now();
-    const devices = [...this.devices.values()].filter((device): device is VxlanDevice | GretapDevice => !(device instanceof L2tpSessionDevice));
+    const devices = [...this.devices.values()].filter((device): device is LinkDevice => !(device instanceof L2tpSessionDevice));
     const records = devices.map((device): DeviceRecord => {
       const config = this.configs.get(device.name);
-      const vxlan = device instanceof VxlanDevice;
       return {
         origin: config ? 'config' : 'runtime',
         ifindex: device.ifindex,
-        spec: vxlan ? { ...device.spec, remote: [] } : device.spec,
-        fdb: vxlan ? device.staticFdb() : [],
+        ...linkKind(device.spec.type).stateRecord(device),
         ...(config && { config }),
       };
     });

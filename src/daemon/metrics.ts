@@ -7,14 +7,12 @@ import { type Server, createServer } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DaemonStatus } from '../control/protocol.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
-import type { DeviceStats, VxlanPortInfo } from '../link/linkInfo.js';
-import type { LinkType } from '../link/linkSpec.js';
-import type { L2TP_SESSION_TYPE } from '../link/l2tpSpec.js';
-
-/** A device's `type` label: its link type, or an L2TPv3 session's l2tpeth. */
-type DeviceType = LinkType | typeof L2TP_SESSION_TYPE;
+import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { ListenAddress } from './daemonOptions.js';
 import type { Logger } from './logger.js';
+
+/** A device's `type` label: its kind's name (an L2TPv3 session's l2tpeth). */
+type DeviceType = LinkInfo['spec']['type'];
 
 /** What a scrape reads. */
 export interface MetricsSnapshot {

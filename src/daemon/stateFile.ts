@@ -11,7 +11,7 @@
 // control plane's rows with `"externLearn": true`, learned rows not (they are relearned).
 // `config` (origin "config" only) is the config entry the device was made from, as parsed: a
 // reload compares the config with it. "l2tp" (when any ran) has the L2TPv3 tunnels and
-// sessions (l2tp.ts, L2tpRecords).
+// sessions (l2tp/daemon.ts, L2tpRecords).
 // Written atomically: a temporary file in the same directory, fsync, rename, fsync of the
 // directory. A missing file is a fresh start; an unreadable or malformed one is an error
 // naming the file, never an empty state.
@@ -19,16 +19,16 @@ import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
-import { type ResolvedLinkSpec, parseLinkSpec } from '../link/linkSpec.js';
-import { ConfigError, Field, checkArray, checkChoice, checkInteger, checkObject, requiredKey } from '../validation.js';
+import { parseLinkSpec } from '../link/linkSpec.js';
+import { linkKind } from '../link/registry.js';
+import type { ResolvedLinkSpec } from '../link/linkSpecTypes.js';
+import { ConfigError, Field, checkArray, checkInteger, checkObject, requiredKey } from '../validation.js';
 import { type DeviceConfig, deviceConfigJson, parseDeviceConfig } from './configFile.js';
-import { type L2tpRecords, parseL2tpRecords } from './l2tp.js';
+import { type DeviceOrigin, checkOrigin } from './deviceOrigin.js';
+import { type L2tpRecords, parseL2tpRecords } from '../l2tp/daemon.js';
 
 export const STATE_VERSION = 1;
 
-/** Who made the device: --config (reload may change or delete it) or `vtepd link add` (only `link del` does). */
-export type DeviceOrigin = 'config' | 'runtime';
-const ORIGINS = ['config', 'runtime'] as const;
 
 export interface DeviceRecord {
   origin: DeviceOrigin;
@@ -83,12 +83,12 @@ export function parseState(document: unknown): DeviceRecord[] {
     const field = root.at('devices').at(i);
     const record = checkObject(item, field, RECORD_KEYS);
     const spec = parseLinkSpec(requiredKey(record, 'spec', field), field.at('spec'));
-    if (spec.mtu === undefined || (spec.type === 'vxlan' && spec.srcport === undefined)) {
+    if (linkKind(spec.type).resolvedKeys.some((key) => (spec as unknown as Record<string, unknown>)[key] === undefined)) {
       throw field.at('spec').conflict('lacks its resolved mtu or srcport');
     }
     if (names.has(spec.name)) throw field.at('spec').at('name').invalid(spec.name, 'device name (one record each)');
     names.add(spec.name);
-    const origin = checkChoice(requiredKey(record, 'origin', field), field.at('origin'), ORIGINS, 'origin');
+    const origin = checkOrigin(requiredKey(record, 'origin', field), field.at('origin'));
     const parsed: DeviceRecord = {
       origin,
       ifindex: checkInteger(requiredKey(record, 'ifindex', field), field.at('ifindex'), 1, MAX_IFINDEX, 'ifindex'),

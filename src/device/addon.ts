@@ -22,7 +22,7 @@ export interface NativeTapOptions {
   attachIfindex: number;
 }
 
-/** Everything the data plane needs to run one VXLAN device. Validated in link/linkSpec.ts first. */
+/** Everything the data plane needs to run one VXLAN device. Validated in vxlan/spec.ts first. */
 export interface NativeVxlanConfig extends NativeTapOptions {
   /** Requested TAP name (IFNAMSIZ-1 chars at most); the kernel's choice comes back as `name`. */
   name: string;

@@ -2,8 +2,6 @@
 // device (and, for the errno codes a call documents, say what happened to the request), the
 // 'gone' event, and the LinkInfo they report.
 import type { DataPathFeatures, LinkInfo } from '../link/linkInfo.js';
-import type { ResolvedL2tpSessionSpec } from '../link/l2tpSpec.js';
-import type { ResolvedLinkSpec } from '../link/linkSpec.js';
 import type { NativeError, NativeTapOptions } from './addon.js';
 
 /** How a device gets its TAP. */
@@ -47,6 +45,6 @@ export function callNative<T>(ifname: string, call: () => T, subject = '', expla
 }
 
 /** What `link show` reports of a device. */
-export function linkInfo(ifindex: number, ifname: string, spec: ResolvedLinkSpec | ResolvedL2tpSessionSpec, features: DataPathFeatures): LinkInfo {
+export function linkInfo(ifindex: number, ifname: string, spec: LinkInfo['spec'], features: DataPathFeatures): LinkInfo {
   return { ifindex, ifname, spec, features };
 }

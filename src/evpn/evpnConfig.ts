@@ -3,7 +3,7 @@
 // the automatic route distinguisher and targets. With EVPN on, every VXLAN device that has a
 // `local` address takes part, as FRR's `advertise-all-vni` does.
 import { type ListenAddress, checkListenAddress, listenAddressText } from '../daemon/daemonOptions.js';
-import { checkVni } from '../link/linkSpec.js';
+import { checkVni } from '../vxlan/spec.js';
 import { Field, checkAddress, checkArray, checkBoolean, checkInteger, checkObject, checkString, requiredKey } from '../validation.js';
 import { parseRouteDistinguisher, parseRouteTarget } from './evpnRoutes.js';
 

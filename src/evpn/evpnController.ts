@@ -12,7 +12,7 @@
 import { EventEmitter } from 'node:events';
 import { listenAddressText } from '../daemon/daemonOptions.js';
 import type { Logger } from '../daemon/logger.js';
-import type { VxlanDevice } from '../device/vxlanDevice.js';
+import type { VxlanDevice } from '../vxlan/device.js';
 import type { LocalMacEvent } from '../link/localMac.js';
 import { FLOOD_MAC } from '../link/mac.js';
 import type { EvpnConfig } from './evpnConfig.js';

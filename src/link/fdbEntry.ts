@@ -1,7 +1,8 @@
 // Forwarding rows: validation of the ones to add or remove (`bridge fdb add|append|replace|del
 // LLADDR dev DEV dst ...`), shared by the command line, the config file's "fdb" lists and
 // control requests, and the rows devices report.
-import { checkPort, checkVni } from './linkSpec.js';
+import { checkVni } from '../vxlan/spec.js';
+import { checkPort } from './tunnelSpec.js';
 import { checkMac } from './mac.js';
 import { Field, checkAddress, checkBoolean, checkObject, requiredKey } from '../validation.js';
 

@@ -1,38 +1,19 @@
 // Link defaults that depend on the host the daemon runs on (its network namespace), filled in
-// when a device is created, the way the kernel fills them in for `ip link add ... type vxlan`
-// (or gretap).
+// when a device is created, the way the kernel fills them in for `ip link add`: the underlay's
+// MTU, which each kind's hostDefaults.ts combines with its own headers.
 import { execFile } from 'node:child_process';
 import { constants, accessSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
-import {
-  type GretapLinkSpec,
-  type LinkSpec,
-  MAX_MTU,
-  MIN_MTU,
-  type PortRange,
-  type ResolvedGretapLinkSpec,
-  type ResolvedVxlanLinkSpec,
-  type VxlanLinkSpec,
-  firstPeer,
-  linkFamily,
-} from './linkSpec.js';
-import { isWildcardAddress } from '../validation.js';
+import { type AddressFamily, isWildcardAddress } from '../validation.js';
+import { MAX_MTU, MIN_MTU } from './tunnelSpec.js';
 
-const LOCAL_PORT_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
-/** The kernel's own default for ip_local_port_range. */
-const FALLBACK_PORT_RANGE: PortRange = [32768, 60999];
 const ETHERNET_MTU = 1500;
 const ROUTE_LOOKUP_TIMEOUT_MS = 2000;
 
-// Header sizes, in bytes, of what wraps each inner frame.
+// Header sizes, in bytes, of what wraps every inner frame.
 const INNER_ETHERNET_HEADER = 14;
 const OUTER_IP_HEADER = { 4: 20, 6: 40 } as const;
-const UDP_HEADER = 8;
-const VXLAN_HEADER = 8;
-const GRE_BASE_HEADER = 4;
-/** Each of key, checksum (with its reserved half) and sequence number. */
-const GRE_OPTIONAL_FIELD = 4;
 
 const execFileAsync = promisify(execFile);
 
@@ -53,56 +34,22 @@ export function ipCommand(candidates = IP_PATHS): string {
   return found;
 }
 
-/** The spec with srcport and mtu filled in where it leaves them to the host. */
-export async function resolveVxlanSpec(spec: VxlanLinkSpec): Promise<ResolvedVxlanLinkSpec> {
-  return { ...spec, srcport: spec.srcport ?? localPortRange(), mtu: spec.mtu ?? (await defaultMtu(spec)) };
-}
-
-/** The spec with mtu filled in where it leaves it to the host. */
-export async function resolveGretapSpec(spec: GretapLinkSpec): Promise<ResolvedGretapLinkSpec> {
-  return { ...spec, mtu: spec.mtu ?? (await defaultMtu(spec)) };
-}
-
 /**
- * How much smaller the device MTU (which counts from the inner IP header) is than the
- * underlay's: outer IP, the tunnel's headers and the inner Ethernet header (VXLAN: the
- * kernel's VXLAN_HEADROOM / VXLAN6_HEADROOM). GRE's optional fields count as they are sent
- * (okey, ocsum, oseq), as the kernel's ip_gre computes its tunnel header length.
+ * What every tunnel's device MTU (which counts from the inner IP header) loses to the outer IP
+ * header and the inner Ethernet header; a kind adds its own headers.
  */
-export function encapsulationOverhead(spec: LinkSpec): number {
-  const outer = OUTER_IP_HEADER[linkFamily(spec)] + INNER_ETHERNET_HEADER;
-  if (spec.type === 'vxlan') return outer + UDP_HEADER + VXLAN_HEADER;
-  const sentFields = [spec.okey !== undefined, spec.ocsum, spec.oseq].filter(Boolean).length;
-  return outer + GRE_BASE_HEADER + GRE_OPTIONAL_FIELD * sentFields;
+export function outerOverhead(family: AddressFamily): number {
+  return OUTER_IP_HEADER[family] + INNER_ETHERNET_HEADER;
 }
 
-async function defaultMtu(spec: LinkSpec): Promise<number> {
-  const mtu = (await underlayMtu(spec)) - encapsulationOverhead(spec);
+/** The underlay's MTU (see underlayMtu) less `overhead`, within the kernel's bounds. */
+export async function defaultMtu(overhead: number, local: string | undefined, peer: string | undefined, dev?: string): Promise<number> {
+  const mtu = (await underlayMtu(local, peer, dev)) - overhead;
   return Math.max(MIN_MTU, Math.min(MAX_MTU, mtu));
 }
 
-/** The ephemeral port range, which the kernel also uses as a VXLAN device's default srcport. */
-function localPortRange(): PortRange {
-  try {
-    const match = /^(\d+)\s+(\d+)$/.exec(readFileSync(LOCAL_PORT_RANGE_FILE, 'utf8').trim());
-    const [min, max] = [Number(match?.[1]), Number(match?.[2])];
-    if (min >= 1 && min <= max && max <= 65535) return [min, max];
-  } catch {
-    // no procfs (containers, other kernels): the kernel default below
-  }
-  return [...FALLBACK_PORT_RANGE];
-}
-
-/**
- * The MTU of the interface that carries the tunnel: the VXLAN group's `dev`, else the one
- * holding `local`, else the one the route to the first peer leaves by, else plain Ethernet.
- */
-async function underlayMtu(spec: LinkSpec): Promise<number> {
-  return addressUnderlayMtu(spec.local, firstPeer(spec), spec.type === 'vxlan' ? spec.dev : undefined);
-}
-
 /** The MTU of `dev`, else of the interface holding `local`, else of the route to `peer`, else plain Ethernet. */
-export async function addressUnderlayMtu(local: string | undefined, peer: string | undefined, dev?: string): Promise<number> {
+async function underlayMtu(local: string | undefined, peer: string | undefined, dev?: string): Promise<number> {
   const ifname =
     dev ??
     (local === undefined || isWildcardAddress(local) ? undefined : interfaceWithAddress(local)) ??

@@ -1,7 +1,7 @@
 // What the daemon reports of its devices and VXLAN ports (`link show`, `link add`, `stats`,
 // `port show`), in the data plane's words but not its types: these cross the control socket.
-import type { ResolvedL2tpSessionSpec } from './l2tpSpec.js';
-import type { ResolvedLinkSpec } from './linkSpec.js';
+import type { ResolvedL2tpSessionSpec } from '../l2tp/spec.js';
+import type { ResolvedLinkSpec } from './linkSpecTypes.js';
 
 /** The offloads a gretap (or L2TPv3 session) data path actually uses, after asking the kernel. */
 export interface GretapFeatures {

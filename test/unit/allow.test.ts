@@ -5,7 +5,8 @@ import { parseArgs } from '../../src/cli/args.js';
 import { formatLinks } from '../../src/cli/format.js';
 import { parseConfig } from '../../src/daemon/configFile.js';
 import type { LinkInfo } from '../../src/link/linkInfo.js';
-import { type ResolvedVxlanLinkSpec, parseLinkSpec } from '../../src/link/linkSpec.js';
+import { parseLinkSpec } from '../../src/link/linkSpec.js';
+import type { ResolvedVxlanLinkSpec } from '../../src/vxlan/spec.js';
 import { ConfigError } from '../../src/validation.js';
 
 const vxlan = (extra: Record<string, unknown>) => parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 42, ...extra });
@@ -30,7 +31,7 @@ describe('allow', () => {
     [{ local: '192.0.2.1', allow: ['2001:db8::/32'] }, /allow\[0\].*IPv4 prefix/],
     [{ local: '2001:db8::1', allow: ['192.0.2.0/24'] }, /allow\[0\].*IPv6 prefix/],
     [{ group: '239.1.1.1', allow: ['2001:db8::/32'] }, /IPv4 prefix/],
-    // With no address at all the underlay is IPv4, as linkFamily has it.
+    // With no address at all the underlay is IPv4, as underlayFamily has it.
     [{ allow: ['2001:db8::/32'] }, /IPv4 prefix/],
     [{ local: '192.0.2.1', allow: ['192.0.2.0/33'] }, /192\.0\.2\.0\/33/],
     [{ local: '2001:db8::1', allow: ['2001:db8::/129'] }, /2001:db8::\/129/],

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatLinks } from '../../src/cli/format.js';
 import { callNative } from '../../src/device/common.js';
-import { LINK_DEFAULTS } from '../../src/link/linkSpec.js';
+import { LINK_DEFAULTS } from '../../src/index.js';
 import type { LinkInfo } from '../../src/link/linkInfo.js';
 
 function nativeError(code: string | undefined, errno: number, message: string): Error {

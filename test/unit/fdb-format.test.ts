@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { formatFdb } from '../../src/cli/format.js';
 import type { FdbRow } from '../../src/link/fdbEntry.js';
 import type { LinkInfo } from '../../src/link/linkInfo.js';
-import { parseLinkSpec, type ResolvedVxlanLinkSpec } from '../../src/link/linkSpec.js';
+import { parseLinkSpec } from '../../src/link/linkSpec.js';
+import type { ResolvedVxlanLinkSpec } from '../../src/vxlan/spec.js';
 
 const spec = { ...parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 42 }), mtu: 1450, srcport: [32768, 60999] } as ResolvedVxlanLinkSpec;
 const links: LinkInfo[] = [{ ifindex: 7, ifname: 'vx0', spec, features: { tapOffloads: true, tapUso: true, udpGso: true, udpGro: true } }];

@@ -13,7 +13,8 @@ vi.mock('node:child_process', () => ({
   },
 }));
 
-const { ipCommand, resolveVxlanSpec } = await import('../../src/link/hostDefaults.js');
+const { ipCommand } = await import('../../src/link/hostDefaults.js');
+const { resolveVxlanSpec } = await import('../../src/vxlan/hostDefaults.js');
 const { parseLinkSpec } = await import('../../src/link/linkSpec.js');
 
 describe('ip by absolute path', () => {

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
-import { formatL2tpSessions, formatL2tpTunnels } from '../../src/cli/l2tpFormat.js';
+import { formatL2tpSessions, formatL2tpTunnels } from '../../src/l2tp/format.js';
 import { parseConfig } from '../../src/daemon/configFile.js';
-import { type L2tpConfig, describeL2tpChange, parseL2tpConfig, planL2tp } from '../../src/daemon/l2tp.js';
+import { type L2tpConfig, describeL2tpChange, parseL2tpConfig, planL2tp } from '../../src/l2tp/daemon.js';
 import { loadState, writeStateFile } from '../../src/daemon/stateFile.js';
 import type { NativeAddon } from '../../src/device/addon.js';
 import {
@@ -18,7 +18,7 @@ import {
   l2tpOverhead,
   parseL2tpSessionSpec,
   parseL2tpTunnelSpec,
-} from '../../src/link/l2tpSpec.js';
+} from '../../src/l2tp/spec.js';
 import { Field } from '../../src/validation.js';
 import { l2tpHeader } from '../l2tpWire.js';
 

@@ -4,8 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkDeviceName, LINK_DEFAULTS, parseLinkSpec } from '../../src/link/linkSpec.js';
-import { encapsulationOverhead } from '../../src/link/hostDefaults.js';
+import { LINK_DEFAULTS } from '../../src/index.js';
+import { parseLinkSpec } from '../../src/link/linkSpec.js';
+import type { LinkSpec } from '../../src/link/linkSpecTypes.js';
+import { checkDeviceName } from '../../src/link/tunnelSpec.js';
+import { gretapOverhead } from '../../src/gretap/hostDefaults.js';
+import { vxlanOverhead } from '../../src/vxlan/hostDefaults.js';
 import { parseFdbEntry, parseFdbSelector } from '../../src/link/fdbEntry.js';
 import { loadConfigFile, parseConfig } from '../../src/daemon/configFile.js';
 import { ConfigError, Field } from '../../src/validation.js';
@@ -223,7 +227,8 @@ describe('parseLinkSpec, gretap', () => {
   });
 });
 
-describe('encapsulationOverhead (default MTU = underlay MTU minus this)', () => {
+describe('encapsulation overhead (default MTU = underlay MTU minus this)', () => {
+  const overhead = (spec: LinkSpec) => (spec.type === 'vxlan' ? vxlanOverhead(spec) : gretapOverhead(spec));
   const gretap = (extra: object) => parseLinkSpec({ name: 'gt0', type: 'gretap', remote: '192.0.2.2', ...extra });
   it.each([
     ['VXLAN over IPv4', parseLinkSpec({ name: 'vx0', type: 'vxlan', id: 1 }), 50],
@@ -235,7 +240,7 @@ describe('encapsulationOverhead (default MTU = underlay MTU minus this)', () => 
     ['ip6gretap', parseLinkSpec({ name: 'gt0', type: 'ip6gretap', remote: '2001:db8::2' }), 58],
     ['ip6gretap with a key', parseLinkSpec({ name: 'gt0', type: 'ip6gretap', remote: '2001:db8::2', okey: 7 }), 62],
   ])('%s: %i bytes', (_, spec, bytes) => {
-    expect(encapsulationOverhead(spec)).toBe(bytes);
+    expect(overhead(spec)).toBe(bytes);
   });
 });
 

@@ -3,7 +3,8 @@
 // may reject anything but only ever with their own error types.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UsageError, parseArgs } from '../../src/cli/args.js';
+import { parseArgs } from '../../src/cli/args.js';
+import { UsageError } from '../../src/cli/keywords.js';
 import { LineReader } from '../../src/control/protocol.js';
 import { parseConfig } from '../../src/daemon/configFile.js';
 import { FDB_ENTRY_KEYS, parseFdbEntry } from '../../src/link/fdbEntry.js';

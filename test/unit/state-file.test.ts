@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/daemon/configFile.js';
 import { type DeviceRecord, defaultStatePath, loadStateFile, writeStateFile } from '../../src/daemon/stateFile.js';
-import { parseLinkSpec, type ResolvedLinkSpec } from '../../src/link/linkSpec.js';
+import { parseLinkSpec } from '../../src/link/linkSpec.js';
+import type { ResolvedLinkSpec } from '../../src/link/linkSpecTypes.js';
 
 let dir: string;
 beforeEach(() => {

@@ -2,7 +2,8 @@
 // with -j, as its JSON; and an L2TPv3 session's line of `link show`. Every function returns
 // whole lines.
 import type { LinkInfo } from '../link/linkInfo.js';
-import { type L2tpSessionInfo, type L2tpTunnelInfo, type ResolvedL2tpSessionSpec, tunnelFamily } from '../link/l2tpSpec.js';
+import type { LinkShow } from '../link/linkKind.js';
+import { L2TP_SESSION_TYPE, type L2tpSessionInfo, type L2tpTunnelInfo, type ResolvedL2tpSessionSpec, tunnelFamily } from './spec.js';
 
 /**
  * As ip prints them, and with -s each tunnel's drops before a session is known:
@@ -99,7 +100,7 @@ function sessionJson({ ifname, spec, peer_tunnel_id, send_seq }: L2tpSessionInfo
 }
 
 /** `9: l2tpeth0: mtu 1446 l2tpeth tunnel_id 1 session_id 1 peer_session_id 2 l2spec_type default seq none` */
-export function l2tpSessionLinkText({ ifindex, ifname }: LinkInfo, spec: ResolvedL2tpSessionSpec): string {
+function l2tpSessionLinkText({ ifindex, ifname }: LinkInfo, spec: ResolvedL2tpSessionSpec): string {
   const words = [`${ifindex}: ${ifname}: mtu ${spec.mtu} ${spec.type}`, `tunnel_id ${spec.tunnel_id}`, `session_id ${spec.session_id}`, `peer_session_id ${spec.peer_session_id}`];
   if (spec.cookie !== undefined) words.push(`cookie ${spec.cookie}`);
   if (spec.peer_cookie !== undefined) words.push(`peer_cookie ${spec.peer_cookie}`);
@@ -109,7 +110,7 @@ export function l2tpSessionLinkText({ ifindex, ifname }: LinkInfo, spec: Resolve
 }
 
 /** `link show -j`'s shape, the session's settings under info_data (the kernel's l2tpeth has no linkinfo of its own). */
-export function l2tpSessionLinkJson({ ifindex, ifname }: LinkInfo, spec: ResolvedL2tpSessionSpec): object {
+function l2tpSessionLinkJson({ ifindex, ifname }: LinkInfo, spec: ResolvedL2tpSessionSpec): object {
   return {
     ifindex,
     ifname,
@@ -129,3 +130,9 @@ export function l2tpSessionLinkJson({ ifindex, ifname }: LinkInfo, spec: Resolve
     },
   };
 }
+
+export const l2tpSessionShow = {
+  names: [L2TP_SESSION_TYPE],
+  text: l2tpSessionLinkText,
+  json: l2tpSessionLinkJson,
+} satisfies LinkShow<ResolvedL2tpSessionSpec>;

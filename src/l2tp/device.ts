@@ -3,9 +3,8 @@
 // device, a TAP whose frames go to the peer's session through the tunnel, as the kernel's
 // l2tp_eth does (`ip l2tp add tunnel` / `ip l2tp add session`).
 import { EventEmitter } from 'node:events';
-import { addressUnderlayMtu } from '../link/hostDefaults.js';
+import { defaultMtu } from '../link/hostDefaults.js';
 import type { DeviceStats, GretapFeatures, LinkInfo } from '../link/linkInfo.js';
-import { MAX_MTU, MIN_MTU } from '../link/linkSpec.js';
 import {
   L2TP_SESSION_NAME_TEMPLATE,
   type L2tpSessionSpec,
@@ -13,9 +12,9 @@ import {
   type ResolvedL2tpSessionSpec,
   l2tpOverhead,
   seqDirections,
-} from '../link/l2tpSpec.js';
-import { type NativeAddon, type NativeL2tpSessionDevice, type NativeL2tpTunnel, loadAddon } from './addon.js';
-import { type DeviceEvents, type DeviceOptions, callNative, linkInfo, nativeTapOptions } from './common.js';
+} from './spec.js';
+import { type NativeAddon, type NativeL2tpSessionDevice, type NativeL2tpTunnel, loadAddon } from '../device/addon.js';
+import { type DeviceEvents, type DeviceOptions, callNative, linkInfo, nativeTapOptions } from '../device/common.js';
 
 /** One static tunnel. close() closes its sessions too, as the kernel deletes them with it. */
 export class L2tpTunnel {
@@ -165,6 +164,5 @@ export class L2tpSessionDevice extends EventEmitter<DeviceEvents> {
 
 /** The underlay's MTU less the encapsulation, clamped as the kernel's l2tp_eth_adjust_mtu does. */
 async function defaultSessionMtu(tunnel: L2tpTunnelSpec, session: L2tpSessionSpec): Promise<number> {
-  const mtu = (await addressUnderlayMtu(tunnel.local, tunnel.remote)) - l2tpOverhead(tunnel, session);
-  return Math.max(MIN_MTU, Math.min(MAX_MTU, mtu));
+  return defaultMtu(l2tpOverhead(tunnel, session), tunnel.local, tunnel.remote);
 }

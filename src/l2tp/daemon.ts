@@ -5,7 +5,7 @@
 // file's "l2tp" object (L2tpRecords), so a restarted daemon opens the tunnels again and
 // reattaches the sessions to their TAPs; the config's "l2tp" object is applied as a
 // difference (planL2tp), as its devices are.
-import { L2tpSessionDevice, L2tpTunnel } from '../device/l2tp.js';
+import { L2tpSessionDevice, L2tpTunnel } from './device.js';
 import {
   type L2tpSessionInfo,
   type L2tpSessionSelector,
@@ -15,12 +15,12 @@ import {
   type ResolvedL2tpSessionSpec,
   parseL2tpSessionSpec,
   parseL2tpTunnelSpec,
-} from '../link/l2tpSpec.js';
-import { ConfigError, Field, checkArray, checkChoice, checkInteger, checkObject, requiredKey } from '../validation.js';
-import type { ConfigStep } from './configPlan.js';
-import type { Logger } from './logger.js';
-import { reattach } from './reattach.js';
-import type { DeviceOrigin } from './stateFile.js';
+} from './spec.js';
+import { ConfigError, Field, checkArray, checkInteger, checkObject, requiredKey } from '../validation.js';
+import type { ConfigStep } from '../daemon/configStep.js';
+import { type DeviceOrigin, checkOrigin } from '../daemon/deviceOrigin.js';
+import type { Logger } from '../daemon/logger.js';
+import { reattach } from '../daemon/reattach.js';
 
 /** The config file's "l2tp": tunnels, and sessions in those tunnels. */
 export interface L2tpConfig {
@@ -87,7 +87,6 @@ export interface L2tpRecords {
   sessions: Array<{ origin: DeviceOrigin; ifindex: number; spec: ResolvedL2tpSessionSpec; config?: L2tpSessionSpec }>;
 }
 
-const ORIGINS = ['config', 'runtime'] as const;
 const MAX_IFINDEX = 0x7fffffff;
 
 export function parseL2tpRecords(input: unknown, field: Field): L2tpRecords {
@@ -96,7 +95,7 @@ export function parseL2tpRecords(input: unknown, field: Field): L2tpRecords {
     const at = field.at('tunnels').at(i);
     const record = checkObject(item, at, ['origin', 'spec']);
     return {
-      origin: checkChoice(requiredKey(record, 'origin', at), at.at('origin'), ORIGINS, 'origin'),
+      origin: checkOrigin(requiredKey(record, 'origin', at), at.at('origin')),
       spec: parseL2tpTunnelSpec(requiredKey(record, 'spec', at), at.at('spec')),
     };
   });
@@ -105,7 +104,7 @@ export function parseL2tpRecords(input: unknown, field: Field): L2tpRecords {
     const record = checkObject(item, at, ['origin', 'ifindex', 'spec', 'config']);
     const spec = parseL2tpSessionSpec(requiredKey(record, 'spec', at), at.at('spec'));
     if (spec.name === undefined || spec.mtu === undefined) throw at.at('spec').conflict('lacks its resolved name or mtu');
-    const origin = checkChoice(requiredKey(record, 'origin', at), at.at('origin'), ORIGINS, 'origin');
+    const origin = checkOrigin(requiredKey(record, 'origin', at), at.at('origin'));
     return {
       origin,
       ifindex: checkInteger(requiredKey(record, 'ifindex', at), at.at('ifindex'), 1, MAX_IFINDEX, 'ifindex'),

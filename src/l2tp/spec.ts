@@ -14,7 +14,7 @@ import {
   checkObject,
   requiredKey,
 } from '../validation.js';
-import { MAX_MTU, MIN_MTU, checkDeviceName, checkPort } from './linkSpec.js';
+import { MAX_MTU, MIN_MTU, checkDeviceName, checkPort } from '../link/tunnelSpec.js';
 
 export const L2TP_ENCAPS = ['udp', 'ip'] as const;
 export type L2tpEncap = (typeof L2TP_ENCAPS)[number];

@@ -1,12 +1,12 @@
 // One gretap (Ethernet over GRE, RFC 2784/2890) device of the data plane: a TAP whose frames go
 // to its one peer, so there is no FDB and no learning. IPv6 addresses make it ip6gretap.
 import { EventEmitter } from 'node:events';
-import { resolveGretapSpec } from '../link/hostDefaults.js';
 import type { DeviceStats, GretapFeatures, LinkInfo } from '../link/linkInfo.js';
-import { type GretapLinkSpec, type ResolvedGretapLinkSpec, linkFamily } from '../link/linkSpec.js';
 import { wildcardAddress } from '../validation.js';
-import { type NativeAddon, type NativeGretapConfig, type NativeGretapDevice, type NativeTapOptions, loadAddon } from './addon.js';
-import { type DeviceEvents, type DeviceOptions, callNative, linkInfo, nativeTapOptions } from './common.js';
+import { type NativeAddon, type NativeGretapConfig, type NativeGretapDevice, type NativeTapOptions, loadAddon } from '../device/addon.js';
+import { type DeviceEvents, type DeviceOptions, callNative, linkInfo, nativeTapOptions } from '../device/common.js';
+import { resolveGretapSpec } from './hostDefaults.js';
+import { type GretapLinkSpec, type ResolvedGretapLinkSpec, gretapFamily } from './spec.js';
 
 export class GretapDevice extends EventEmitter<DeviceEvents> {
   /** The interface name the kernel gave the TAP. */
@@ -58,7 +58,7 @@ export class GretapDevice extends EventEmitter<DeviceEvents> {
 function nativeConfig(spec: ResolvedGretapLinkSpec): Omit<NativeGretapConfig, keyof NativeTapOptions> {
   return {
     name: spec.name,
-    local: spec.local ?? wildcardAddress(linkFamily(spec)),
+    local: spec.local ?? wildcardAddress(gretapFamily(spec)),
     remote: spec.remote,
     ikey: spec.ikey ?? null,
     okey: spec.okey ?? null,

@@ -4,9 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { FdbEntry, FdbRow } from '../link/fdbEntry.js';
 import type { FdbEvent } from '../link/fdbEvent.js';
 import type { LocalMac, LocalMacEvent } from '../link/localMac.js';
-import { resolveVxlanSpec } from '../link/hostDefaults.js';
 import type { DeviceStats, LinkInfo, VxlanFeatures } from '../link/linkInfo.js';
-import { type ResolvedVxlanLinkSpec, VXLAN_AUTO_TTL, type VxlanLinkSpec, linkFamily } from '../link/linkSpec.js';
 import { FLOOD_MAC } from '../link/mac.js';
 import { type AddressFamily, addressFamily, wildcardAddress } from '../validation.js';
 import {
@@ -18,8 +16,10 @@ import {
   type NativeVxlanConfig,
   type NativeVxlanDevice,
   loadAddon,
-} from './addon.js';
-import { type DeviceEvents, type DeviceOptions, type ErrnoWords, callNative, linkInfo, nativeTapOptions } from './common.js';
+} from '../device/addon.js';
+import { type DeviceEvents, type DeviceOptions, type ErrnoWords, callNative, linkInfo, nativeTapOptions } from '../device/common.js';
+import { resolveVxlanSpec } from './hostDefaults.js';
+import { type ResolvedVxlanLinkSpec, VXLAN_AUTO_TTL, type VxlanLinkSpec, vxlanFamily } from './spec.js';
 
 export interface VxlanDeviceOptions extends DeviceOptions {
   /**
@@ -63,7 +63,7 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
 
   private constructor(addon: NativeAddon, spec: ResolvedVxlanLinkSpec, options: VxlanDeviceOptions) {
     super();
-    this.family = linkFamily(spec);
+    this.family = vxlanFamily(spec);
     this.device = new addon.VxlanDevice(
       { ...nativeConfig(spec, this.family), ...nativeTapOptions(options), localLearning: options.localLearning ?? false },
       (events) => this.dispatch(events),
