@@ -1,6 +1,7 @@
 #include "vxlan/vxlan_socket.h"
 
 #include <linux/filter.h>
+#include <linux/if_packet.h>
 #include <linux/udp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -53,6 +54,20 @@ int GroupRequest(int fd, const Endpoint& group, int ifindex, bool join) {
   return rc < 0 ? errno : 0;
 }
 
+// A socket filter passing only frames the link layer addressed to this host (PACKET_HOST).
+void TakeOnlyUnicast(int fd) {
+  sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, static_cast<uint32_t>(SKF_AD_OFF + SKF_AD_PKTTYPE)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_HOST, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
+      BPF_STMT(BPF_RET | BPF_K, 0),
+  };
+  sock_fprog program{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+  if (::setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) < 0) {
+    ThrowErrno("SO_ATTACH_FILTER");
+  }
+}
+
 }  // namespace
 
 std::vector<UniqueFd> OpenReceiveSockets(sa_family_t family, uint16_t port, size_t count) {
@@ -74,6 +89,9 @@ std::vector<UniqueFd> OpenReceiveSockets(sa_family_t family, uint16_t port, size
     // only the first, which joins the groups, takes multicast at all.
     if (family == AF_INET) SetIntOption(fd.get(), IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL");
     else SetIntOption(fd.get(), IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0, "IPV6_MULTICAST_ALL");
+    // Broadcasts reach every member too, and IP_MULTICAST_ALL does not cover them: the
+    // others take only datagrams addressed to this host.
+    if (i > 0) TakeOnlyUnicast(fd.get());
     if (Bind(fd.get(), any) < 0) ThrowErrno("bind " + Describe(any));
     sockets.push_back(std::move(fd));
   }

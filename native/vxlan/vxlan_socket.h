@@ -19,7 +19,8 @@ namespace vtepd {
 
 // One receive socket per queue on the wildcard address of `family`. Several share the port
 // through SO_REUSEPORT, whose 4-tuple hash keeps each flow (the outer source port is the
-// inner flow's hash) on one socket; only the first receives multicast. Throws EADDRINUSE if
+// inner flow's hash) on one socket (or SteerByVni chooses); only the first receives
+// multicast and broadcast. Throws EADDRINUSE if
 // anything else already has the port.
 std::vector<UniqueFd> OpenReceiveSockets(sa_family_t family, uint16_t port, size_t count);
 
