@@ -42,6 +42,13 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeo
   return value;
 }
 
+/** FRR's session to `peer` in ns: its state and how many times it was established. */
+async function frrSession(tb: Testbed, ns: string, peer: string): Promise<{ state: string; established: number }> {
+  const r = await tb.exec(ns, ['vtysh', '-N', ns, '-c', `show bgp neighbors ${peer} json`]);
+  const n = (JSON.parse(r.stdout) as Record<string, { bgpState?: string; connectionsEstablished?: number }>)[peer];
+  return { state: n?.bgpState ?? 'none', established: n?.connectionsEstablished ?? 0 };
+}
+
 async function timed<T>(task: () => Promise<T>): Promise<number> {
   const start = Date.now();
   await task();
@@ -169,6 +176,8 @@ describe.skipIf(skipNetns())('BGP EVPN: vtepd with GoBGP next to FRR and kernel 
     await tb().exec(v1.ns, ['kill', '-9', pid]);
     expect(await vtepdDst(d, FLOOD)).toEqual([k2.addr]);
     await until(async () => (await tb().exec(v1.ns, ['cat', pidFile], { check: false })).stdout.trim(), (p) => p !== '' && p !== pid, 20_000, 'a new gobgpd');
+    // FRR's flood list may still hold the first session's route: wait for the second session.
+    await until(() => frrSession(tb(), k2.ns, v1.addr), (s) => s.state === 'Established' && s.established >= 2, 40_000, 'FRR session to the new gobgpd');
     await until(() => kernelDst(tb(), k2.ns, FLOOD), same([v1.addr]), 40_000, 'FRR flood list after the speaker restart');
     await until(() => vtepdDst(d, hostMac), same([k2.addr]), 20_000, 'host MAC after the speaker restart');
     expect(await vtepdDst(d, FLOOD)).toEqual([k2.addr]);
