@@ -33,6 +33,7 @@
         "native/tap/tap_frame.cc",
         "native/tap/tap_ring_batch.cc",
         "native/gre/gre_header.cc",
+        "native/geneve/geneve_header.cc",
         "native/l2tp/l2tp_header.cc",
         "native/vxlan/fdb.cc",
         "native/vxlan/local_macs.cc"
@@ -89,6 +90,7 @@
             "test/native/main.cc",
             "test/native/fdb_test.cc",
             "test/native/fdb_clock_test.cc",
+            "test/native/geneve_header_test.cc",
             "test/native/gre_header_test.cc",
             "test/native/gre_sequence_test.cc",
             "test/native/l2tp_header_test.cc",
