@@ -53,6 +53,7 @@
         "native/base/sd_notify.cc",
         "native/net/datagram_batch.cc",
         "native/net/raw_ip_socket.cc",
+        "native/net/udp_tunnel_socket.cc",
         "native/net/underlay_options.cc",
         "native/tap/link_query.cc",
         "native/tap/tap_device.cc",
