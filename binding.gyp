@@ -44,6 +44,7 @@
       "dependencies": ["vtepd_core"],
       "sources": [
         "native/addon/addon.cc",
+        "native/addon/geneve_device_wrap.cc",
         "native/addon/gretap_device_wrap.cc",
         "native/addon/l2tp_wrap.cc",
         "native/addon/vxlan_device_wrap.cc",
@@ -68,6 +69,8 @@
         "native/tunnel/peer_tx_path.cc",
         "native/gre/gre_rx_path.cc",
         "native/gre/gretap_device.cc",
+        "native/geneve/geneve_device.cc",
+        "native/geneve/geneve_rx_path.cc",
         "native/l2tp/l2tp_rx_path.cc",
         "native/l2tp/l2tp_session_device.cc",
         "native/l2tp/l2tp_socket.cc",

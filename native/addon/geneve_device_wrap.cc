@@ -1,0 +1,63 @@
+#include "addon/geneve_device_wrap.h"
+
+#include "addon/napi_args.h"
+#include "addon/napi_results.h"
+#include "vxlan/vxlan_header.h"
+
+namespace vtepd {
+
+namespace {
+
+GeneveConfig ReadGeneveConfig(const Napi::Object& obj) {
+  Napi::Env env = obj.Env();
+  GeneveConfig config;
+  config.name = StringField(obj, "name");
+  uint16_t port = static_cast<uint16_t>(UintField(obj, "port", 65535));
+  config.local = ParseAddress(env, StringField(obj, "local"), port);
+  config.remote = ParseAddress(env, StringField(obj, "remote"), port);
+  if (config.local.family != config.remote.family) {
+    throw Napi::TypeError::New(env, "local and remote must be of one address family");
+  }
+  config.vni = UintField(obj, "vni", kMaxVni);
+  config.underlay = ReadUnderlayOptions(obj, /*multicast=*/false);
+  config.checksums.ipv4_tx = BoolField(obj, "udpCsum");
+  config.checksums.ipv6_tx = !BoolField(obj, "udp6ZeroCsumTx");
+  config.checksums.ipv6_rx = !BoolField(obj, "udp6ZeroCsumRx");
+  config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
+  config.offloads = BoolField(obj, "offloads");
+  config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
+  config.attach_ifindex = static_cast<int>(UintField(obj, "attachIfindex", INT32_MAX));
+  return config;
+}
+
+}  // namespace
+
+Napi::Function GeneveDeviceWrap::Define(Napi::Env env) {
+  return DefineDevice(env, "GeneveDevice", {});
+}
+
+GeneveDeviceWrap::GeneveDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+    throw Napi::TypeError::New(env, "usage: new GeneveDevice(config, onGone)");
+  }
+  Napi::Object config_object = info[0].As<Napi::Object>();
+  GeneveConfig config = ReadGeneveConfig(config_object);
+  GoneCallback gone = WatchGone(env, info[1].As<Napi::Function>());
+  try {
+    device_ = std::make_unique<GeneveDevice>(config, std::move(gone));
+  } catch (const std::system_error& e) {
+    Shutdown();
+    throw SystemErrorToJs(env, e);
+  }
+  PersistIfAsked(config_object);
+}
+
+Napi::Value GeneveDeviceWrap::FeaturesOf(Napi::Env env, GeneveDevice& device) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("tapOffloads", device.tap().offloads());
+  out.Set("tapUso", device.tap().uso());  // segmented in userspace: no UDP GSO/GRO yet
+  return out;
+}
+
+}  // namespace vtepd
