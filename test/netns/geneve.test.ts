@@ -126,6 +126,42 @@ describe.skipIf(skipNetns({ tools: ['tshark'] }))('Geneve, vtepd <-> vtepd', () 
   });
 });
 
+describe.skipIf(skipNetns())('Geneve: config file and restarts', () => {
+  const tb = useTestbed();
+
+  it('a device from the config file carries TCP; after SIGTERM a restart reattaches to its TAP from the state file', async () => {
+    const [h1, h2] = (await tb().underlay(['h1', 'h2'])) as [Host, Host];
+    const entry = (local: string, remote: string) => ({ name: 'gnv0', type: 'geneve', id: VNI, local, remote, udpcsum: true });
+    const config = tb().tempFile('geneve.json', JSON.stringify({ devices: [entry(h1.addr, h2.addr)] }));
+    const d1 = await tb().startDaemon(h1.ns, { config });
+    const d2 = await tb().startDaemon(h2.ns);
+    await d2.cli(['link', 'add', 'gnv0', 'type', 'geneve', 'id', String(VNI), 'remote', h1.addr, 'local', h2.addr, 'udpcsum']);
+    for (const [h, n] of [
+      [h1, 1],
+      [h2, 2],
+    ] as const) {
+      await tb().exec(h.ns, ['ip', 'addr', 'add', `${ov(n)}/24`, 'dev', 'gnv0']);
+      await tb().exec(h.ns, ['ip', 'link', 'set', 'gnv0', 'up']);
+    }
+    await expectTcp(tb(), h1, h2, ov(2), 500_000, 5001);
+    const before = (await tb().link(h1.ns, 'gnv0')).ifindex;
+    const shownBefore = await d2.json(['link', 'show', 'gnv0']);
+
+    // The runtime device (d2) comes back from the state file, the configured one (d1) from both.
+    for (const [d, h] of [
+      [d1, h1],
+      [d2, h2],
+    ] as const) {
+      expect((await d.stop()).code, d.output).toBe(0);
+      const again = await tb().startDaemon(h.ns, { socket: d.socket, ...(d === d1 && { config }) });
+      if (d === d2) expect(await again.json(['link', 'show', 'gnv0'])).toEqual(shownBefore);
+    }
+    expect((await tb().link(h1.ns, 'gnv0')).ifindex).toBe(before);
+    await expectTcp(tb(), h1, h2, ov(2), 500_000, 5002);
+    await expectTcp(tb(), h2, h1, ov(1), 500_000, 5003);
+  });
+});
+
 describe.skipIf(skipNetns({ tools: [...OVS_TOOLS, 'tshark', 'ethtool'] }))('Geneve, vtepd <-> Open vSwitch userspace', () => {
   const tb = useTestbed();
 
