@@ -73,6 +73,27 @@ class DeviceWrap : public Napi::ObjectWrap<Wrap> {
     return [gone, wrap]() mutable { gone.NonBlockingCall(wrap, &DeviceWrap::CallOnGone); };
   }
 
+  // The constructor of a device made from (config, onGone) alone: reads the config object
+  // with `read`, makes the device and persists its TAP if asked. `usage` is the error for
+  // other arguments.
+  template <typename ReadConfig>
+  void StartDevice(const Napi::CallbackInfo& info, const char* usage, ReadConfig read) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+      throw Napi::TypeError::New(env, usage);
+    }
+    Napi::Object config_object = info[0].As<Napi::Object>();
+    auto config = read(config_object);
+    GoneCallback gone = WatchGone(env, info[1].As<Napi::Function>());
+    try {
+      device_ = std::make_unique<Device>(config, std::move(gone));
+    } catch (const std::system_error& e) {
+      self().Shutdown();
+      throw SystemErrorToJs(env, e);
+    }
+    PersistIfAsked(config_object);
+  }
+
   // Config key "persist": the new TAP outlives this process. Made so only once the device is
   // complete, so a device that fails to start leaves no interface behind.
   void PersistIfAsked(const Napi::Object& config) {

@@ -37,20 +37,7 @@ Napi::Function GeneveDeviceWrap::Define(Napi::Env env) {
 }
 
 GeneveDeviceWrap::GeneveDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
-    throw Napi::TypeError::New(env, "usage: new GeneveDevice(config, onGone)");
-  }
-  Napi::Object config_object = info[0].As<Napi::Object>();
-  GeneveConfig config = ReadGeneveConfig(config_object);
-  GoneCallback gone = WatchGone(env, info[1].As<Napi::Function>());
-  try {
-    device_ = std::make_unique<GeneveDevice>(config, std::move(gone));
-  } catch (const std::system_error& e) {
-    Shutdown();
-    throw SystemErrorToJs(env, e);
-  }
-  PersistIfAsked(config_object);
+  StartDevice(info, "usage: new GeneveDevice(config, onGone)", ReadGeneveConfig);
 }
 
 Napi::Value GeneveDeviceWrap::FeaturesOf(Napi::Env env, GeneveDevice& device) {

@@ -48,20 +48,7 @@ Napi::Function GretapDeviceWrap::Define(Napi::Env env) {
 }
 
 GretapDeviceWrap::GretapDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
-    throw Napi::TypeError::New(env, "usage: new GretapDevice(config, onGone)");
-  }
-  Napi::Object config_object = info[0].As<Napi::Object>();
-  GretapConfig config = ReadGretapConfig(config_object);
-  GoneCallback gone = WatchGone(env, info[1].As<Napi::Function>());
-  try {
-    device_ = std::make_unique<GretapDevice>(config, std::move(gone));
-  } catch (const std::system_error& e) {
-    Shutdown();
-    throw SystemErrorToJs(env, e);
-  }
-  PersistIfAsked(config_object);
+  StartDevice(info, "usage: new GretapDevice(config, onGone)", ReadGretapConfig);
 }
 
 Napi::Value GretapDeviceWrap::FeaturesOf(Napi::Env env, GretapDevice& device) {
