@@ -3,8 +3,8 @@
 // Napi::ObjectWrap; `Wrap` adds its own members and supplies (privately, with
 // `friend DeviceWrap;`)
 //   static constexpr auto& kCounterNames;        // what stats() lists
-//   Napi::Value FeaturesOf(Napi::Env, Device&);  // what features holds
-// and may hide Shutdown() (what close does: drop the device) with its own, which ends by
+// and may hide FeaturesOf(), what features holds (here: the TAP's offloads, all a device
+// whose sockets use no UDP offloads has), and Shutdown() (what close does: drop the device) with its own, which ends by
 // calling this one.
 //
 // Its constructor takes `onGone`, called once on the JavaScript thread when the device's TAP
@@ -92,6 +92,14 @@ class DeviceWrap : public Napi::ObjectWrap<Wrap> {
       throw SystemErrorToJs(env, e);
     }
     PersistIfAsked(config_object);
+  }
+
+  // The offloads in use, when they are the TAP's alone.
+  Napi::Value FeaturesOf(Napi::Env env, Device& device) {
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("tapOffloads", device.tap().offloads());
+    out.Set("tapUso", device.tap().uso());
+    return out;
   }
 
   // Config key "persist": the new TAP outlives this process. Made so only once the device is

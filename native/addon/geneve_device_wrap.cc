@@ -23,10 +23,7 @@ GeneveConfig ReadGeneveConfig(const Napi::Object& obj) {
   config.checksums.ipv4_tx = BoolField(obj, "udpCsum");
   config.checksums.ipv6_tx = !BoolField(obj, "udp6ZeroCsumTx");
   config.checksums.ipv6_rx = !BoolField(obj, "udp6ZeroCsumRx");
-  config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
-  config.offloads = BoolField(obj, "offloads");
-  config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
-  config.attach_ifindex = static_cast<int>(UintField(obj, "attachIfindex", INT32_MAX));
+  ReadTapAndPolling(obj, config);
   return config;
 }
 
@@ -38,13 +35,6 @@ Napi::Function GeneveDeviceWrap::Define(Napi::Env env) {
 
 GeneveDeviceWrap::GeneveDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(info) {
   StartDevice(info, "usage: new GeneveDevice(config, onGone)", ReadGeneveConfig);
-}
-
-Napi::Value GeneveDeviceWrap::FeaturesOf(Napi::Env env, GeneveDevice& device) {
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("tapOffloads", device.tap().offloads());
-  out.Set("tapUso", device.tap().uso());  // segmented in userspace: no UDP GSO/GRO yet
-  return out;
 }
 
 }  // namespace vtepd

@@ -16,7 +16,6 @@ class GeneveDeviceWrap : public DeviceWrap<GeneveDeviceWrap, GeneveDevice> {
  private:
   friend DeviceWrap;
   static constexpr auto& kCounterNames = kGeneveCounterNames;
-  Napi::Value FeaturesOf(Napi::Env env, GeneveDevice& device);
 };
 
 }  // namespace vtepd

@@ -34,10 +34,7 @@ GretapConfig ReadGretapConfig(const Napi::Object& obj) {
   config.in.seq = BoolField(obj, "iseq");
   config.out.seq = BoolField(obj, "oseq");
   config.underlay = ReadUnderlayOptions(obj, /*multicast=*/false);
-  config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
-  config.offloads = BoolField(obj, "offloads");
-  config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
-  config.attach_ifindex = static_cast<int>(UintField(obj, "attachIfindex", INT32_MAX));
+  ReadTapAndPolling(obj, config);
   return config;
 }
 
@@ -49,13 +46,6 @@ Napi::Function GretapDeviceWrap::Define(Napi::Env env) {
 
 GretapDeviceWrap::GretapDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(info) {
   StartDevice(info, "usage: new GretapDevice(config, onGone)", ReadGretapConfig);
-}
-
-Napi::Value GretapDeviceWrap::FeaturesOf(Napi::Env env, GretapDevice& device) {
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("tapOffloads", device.tap().offloads());
-  out.Set("tapUso", device.tap().uso());  // GRE rides raw IP: no UDP offloads
-  return out;
 }
 
 }  // namespace vtepd
