@@ -1,4 +1,4 @@
-// A point-to-point tunnel's UDP socket (L2TPv3, Geneve): bound to a local endpoint and, when
+// A point-to-point tunnel's UDP socket (L2TPv3 and its kin): bound to a local endpoint and, when
 // given one, connected to the peer's, with the underlay options and the UDP checksum
 // settings iproute2 names udp_csum (IPv4, default off: a zero checksum) and udp6_csum_tx /
 // udp6_csum_rx (IPv6, default on).

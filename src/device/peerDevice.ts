@@ -1,4 +1,4 @@
-// What a point-to-point device (a gretap or Geneve link) is to its user: a TAP whose frames
+// What a point-to-point device (gretap and its kin) is to its user: a TAP whose frames
 // go to its one peer, so no FDB and no learning; each kind's device.ts adds how it is made.
 import { EventEmitter } from 'node:events';
 import type { DeviceStats, GretapFeatures, LinkInfo } from '../link/linkInfo.js';
