@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "frames.h"
+#include "geneve/geneve_header.h"
 #include "gre/gre_header.h"
 #include "l2tp/l2tp_header.h"
 #include "offload_util.h"
@@ -114,11 +115,19 @@ int main(int argc, char** argv) {
   mkdir(corpus_dir.c_str(), 0755);
   const std::vector<Bytes> frames = Frames();
 
-  std::vector<Bytes> vxlan, gre, checksum;
+  std::vector<Bytes> vxlan, gre, geneve, checksum;
   for (size_t i = 0; i < frames.size(); i++) {
     Bytes header(vtepd::kVxlanHeaderSize);
     vtepd::EncodeVxlan(header.data(), static_cast<uint32_t>(42 + i));
     vxlan.push_back(Cat(header, frames[i]));
+    // geneve_header_fuzz: a Geneve packet, every other one with a (non-critical) option.
+    Bytes geneve_header(vtepd::kGeneveHeaderSize);
+    vtepd::EncodeGeneve(geneve_header.data(), static_cast<uint32_t>(42 + i));
+    if (i & 1) {
+      geneve_header[0] = 2;  // Opt Len: one option with one word of data
+      geneve_header = Cat(geneve_header, {0x01, 0x02, 0x03, 0x01, 0xde, 0xad, 0xbe, 0xef});
+    }
+    geneve.push_back(Cat(geneve_header, frames[i]));
     // gre_header_fuzz: expectations, key, sequence number, then a GRE packet.
     vtepd::GreFields fields;
     fields.csum = i & 1, fields.key = i & 2, fields.seq = i & 4, fields.key_value = 7;
@@ -132,6 +141,7 @@ int main(int argc, char** argv) {
   checksum.push_back(Cat({0, 0xff}, Bytes(1024, 0xff)));  // long, every lane near overflow
   Write("vxlan_header", vxlan);
   Write("gre_header", gre);
+  Write("geneve_header", geneve);
   Write("flow_hash", frames);
   Write("checksum", checksum);
 

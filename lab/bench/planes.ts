@@ -16,6 +16,7 @@ export type PlaneName =
   | 'vtepd-2q'
   | 'vtepd-plain'
   | 'vtepd-kernel'
+  | 'geneve'
   | 'ovs'
   | 'tinc';
 
@@ -28,6 +29,7 @@ export const PLANES: Record<PlaneName, string> = {
   'vtepd-2q': 'vtepd <-> vtepd (offloads, queues 2)',
   'vtepd-plain': 'vtepd <-> vtepd (nooffloads: one frame per syscall)',
   'vtepd-kernel': 'vtepd -> kernel vxlan',
+  geneve: 'vtepd geneve <-> vtepd geneve (offloads; no kernel geneve here: compare with vtepd and ovs)',
   ovs: 'Open vSwitch userspace datapath VXLAN <-> the same (hosts of its own on an identical underlay)',
   tinc: 'tinc 1.0 switch mode <-> tinc (UDP, default Blowfish-CBC/SHA1, no compression)',
 };
@@ -95,6 +97,7 @@ export class PlaneRig {
       const { hosts, pids } = await (this.ovs ??= this.ovsPair());
       return this.overlayUp(hosts, async () => {}, pids);
     }
+    if (plane === 'geneve') return this.genevePair();
     if (plane === 'tinc') {
       const tinc = await this.tb.tincSwitch(this.hosts.map((host, i) => ({ host, overlayAddr: `${OVERLAY[i]}/24` })));
       return this.overlayUp(this.hosts, () => tinc.stop(), pidsOf(tinc.daemons));
@@ -135,6 +138,20 @@ export class PlaneRig {
     // First packets resolve ARP and teach the FDBs; measure the steady state only.
     await this.tb.probe(hosts[0].ns, OVERLAY[1]!);
     return { hosts, client: OVERLAY[0]!, server: OVERLAY[1]!, teardown, pids };
+  }
+
+  /** The vtepd daemons' Geneve devices gnv0 towards each other. */
+  private async genevePair(): Promise<Endpoints> {
+    for (const [i, host] of this.hosts.entries()) {
+      const peer = this.hosts[1 - i]!;
+      await this.daemons[i]!.cli(['link', 'add', 'gnv0', 'type', 'geneve', 'id', String(VNI), 'remote', peer.addr, 'local', host.addr]);
+      await this.tb.exec(host.ns, ['ip', 'addr', 'add', `${OVERLAY[i]}/24`, 'dev', 'gnv0']);
+      await this.tb.exec(host.ns, ['ip', 'link', 'set', 'gnv0', 'up']);
+    }
+    const teardown = async () => {
+      for (const d of this.daemons) await d.cli(['link', 'del', 'gnv0']);
+    };
+    return this.overlayUp(this.hosts, teardown, pidsOf(this.daemons.map((d) => d.proc)));
   }
 
   /** Two hosts on an underlay of their own, joined by OVS userspace VXLAN (overlay MTU 1450), and its ovs-vswitchds. */

@@ -3,7 +3,7 @@
 export { Capture, decodePcap, readPcap, type CaptureOptions, type CaptureRow } from './capture.js';
 export { type DhcpLease, type DnsmasqOptions } from './dhcp.js';
 export { listNamespaces, staleNamespaces, sweepLeftovers } from './namespaces.js';
-export { OpenVswitch, type OvsGretapOptions, type OvsTunnelOptions, type OvsVxlanOptions } from './ovs.js';
+export { OpenVswitch, type OvsGeneveOptions, type OvsGretapOptions, type OvsTunnelOptions, type OvsVxlanOptions } from './ovs.js';
 export { Frr, type FrrOptions, type FrrVtepOptions, bridgeFdb, kernelEvpnVtep, startFrr } from './frr.js';
 export { CLI, cliOf, LAB_DIST, ROOT, TOOLS } from './paths.js';
 export { CommandError, Proc, run, spawnProc, type ExecOptions, type ExecResult } from './process.js';

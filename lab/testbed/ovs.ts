@@ -41,6 +41,13 @@ export interface OvsVxlanOptions extends OvsTunnelOptions {
   dstPort?: number;
 }
 
+export interface OvsGeneveOptions extends OvsTunnelOptions {
+  /** Geneve virtual network identifier (options:key). */
+  vni: number;
+  /** UDP destination port (options:dst_port, default 6081). */
+  dstPort?: number;
+}
+
 /** The tunnel port on br-int: its interface type, options, and the bytes it adds to a frame. */
 interface TunnelPort {
   name: string;
@@ -125,6 +132,13 @@ export function startOvsVxlan(tb: Testbed, ns: string, o: OvsVxlanOptions): Prom
   const options = [`options:key=${o.vni}`, `options:dst_port=${o.dstPort ?? 4789}`];
   const overhead = 14 + (o.remote.includes(':') ? 40 : 20) + 8 + 8;
   return startOvs(tb, ns, o, { name: 'vxlan0', type: 'vxlan', options, overhead });
+}
+
+/** Open vSwitch's userspace datapath as an independent Geneve peer in ns: the tunnel port geneve0. */
+export function startOvsGeneve(tb: Testbed, ns: string, o: OvsGeneveOptions): Promise<OpenVswitch> {
+  const options = [`options:key=${o.vni}`, `options:dst_port=${o.dstPort ?? 6081}`];
+  const overhead = 14 + (o.remote.includes(':') ? 40 : 20) + 8 + 8;
+  return startOvs(tb, ns, o, { name: 'geneve0', type: 'geneve', options, overhead });
 }
 
 /**

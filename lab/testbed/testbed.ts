@@ -23,7 +23,7 @@ import { FLOOD_MAC } from 'vtepd';
 import { startCapture, type Capture, type CaptureOptions } from './capture.js';
 import { runUdhcpc, startDnsmasq, type DhcpLease, type DnsmasqOptions } from './dhcp.js';
 import { deleteNamespace, listNamespaces } from './namespaces.js';
-import { startOvsGretap, startOvsVxlan, type OpenVswitch, type OvsGretapOptions, type OvsVxlanOptions } from './ovs.js';
+import { startOvsGeneve, startOvsGretap, startOvsVxlan, type OpenVswitch, type OvsGeneveOptions, type OvsGretapOptions, type OvsVxlanOptions } from './ovs.js';
 import { CLI, TOOLS } from './paths.js';
 import { CommandError, run, spawnProc, type ExecOptions, type ExecResult, type Proc } from './process.js';
 import { sendRawIp } from './rawIp.js';
@@ -414,6 +414,11 @@ export class Testbed {
   /** Open vSwitch's userspace datapath as a VXLAN peer in ns; see ovs.ts. */
   ovsVxlan(ns: string, o: OvsVxlanOptions): Promise<OpenVswitch> {
     return startOvsVxlan(this, ns, o);
+  }
+
+  /** Open vSwitch's userspace datapath as a Geneve peer in ns; see ovs.ts. */
+  ovsGeneve(ns: string, o: OvsGeneveOptions): Promise<OpenVswitch> {
+    return startOvsGeneve(this, ns, o);
   }
 
   /** A tinc 1.0 network in switch mode between the nodes' hosts; see tinc.ts. */

@@ -1,4 +1,4 @@
-// Module entry: the VxlanDevice, GretapDevice, L2tpTunnel and L2tpSessionDevice classes,
+// Module entry: the VxlanDevice, GretapDevice, GeneveDevice, L2tpTunnel and L2tpSessionDevice classes,
 // vxlanPorts(), workers(), setWorkers(), setAdaptivePoll(), sdNotify(), plus the pure
 // parsers and the checksum under `internals` so tests can exercise them on crafted bytes
 // without a TAP or a socket.
@@ -10,6 +10,7 @@
 #include "net/flow_hash.h"
 #include "gre/gre_header.h"
 #include "addon/napi_args.h"
+#include "addon/geneve_device_wrap.h"
 #include "addon/gretap_device_wrap.h"
 #include "addon/l2tp_wrap.h"
 #include "addon/napi_results.h"
@@ -163,6 +164,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace vtepd;
   exports.Set("VxlanDevice", VxlanDeviceWrap::Define(env));
   exports.Set("GretapDevice", GretapDeviceWrap::Define(env));
+  exports.Set("GeneveDevice", GeneveDeviceWrap::Define(env));
   exports.Set("L2tpTunnel", L2tpTunnelWrap::Define(env));
   exports.Set("L2tpSessionDevice", L2tpSessionWrap::Define(env));
   exports.Set("vxlanPorts", Napi::Function::New(env, VxlanPortsJs));

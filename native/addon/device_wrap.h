@@ -3,8 +3,8 @@
 // Napi::ObjectWrap; `Wrap` adds its own members and supplies (privately, with
 // `friend DeviceWrap;`)
 //   static constexpr auto& kCounterNames;        // what stats() lists
-//   Napi::Value FeaturesOf(Napi::Env, Device&);  // what features holds
-// and may hide Shutdown() (what close does: drop the device) with its own, which ends by
+// and may hide FeaturesOf(), what features holds (here: the TAP's offloads, all a device
+// whose sockets use no UDP offloads has), and Shutdown() (what close does: drop the device) with its own, which ends by
 // calling this one.
 //
 // Its constructor takes `onGone`, called once on the JavaScript thread when the device's TAP
@@ -71,6 +71,35 @@ class DeviceWrap : public Napi::ObjectWrap<Wrap> {
     Napi::ThreadSafeFunction gone = gone_;
     Wrap* wrap = &self();
     return [gone, wrap]() mutable { gone.NonBlockingCall(wrap, &DeviceWrap::CallOnGone); };
+  }
+
+  // The constructor of a device made from (config, onGone) alone: reads the config object
+  // with `read`, makes the device and persists its TAP if asked. `usage` is the error for
+  // other arguments.
+  template <typename ReadConfig>
+  void StartDevice(const Napi::CallbackInfo& info, const char* usage, ReadConfig read) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+      throw Napi::TypeError::New(env, usage);
+    }
+    Napi::Object config_object = info[0].As<Napi::Object>();
+    auto config = read(config_object);
+    GoneCallback gone = WatchGone(env, info[1].As<Napi::Function>());
+    try {
+      device_ = std::make_unique<Device>(config, std::move(gone));
+    } catch (const std::system_error& e) {
+      self().Shutdown();
+      throw SystemErrorToJs(env, e);
+    }
+    PersistIfAsked(config_object);
+  }
+
+  // The offloads in use, when they are the TAP's alone.
+  Napi::Value FeaturesOf(Napi::Env env, Device& device) {
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("tapOffloads", device.tap().offloads());
+    out.Set("tapUso", device.tap().uso());
+    return out;
   }
 
   // Config key "persist": the new TAP outlives this process. Made so only once the device is

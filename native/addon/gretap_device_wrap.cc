@@ -34,10 +34,7 @@ GretapConfig ReadGretapConfig(const Napi::Object& obj) {
   config.in.seq = BoolField(obj, "iseq");
   config.out.seq = BoolField(obj, "oseq");
   config.underlay = ReadUnderlayOptions(obj, /*multicast=*/false);
-  config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
-  config.offloads = BoolField(obj, "offloads");
-  config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
-  config.attach_ifindex = static_cast<int>(UintField(obj, "attachIfindex", INT32_MAX));
+  ReadTapAndPolling(obj, config);
   return config;
 }
 
@@ -48,27 +45,7 @@ Napi::Function GretapDeviceWrap::Define(Napi::Env env) {
 }
 
 GretapDeviceWrap::GretapDeviceWrap(const Napi::CallbackInfo& info) : DeviceWrap(info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
-    throw Napi::TypeError::New(env, "usage: new GretapDevice(config, onGone)");
-  }
-  Napi::Object config_object = info[0].As<Napi::Object>();
-  GretapConfig config = ReadGretapConfig(config_object);
-  GoneCallback gone = WatchGone(env, info[1].As<Napi::Function>());
-  try {
-    device_ = std::make_unique<GretapDevice>(config, std::move(gone));
-  } catch (const std::system_error& e) {
-    Shutdown();
-    throw SystemErrorToJs(env, e);
-  }
-  PersistIfAsked(config_object);
-}
-
-Napi::Value GretapDeviceWrap::FeaturesOf(Napi::Env env, GretapDevice& device) {
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("tapOffloads", device.tap().offloads());
-  out.Set("tapUso", device.tap().uso());  // GRE rides raw IP: no UDP offloads
-  return out;
+  StartDevice(info, "usage: new GretapDevice(config, onGone)", ReadGretapConfig);
 }
 
 }  // namespace vtepd

@@ -16,7 +16,6 @@ class GretapDeviceWrap : public DeviceWrap<GretapDeviceWrap, GretapDevice> {
  private:
   friend DeviceWrap;
   static constexpr auto& kCounterNames = kGretapCounterNames;
-  Napi::Value FeaturesOf(Napi::Env env, GretapDevice& device);
 };
 
 }  // namespace vtepd

@@ -216,13 +216,6 @@ L2tpSessionWrap::L2tpSessionWrap(const Napi::CallbackInfo& info) : DeviceWrap(in
   PersistIfAsked(config_object);
 }
 
-Napi::Value L2tpSessionWrap::FeaturesOf(Napi::Env env, L2tpSessionDevice& device) {
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("tapOffloads", device.tap().offloads());
-  out.Set("tapUso", device.tap().uso());
-  return out;
-}
-
 Napi::Value L2tpSessionWrap::SendSeq(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), device(info.Env()).sending_seq());
 }

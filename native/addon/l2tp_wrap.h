@@ -43,7 +43,6 @@ class L2tpSessionWrap : public DeviceWrap<L2tpSessionWrap, L2tpSessionDevice> {
  private:
   friend DeviceWrap;
   static constexpr auto& kCounterNames = kL2tpSessionCounterNames;
-  Napi::Value FeaturesOf(Napi::Env env, L2tpSessionDevice& device);
   Napi::Value SendSeq(const Napi::CallbackInfo& info);
 };
 

@@ -73,4 +73,14 @@ inline UnderlayOptions ReadUnderlayOptions(const Napi::Object& obj, bool multica
   return options;
 }
 
+// The keys of a device's config after its own: its TAP's (mtu, offloads, attachIfindex) and
+// its workers' busy polling (spinMicroseconds).
+template <typename Config>
+void ReadTapAndPolling(const Napi::Object& obj, Config& config) {
+  config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
+  config.offloads = BoolField(obj, "offloads");
+  config.spin_ns = uint64_t{UintField(obj, "spinMicroseconds", 1000000)} * 1000;
+  config.attach_ifindex = static_cast<int>(UintField(obj, "attachIfindex", INT32_MAX));
+}
+
 }  // namespace vtepd

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 namespace vtepd {
@@ -45,9 +46,17 @@ namespace vtepd {
 
 #define VTEPD_GRE_COUNTERS(X)                                                             \
   X(rx_drop_bad_header)        /* GRE: unknown version, flags or routing */               \
-  X(rx_drop_not_teb)           /* GRE: protocol is not Transparent Ethernet Bridging */   \
+  X(rx_drop_not_teb)           /* GRE, Geneve: protocol not Transparent Ethernet Bridging */ \
   X(rx_drop_key_mismatch)      /* GRE: key absent, unexpected or different */             \
   X(rx_drop_bad_checksum)      /* GRE: checksum missing (icsum) or wrong */
+
+#define VTEPD_GENEVE_COUNTERS(X)                                                          \
+  X(rx_drop_bad_version)       /* Geneve: version other than 0 */                         \
+  X(rx_drop_control)           /* Geneve: O bit, a control packet */                      \
+  X(rx_drop_truncated_options) /* Geneve: options running past the packet or Opt Len */   \
+  X(rx_drop_critical_option)   /* Geneve: C bit or a critical option (none understood) */ \
+  X(rx_drop_unknown_vni)       /* Geneve: VNI other than the device's */                  \
+  X(rx_drop_unknown_remote)    /* Geneve: outer source other than the device's remote */
 
 // What gretap and L2TPv3 sessions share.
 #define VTEPD_SEQUENCE_COUNTERS(X)                                                        \
@@ -78,7 +87,7 @@ namespace vtepd {
 enum class Counter {
   VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_ENUM) VTEPD_VXLAN_COUNTERS(VTEPD_COUNTER_ENUM)
       VTEPD_GRE_COUNTERS(VTEPD_COUNTER_ENUM) VTEPD_SEQUENCE_COUNTERS(VTEPD_COUNTER_ENUM)
-          VTEPD_L2TP_COUNTERS(VTEPD_COUNTER_ENUM) kCount
+          VTEPD_L2TP_COUNTERS(VTEPD_COUNTER_ENUM) VTEPD_GENEVE_COUNTERS(VTEPD_COUNTER_ENUM) kCount
 };
 enum class PortCounter { VTEPD_PORT_COUNTERS(VTEPD_COUNTER_ENUM) kCount };
 enum class TunnelCounter { VTEPD_TUNNEL_COUNTERS(VTEPD_COUNTER_ENUM) kCount };
@@ -98,6 +107,10 @@ constexpr CounterName<Counter> kVxlanCounterNames[] = {
 constexpr CounterName<Counter> kGretapCounterNames[] = {
     VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_GRE_COUNTERS(VTEPD_COUNTER_NAME)
         VTEPD_SEQUENCE_COUNTERS(VTEPD_COUNTER_NAME)};
+// What a Geneve device reports: GRE's check of the protocol too.
+constexpr CounterName<Counter> kGeneveCounterNames[] = {
+    VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_GENEVE_COUNTERS(VTEPD_COUNTER_NAME)
+        VTEPD_COUNTER_NAME(rx_drop_not_teb)};
 // What an L2TPv3 session device reports.
 constexpr CounterName<Counter> kL2tpSessionCounterNames[] = {
     VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_L2TP_COUNTERS(VTEPD_COUNTER_NAME)

@@ -13,9 +13,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "net/ethernet.h"
+
 namespace vtepd {
 
-constexpr uint16_t kEtherTypeTeb = 0x6558;
 constexpr size_t kGreBaseHeaderSize = 4;
 constexpr size_t kGreMaxHeaderSize = 16;
 

@@ -17,6 +17,7 @@ constexpr uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
 constexpr uint16_t kEtherTypeVlan = 0x8100;  // 802.1Q tag
 constexpr uint16_t kEtherTypeQinQ = 0x88a8;  // 802.1ad outer tag
+constexpr uint16_t kEtherTypeTeb = 0x6558;   // Transparent Ethernet Bridging: a tunnel's inner frame
 
 inline MacAddress EthernetDestination(const uint8_t* frame) { return ReadMac(frame); }
 inline MacAddress EthernetSource(const uint8_t* frame) { return ReadMac(frame + 6); }

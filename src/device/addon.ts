@@ -106,6 +106,27 @@ export interface NativeGretapConfig extends NativeTapOptions {
   spinMicroseconds: number;
 }
 
+/** Everything the data plane needs to run one Geneve device. */
+export interface NativeGeneveConfig extends NativeTapOptions {
+  name: string;
+  /** Underlay source address, bound with `port`; its family chooses IPv4 or IPv6. */
+  local: string;
+  /** The one peer (same family as local), sent to at `port`. */
+  remote: string;
+  port: number;
+  vni: number;
+  ttl: number;
+  tos: number;
+  df: NativeDf;
+  /** IPv4: send UDP checksums; IPv6: send / take zero ones (iproute2's words). */
+  udpCsum: boolean;
+  udp6ZeroCsumTx: boolean;
+  udp6ZeroCsumRx: boolean;
+  mtu: number;
+  offloads: boolean;
+  spinMicroseconds: number;
+}
+
 /** What a gretap data path runs with after asking the kernel (reported by `link show -j`). */
 export interface NativeGretapFeatures {
   tapOffloads: boolean;
@@ -305,6 +326,8 @@ export interface NativeAddon {
     onGone: NativeOnGone,
   ) => NativeVxlanDevice;
   GretapDevice: new (config: NativeGretapConfig, onGone: NativeOnGone) => NativeGretapDevice;
+  /** A Geneve device has a gretap device's members. */
+  GeneveDevice: new (config: NativeGeneveConfig, onGone: NativeOnGone) => NativeGretapDevice;
   L2tpTunnel: new (config: NativeL2tpTunnelConfig) => NativeL2tpTunnel;
   L2tpSessionDevice: new (config: NativeL2tpSessionConfig, tunnel: NativeL2tpTunnel, onGone: NativeOnGone) => NativeL2tpSessionDevice;
   vxlanPorts(): NativeVxlanPort[];

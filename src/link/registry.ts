@@ -1,5 +1,6 @@
 // Every link kind by its type name, as ip's get_link_kind() and the kernel's rtnl_link_ops
 // lookup: the one place that lists the kinds. A new kind is its folder plus its line here.
+import { geneveKind } from '../geneve/kind.js';
 import { gretapKind } from '../gretap/kind.js';
 import { l2tpSessionShow } from '../l2tp/format.js';
 import { vxlanKind } from '../vxlan/kind.js';
@@ -7,7 +8,7 @@ import type { LinkInfo } from './linkInfo.js';
 import type { LinkKind, LinkShow } from './linkKind.js';
 import type { LinkSpec, LinkType, ResolvedLinkSpec } from './linkSpecTypes.js';
 
-const KINDS = [vxlanKind, gretapKind] as const;
+const KINDS = [vxlanKind, gretapKind, geneveKind] as const;
 
 /** A device some kind makes. */
 export type LinkDevice = Awaited<ReturnType<(typeof KINDS)[number]['create']>>;

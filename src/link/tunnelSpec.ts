@@ -1,6 +1,6 @@
 // What the settings of every tunnel kind share, and their checks: the words each kind's own
 // spec (src/<kind>/spec.ts) builds on. Names and defaults are those of `ip link add`.
-import { type AddressFamily, Field, addressFamily, checkAddress, checkBoolean, checkChoice, checkInteger, checkString } from '../validation.js';
+import { type AddressFamily, Field, addressFamily, checkAddress, checkBoolean, checkChoice, checkInteger, checkString, integerIn } from '../validation.js';
 
 /** The outer IPv4 DF bit (IPv6: whether the source may fragment); inherit copies the inner IPv4 one. */
 export const DF_MODES = ['unset', 'set', 'inherit'] as const;
@@ -53,6 +53,14 @@ export function checkPort(value: unknown, field: Field): number {
 export function underlayFamily(local: string | undefined, peer: string | undefined): AddressFamily {
   const address = local ?? peer;
   return address === undefined ? 4 : addressFamily(address);
+}
+
+/** A TTL, or 'auto' (undefined): the kernel's per-destination default. */
+export function checkAutoTtl(value: unknown, field: Field): number | undefined {
+  if (value === 'auto') return undefined;
+  const ttl = integerIn(value, 1, 255);
+  if (ttl === undefined) throw field.invalid(value, 'TTL (1..255 or auto)');
+  return ttl;
 }
 
 export type Check<T> = (value: unknown, field: Field) => T;

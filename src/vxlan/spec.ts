@@ -1,7 +1,7 @@
 // A VXLAN link's settings and their one validator, as `ip link add ... type vxlan` names them.
 import { type AddressFamily, Field, addressFamily, checkAddress, checkArray, checkBoolean, checkInteger, checkMulticastAddress, integerIn } from '../validation.js';
 import { checkPrefix } from '../link/prefix.js';
-import { type LinkInput, TUNNEL_KEYS, type TunnelSpec, UINT32_MAX, checkDeviceName, checkPort, parseTunnel, underlayFamily } from '../link/tunnelSpec.js';
+import { type LinkInput, TUNNEL_KEYS, type TunnelSpec, UINT32_MAX, checkDeviceName, checkAutoTtl, checkPort, parseTunnel, underlayFamily } from '../link/tunnelSpec.js';
 
 export type PortRange = [min: number, max: number];
 
@@ -112,7 +112,7 @@ export function parseVxlan(name: string, _type: 'vxlan', reader: LinkInput): Vxl
   if (dev !== undefined) spec.dev = dev;
   const srcport = optional('srcport', checkPortRange);
   if (srcport !== undefined) spec.srcport = srcport;
-  const ttl = optional('ttl', checkVxlanTtl);
+  const ttl = optional('ttl', checkAutoTtl);
   if (ttl !== undefined) spec.ttl = ttl;
   return spec;
 }
@@ -133,12 +133,4 @@ function checkPortRange(value: unknown, field: Field): PortRange {
   const range: PortRange = [checkPort(pair[0], field.at(0)), checkPort(pair[1], field.at(1))];
   if (range[0] > range[1]) throw field.invalid(value, 'port range (MIN <= MAX)');
   return range;
-}
-
-/** A TTL, or 'auto' (undefined): the kernel's per-destination default. */
-function checkVxlanTtl(value: unknown, field: Field): number | undefined {
-  if (value === 'auto') return undefined;
-  const ttl = integerIn(value, 1, 255);
-  if (ttl === undefined) throw field.invalid(value, 'TTL (1..255 or auto)');
-  return ttl;
 }

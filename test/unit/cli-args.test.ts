@@ -132,7 +132,7 @@ describe('CLI grammar', () => {
     ['link add gt0 type gretap remote 192.0.2.2 df set pmtudisc', 'duplicate "df": "pmtudisc" is the second value.'],
     ['link add gt0 type gretap remote 192.0.2.2 id 42', 'argument "id" does not apply to type gretap'],
     ['link add gt0 type gretap remote 192.0.2.2 dev eth0', 'argument "dev" does not apply to type gretap'],
-    ['link add gt0 type gre remote 192.0.2.2', 'argument "gre" is wrong: invalid link type (vxlan, gretap, ip6gretap)'],
+    ['link add gt0 type gre remote 192.0.2.2', 'argument "gre" is wrong: invalid link type (vxlan, gretap, ip6gretap, geneve)'],
     ['port show vx0', 'argument "vx0" is unknown, try "vtepd help".'],
     ['fdb add 02:00:00:00:00:05 dev vx0 dst 192.0.2.5 extern_learn extern_learn', 'duplicate "extern_learn": "extern_learn" is the second value.'],
     ['fdb del 02:00:00:00:00:05 dev vx0 extern_learn', 'either "to" is duplicate, or "extern_learn" is a garbage.'],
