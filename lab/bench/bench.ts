@@ -28,12 +28,13 @@ import { profiled, writeProfile, type ProfileReport } from './profile.js';
 import { throughputSearch } from './rfc2544.js';
 import { countWork, perUnit, type WorkCounts } from './workCounts.js';
 import { DEFAULT_FANOUTS, MAX_FANOUT, runReplication, type ReplicationSamples } from './replication.js';
-import { buildReplicationReport, replicationMarkdown, writeReplicationReport } from './replicationReport.js';
+import { writeDocsTables } from './docsTables.js';
+import { buildReplicationReport, replicationMarkdown, replicationTable, writeReplicationReport } from './replicationReport.js';
 import { DEFAULT_DEVICES, MAX_DEVICES, runScale, type ScaleSamples } from './scale.js';
 import { buildScaleReport, scaleMarkdown, writeScaleReport } from './scaleReport.js';
 import { DEFAULT_DEPTHS, parseDepths, runRing, type RingSamples } from './ring.js';
 import { buildRingReport, ringMarkdown, writeRingReport } from './ringReport.js';
-import { buildReport, markdown, type Baseline, type MetricName, type Samples, writeReport } from './report.js';
+import { buildReport, markdown, planesSummary, type Baseline, type MetricName, type Samples, writeReport } from './report.js';
 import { cliOf, LAB_DIST, ROOT, Testbed, type VtepDaemon } from '../testbed/index.js';
 
 const SECTIONS = ['planes', 'replication', 'scale', 'ring'] as const;
@@ -61,6 +62,10 @@ interface BenchOptions {
 
 const USAGE =
   'usage: npm run bench -- [ --sections planes,replication,scale,ring ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --depths LIST ] [ --out DIR ] [ --baseline DIR ] [ --profile ]';
+
+/** Where results go without --out, and the page that shows the latest run's tables. */
+const RESULTS_DIR = path.join(ROOT, 'lab', 'bench', 'results');
+const DOCS_BENCHMARK = path.join(ROOT, 'docs', 'benchmark.md');
 
 /** RFC 2544 search: trials of 2 s, at most 7, from 10 kpps up to the flat-out run's sent rate, 0.1% loss. */
 const RFC2544 = { trialSeconds: 2, trials: 7, low: 10_000, maxLoss: 0.001 };
@@ -122,7 +127,7 @@ function parseOptions(argv: string[]): BenchOptions {
     seconds: 5,
     planes: (Object.keys(PLANES) as PlaneName[]).filter((p) => p !== 'vtepd-baseline'),
     explicitPlanes: false,
-    out: path.join(ROOT, 'lab', 'bench', 'results'),
+    out: RESULTS_DIR,
     profile: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -266,9 +271,11 @@ export async function runBench(argv: string[]): Promise<void> {
     process.removeListener('SIGTERM', onSignal);
     await tb.destroy();
   }
+  const docsTables: Array<[string, string]> = [];
   if (opts.sections.includes('planes')) {
     const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro, opts.baseline);
     const files = writeReport(report, opts.out);
+    docsTables.push(['bench', planesSummary(report)]);
     console.log('\n' + markdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
@@ -279,6 +286,7 @@ export async function runBench(argv: string[]): Promise<void> {
   if (replication) {
     const report = buildReplicationReport(replication, { rounds: opts.rounds, seconds: opts.seconds, fanouts: opts.fanouts, payloadBytes: 64 });
     const files = writeReplicationReport(report, opts.out);
+    docsTables.push(['replication', replicationTable(report)]);
     console.log('\n' + replicationMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
@@ -293,6 +301,11 @@ export async function runBench(argv: string[]): Promise<void> {
     const files = writeRingReport(report, opts.out);
     console.log('\n' + ringMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  }
+  // A run into the checkout's results is the latest: its tables go into the documentation too.
+  if (docsTables.length && opts.out === RESULTS_DIR) {
+    writeDocsTables(DOCS_BENCHMARK, docsTables);
+    console.log(`wrote ${docsTables.map(([name]) => name).join(' and ')} tables into ${path.relative(process.cwd(), DOCS_BENCHMARK)}`);
   }
 }
 

@@ -81,7 +81,8 @@ export function buildReplicationReport(samples: ReplicationSamples, settings: Re
   };
 }
 
-export function replicationMarkdown(report: ReplicationReport): string {
+/** The replication table: what docs/benchmark.md shows (between its replication markers). */
+export function replicationTable(report: ReplicationReport): string {
   const { machine, settings } = report;
   const lines = [
     `Replication ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} × ${machine.model}, Linux ${machine.kernel}; ` +
@@ -120,6 +121,12 @@ export function replicationMarkdown(report: ReplicationReport): string {
       }
     }
   }
+  return lines.join('\n') + '\n';
+}
+
+/** The whole replication report: the table, then what each column means. */
+export function replicationMarkdown(report: ReplicationReport): string {
+  const lines = [replicationTable(report).trimEnd()];
   lines.push(
     '',
     ...Object.entries(report.kinds).map(([k, d]) => `- **${k}**: ${d}`),

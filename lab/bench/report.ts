@@ -144,7 +144,8 @@ export function fmt(v: number | undefined): string {
   return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 0.1 || a === 0 ? v.toFixed(2) : v.toPrecision(2);
 }
 
-export function markdown(report: Report): string {
+/** The planes' table with its notes: what docs/benchmark.md shows (between its bench markers). */
+export function planesSummary(report: Report): string {
   const planes = Object.keys(report.results) as PlaneName[];
   const ratioColumns: RatioColumn[] = RATIO_PLANES.filter((p) => report.ratios[p]).map((p) => ({
     header: `${p} / kernel`,
@@ -186,6 +187,12 @@ export function markdown(report: Report): string {
         'below 1× where lower is.',
     );
   }
+  return lines.join('\n') + '\n';
+}
+
+/** The whole planes report: the summary, then the microbenchmarks. */
+export function markdown(report: Report): string {
+  const lines = [planesSummary(report).trimEnd()];
   if (Object.keys(report.micro).length) {
     lines.push('', 'Microbenchmarks (per-packet native costs in ns; control operations through the TypeScript API):', '');
     lines.push('| measure | value |', '|---|---|');
