@@ -1,15 +1,17 @@
 // `npm run bench` (lab/main.ts bench): the kernel vxlan driver and vtepd on one namespace
 // testbed, with Open vSwitch's userspace datapath and tinc as reference points where they are
 // installed, interleaved round by round so machine drift hits every plane alike. Writes
-// lab/bench/results/latest.{json,md,svg} and prints the table. Its second section,
-// replication (replication.ts), measures head-end replication to flood lists against the
-// kernel's and writes lab/bench/results/replication.{json,md}; its third, scale (scale.ts),
-// vtepd and the kernel with many devices, and writes lab/bench/results/scale.{json,md}; its
+// lab/bench/results/latest.{json,md} and its pictures (latest, latest-work, .svg and .png)
+// and prints the table. Its second section, replication (replication.ts), measures head-end
+// replication to flood lists against the kernel's and writes
+// lab/bench/results/replication.{json,md,svg,png}; its third, scale (scale.ts), vtepd and the
+// kernel with many devices, and writes lab/bench/results/scale.{json,md,svg,png}; its
 // fourth, ring (ring.ts), vtepd's TAP ring depth against the 64-byte loss and the queueing
 // delay under load, and writes lab/bench/results/ring.{json,md}. With
 // --baseline DIR, the planes section adds vtepd-baseline, the vtepd plane run from DIR's build,
 // and reports each figure of vtepd against it: a data-path change's after/before from one
-// interleaved run.
+// interleaved run, and its picture latest-after-before.{svg,png}. --redraw draws every
+// section's pictures again from the JSON in the results folder, running no traffic.
 //
 // Each plane, each round: TCP with 1 and 4 streams (iperf3), 64-byte UDP flat out and its RFC
 // 2544 throughput (udp_blast, a bounded binary search of paced trials), request/response back
@@ -35,6 +37,7 @@ import { buildScaleReport, scaleMarkdown, writeScaleReport } from './scaleReport
 import { DEFAULT_DEPTHS, parseDepths, runRing, type RingSamples } from './ring.js';
 import { buildRingReport, ringMarkdown, writeRingReport } from './ringReport.js';
 import { buildReport, markdown, planesSummary, type Baseline, type MetricName, type Samples, writeReport } from './report.js';
+import { planesPictures, redrawPictures, replicationPictures, scalePictures, writePictures } from './pictures.js';
 import { cliOf, LAB_DIST, ROOT, Testbed, type VtepDaemon } from '../testbed/index.js';
 
 const SECTIONS = ['planes', 'replication', 'scale', 'ring'] as const;
@@ -58,10 +61,12 @@ interface BenchOptions {
   profile: boolean;
   /** --baseline DIR: the checkout vtepd-baseline runs, its `vtepd` and the report's note on it. */
   baseline?: { cli: string; info: Baseline; description: string };
+  /** --redraw: only draw the pictures again from the JSON in `out`. */
+  redraw: boolean;
 }
 
 const USAGE =
-  'usage: npm run bench -- [ --sections planes,replication,scale,ring ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --depths LIST ] [ --out DIR ] [ --baseline DIR ] [ --profile ]';
+  'usage: npm run bench -- [ --sections planes,replication,scale,ring ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --depths LIST ] [ --out DIR ] [ --baseline DIR ] [ --profile ]\n       npm run bench -- --redraw [ --out DIR ]';
 
 /** Where results go without --out, and the page that shows the latest run's tables. */
 const RESULTS_DIR = path.join(ROOT, 'lab', 'bench', 'results');
@@ -129,11 +134,12 @@ function parseOptions(argv: string[]): BenchOptions {
     explicitPlanes: false,
     out: RESULTS_DIR,
     profile: false,
+    redraw: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
-    if (key === '--profile') {
-      opts.profile = true;
+    if (key === '--profile' || key === '--redraw') {
+      opts[key === '--profile' ? 'profile' : 'redraw'] = true;
       continue;
     }
     if (value === undefined) throw new Error(`argument "${key}" requires a value; ${USAGE}`);
@@ -173,6 +179,9 @@ function parseOptions(argv: string[]): BenchOptions {
     } else {
       throw new Error(`"${key}" is unknown; ${USAGE}`);
     }
+  }
+  if (opts.redraw && argv.some((a) => a.startsWith('--') && a !== '--redraw' && a !== '--out')) {
+    throw new Error(`--redraw runs nothing: it takes only --out DIR; ${USAGE}`);
   }
   if (opts.baseline) {
     // After/before needs both; vtepd-baseline goes next to vtepd.
@@ -247,6 +256,11 @@ function recordWork(samples: Samples, plane: PlaneName, run: 'tcp1' | 'rr2k' | '
 
 export async function runBench(argv: string[]): Promise<void> {
   const opts = parseOptions(argv);
+  if (opts.redraw) {
+    const files = redrawPictures(opts.out);
+    console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+    return;
+  }
   requireTools(opts);
   const planes = opts.sections.includes('planes') ? runnablePlanes(opts) : [];
   const tb = new Testbed({ prefix: 'vtb' });
@@ -274,7 +288,7 @@ export async function runBench(argv: string[]): Promise<void> {
   const docsTables: Array<[string, string]> = [];
   if (opts.sections.includes('planes')) {
     const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro, opts.baseline);
-    const files = writeReport(report, opts.out);
+    const files = [...writeReport(report, opts.out), ...writePictures(opts.out, planesPictures(report))];
     docsTables.push(['bench', planesSummary(report)]);
     console.log('\n' + markdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
@@ -285,14 +299,14 @@ export async function runBench(argv: string[]): Promise<void> {
   }
   if (replication) {
     const report = buildReplicationReport(replication, { rounds: opts.rounds, seconds: opts.seconds, fanouts: opts.fanouts, payloadBytes: 64 });
-    const files = writeReplicationReport(report, opts.out);
+    const files = [...writeReplicationReport(report, opts.out), ...writePictures(opts.out, replicationPictures(report))];
     docsTables.push(['replication', replicationTable(report)]);
     console.log('\n' + replicationMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
   if (scale) {
     const report = buildScaleReport(scale, { rounds: opts.rounds, seconds: opts.seconds, devices: opts.devices });
-    const files = writeScaleReport(report, opts.out);
+    const files = [...writeScaleReport(report, opts.out), ...writePictures(opts.out, scalePictures(report))];
     console.log('\n' + scaleMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }

@@ -1,6 +1,6 @@
 // The ring section's samples as medians and spreads, a row per ring depth (and the kernel's
 // reference row), written as lab/bench/results/ring.{json,md}.
-import { fmt, machineInfo, summarize, type Report, type Summary } from './report.js';
+import { fmt, machineInfo, measuredOn, summarize, type Report, type Summary } from './report.js';
 import { writeResultFiles } from './resultFiles.js';
 import { KERNEL_ROW, RR_RATE, type RingMetric, type RingSamples } from './ring.js';
 
@@ -39,10 +39,10 @@ export function buildRingReport(samples: RingSamples, settings: Omit<RingReport[
 }
 
 export function ringMarkdown(report: RingReport): string {
-  const { machine, settings } = report;
+  const { settings } = report;
   const rows = Object.keys(report.rows).filter((r) => report.results[r]);
   const lines = [
-    `Ring depth ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} × ${machine.model}, Linux ${machine.kernel}; ` +
+    `Ring depth ${measuredOn(report)}; ` +
       `median (min–max) of ${settings.rounds} interleaved rounds, ${settings.seconds} s per blast.`,
     '',
     `| depth | ${COLUMNS.map(([, label]) => label).join(' | ')} |`,
