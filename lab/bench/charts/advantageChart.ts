@@ -120,7 +120,8 @@ export function advantageSvg(chart: AdvantageChart): string {
   y += 8;
   for (const group of chart.groups) {
     if (!oneRow) {
-      rows.push(text(left, y + 15, group.title, { bold: true }));
+      // On a white band across the plot, so the grid does not run through the words.
+      rows.push(rect(plotX, y, plotW, groupHead - 2, '#ffffff'), text(left, y + 15, group.title, { bold: true }));
       y += groupHead;
     }
     for (const bar of group.bars) {
