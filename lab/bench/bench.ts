@@ -7,7 +7,7 @@
 // lab/bench/results/replication.{json,md,svg,png}; its third, scale (scale.ts), vtepd and the
 // kernel with many devices, and writes lab/bench/results/scale.{json,md,svg,png}; its
 // fourth, ring (ring.ts), vtepd's TAP ring depth against the 64-byte loss and the queueing
-// delay under load, and writes lab/bench/results/ring.{json,md}. With
+// delay under load, and writes lab/bench/results/ring.{json,md,svg,png}. With
 // --baseline DIR, the planes section adds vtepd-baseline, the vtepd plane run from DIR's build,
 // and reports each figure of vtepd against it: a data-path change's after/before from one
 // interleaved run, and its picture latest-after-before.{svg,png}. --redraw draws every
@@ -37,7 +37,7 @@ import { buildScaleReport, scaleMarkdown, writeScaleReport } from './scaleReport
 import { DEFAULT_DEPTHS, parseDepths, runRing, type RingSamples } from './ring.js';
 import { buildRingReport, ringMarkdown, writeRingReport } from './ringReport.js';
 import { buildReport, markdown, planesSummary, type Baseline, type MetricName, type Samples, writeReport } from './report.js';
-import { planesPictures, redrawPictures, replicationPictures, scalePictures, writePictures } from './pictures.js';
+import { planesPictures, redrawPictures, replicationPictures, ringPictures, scalePictures, writePictures } from './pictures.js';
 import { cliOf, LAB_DIST, ROOT, Testbed, type VtepDaemon } from '../testbed/index.js';
 
 const SECTIONS = ['planes', 'replication', 'scale', 'ring'] as const;
@@ -312,7 +312,7 @@ export async function runBench(argv: string[]): Promise<void> {
   }
   if (ring) {
     const report = buildRingReport(ring, { rounds: opts.rounds, seconds: opts.seconds, depths: opts.depths });
-    const files = writeRingReport(report, opts.out);
+    const files = [...writeRingReport(report, opts.out), ...writePictures(opts.out, ringPictures(report))];
     console.log('\n' + ringMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }

@@ -1,14 +1,16 @@
 // The benchmark's pictures, written next to each section's tables as SVG and PNG: the planes
 // section's headline (latest), its work per unit (latest-work) and, after a --baseline run, its
-// after/before (latest-after-before); replication; scale. `npm run bench -- --redraw` draws
+// after/before (latest-after-before); replication; scale; ring. `npm run bench -- --redraw` draws
 // them again from the results' JSON, without running any traffic.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterBeforeSvg, headlineSvg, workSvg } from './charts/planesCharts.js';
 import { renderPng } from './charts/png.js';
 import { replicationSvg } from './charts/replicationChart.js';
+import { ringSvg } from './charts/ringChart.js';
 import { scaleSvg } from './charts/scaleChart.js';
 import type { ReplicationReport } from './replicationReport.js';
+import type { RingReport } from './ringReport.js';
 import type { Report } from './report.js';
 import { writeResultFiles } from './resultFiles.js';
 import type { ScaleReport } from './scaleReport.js';
@@ -30,6 +32,10 @@ export function replicationPictures(report: ReplicationReport): Pictures {
 
 export function scalePictures(report: ScaleReport): Pictures {
   return [['scale', scaleSvg(report)]];
+}
+
+export function ringPictures(report: RingReport): Pictures {
+  return [['ring', ringSvg(report)]];
 }
 
 /**
@@ -55,6 +61,7 @@ const SECTIONS: Array<[file: string, draw: (report: never) => Pictures]> = [
   ['latest.json', planesPictures],
   ['replication.json', replicationPictures],
   ['scale.json', scalePictures],
+  ['ring.json', ringPictures],
 ];
 
 /** --redraw: the pictures of every section whose JSON is in dir; returns the files written. */

@@ -11,6 +11,8 @@ import { renderPng } from '../../lab/bench/charts/png.js';
 import { buildReplicationReport } from '../../lab/bench/replicationReport.js';
 import { buildReport, type MetricName, type Samples } from '../../lab/bench/report.js';
 import { buildScaleReport } from '../../lab/bench/scaleReport.js';
+import { buildRingReport } from '../../lab/bench/ringReport.js';
+import { KERNEL_ROW, type RingSamples } from '../../lab/bench/ring.js';
 import { redrawPictures, writePictures } from '../../lab/bench/pictures.js';
 import type { ReplicationSamples } from '../../lab/bench/replication.js';
 import type { ScaleSamples } from '../../lab/bench/scale.js';
@@ -126,6 +128,11 @@ function scaleFixture(): ScaleSamples {
   };
 }
 
+function ringFixture(): RingSamples {
+  const row = (kpps: number, p99: number) => ({ small_kpps: r3(kpps), small_loss_pct: r3(5), rr_load_p99_us: r3(p99) });
+  return { '500': row(373, 11827), '4096': row(422, 19388), [KERNEL_ROW]: row(146, 120) };
+}
+
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vtepd-charts-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -137,6 +144,7 @@ function redrawFixtures(): { dir: string; svgs: Record<string, string> } {
     ['latest.json', buildReport(planesFixture(), { rounds: 3, seconds: 5 }, {}, baseline)],
     ['replication.json', buildReplicationReport(replicationFixture(), { rounds: 3, seconds: 5, fanouts: [16, 64], payloadBytes: 64 })],
     ['scale.json', buildScaleReport(scaleFixture(), { rounds: 3, seconds: 5, devices: 1000 })],
+    ['ring.json', buildRingReport(ringFixture(), { rounds: 3, seconds: 5, depths: [500, 4096] })],
   ];
   for (const [name, report] of files) writeFileSync(path.join(dir, name), JSON.stringify(report));
   redrawPictures(dir);
@@ -202,7 +210,7 @@ describe('the pictures of a results file', () => {
   const headline = svgs['latest.svg']!;
 
   it('draws every section, after/before included for a --baseline run', () => {
-    expect(Object.keys(svgs).sort()).toEqual(['latest-after-before.svg', 'latest-work.svg', 'latest.svg', 'replication.svg', 'scale.svg']);
+    expect(Object.keys(svgs).sort()).toEqual(['latest-after-before.svg', 'latest-work.svg', 'latest.svg', 'replication.svg', 'ring.svg', 'scale.svg']);
   });
 
   it('puts each plane on the side of 1.0x its advantage says, whichever way the metric is better', () => {
@@ -289,6 +297,16 @@ describe('the pictures of a results file', () => {
     expect(bars(scale).map((b) => b.title)).toContain('vtepd, 1000 devices: 14');
   });
 
+  it('draws ring depth as vtepd\'s line against the depth, the kernel (no ring) as a dashed level, not a point', () => {
+    const ring = svgs['ring.svg']!;
+    // Panels for the three figures in the file: a line of two depths each, a level each, and the legend's.
+    expect(ring.match(/<polyline /g)).toHaveLength(3);
+    expect(ring.match(/<circle /g)).toHaveLength(6);
+    expect(ring.match(/stroke-dasharray/g)).toHaveLength(4);
+    expect(ring).not.toContain('rr p50 idle'); // not in this file: no empty panel
+    for (const label of ['>373<', '>19388<', '>146<', '>120<', '>kernel vxlan (no TAP ring)<', '>4096<']) expect(ring).toContain(label);
+  });
+
   it('writes no NaN or Infinity, and every picture parses as XML with an svg root', () => {
     for (const [name, svg] of Object.entries(svgs)) {
       expect(svg, name).not.toMatch(/NaN|Infinity|undefined/);
@@ -332,9 +350,9 @@ describe('PNG and the pictures on disk', () => {
   it('redraws the committed results of the last full run', () => {
     const dir = mkdtempSync(path.join(tmp, 'committed-'));
     const results = fileURLToPath(new URL('../../lab/bench/results', import.meta.url));
-    for (const f of ['latest.json', 'replication.json', 'scale.json']) writeFileSync(path.join(dir, f), readFileSync(path.join(results, f)));
+    for (const f of ['latest.json', 'replication.json', 'scale.json', 'ring.json']) writeFileSync(path.join(dir, f), readFileSync(path.join(results, f)));
     const written = redrawPictures(dir).map((f) => path.basename(f));
-    expect(written).toEqual(expect.arrayContaining(['latest.svg', 'latest.png', 'latest-work.svg', 'replication.png', 'scale.svg']));
+    expect(written).toEqual(expect.arrayContaining(['latest.svg', 'latest.png', 'latest-work.svg', 'replication.png', 'scale.svg', 'ring.svg']));
     for (const f of written.filter((f) => f.endsWith('.svg'))) {
       const svg = readFileSync(path.join(dir, f), 'utf8');
       expect(svg, f).not.toMatch(/NaN|Infinity|undefined/);

@@ -1,7 +1,9 @@
 // Small multiples of lines against a count (remotes in a flood list): one panel per figure,
 // one line per plane, a point per count with its median labelled and its min–max as a
 // whisker. Counts are spaced evenly by their logarithm (16, 64, 256 an even step apart); the
-// y axis is linear from 0. A count a plane has no figure at is left out of its line.
+// y axis is linear from 0. A count a plane has no figure at is left out of its line. A
+// reference measured once, not per count (the kernel, which has no TAP ring), is a dashed
+// level across the panel, its median written right of the plot.
 import type { Summary } from '../report.js';
 import { fmt } from '../report.js';
 import { heading, line, linearTicks, notes, num, rect, svgDocument, text, textWidth, tickText, whisker } from './svg.js';
@@ -16,6 +18,7 @@ export interface Series {
 export interface LinePanel {
   title: string;
   series: Series[];
+  references?: Array<{ name: string; colour: string; value: Summary }>;
 }
 
 export interface LineChart {
@@ -32,17 +35,23 @@ export function lineSvg(chart: LineChart): string {
   const plotW = 380;
   const plotH = 200;
   const axisW = 56;
-  const panelW = Math.max(axisW + plotW + 30, ...chart.panels.map((p) => textWidth(p.title) + 24));
+  // Room right of the plot for the last point's label and the references' figures.
+  const refW = chart.panels.some((p) => p.references?.length) ? 70 : 30;
+  const panelW = Math.max(axisW + plotW + refW, ...chart.panels.map((p) => textWidth(p.title) + 24));
   const panelH = 24 + plotH + 46;
   const cols = Math.min(chart.columns, chart.panels.length);
   const head = heading(left, chart.title, chart.subtitle);
   const parts = head.parts;
   let top = head.bottom + 28;
-  // The legend: one swatch per plane, from the first panel's series.
+  // The legend: one swatch per plane and a dashed one per reference, from the first panel.
   let lx = left;
   for (const s of chart.panels[0]?.series ?? []) {
     parts.push(rect(lx, top - 10, 22, 4, s.colour), text(lx + 28, top - 4, s.name));
     lx += 28 + textWidth(s.name) + 24;
+  }
+  for (const r of chart.panels[0]?.references ?? []) {
+    parts.push(line(lx, top - 8, lx + 22, top - 8, r.colour, 'stroke-width="2" stroke-dasharray="6 4"'), text(lx + 28, top - 4, r.name));
+    lx += 28 + textWidth(r.name) + 24;
   }
   top += 14;
 
@@ -55,7 +64,8 @@ export function lineSvg(chart: LineChart): string {
     const lo = Math.log(counts[0] ?? 1);
     const hi = Math.log(counts[counts.length - 1] ?? 1);
     const x = (n: number) => plotX + 30 + (hi === lo ? (plotW - 60) / 2 : ((Math.log(n) - lo) / (hi - lo)) * (plotW - 60));
-    const all = panel.series.flatMap((s) => [...s.points.values()].flatMap((v) => [v.max, v.median])).filter(Number.isFinite);
+    const refs = (panel.references ?? []).filter((r) => Number.isFinite(r.value.median));
+    const all = [...panel.series.flatMap((s) => [...s.points.values()]), ...refs.map((r) => r.value)].flatMap((v) => [v.max, v.median]).filter(Number.isFinite);
     const { max, ticks } = linearTicks(Math.max(0, ...all) * 1.15);
     const y = (v: number) => plotTop + plotH - (v / max) * plotH;
     parts.push(text(px, py + 14, panel.title, { bold: true }));
@@ -65,6 +75,10 @@ export function lineSvg(chart: LineChart): string {
     }
     for (const n of counts) parts.push(text(x(n), plotTop + plotH + 16, String(n), { anchor: 'middle', size: 11, fill: '#444' }));
     parts.push(text(plotX + plotW / 2, plotTop + plotH + 34, chart.xLabel, { anchor: 'middle', size: 12, fill: '#444' }));
+    for (const r of refs) {
+      parts.push(line(plotX, y(r.value.median), plotX + plotW, y(r.value.median), r.colour, 'stroke-width="2" stroke-dasharray="6 4"'));
+      parts.push(text(plotX + plotW + 16, y(r.value.median) + 4, fmt(r.value.median), { size: 12, fill: r.colour }));
+    }
     for (const s of panel.series) {
       const pts = counts.filter((n) => Number.isFinite(s.points.get(n)?.median));
       if (pts.length > 1) {
