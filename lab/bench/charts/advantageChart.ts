@@ -3,8 +3,7 @@
 // scale centred on 1.0x, so 2x better and 2x worse are equally long. Nothing is capped: the
 // axis grows to the largest bar or whisker. Every bar is labelled with its advantage and the
 // two medians it comes from; a bar that has no figure says why instead of drawing nothing.
-import type { MetricDef, Summary } from '../report.js';
-import { fmt } from '../report.js';
+import { fmt, type MetricDef, type Summary } from '../report.js';
 import { heading, line, notes, planeColour, rect, svgDocument, text, textWidth, whisker } from './svg.js';
 
 /**

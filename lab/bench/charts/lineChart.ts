@@ -1,11 +1,10 @@
-// Small multiples of lines against a count (remotes in a flood list): one panel per figure,
-// one line per plane, a point per count with its median labelled and its min–max as a
-// whisker. Counts are spaced evenly by their logarithm (16, 64, 256 an even step apart); the
-// y axis is linear from 0. A count a plane has no figure at is left out of its line. A
-// reference measured once, not per count (the kernel, which has no TAP ring), is a dashed
-// level across the panel, its median written right of the plot.
-import type { Summary } from '../report.js';
-import { fmt } from '../report.js';
+// Small multiples of lines against a count (remotes in a flood list, a ring's depth): one
+// panel per figure, one line per plane, a point per count with its median labelled and its
+// min–max as a whisker. Counts are spaced evenly by their logarithm (16, 64, 256 an even step
+// apart); the y axis is linear from 0. A count a plane has no figure at is left out of its
+// line. A reference measured once, not per count (the kernel, which has no TAP ring), is a
+// dashed level across the panel, its median written right of the plot.
+import { fmt, type Summary } from '../report.js';
 import { heading, line, linearTicks, notes, num, rect, svgDocument, text, textWidth, tickText, whisker } from './svg.js';
 
 export interface Series {

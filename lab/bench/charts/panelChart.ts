@@ -2,8 +2,7 @@
 // metric, a count per unit), one bar per plane, each labelled with its median and min–max and
 // whiskered with the spread. A figure a plane does not have is written in its place ("N/A:
 // no daemon", "missing: ..."), never drawn as a bar of 0.
-import type { Summary } from '../report.js';
-import { fmt } from '../report.js';
+import { fmt, type Summary } from '../report.js';
 import { heading, line, linearTicks, notes, rect, svgDocument, text, textWidth, tickText, whisker } from './svg.js';
 
 export interface PanelBar {

@@ -35,7 +35,7 @@ export function headlineSvg(report: Report): string {
       bars: planes.map((p) => advantageBar(p, def, report.results[p]?.[metric], kernel?.[metric], 'kernel')),
     }));
   return advantageSvg({
-    title: 'vtepd against the kernel vxlan driver: how many times better (right) or worse (left)',
+    title: 'Against the kernel vxlan driver: how many times better (right) or worse (left) each plane does',
     subtitle: [runLine(report)],
     worse: 'worse than the kernel',
     better: 'better than the kernel',
