@@ -37,6 +37,7 @@ import { buildScaleReport, scaleMarkdown, writeScaleReport } from './scaleReport
 import { DEFAULT_DEPTHS, parseDepths, runRing, type RingSamples } from './ring.js';
 import { buildRingReport, ringMarkdown, writeRingReport } from './ringReport.js';
 import { buildReport, markdown, planesSummary, type Baseline, type MetricName, type Samples, writeReport } from './report.js';
+import { requirePngFont } from './charts/png.js';
 import { planesPictures, redrawPictures, replicationPictures, ringPictures, scalePictures, writePictures } from './pictures.js';
 import { cliOf, LAB_DIST, ROOT, Testbed, type VtepDaemon } from '../testbed/index.js';
 
@@ -211,6 +212,7 @@ function requireTools(opts: BenchOptions): void {
   for (const [tool, pkg] of tools) {
     if (!installed(tool)) throw new Error(`the benchmark needs ${tool}: apt-get install -y ${pkg}`);
   }
+  requirePngFont(); // before the run, not after it: a section's results are written with its pictures
   for (const probe of ['udp_blast', 'udp_rr', 'native_micro']) {
     if (!existsSync(path.join(ROOT, 'build', 'Release', probe))) {
       throw new Error(`build/Release/${probe} is missing: run "npm install" (node-gyp builds it)`);

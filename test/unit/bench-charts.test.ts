@@ -333,6 +333,13 @@ describe('PNG and the pictures on disk', () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([30, 15]);
   });
 
+  it('draws the text (the font is there)', () => {
+    const svg = (body: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20" font-family="sans-serif">${body}</svg>`;
+    const blank = renderPng(svg(''));
+    expect(renderPng(svg('<text x="2" y="15">1.0×</text>')).equals(blank)).toBe(false);
+    expect(renderPng(svg('<text x="2" y="15" font-weight="bold">1.0×</text>')).equals(renderPng(svg('<text x="2" y="15">1.0×</text>')))).toBe(false);
+  });
+
   it('writes SVG and PNG side by side, and removes an earlier after/before a run without a baseline has none of', () => {
     const dir = mkdtempSync(path.join(tmp, 'write-'));
     writeFileSync(path.join(dir, 'latest-after-before.svg'), '<svg/>');

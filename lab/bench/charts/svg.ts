@@ -1,7 +1,7 @@
 // The few SVG pieces every benchmark picture is drawn from. Coordinates go through num(),
 // which refuses a number that is not finite: a NaN or Infinity becomes an error here rather
 // than an element a renderer silently drops. Text uses the generic sans-serif family (no font
-// is fetched); the PNG renderer maps it to a font installed on the machine (png.ts).
+// is fetched); the PNG renderer draws it in DejaVu Sans (png.ts).
 import { PLANES, type PlaneName } from '../planes.js';
 
 export const FONT_SIZE = 13;
