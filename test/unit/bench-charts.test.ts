@@ -14,6 +14,7 @@ import { buildScaleReport } from '../../lab/bench/scaleReport.js';
 import { buildRingReport } from '../../lab/bench/ringReport.js';
 import { KERNEL_ROW, type RingSamples } from '../../lab/bench/ring.js';
 import { redrawPictures, writePictures } from '../../lab/bench/pictures.js';
+import { runBench } from '../../lab/bench/bench.js';
 import type { ReplicationSamples } from '../../lab/bench/replication.js';
 import type { ScaleSamples } from '../../lab/bench/scale.js';
 
@@ -369,5 +370,13 @@ describe('PNG and the pictures on disk', () => {
 
   it('refuses to redraw a folder with no results', () => {
     expect(() => redrawPictures(mkdtempSync(path.join(tmp, 'empty-')))).toThrow(/--redraw: .* has none of latest.json/);
+  });
+
+  it('npm run bench -- --redraw --out DIR redraws, and takes no option that would run traffic', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'cli-'));
+    writeFileSync(path.join(dir, 'scale.json'), readFileSync(path.join(drawn.dir, 'scale.json')));
+    await runBench(['--redraw', '--out', dir]);
+    expect(readdirSync(dir).sort()).toEqual(['scale.json', 'scale.png', 'scale.svg']);
+    await expect(runBench(['--redraw', '--out', dir, '--rounds', '2'])).rejects.toThrow(/--redraw runs nothing: it takes only --out DIR/);
   });
 });
