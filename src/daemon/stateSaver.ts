@@ -12,7 +12,6 @@
 // - Strict (--strict-state): each change is written before it is answered, and none is made
 //   while the state is unsaved (admit() tries once more first).
 // - Exit: close() tries once more and logs plainly what could not be saved.
-import { performance } from 'node:perf_hooks';
 import type { StateStatus } from '../control/protocol.js';
 import type { Logger } from './logger.js';
 
