@@ -1,12 +1,13 @@
 // When the daemon's state file is written, and what happens while it cannot be. What is
 // recorded is the daemon's (stateFile.ts's format); this owns only the writes:
-// - Batching: a change alone is written at once (once the current I/O turn is done); in a
-//   burst (say 100,000 pipelined fdb adds, each write holding the whole FDB) writes are spaced
-//   so they take at most a fifth of the time, each carrying every change made before it: a
-//   change reaches the disk within 20 ms or four times one write's cost, whichever is longer.
+// - Batching: a change alone is written at once, before it is answered (so its reply knows
+//   whether it is saved); in a burst (say 100,000 pipelined fdb adds, each write holding the
+//   whole FDB) writes are spaced so they take at most a fifth of the time, each carrying every
+//   change made before it: a change reaches the disk within 20 ms or four times one write's
+//   cost, whichever is longer (and a reply in a burst may go out before its write fails).
 // - Retry: a write that fails (disk full, read-only, directory gone: the old file stays) is
-//   tried again with back-off, 100 ms doubling to 5 s, and at once on the next change (spacing
-//   permitting), until one succeeds. Meanwhile the state is unsaved: status() and the metrics
+//   tried again with back-off, 100 ms doubling to 5 s, and on the next change (spaced as
+//   above), until one succeeds. Meanwhile the state is unsaved: status() and the metrics
 //   say since when, why and how many changes wait; changes are answered with warning(), or
 //   refused by admit() when strict; the log says so once when it starts and once when it ends.
 // - Strict (--strict-state): each change is written before it is answered, and none is made
@@ -54,15 +55,15 @@ export class StateSaver {
 
   constructor(private readonly options: StateSaverOptions) {}
 
-  /** Something recorded changed: writes it now (strict, or retrying) or soon. */
+  /** Something recorded changed: writes it now (strict, or the last write long enough ago) or soon. */
   changed(cause: string): void {
     if (this.closed) return;
     this.pending++;
     this.causes.set(cause, (this.causes.get(cause) ?? 0) + 1);
     this.pendingSince ??= new Date();
     const wait = this.spacing();
-    if (this.options.strict || (this.outage && wait <= 0)) this.writeNow();
-    else this.schedule(Math.max(0, wait));
+    if (this.options.strict || wait <= 0) this.writeNow();
+    else this.schedule(wait);
   }
 
   /** Strict: throws unless the state is saved, trying once more first; a change refused is not made. */
