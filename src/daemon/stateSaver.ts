@@ -10,8 +10,11 @@
 //   above), until one succeeds. Meanwhile the state is unsaved: status() and the metrics
 //   say since when, why and how many changes wait; changes are answered with warning(), or
 //   refused by admit() when strict; the log says so once when it starts and once when it ends.
-// - Strict (--strict-state): each change is written before it is answered, and none is made
-//   while the state is unsaved (admit() tries once more first).
+// - Strict (--strict-state): admit() writes the state before a change is made, and refuses
+//   the change (it is not made) when that fails; the change is then written before it is
+//   answered. Only a fault that starts between the two writes (or the change's own bytes
+//   filling the disk) leaves a change live and unsaved: it is answered with the warning, and
+//   the next change is refused. Two writes per change: for operators who prefer that.
 // - Exit: close() tries once more and logs plainly what could not be saved.
 import type { StateStatus } from '../control/protocol.js';
 import type { Logger } from './logger.js';
@@ -66,10 +69,10 @@ export class StateSaver {
     else this.schedule(wait);
   }
 
-  /** Strict: throws unless the state is saved, trying once more first; a change refused is not made. */
+  /** Strict: throws unless the state can be written now (it is, to be sure); a change refused is not made. */
   admit(): void {
-    if (!this.options.strict || !this.outage || this.writeNow()) return;
-    const { error, since } = this.outage;
+    if (!this.options.strict || this.writeNow()) return;
+    const { error, since } = this.outage as Outage;
     throw new Error(
       `state file ${this.options.file} cannot be written (${error} since ${since.toISOString()}): change refused (--strict-state), nothing changed`,
     );

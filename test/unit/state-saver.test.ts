@@ -117,22 +117,29 @@ describe('StateSaver', () => {
     expect(saver.status().unsaved).toBeUndefined();
   });
 
-  it('strict: each change written before it is answered; admit() refuses while unsaved, after one more try', async () => {
+  it('strict: admit() writes before a change and refuses it when that fails; each change written before it is answered', async () => {
     const { saver, writes, failures, state } = rig(true);
+    saver.admit();
     saver.changed('link.add');
-    expect(writes).toHaveLength(1);
-    expect(() => saver.admit()).not.toThrow();
-    state.fault = 'ENOSPC';
-    saver.changed('fdb.append');
-    expect(failures).toHaveLength(1);
-    expect(saver.warning()).toMatch(/ENOSPC/); // this one was made: its reply says it is not saved
-    expect(() => saver.admit()).toThrow(/cannot be written \(ENOSPC since .*\): change refused \(--strict-state\), nothing changed/);
-    expect(failures).toHaveLength(2);
-    state.fault = undefined;
-    expect(() => saver.admit()).not.toThrow(); // its try succeeded
     expect(writes).toHaveLength(2);
-    expect(saver.status().pending).toBe(0);
-    rig(false).saver.admit(); // not strict: never refuses
+    state.fault = 'ENOSPC';
+    // The fault is found before the change is made.
+    expect(() => saver.admit()).toThrow(/cannot be written \(ENOSPC since .*\): change refused \(--strict-state\), nothing changed/);
+    expect(failures).toHaveLength(1);
+    expect(saver.status()).toMatchObject({ pending: 0, unsaved: { error: 'ENOSPC' } });
+    state.fault = undefined;
+    saver.admit(); // its own try succeeds: no waiting for the back-off
+    expect(writes).toHaveLength(3);
+    expect(saver.status().unsaved).toBeUndefined();
+    // A fault that starts between admit() and the change's write: the change is live, its reply warns.
+    state.fault = 'EROFS';
+    saver.changed('fdb.append');
+    expect(saver.status()).toMatchObject({ pending: 1, unsaved: { error: 'EROFS' } });
+    expect(saver.warning()).toMatch(/EROFS/);
+    const quiet = rig(false);
+    quiet.state.fault = 'EIO';
+    quiet.saver.admit(); // not strict: never refuses, nor writes
+    expect(quiet.failures).toHaveLength(0);
   });
 
   it('close() tries once more, logs plainly what is not saved, and stops retrying', async () => {
