@@ -145,8 +145,7 @@ export class StateSaver {
         `${err.message}: ${this.pending} changes are live but not saved; retrying until it works`,
       );
     }
-    if (!this.closed) this.schedule(this.retryMs);
-    this.retryMs = Math.min(2 * this.retryMs, RETRY_MAX_MS);
+    if (!this.closed) this.schedule(this.retryMs, true);
   }
 
   private recovered(outage: Outage, now: number): void {
@@ -163,14 +162,15 @@ export class StateSaver {
     return this.last.end + Math.max(MIN_SPACING_MS, 4 * this.last.ms) - performance.now();
   }
 
-  /** A write in `ms`, unless one is due sooner already. */
-  private schedule(ms: number): void {
+  /** A write in `ms`, unless one is due sooner already; a `retry` backs off (a change's own try does not push the next one away). */
+  private schedule(ms: number, retry = false): void {
     const due = performance.now() + ms;
     if (this.timer && this.timerDue <= due) return;
     this.cancel();
     this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      if (retry) this.retryMs = Math.min(2 * this.retryMs, RETRY_MAX_MS);
       this.writeNow();
     }, ms);
   }

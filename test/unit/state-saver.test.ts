@@ -117,6 +117,20 @@ describe('StateSaver', () => {
     expect(saver.status().unsaved).toBeUndefined();
   });
 
+  it("backs off by the retries' count alone: changes during the fault do not push the next retry away", async () => {
+    const { saver, failures, state } = rig();
+    state.fault = 'EIO';
+    for (let i = 0; i < 20; i++) {
+      saver.changed('fdb.append');
+      await vi.advanceTimersByTimeAsync(30);
+    }
+    expect(failures).toHaveLength(20); // each change tried at once (30 ms apart), each putting the retry 100 ms after it
+    await vi.advanceTimersByTimeAsync(3000);
+    const gaps = failures.slice(19).map((t, i, all) => t - (all[i - 1] ?? t)).slice(1);
+    // After the last change the back-off starts from 100 ms, not from where 20 failures would have taken it.
+    expect(gaps).toEqual([100, 200, 400, 800]);
+  });
+
   it('strict: admit() writes before a change and refuses it when that fails; each change written before it is answered', async () => {
     const { saver, writes, failures, state } = rig(true);
     saver.admit();
