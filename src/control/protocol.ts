@@ -1,6 +1,8 @@
 // The control protocol: newline-delimited JSON over a Unix stream socket.
 //   -> {"id":1,"method":"fdb.show","params":{"dev":"vx0"}}
 //   <- {"id":1,"result":[...]}            or {"id":1,"error":"Cannot find device \"vx0\""}
+// A change made while the state file cannot be written is answered with a warning besides the
+// result, {"id":2,"result":null,"warning":"the change is live but not saved: ..."}.
 // A list too long for one line comes as parts, {"id":1,"more":[...]} lines, then the rest of it
 // as the result; the client joins them. `monitor` is answered once, then the connection
 // carries {"event":{...}} lines.
