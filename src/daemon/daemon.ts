@@ -54,7 +54,7 @@ export interface DaemonOptions {
   statePath?: string;
   /** stop() removes the devices (and the state file) instead of leaving their TAPs. */
   removeOnExit?: boolean;
-  /** A change is written before it is answered, and refused while the state file cannot be written (stateSaver.ts). */
+  /** A change is refused, not made, when the state file cannot be written, and written before it is answered (stateSaver.ts). */
   strictState?: boolean;
   /** Default info; FDB events are debug records (at most 100 a second). */
   logLevel?: LogLevel;
@@ -360,7 +360,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     this.emit('link', { type: 'deleted', ifname: device.name });
   }
 
-  /** One control request: a change is refused while strict and unsaved, and answered with a warning while unsaved. */
+  /** One control request: a change is refused when strict and the state cannot be written, and answered with a warning while it is unsaved. */
   private async answer(method: Exclude<Method, 'monitor'>, params: unknown): Promise<unknown> {
     if (CHANGES[method]) this.saver.admit();
     const result = await dispatch(this, method, params);
