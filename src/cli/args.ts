@@ -23,9 +23,9 @@ function labelled(label: string, entries: string[]): string {
 
 export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
-       vtepd daemon [ --config FILE ] [ --state FILE ] [ --strict-state ] [ --remove-on-exit ]
-                    [ --metrics ADDR:PORT ] [ --log-level LEVEL ] [ --workers N ]
-                    [ --adaptive-poll USEC ]
+       vtepd daemon [ --config FILE ] [ --state FILE ] [ --strict-state ]
+                    [ --remove-on-exit ] [ --metrics ADDR:PORT ] [ --log-level LEVEL ]
+                    [ --workers N ] [ --adaptive-poll USEC ]
                     [ --evpn-asn ASN --evpn-router-id ADDR [ --evpn-neighbor ADDR ]...
                       [ --evpn-api ADDR:PORT ] [ --evpn-attach ] ]
        vtepd reload
