@@ -59,7 +59,9 @@ describe.skipIf(skipNetns())('the npm package on a host without a compiler', () 
     expect(pack.status, pack.what).toBe(0);
     const [{ filename, files, size }] = JSON.parse(pack.stdout) as [{ filename: string; size: number; files: { path: string }[] }];
     const paths = files.map((file) => file.path);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'prebuilds/linux-x64/vtepd.glibc.node', 'dist/cli/main.js', 'binding.gyp', 'native/addon/addon.cc']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['package.json', 'prebuilds/linux-x64/vtepd.glibc.node', 'dist/cli/main.js', 'man/vtepd.8', 'man/vtepd.json.5', 'binding.gyp', 'native/addon/addon.cc']),
+    );
     expect(paths.filter((p) => /^(lab|test|dist-lab|build|node_modules)\//.test(p))).toEqual([]);
     console.log(`package-install: ${filename} is ${(size / 1024).toFixed(0)} KiB packed; prepack (prebuildify) took ${(prepack.ms / 1000).toFixed(1)} s`);
 
@@ -86,6 +88,9 @@ describe.skipIf(skipNetns())('the npm package on a host without a compiler', () 
     const installed = path.join(prefix, 'lib', 'node_modules', 'vtepd');
     expect(existsSync(path.join(installed, 'build')), 'node-gyp-build built from source instead of taking the prebuilt addon').toBe(false);
 
+    // npm links package.json's "man" where man finds them under the prefix.
+    expect(existsSync(path.join(prefix, 'share', 'man', 'man8', 'vtepd.8'))).toBe(true);
+    expect(existsSync(path.join(prefix, 'share', 'man', 'man5', 'vtepd.json.5'))).toBe(true);
     const vtepd = path.join(prefix, 'bin', 'vtepd');
     expect(await run(vtepd, ['--version'], { env: bare })).toMatchObject({ status: 0, stdout: `vtepd ${pkg.version}\n` });
     expect(await run(vtepd, ['help', 'fdb'], { env: bare })).toMatchObject({ status: 0, stdout: commandUsage('fdb') });
