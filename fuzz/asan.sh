@@ -7,7 +7,8 @@
 # reaches every program the tests start, and tshark does not start under it in time: the
 # tests that capture with tshark (shared-port, vlan, kernel-interop, ...) are left out, and so
 # is malformed (its first test spawns a tool per case and overruns 60 s under ASan).
-# Run through npm (node-gyp is on the PATH npm gives scripts).
+# The copy leaves out prebuilds/, so the addon node-gyp-build loads there is the sanitized
+# build/Release one or none. Run through npm (node-gyp is on the PATH npm gives scripts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +25,7 @@ tests=(
 
 copy=$(mktemp -d /tmp/vtepd-asan.XXXXXX)
 trap 'rm -rf "$copy"' EXIT
-tar -c --exclude=./build --exclude=./node_modules --exclude=./.git --exclude=./dist \
+tar -c --exclude=./build --exclude=./prebuilds --exclude=./node_modules --exclude=./.git --exclude=./dist \
   --exclude=./dist-lab . | tar -x -C "$copy"
 ln -s "$PWD/node_modules" "$copy/node_modules"
 cd "$copy"

@@ -215,7 +215,7 @@ function requireTools(opts: BenchOptions): void {
   requirePngFont(); // before the run, not after it: a section's results are written with its pictures
   for (const probe of ['udp_blast', 'udp_rr', 'native_micro']) {
     if (!existsSync(path.join(ROOT, 'build', 'Release', probe))) {
-      throw new Error(`build/Release/${probe} is missing: run "npm install" (node-gyp builds it)`);
+      throw new Error(`build/Release/${probe} is missing: build it with "node-gyp build" (npm test does)`);
     }
   }
 }

@@ -38,9 +38,9 @@ const PATTERNS: Array<[Category, RegExp]> = [
   ['syscall', /^entry_SYSCALL|^entry_SYSRET|^syscall_|^do_syscall_64$|irq_enable|exit_to_user_mode|^x64_sys_call$|^syscall_return_via_sysret/],
 ];
 
-/** The category of a symbol in a shared object (vtepd.node's are vtepd's, whatever they do). */
+/** The category of a symbol in a shared object (the addon's are vtepd's, whatever they do). */
 export function categorize(symbol: string, dso: string): Category {
-  if (path.basename(dso) === 'vtepd.node') return 'vtepd';
+  if (/^vtepd(\.[a-z0-9]+)*\.node$/.test(path.basename(dso))) return 'vtepd'; // a build's vtepd.node, a prebuilt vtepd.glibc.node
   return PATTERNS.find(([, re]) => re.test(symbol))?.[0] ?? 'other';
 }
 

@@ -7,7 +7,7 @@ import type { LinkSpec, LinkType } from '../link/linkSpecTypes.js';
 import { checkDeviceName } from '../link/tunnelSpec.js';
 import { LINK_KINDS, linkKind } from '../link/registry.js';
 import { type Found, type Rules, UsageError, VERB_ALIASES, arg, flag, scan, single, slotValues, unknownVerb } from './keywords.js';
-import { L2TP_TERMS, L2TP_USAGE, type L2tpCommand, parseL2tpCommand } from '../l2tp/command.js';
+import { L2TP_KEYWORDS, L2TP_TERMS, L2TP_USAGE, type L2tpCommand, parseL2tpCommand } from '../l2tp/command.js';
 import { type ListenAddress, type LogLevel, MAX_ADAPTIVE_POLL, MAX_WORKERS, checkListenAddress, checkLogLevel } from '../daemon/daemonOptions.js';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { Field, checkInteger } from '../validation.js';
@@ -42,6 +42,7 @@ ${LINK_KINDS.flatMap((kind) => kind.usage).join('\n')}
 ${L2TP_USAGE}
        vtepd monitor
        vtepd status
+       vtepd completion bash
        vtepd help [ COMMAND ]
 
 ${labelled('Where:', LINK_KINDS.flatMap((kind) => kind.terms))}
@@ -114,6 +115,8 @@ export type Command =
   | { name: 'reload' }
   | { name: 'evpn.show' }
   | { name: 'monitor' }
+  /** Prints the bash completion script (the only shell there is one for). */
+  | { name: 'completion' }
   | L2tpCommand;
 
 export interface Invocation {
@@ -121,17 +124,33 @@ export interface Invocation {
   command: Command;
 }
 
+/** The options that go anywhere on the line, each spelling and what it sets (--socket takes a value). */
+export const GLOBAL_OPTIONS: Readonly<Record<string, 'json' | 'stats' | 'version' | 'help' | 'socket'>> = {
+  '-j': 'json',
+  '-json': 'json',
+  '--json': 'json',
+  '-s': 'stats',
+  '-stats': 'stats',
+  '--stats': 'stats',
+  '--socket': 'socket',
+  '-h': 'help',
+  '--help': 'help',
+  '-V': 'version',
+  '--version': 'version',
+};
+
 export function parseArgs(argv: string[]): Invocation {
   const options: GlobalOptions = { json: false, stats: false };
   const words: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const [word, inlineValue] = splitLongOption(argv[i] as string);
-    if (word === '-j' || word === '-json' || word === '--json') options.json = true;
-    else if (word === '-s' || word === '-stats' || word === '--stats') options.stats = true;
-    else if (word === '-V' || word === '--version') return { options, command: { name: 'version' } };
-    else if (word === '-h' || word === '--help' || word === 'help') help = true;
-    else if (word === '--socket') {
+    const global = Object.hasOwn(GLOBAL_OPTIONS, word) ? GLOBAL_OPTIONS[word] : undefined;
+    if (global === 'json') options.json = true;
+    else if (global === 'stats') options.stats = true;
+    else if (global === 'version') return { options, command: { name: 'version' } };
+    else if (global === 'help' || word === 'help') help = true;
+    else if (global === 'socket') {
       options.socket = inlineValue ?? argv[++i];
       if (options.socket === undefined) throw new UsageError('argument "--socket" requires a value');
     } else if (words.length === 0 && word.startsWith('-')) {
@@ -183,73 +202,60 @@ function splitLongOption(word: string): [string, string | undefined] {
 }
 
 function parseCommand(words: string[]): Command {
-  const [object, verb, ...rest] = words;
-  switch (object) {
-    case undefined:
-      throw new UsageError('no command given, try "vtepd help"');
-    case 'daemon': {
-      const found = scan(words.slice(1), {
-        '--config': arg('config'),
-        '--state': arg('state'),
-        '--remove-on-exit': flag('removeOnExit'),
-        '--strict-state': flag('strictState'),
-        '--metrics': arg('metrics'),
-        '--log-level': arg('logLevel'),
-        '--workers': arg('workers'),
-        '--adaptive-poll': arg('adaptivePoll'),
-        '--evpn-asn': arg('asn'),
-        '--evpn-router-id': arg('routerId'),
-        '--evpn-neighbor': { slot: 'neighbors', arity: 1, repeatable: true },
-        '--evpn-api': arg('api'),
-        '--evpn-attach': flag('runSpeaker', false),
-      });
-      const metrics = single(found, 'metrics');
-      const logLevel = single(found, 'logLevel');
-      const workers = single(found, 'workers');
-      const adaptivePoll = single(found, 'adaptivePoll');
-      const evpn = daemonEvpn(found);
-      return {
-        name: 'daemon',
-        config: single(found, 'config'),
-        state: single(found, 'state'),
-        removeOnExit: found.has('removeOnExit'),
-        strictState: found.has('strictState'),
-        ...(metrics !== undefined && { metrics: checkListenAddress(metrics, Field.argument()) }),
-        ...(logLevel !== undefined && { logLevel: checkLogLevel(logLevel, Field.argument()) }),
-        ...(workers !== undefined && { workers: checkInteger(workers, Field.argument(), 0, MAX_WORKERS, 'worker count') }),
-        ...(adaptivePoll !== undefined && {
-          adaptivePoll: checkInteger(adaptivePoll, Field.argument(), 0, MAX_ADAPTIVE_POLL, 'polling time (µs)'),
-        }),
-        ...(evpn && { evpn }),
-      };
-    }
-    case 'evpn':
-      return parseEvpnCommand(verb ?? 'show', rest);
-    case 'link':
-      return parseLinkCommand(verb ?? 'show', rest);
-    case 'fdb':
-      return parseFdbCommand(verb ?? 'show', rest);
-    case 'stats':
-      return { name: 'stats', link: optionalDevice(words.slice(1)) };
-    case 'port':
-      return parsePortCommand(verb ?? 'show', rest);
-    case 'l2tp':
-      return parseL2tpCommand(verb ?? 'show', rest);
-    case 'monitor':
-    case 'status':
-    case 'reload':
-      scan(words.slice(1), {});
-      return { name: object };
-    default:
-      throw unknownObject(object);
-  }
+  const [object, given, ...rest] = words;
+  if (object === undefined) throw new UsageError('no command given, try "vtepd help"');
+  const grammar = Object.hasOwn(GRAMMAR, object) ? GRAMMAR[object] : undefined;
+  if (!grammar) throw unknownObject(object);
+  if (grammar.verbs.length === 0) return grammar.parse(undefined, words.slice(1));
+  const verb = given === undefined ? grammar.verbs[grammar.verbs.length - 1]! : (VERB_ALIASES[given] ?? given);
+  if (!grammar.verbs.includes(verb)) throw unknownVerb(verb);
+  return grammar.parse(verb, rest);
+}
+
+const DAEMON_OPTIONS: Rules = {
+  '--config': arg('config'),
+  '--state': arg('state'),
+  '--remove-on-exit': flag('removeOnExit'),
+  '--strict-state': flag('strictState'),
+  '--metrics': arg('metrics'),
+  '--log-level': arg('logLevel'),
+  '--workers': arg('workers'),
+  '--adaptive-poll': arg('adaptivePoll'),
+  '--evpn-asn': arg('asn'),
+  '--evpn-router-id': arg('routerId'),
+  '--evpn-neighbor': { slot: 'neighbors', arity: 1, repeatable: true },
+  '--evpn-api': arg('api'),
+  '--evpn-attach': flag('runSpeaker', false),
+};
+
+function parseDaemonCommand(words: string[]): Command {
+  const found = scan(words, DAEMON_OPTIONS);
+  const metrics = single(found, 'metrics');
+  const logLevel = single(found, 'logLevel');
+  const workers = single(found, 'workers');
+  const adaptivePoll = single(found, 'adaptivePoll');
+  const evpn = daemonEvpn(found);
+  return {
+    name: 'daemon',
+    config: single(found, 'config'),
+    state: single(found, 'state'),
+    removeOnExit: found.has('removeOnExit'),
+    strictState: found.has('strictState'),
+    ...(metrics !== undefined && { metrics: checkListenAddress(metrics, Field.argument()) }),
+    ...(logLevel !== undefined && { logLevel: checkLogLevel(logLevel, Field.argument()) }),
+    ...(workers !== undefined && { workers: checkInteger(workers, Field.argument(), 0, MAX_WORKERS, 'worker count') }),
+    ...(adaptivePoll !== undefined && {
+      adaptivePoll: checkInteger(adaptivePoll, Field.argument(), 0, MAX_ADAPTIVE_POLL, 'polling time (µs)'),
+    }),
+    ...(evpn && { evpn }),
+  };
 }
 
 function unknownObject(object: string): UsageError {
   return new UsageError(`Object "${object}" is unknown, try "vtepd help".`);
 }
 
-const DEVICE_KEYWORD: Rules = { dev: arg('dev') };
+const DEVICE_KEYWORD: Rules = { dev: { slot: 'dev', arity: 1, device: true } };
 
 // `ip link add NAME [ mtu N ] type TYPE ARGS`: before the type, dev names the new device; after
 // it, the type's own words, where dev is the interface a VXLAN group is joined on.
@@ -257,7 +263,12 @@ const LINK_ADD_KEYWORDS: Rules = {
   dev: arg('name'),
   name: arg('name'),
   mtu: arg('mtu'),
-  type: { slot: 'type', arity: 1, then: ([type]) => linkTypeKeywords(checkLinkType(type, Field.argument().at('type'))) },
+  type: {
+    slot: 'type',
+    arity: 1,
+    then: ([type]) => linkTypeKeywords(checkLinkType(type, Field.argument().at('type'))),
+    choices: () => Object.fromEntries(LINK_KINDS.flatMap((kind) => kind.names.map((name) => [name, kind.keywords]))),
+  },
 };
 
 // Each type knows the others' words too, so parseLinkSpec can say that one does not apply
@@ -289,7 +300,7 @@ function parseLinkCommand(given: string, words: string[]): Command {
 
 const FDB_SELECTOR_KEYWORDS: Rules = {
   to: arg('to'),
-  dev: arg('dev'),
+  dev: { slot: 'dev', arity: 1, device: true },
   dst: arg('dst'),
   // bridge's words for what every vtepd entry is; accepted so its recipes work unchanged.
   self: { slot: 'self', arity: 0, repeatable: true },
@@ -334,6 +345,51 @@ function parseFdbCommand(given: string, words: string[]): Command {
   }
 }
 
+/** One command object of the grammar: its verbs and the words each verb takes. */
+export interface ObjectGrammar {
+  /** Its verbs, canonical spelling (VERB_ALIASES has the others); the last is the default. None: words follow the object. */
+  verbs: readonly string[];
+  /** The keywords after the verb; `positional`: what a word that is no keyword names (a device: `link show vx0`). */
+  words(verb: string | undefined): { rules: Rules; positional?: 'device' };
+  parse(verb: string | undefined, words: string[]): Command;
+}
+
+const NO_WORDS = { rules: {} };
+const DEVICE_WORDS = { rules: DEVICE_KEYWORD, positional: 'device' as const };
+
+/**
+ * The command line's grammar, object by object, in the usage's order: what the parser
+ * dispatches on, and what --help's neighbours (the manual page, shell completion) list.
+ */
+export const GRAMMAR: Readonly<Record<string, ObjectGrammar>> = {
+  daemon: { verbs: [], words: () => ({ rules: DAEMON_OPTIONS }), parse: (_, words) => parseDaemonCommand(words) },
+  reload: { verbs: [], words: () => NO_WORDS, parse: (_, words) => bare('reload', words) },
+  link: {
+    verbs: ['add', 'del', 'show'],
+    words: (verb) => (verb === 'add' ? { rules: LINK_ADD_KEYWORDS } : DEVICE_WORDS),
+    parse: (verb, words) => parseLinkCommand(verb!, words),
+  },
+  fdb: {
+    verbs: ['add', 'append', 'replace', 'del', 'show'],
+    words: (verb) => (verb === 'show' ? DEVICE_WORDS : { rules: verb === 'del' ? FDB_SELECTOR_KEYWORDS : FDB_ENTRY_KEYWORDS }),
+    parse: (verb, words) => parseFdbCommand(verb!, words),
+  },
+  stats: { verbs: [], words: () => DEVICE_WORDS, parse: (_, words) => ({ name: 'stats', link: optionalDevice(words) }) },
+  port: { verbs: ['show'], words: () => NO_WORDS, parse: (_, words) => bare('port.show', words) },
+  evpn: { verbs: ['show'], words: () => NO_WORDS, parse: (_, words) => bare('evpn.show', words) },
+  l2tp: { verbs: ['add', 'del', 'show'], words: () => ({ rules: L2TP_KEYWORDS }), parse: (verb, words) => parseL2tpCommand(verb!, words) },
+  monitor: { verbs: [], words: () => NO_WORDS, parse: (_, words) => bare('monitor', words) },
+  status: { verbs: [], words: () => NO_WORDS, parse: (_, words) => bare('status', words) },
+  completion: { verbs: ['bash'], words: () => NO_WORDS, parse: (_, words) => bare('completion', words) },
+  help: { verbs: [], words: () => NO_WORDS, parse: (_, words) => ({ name: 'help', topic: words[0] }) },
+};
+
+/** A command that takes no words. */
+function bare(name: 'monitor' | 'status' | 'reload' | 'port.show' | 'evpn.show' | 'completion', words: string[]): Command {
+  scan(words, {});
+  return { name };
+}
+
 /** The --evpn-* options as the config file's "evpn" object; none of them: EVPN off. */
 function daemonEvpn(found: Found): EvpnConfig | undefined {
   const { asn, routerId, neighbors, api, runSpeaker } = slotValues(found);
@@ -342,28 +398,6 @@ function daemonEvpn(found: Found): EvpnConfig | undefined {
   if (asn === undefined) throw field.at('--evpn-asn').missing();
   if (routerId === undefined) throw field.at('--evpn-router-id').missing();
   return parseEvpnConfig({ asn, routerId, neighbors, api, runSpeaker }, field);
-}
-
-function parseEvpnCommand(given: string, words: string[]): Command {
-  const verb = VERB_ALIASES[given] ?? given;
-  switch (verb) {
-    case 'show':
-      scan(words, {});
-      return { name: 'evpn.show' };
-    default:
-      throw unknownVerb(verb);
-  }
-}
-
-function parsePortCommand(given: string, words: string[]): Command {
-  const verb = VERB_ALIASES[given] ?? given;
-  switch (verb) {
-    case 'show':
-      scan(words, {});
-      return { name: 'port.show' };
-    default:
-      throw unknownVerb(verb);
-  }
 }
 
 /** `[ [ dev ] NAME ]` */

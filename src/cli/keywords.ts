@@ -13,6 +13,10 @@ export interface Rule {
   repeatable?: boolean;
   /** The rules for the words after this keyword and its values (`type vxlan`: VXLAN's). */
   then?: (args: string[]) => Rules;
+  /** The words its value may be, each with the keywords it brings (`type`: the kinds, each its own), for completion and the manual. */
+  choices?: () => Readonly<Record<string, Rules>>;
+  /** Its value names one of the daemon's devices (`dev` of `fdb show`), which completion offers. */
+  device?: boolean;
 }
 
 export type Rules = Record<string, Rule>;

@@ -3,6 +3,7 @@
 // Exit status 0 on success, 1 on any error, which is printed as one `Error: ...` line.
 import { readFileSync } from 'node:fs';
 import { type Command, type GlobalOptions, USAGE, commandUsage, parseArgs } from './args.js';
+import { bashCompletion } from './completion.js';
 import { formatEvpn, formatFdb, formatLinks, formatMonitorEvent, formatPorts, formatStats, formatStatus } from './format.js';
 import { formatL2tpSessions, formatL2tpTunnels } from '../l2tp/format.js';
 import { ControlClient } from '../control/client.js';
@@ -20,6 +21,9 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`vtepd ${version}\n`);
       return;
     }
+    case 'completion':
+      process.stdout.write(bashCompletion());
+      return;
     case 'daemon': {
       // Loaded only here: nothing else in the CLI needs the data plane.
       const { runDaemon } = await import('../daemon/daemon.js');
@@ -56,7 +60,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-type ControlCommand = Exclude<Command, { name: 'help' | 'version' | 'daemon' }>;
+type ControlCommand = Exclude<Command, { name: 'help' | 'version' | 'daemon' | 'completion' }>;
 
 /** Carries out `command` through the daemon; returns what to print. */
 async function runControlCommand(client: ControlClient, command: ControlCommand, options: GlobalOptions): Promise<string> {

@@ -24,8 +24,9 @@ export interface VtepdConfig {
   evpn?: EvpnConfig;
 }
 
-const CONFIG_KEYS = ['devices', 'l2tp', 'evpn'] as const;
-const DEVICE_KEYS = [...LINK_SPEC_KEYS, 'fdb'] as const;
+export const CONFIG_KEYS = ['devices', 'l2tp', 'evpn'] as const;
+/** The keys of one of "devices": its link's (every kind's) and its "fdb" rows. */
+export const DEVICE_KEYS = [...LINK_SPEC_KEYS, 'fdb'] as const;
 
 /** The JSON path of devices[index], for errors found later (creating the device). */
 export function deviceField(index: number): Field {

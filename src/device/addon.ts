@@ -2,6 +2,7 @@
 // addon owns every data-path file descriptor and thread; JavaScript only configures and
 // observes. The raw Native* shapes stay inside device/: the devices hand out domain types.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { FdbRow } from '../link/fdbEntry.js';
 import type { LocalMac } from '../link/localMac.js';
 import type { WorkerPoolInfo } from '../link/linkInfo.js';
@@ -342,17 +343,26 @@ export interface NativeAddon {
   internals: NativeInternals;
 }
 
-const ADDON_PATH = '../../build/Release/vtepd.node';
+/** The package's root: node-gyp-build looks there for build/Release, then prebuilds/. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let addon: NativeAddon | undefined;
 
-/** Loads the addon on first use, so importing a device module (or the package) needs no build. */
+/**
+ * Loads the addon on first use, so importing a device module (or the package) needs no build.
+ * node-gyp-build takes a fresh build (build/Release, what a checkout's node-gyp makes) before
+ * a prebuilt binary of the package (prebuilds/linux-x64, made by prebuildify at `npm pack`).
+ */
 export async function loadAddon(): Promise<NativeAddon> {
   if (addon) return addon;
+  const nodeGypBuild = createRequire(import.meta.url)('node-gyp-build') as (root: string) => unknown;
   try {
-    addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+    addon = nodeGypBuild(PACKAGE_ROOT) as NativeAddon;
     return addon;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
-    throw new Error('the native addon build/Release/vtepd.node is missing: build it with "npx node-gyp rebuild"');
+    if (!/No native build was found/.test((err as Error).message)) throw err;
+    throw new Error(
+      `the native addon is missing: no build/Release/vtepd.node and no prebuilt one for this host under ${PACKAGE_ROOT}: ` +
+        'build it with "npx node-gyp rebuild" there',
+    );
   }
 }

@@ -42,9 +42,9 @@ export interface EvpnConfig {
 }
 
 export const DEFAULT_API: ListenAddress = { host: '127.0.0.1', port: 50051 };
-const EVPN_KEYS = ['asn', 'routerId', 'neighbors', 'api', 'runSpeaker', 'listenPort', 'holdTime', 'keepalive', 'connectRetry', 'staleTime', 'gobgpd', 'vni'] as const;
-const NEIGHBOR_KEYS = ['address', 'asn'] as const;
-const VNI_KEYS = ['rd', 'import', 'export'] as const;
+export const EVPN_KEYS = ['asn', 'routerId', 'neighbors', 'api', 'runSpeaker', 'listenPort', 'holdTime', 'keepalive', 'connectRetry', 'staleTime', 'gobgpd', 'vni'] as const;
+export const NEIGHBOR_KEYS = ['address', 'asn'] as const;
+export const VNI_KEYS = ['rd', 'import', 'export'] as const;
 const MAX_ASN = 0xffffffff;
 
 function checkTargets(value: unknown, field: Field): string[] {

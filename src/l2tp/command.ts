@@ -41,7 +41,7 @@ export type L2tpCommand =
 
 // `ip l2tp`'s words, in any order after the verb, as ip takes them (tid, ptid, sid and psid
 // are its short forms); tunnel and session say which object is meant.
-const L2TP_KEYWORDS: Rules = {
+export const L2TP_KEYWORDS: Rules = {
   tunnel: flag('tunnel'),
   session: flag('session'),
   tunnel_id: arg('tunnel_id'),

@@ -39,6 +39,9 @@ function sessionLabel({ tunnel_id, session_id }: { tunnel_id: number; session_id
   return `session ${session_id} in tunnel ${tunnel_id}`;
 }
 
+/** The keys of the config file's "l2tp" object. */
+export const L2TP_CONFIG_KEYS = ['tunnels', 'sessions'] as const;
+
 /**
  * The config's "l2tp" object, checked whole: tunnel IDs once each; every session in a tunnel
  * of the config, once per tunnel, its session_id unique among IP-encapsulated tunnels (as the
@@ -46,7 +49,7 @@ function sessionLabel({ tunnel_id, session_id }: { tunnel_id: number; session_id
  * names, which a session name must not take.
  */
 export function parseL2tpConfig(input: unknown, field: Field, names: ReadonlySet<string> = new Set()): L2tpConfig {
-  const raw = checkObject(input, field, ['tunnels', 'sessions']);
+  const raw = checkObject(input, field, L2TP_CONFIG_KEYS);
   const tunnels = new Map<number, [L2tpTunnelSpec, Field]>();
   for (const [i, item] of checkArray(raw.tunnels ?? [], field.at('tunnels')).entries()) {
     const at = field.at('tunnels').at(i);
@@ -90,7 +93,7 @@ export interface L2tpRecords {
 const MAX_IFINDEX = 0x7fffffff;
 
 export function parseL2tpRecords(input: unknown, field: Field): L2tpRecords {
-  const raw = checkObject(input, field, ['tunnels', 'sessions']);
+  const raw = checkObject(input, field, L2TP_CONFIG_KEYS);
   const tunnels = checkArray(requiredKey(raw, 'tunnels', field), field.at('tunnels')).map((item, i) => {
     const at = field.at('tunnels').at(i);
     const record = checkObject(item, at, ['origin', 'spec']);

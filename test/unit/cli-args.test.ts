@@ -1,7 +1,7 @@
 // The command-line grammar: which word lands where, and ip's wording of what does not parse.
 // No daemon and no root: parseArgs only.
 import { describe, expect, it } from 'vitest';
-import { USAGE, commandUsage, parseArgs } from '../../src/cli/args.js';
+import { GRAMMAR, USAGE, commandUsage, parseArgs } from '../../src/cli/args.js';
 
 describe('CLI grammar', () => {
   const command = (line: string) => parseArgs(line.split(' ')).command;
@@ -147,7 +147,7 @@ describe('CLI grammar', () => {
 
 describe('help and version', () => {
   const command = (line: string) => parseArgs(line.split(' ')).command;
-  const COMMANDS = ['daemon', 'link', 'fdb', 'stats', 'port', 'evpn', 'l2tp', 'monitor', 'status', 'reload', 'help'];
+  const COMMANDS = Object.keys(GRAMMAR);
 
   it.each(['-V', '--version', '-j --version', 'link show -V'])('%s asks for the version', (line) => {
     expect(command(line)).toEqual({ name: 'version' });
@@ -202,5 +202,27 @@ describe('help and version', () => {
 
   it('refuses an unknown command as the parser does', () => {
     expect(() => commandUsage('bogus')).toThrow('Object "bogus" is unknown, try "vtepd help".');
+  });
+});
+
+describe('the grammar table', () => {
+  it('dispatches every object and verb it lists, and refuses the rest as ip does', () => {
+    expect(parseArgs(['completion', 'bash']).command).toEqual({ name: 'completion' });
+    expect(parseArgs(['completion']).command).toEqual({ name: 'completion' });
+    expect(() => parseArgs(['completion', 'zsh'])).toThrow('Command "zsh" is unknown, try "vtepd help".');
+    expect(() => parseArgs(['frob'])).toThrow('Object "frob" is unknown, try "vtepd help".');
+    for (const [object, grammar] of Object.entries(GRAMMAR)) {
+      if (object === 'help' || object === 'daemon') continue;
+      for (const verb of grammar.verbs) {
+        let error = '';
+        try {
+          parseArgs([object, verb]);
+        } catch (err) {
+          error = (err as Error).message;
+        }
+        // A verb it lists may want more words, but is never an unknown command.
+        expect(error).not.toMatch(/is unknown/);
+      }
+    }
   });
 });

@@ -2,7 +2,6 @@
 // output shapes, the kernel's MTU arithmetic, the config's difference, the state records,
 // and the addon's codec against the kernel's layout (test/l2tpWire.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { formatL2tpSessions, formatL2tpTunnels } from '../../src/l2tp/format.js'
 import { parseConfig } from '../../src/daemon/configFile.js';
 import { type L2tpConfig, describeL2tpChange, parseL2tpConfig, planL2tp } from '../../src/l2tp/daemon.js';
 import { loadState, writeStateFile } from '../../src/daemon/stateFile.js';
-import type { NativeAddon } from '../../src/device/addon.js';
+import { loadAddon } from '../../src/device/addon.js';
 import {
   type L2tpSessionInfo,
   type L2tpTunnelInfo,
@@ -266,8 +265,9 @@ describe('the state file keeps tunnels and sessions', () => {
   });
 });
 
+const { internals } = await loadAddon();
+
 describe("the addon's L2TPv3 codec", () => {
-  const { internals } = createRequire(import.meta.url)('../../build/Release/vtepd.node') as NativeAddon;
   const frame = Buffer.from('ffffffffffff02000000000108060001', 'hex');
 
   it("writes the kernel's layout for every encapsulation, cookie, sublayer and sequence number", () => {

@@ -1,12 +1,11 @@
 // Pure tests of the addon's packet parsers (native/vxlan_header.h, native/gre_header.cc,
 // native/flow_hash.cc) and checksum (native/checksum.cc) on crafted bytes: no TAP, no socket,
 // no root.
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { NativeAddon } from '../../src/device/addon.js';
+import { loadAddon } from '../../src/device/addon.js';
 import { gre, inetChecksum } from '../packets.js';
 
-const { internals } = createRequire(import.meta.url)('../../build/Release/vtepd.node') as NativeAddon;
+const { internals } = await loadAddon();
 
 /** A repeatable pseudo-random sequence (a linear congruential generator), 31 bits a step. */
 function seededRandom(seed: number): () => number {
