@@ -146,7 +146,7 @@ describe('CLI grammar', () => {
 
 describe('help and version', () => {
   const command = (line: string) => parseArgs(line.split(' ')).command;
-  const COMMANDS = ['daemon', 'link', 'fdb', 'stats', 'port', 'evpn', 'l2tp', 'monitor', 'status', 'reload', 'help'];
+  const COMMANDS = ['daemon', 'link', 'fdb', 'neigh', 'stats', 'port', 'evpn', 'l2tp', 'monitor', 'status', 'reload', 'help'];
 
   it.each(['-V', '--version', '-j --version', 'link show -V'])('%s asks for the version', (line) => {
     expect(command(line)).toEqual({ name: 'version' });
