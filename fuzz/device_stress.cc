@@ -57,6 +57,7 @@ VxlanConfig Vxlan(const char* name, uint32_t vni, size_t queues, bool offloads) 
   c.ageing_seconds = 2;  // housekeeping ages entries while they are learned
   c.learning = true;
   c.local_learning = true;
+  c.neigh_suppress = true;  // the TAP writers' ARP requests are answered while the entry stands
   c.max_addresses = 64;
   c.mtu = 1450;
   c.offloads = offloads;
@@ -238,7 +239,12 @@ void FdbChurn(std::vector<VxlanDevice*> devices, std::atomic<uint64_t>* ops) {
       case 3: d.FdbRemove(mac, k % 4 ? &remote.dst : nullptr); break;
       case 4: d.FdbRows(); break;
       case 5: d.FloodList(); (void)d.stats().Get(Counter::rx_packets); break;
-      case 6: d.LocalMacRows(); break;
+      case 6:
+        d.LocalMacRows();
+        // The address the TAP writers' ARP requests ask for, known then unknown.
+        if (k % 16 < 8) d.NeighbourAdd(Address("198.51.100.2"), NeighbourOrigin::kEvpn, {Mac(2), false}, true);
+        else d.NeighbourRemove(Address("198.51.100.2"), NeighbourOrigin::kEvpn);
+        break;
       case 7: d.SetLocalLearning(k % 16 == 15); break;  // off, then on again
     }
     (*ops)++;

@@ -313,6 +313,8 @@ int main(int argc, char** argv) {
     }
   }
   Write("neighbour_snoop", neighbours);
+  // neighbour_responder_fuzz: the same, which ask for the addresses its table knows.
+  Write("neighbour_responder", neighbours);
 
   Write("mac_text", {
       {'0', '2', ':', '0', '0', ':', '0', '0', ':', '0', '0', ':', '0', '0', ':', '0', '1'},

@@ -7,7 +7,9 @@
 // lab/bench/results/replication.{json,md,svg,png}; its third, scale (scale.ts), vtepd and the
 // kernel with many devices, and writes lab/bench/results/scale.{json,md,svg,png}; its
 // fourth, ring (ring.ts), vtepd's TAP ring depth against the 64-byte loss and the queueing
-// delay under load, and writes lab/bench/results/ring.{json,md,svg,png}. With
+// delay under load, and writes lab/bench/results/ring.{json,md,svg,png}; its fifth, neigh
+// (neighSuppress.ts), the ARP floods 100 resolutions across a 64-VTEP flood list send with
+// and without neigh_suppress, and writes lab/bench/results/neigh-suppress.{json,md}. With
 // --baseline DIR, the planes section adds vtepd-baseline, the vtepd plane run from DIR's build,
 // and reports each figure of vtepd against it: a data-path change's after/before from one
 // interleaved run, and its picture latest-after-before.{svg,png}. --redraw draws every
@@ -36,12 +38,13 @@ import { DEFAULT_DEVICES, MAX_DEVICES, runScale, type ScaleSamples } from './sca
 import { buildScaleReport, scaleMarkdown, writeScaleReport } from './scaleReport.js';
 import { DEFAULT_DEPTHS, parseDepths, runRing, type RingSamples } from './ring.js';
 import { buildRingReport, ringMarkdown, writeRingReport } from './ringReport.js';
+import { buildNeighReport, neighMarkdown, runNeighSuppress, writeNeighReport, type NeighSamples } from './neighSuppress.js';
 import { buildReport, markdown, planesSummary, type Baseline, type MetricName, type Samples, writeReport } from './report.js';
 import { requirePngFont } from './charts/png.js';
 import { planesPictures, redrawPictures, replicationPictures, ringPictures, scalePictures, writePictures } from './pictures.js';
 import { cliOf, LAB_DIST, ROOT, Testbed, type VtepDaemon } from '../testbed/index.js';
 
-const SECTIONS = ['planes', 'replication', 'scale', 'ring'] as const;
+const SECTIONS = ['planes', 'replication', 'scale', 'ring', 'neigh'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface BenchOptions {
@@ -67,7 +70,7 @@ interface BenchOptions {
 }
 
 const USAGE =
-  'usage: npm run bench -- [ --sections planes,replication,scale,ring ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --depths LIST ] [ --out DIR ] [ --baseline DIR ] [ --profile ]\n       npm run bench -- --redraw [ --out DIR ]';
+  'usage: npm run bench -- [ --sections planes,replication,scale,ring,neigh ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --depths LIST ] [ --out DIR ] [ --baseline DIR ] [ --profile ]\n       npm run bench -- --redraw [ --out DIR ]';
 
 /** Where results go without --out, and the page that shows the latest run's tables. */
 const RESULTS_DIR = path.join(ROOT, 'lab', 'bench', 'results');
@@ -208,7 +211,7 @@ function requireTools(opts: BenchOptions): void {
   const tools: Array<[string, string]> = [['ethtool', 'ethtool']];
   if (opts.sections.includes('planes') || opts.sections.includes('scale')) tools.push(['iperf3', 'iperf3']);
   if (opts.sections.includes('planes')) tools.push(['perf', 'linux-perf']);
-  if (opts.sections.includes('replication')) tools.push(['nft', 'nftables']);
+  if (opts.sections.includes('replication') || opts.sections.includes('neigh')) tools.push(['nft', 'nftables']);
   for (const [tool, pkg] of tools) {
     if (!installed(tool)) throw new Error(`the benchmark needs ${tool}: apt-get install -y ${pkg}`);
   }
@@ -275,6 +278,7 @@ export async function runBench(argv: string[]): Promise<void> {
   let replication: ReplicationSamples | undefined;
   let scale: ScaleSamples | undefined;
   let ring: RingSamples | undefined;
+  let neigh: NeighSamples | undefined;
   try {
     if (opts.sections.includes('planes')) micro = await runPlanes(tb, opts, planes, samples, profiles);
     if (opts.sections.includes('replication')) {
@@ -282,6 +286,7 @@ export async function runBench(argv: string[]): Promise<void> {
     }
     if (opts.sections.includes('scale')) scale = await runScale(tb, { ...opts, log: (line) => console.log(line) });
     if (opts.sections.includes('ring')) ring = await runRing(tb, { ...opts, log: (line) => console.log(line) });
+    if (opts.sections.includes('neigh')) neigh = await runNeighSuppress(tb, { ...opts, log: (line) => console.log(line) });
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -310,6 +315,12 @@ export async function runBench(argv: string[]): Promise<void> {
     const report = buildScaleReport(scale, { rounds: opts.rounds, seconds: opts.seconds, devices: opts.devices });
     const files = [...writeScaleReport(report, opts.out), ...writePictures(opts.out, scalePictures(report))];
     console.log('\n' + scaleMarkdown(report));
+    console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  }
+  if (neigh) {
+    const report = buildNeighReport(neigh, opts.rounds);
+    const files = writeNeighReport(report, opts.out);
+    console.log('\n' + neighMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
   if (ring) {

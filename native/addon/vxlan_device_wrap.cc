@@ -88,6 +88,7 @@ VxlanConfig ReadVxlanConfig(const Napi::Object& obj) {
   config.ageing_seconds = UintField(obj, "ageing", UINT32_MAX);
   config.learning = BoolField(obj, "learning");
   config.local_learning = BoolField(obj, "localLearning");
+  config.neigh_suppress = BoolField(obj, "neighSuppress");
   config.max_addresses = UintField(obj, "maxaddress", UINT32_MAX);
   config.allow = AllowField(obj, config.local.family);
   config.mtu = static_cast<int>(UintField(obj, "mtu", 65535));
@@ -97,6 +98,16 @@ VxlanConfig ReadVxlanConfig(const Napi::Object& obj) {
   if (config.queues == 0) throw Napi::RangeError::New(env, "\"queues\" must be 1..16");
   config.attach_ifindex = static_cast<int>(UintField(obj, "attachIfindex", INT32_MAX));
   return config;
+}
+
+NeighbourOrigin OriginArg(Napi::Env env, const std::string& text) {
+  if (text == "static") return NeighbourOrigin::kStatic;
+  if (text == "evpn") return NeighbourOrigin::kEvpn;
+  throw Napi::TypeError::New(env, "origin must be static or evpn");
+}
+
+const char* OriginName(NeighbourOrigin origin) {
+  return origin == NeighbourOrigin::kStatic ? "static" : "evpn";
 }
 
 const char* EventType(FdbEvent::Type type) {
@@ -186,6 +197,9 @@ Napi::Function VxlanDeviceWrap::Define(Napi::Env env) {
                           InstanceMethod<&VxlanDeviceWrap::FloodList>("floodList"),
                           InstanceMethod<&VxlanDeviceWrap::SetLocalLearning>("setLocalLearning"),
                           InstanceMethod<&VxlanDeviceWrap::LocalMacs>("localMacs"),
+                          InstanceMethod<&VxlanDeviceWrap::NeighAdd>("neighAdd"),
+                          InstanceMethod<&VxlanDeviceWrap::NeighDel>("neighDel"),
+                          InstanceMethod<&VxlanDeviceWrap::NeighList>("neighList"),
                       });
 }
 
@@ -314,6 +328,44 @@ Napi::Value VxlanDeviceWrap::LocalMacs(const Napi::CallbackInfo& info) {
     obj.Set("mac", FormatMac(rows[i].mac));
     obj.Set("ips", IpsArray(env, rows[i].ips));
     obj.Set("idle", static_cast<double>(rows[i].idle_seconds));
+    out.Set(static_cast<uint32_t>(i), obj);
+  }
+  return out;
+}
+
+void VxlanDeviceWrap::NeighAdd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsBoolean()) {
+    throw Napi::TypeError::New(env, "usage: neighAdd({ip, mac, origin, router}, replace)");
+  }
+  Napi::Object entry = info[0].As<Napi::Object>();
+  Endpoint ip = ParseAddress(env, StringField(entry, "ip"), 0);
+  NeighbourAnswer answer{ParseMacArg(env, StringField(entry, "mac")), BoolField(entry, "router")};
+  int err = device(env).NeighbourAdd(ip, OriginArg(env, StringField(entry, "origin")), answer,
+                                     info[1].As<Napi::Boolean>().Value());
+  if (err) throw ErrnoToJs(env, err);
+}
+
+void VxlanDeviceWrap::NeighDel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) {
+    throw Napi::TypeError::New(env, "usage: neighDel(ip, origin)");
+  }
+  Endpoint ip = ParseAddress(env, info[0].As<Napi::String>().Utf8Value(), 0);
+  int err = device(env).NeighbourRemove(ip, OriginArg(env, info[1].As<Napi::String>().Utf8Value()));
+  if (err) throw ErrnoToJs(env, err);
+}
+
+Napi::Value VxlanDeviceWrap::NeighList(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<NeighbourRow> rows = device(env).NeighbourRows();
+  Napi::Array out = Napi::Array::New(env, rows.size());
+  for (size_t i = 0; i < rows.size(); i++) {
+    Napi::Object obj = Napi::Object::New(env);
+    obj.Set("ip", rows[i].ip.AddressString());
+    obj.Set("mac", FormatMac(rows[i].answer.mac));
+    obj.Set("origin", OriginName(rows[i].origin));
+    obj.Set("router", rows[i].answer.router);
     out.Set(static_cast<uint32_t>(i), obj);
   }
   return out;

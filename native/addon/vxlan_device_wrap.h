@@ -28,6 +28,9 @@ class VxlanDeviceWrap : public DeviceWrap<VxlanDeviceWrap, VxlanDevice> {
   Napi::Value FloodList(const Napi::CallbackInfo& info);
   void SetLocalLearning(const Napi::CallbackInfo& info);
   Napi::Value LocalMacs(const Napi::CallbackInfo& info);
+  void NeighAdd(const Napi::CallbackInfo& info);
+  void NeighDel(const Napi::CallbackInfo& info);
+  Napi::Value NeighList(const Napi::CallbackInfo& info);
 
   Napi::ThreadSafeFunction events_;
 };

@@ -42,7 +42,10 @@ namespace vtepd {
   X(learn_drop_no_memory)      /* MACs not learned or recorded: allocation failed */      \
   X(local_macs_learned)        /* local learning: new MACs of the TAP's own hosts */      \
   X(local_macs_aged)           /* local learning: those removed by ageing */              \
-  X(local_macs_full)           /* local learning: new MACs not recorded, table full */
+  X(local_macs_full)           /* local learning: new MACs not recorded, table full */  \
+  X(neigh_arp_replied)         /* neigh_suppress: ARP requests answered, not flooded */   \
+  X(neigh_ns_replied)          /* neigh_suppress: NS answered with an NA, not flooded */  \
+  X(neigh_suppressed)          /* neigh_suppress: gratuitous ARP, DAD, unsolicited NA */
 
 #define VTEPD_GRE_COUNTERS(X)                                                             \
   X(rx_drop_bad_header)        /* GRE: unknown version, flags or routing */               \

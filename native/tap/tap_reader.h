@@ -56,6 +56,8 @@ class TapReader {
   int fd() const { return fd_; }
   // A prepared frame of the batch being sent; an empty one (len 0) was dropped.
   const PreparedFrame& frame(size_t index) const { return prepared_[index]; }
+  // The sender dealt with frame `index` itself (answered it): it is sent nowhere.
+  void Consume(size_t index) { prepared_[index].len = 0; }
   // Arena space for the caller (a copy with different headers); nullptr when full.
   uint8_t* Allocate(size_t bytes) { return arena_.Allocate(bytes); }
 

@@ -27,7 +27,7 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink,
       tap_(config_.name, config_.mtu, config_.offloads, config_.queues, config_.attach_ifindex),
       tx_sockets_(config_.local, config_.srcport_min, config_.srcport_max, config_.underlay),
       fdb_(config_.max_addresses, config_.ageing_seconds, config_.local.port,
-           config_.local_learning),
+           config_.local_learning, config_.neigh_suppress),
       sink_(std::move(sink)),
       local_sink_(std::move(local_sink)),
       receiver_{config_.vni, &tap_, &fdb_, &stats_, &sink_, config_.learning, &config_.allow,
@@ -141,6 +141,22 @@ void VxlanDevice::SetLocalLearning(bool on) {
 std::vector<LocalMacRow> VxlanDevice::LocalMacRows() {
   std::lock_guard<std::mutex> lock(fdb_.mutex);
   return fdb_.local_macs.Rows(MonotonicSeconds());
+}
+
+int VxlanDevice::NeighbourAdd(const Endpoint& ip, NeighbourOrigin origin, NeighbourAnswer answer,
+                              bool replace) {
+  std::lock_guard<std::mutex> lock(fdb_.mutex);
+  return fdb_.neighbours.Add(ip, origin, answer, replace);
+}
+
+int VxlanDevice::NeighbourRemove(const Endpoint& ip, NeighbourOrigin origin) {
+  std::lock_guard<std::mutex> lock(fdb_.mutex);
+  return fdb_.neighbours.Remove(ip, origin);
+}
+
+std::vector<NeighbourRow> VxlanDevice::NeighbourRows() {
+  std::lock_guard<std::mutex> lock(fdb_.mutex);
+  return fdb_.neighbours.Rows();
 }
 
 }  // namespace vtepd

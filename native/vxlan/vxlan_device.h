@@ -39,6 +39,8 @@ struct VxlanConfig {
   bool learning;
   // Record the TAP's own hosts (local_macs.h) for a BGP EVPN control plane.
   bool local_learning;
+  // Answer ARP and NS for the neighbour table's addresses (the kernel's neigh_suppress).
+  bool neigh_suppress;
   size_t max_addresses;
   // Underlay prefixes of local's family; empty: any source, as the kernel.
   PrefixList allow;
@@ -86,6 +88,10 @@ class VxlanDevice {
   // Local learning on a running device; turning it off forgets the local MACs (no events).
   void SetLocalLearning(bool on);
   std::vector<LocalMacRow> LocalMacRows();
+  // The neighbour table (net/neighbour_table.h), errno-style as NeighbourTable's.
+  int NeighbourAdd(const Endpoint& ip, NeighbourOrigin origin, NeighbourAnswer answer, bool replace);
+  int NeighbourRemove(const Endpoint& ip, NeighbourOrigin origin);
+  std::vector<NeighbourRow> NeighbourRows();
 
   const VxlanConfig& config() const { return config_; }
   const TapDevice& tap() const { return tap_; }

@@ -19,7 +19,9 @@ VxlanTxPath::VxlanTxPath(const TapDevice& tap, size_t queue, const TxSocketPool&
                          uint32_t vni, const std::atomic<size_t>& max_frame, TapGone& gone)
     : reader_(tap, queue, kVxlanHeaderSize), sockets_(sockets), fdb_(fdb),
       local_sink_(local_sink), stats_(stats), vni_(vni), max_frame_(max_frame),
-      max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1), gone_(gone) {}
+      max_segments_per_send_(sockets.gso() ? kMaxGsoSegments : 1), gone_(gone) {
+  reply_writer_.Target(tap, queue);
+}
 
 Served VxlanTxPath::Serve() {
   // Frames are prepared (segmented) without the FDB lock, then routed under it.
@@ -37,6 +39,7 @@ void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
       {
         std::lock_guard<std::mutex> lock(fdb_.mutex);
         if (first && fdb_.local_learning) RecordLocalMacs(begin, end, counts);
+        if (first && fdb_.neigh_suppress) AnswerNeighbours(begin, end, counts);
         RouteUntilFull(cursor, end, counts);
       }
       Flush(counts);
@@ -47,6 +50,7 @@ void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
     messages_ = iovecs_ = 0;
     last_is_plain_ = false;
   }
+  WriteReplies(counts);
   if (!local_events_.empty()) {
     size_t count = local_events_.size();
     if (!local_sink_(std::move(local_events_))) counts.Add(Counter::events_dropped, count);
@@ -79,6 +83,36 @@ void VxlanTxPath::RecordLocalMacs(size_t begin, size_t end, BatchCounts& counts)
         break;
     }
   }
+}
+
+// Under the FDB lock, after RecordLocalMacs (a host's gratuitous ARP still tells its address):
+// answers what the neighbour table knows and takes it, and what is suppressed, out of the batch.
+void VxlanTxPath::AnswerNeighbours(size_t begin, size_t end, BatchCounts& counts) {
+  for (size_t i = begin; i < end; i++) {
+    const PreparedFrame& p = reader_.frame(i);
+    if (p.len == 0 || p.segments() != 0) continue;  // superframes are TCP or UDP
+    switch (AnswerNeighbour(p.data, p.len, fdb_.neighbours, &replies_[reply_count_])) {
+      case NeighbourVerdict::kPass: continue;
+      case NeighbourVerdict::kSuppress: counts.Add(Counter::neigh_suppressed); break;
+      case NeighbourVerdict::kArpReply:
+        counts.Add(Counter::neigh_arp_replied);
+        reply_count_++;
+        break;
+      case NeighbourVerdict::kNaReply:
+        counts.Add(Counter::neigh_ns_replied);
+        reply_count_++;
+        break;
+    }
+    reader_.Consume(i);
+  }
+}
+
+// The replies go back into the TAP as received frames (rx_packets), after the lock.
+void VxlanTxPath::WriteReplies(BatchCounts& counts) {
+  if (reply_count_ == 0) return;
+  for (size_t i = 0; i < reply_count_; i++) reply_writer_.Write(replies_[i].bytes, replies_[i].len, counts);
+  reply_writer_.Flush(counts);
+  reply_count_ = 0;
 }
 
 // Adds one message per (frame, remote) from `cursor` on until `end` or until the next one

@@ -10,7 +10,10 @@
 // (each remote still gets the frames once each, in order). With local learning on, it also
 // records the source MAC of every frame, and the address its ARP or NS/NA binds, in the
 // device's table of local MACs (under the same lock). The hot path does not allocate, but for
-// the events of a local MAC that is new or changed its addresses.
+// the events of a local MAC that is new or changed its addresses. With neigh_suppress on, ARP
+// requests and Neighbour Solicitations for addresses the device's neighbour table knows are
+// answered into the TAP instead (net/neighbour_responder.h; under the same lock, the replies
+// written after it, one ring submission for the batch's).
 #pragma once
 
 #include <sys/socket.h>
@@ -24,8 +27,10 @@
 #include "base/counters.h"
 #include "base/page_buffer.h"
 #include "base/worker_pool.h"
+#include "net/neighbour_responder.h"
 #include "tap/tap_gone.h"
 #include "tap/tap_reader.h"
+#include "tap/tap_writer.h"
 #include "vxlan/vxlan_socket.h"
 #include "vxlan/vxlan_header.h"
 #include "vxlan/vxlan_tx_packing.h"
@@ -62,6 +67,8 @@ class VxlanTxPath final : public PollSource, public PageAllocated {
 
   void Route(size_t begin, size_t end, BatchCounts& counts);
   void RecordLocalMacs(size_t begin, size_t end, BatchCounts& counts);
+  void AnswerNeighbours(size_t begin, size_t end, BatchCounts& counts);
+  void WriteReplies(BatchCounts& counts);
   void RouteUntilFull(Cursor& cursor, size_t end, BatchCounts& counts);
   bool Fits(const PreparedFrame& frame) const;
   size_t FloodRun(size_t first, size_t end, const std::vector<Remote>* remotes) const;
@@ -101,6 +108,10 @@ class VxlanTxPath final : public PollSource, public PageAllocated {
   mmsghdr by_socket_[kMaxMessages];  // message_ regrouped so each socket gets one sendmmsg
   uint16_t by_socket_index_[kMaxMessages];
   std::vector<LocalMacEvent> local_events_;
+  // ARP replies and NAs of the batch being routed, written to the TAP after the lock.
+  NeighbourReply replies_[kBatch];
+  size_t reply_count_ = 0;
+  TapWriter reply_writer_;
 };
 
 }  // namespace vtepd

@@ -3,6 +3,7 @@
 // same validators as the config file; this module only sorts words into fields.
 import { type FdbEntry, type FdbSelector, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
 import { checkLinkType, parseLinkSpec } from '../link/linkSpec.js';
+import { type NeighEntry, parseNeighEntry, parseNeighSelector } from '../link/neighEntry.js';
 import type { LinkSpec, LinkType } from '../link/linkSpecTypes.js';
 import { checkDeviceName } from '../link/tunnelSpec.js';
 import { LINK_KINDS, linkKind } from '../link/registry.js';
@@ -36,6 +37,9 @@ ${LINK_KINDS.flatMap((kind) => kind.usage).join('\n')}
                  [ extern_learn ]
        vtepd fdb { del | delete } LLADDR dev NAME [ dst ADDR ]
        vtepd fdb [ { show | list | ls } [ [ dev ] NAME ] ]
+       vtepd neigh { add | replace } ADDR lladdr LLADDR dev NAME [ router ] [ nud permanent ]
+       vtepd neigh { del | delete } ADDR dev NAME
+       vtepd neigh [ { show | list | ls } [ dev NAME ] ]
        vtepd stats [ [ dev ] NAME ]
        vtepd port [ { show | list | ls } ]
        vtepd evpn [ show ]
@@ -109,6 +113,9 @@ export type Command =
   | { name: FdbUpdateCommand; dev: string; entry: FdbEntry }
   | { name: 'fdb.del'; dev: string; selector: FdbSelector }
   | { name: 'fdb.show'; dev?: string }
+  | { name: 'neigh.add' | 'neigh.replace'; dev: string; entry: NeighEntry }
+  | { name: 'neigh.del'; dev: string; dst: string }
+  | { name: 'neigh.show'; dev?: string }
   | { name: 'stats'; link?: string }
   | { name: 'port.show' }
   | { name: 'status' }
@@ -345,6 +352,45 @@ function parseFdbCommand(given: string, words: string[]): Command {
   }
 }
 
+// ip neigh's words; `nud permanent` (what every static entry is) is accepted so its recipes work.
+const NEIGH_KEYWORDS: Rules = {
+  to: arg('to'),
+  ...DEVICE_KEYWORD,
+  lladdr: arg('lladdr'),
+  router: flag('router'),
+  nud: arg('nud'),
+};
+
+const NEIGH_DEL_KEYWORDS: Rules = { to: arg('to'), ...DEVICE_KEYWORD };
+
+function parseNeighCommand(given: string, words: string[]): Command {
+  const field = Field.argument();
+  const verb = VERB_ALIASES[given] ?? given;
+  switch (verb) {
+    case 'add':
+    case 'replace': {
+      const found = scan(words, NEIGH_KEYWORDS, 'to');
+      checkNud(single(found, 'nud'));
+      const input = { dst: single(found, 'to'), lladdr: single(found, 'lladdr'), ...(found.has('router') && { router: true }) };
+      return { name: `neigh.${verb}`, dev: requiredDevice(found), entry: parseNeighEntry(input, field) };
+    }
+    case 'del': {
+      const found = scan(words, NEIGH_DEL_KEYWORDS, 'to');
+      return { name: 'neigh.del', dev: requiredDevice(found), dst: parseNeighSelector({ dst: single(found, 'to') }, field).dst };
+    }
+    case 'show':
+      return { name: 'neigh.show', dev: optionalDevice(words) };
+    default:
+      throw unknownVerb(verb);
+  }
+}
+
+function checkNud(nud: string | undefined): void {
+  if (nud !== undefined && nud !== 'permanent') {
+    throw new UsageError(`nud "${nud}" is not for vtepd: its static entries are permanent`);
+  }
+}
+
 /** One command object of the grammar: its verbs and the words each verb takes. */
 export interface ObjectGrammar {
   /** Its verbs, canonical spelling (VERB_ALIASES has the others); the last is the default. None: words follow the object. */
@@ -373,6 +419,11 @@ export const GRAMMAR: Readonly<Record<string, ObjectGrammar>> = {
     verbs: ['add', 'append', 'replace', 'del', 'show'],
     words: (verb) => (verb === 'show' ? DEVICE_WORDS : { rules: verb === 'del' ? FDB_SELECTOR_KEYWORDS : FDB_ENTRY_KEYWORDS }),
     parse: (verb, words) => parseFdbCommand(verb!, words),
+  },
+  neigh: {
+    verbs: ['add', 'replace', 'del', 'show'],
+    words: (verb) => (verb === 'show' ? DEVICE_WORDS : { rules: verb === 'del' ? NEIGH_DEL_KEYWORDS : NEIGH_KEYWORDS }),
+    parse: (verb, words) => parseNeighCommand(verb!, words),
   },
   stats: { verbs: [], words: () => DEVICE_WORDS, parse: (_, words) => ({ name: 'stats', link: optionalDevice(words) }) },
   port: { verbs: ['show'], words: () => NO_WORDS, parse: (_, words) => bare('port.show', words) },

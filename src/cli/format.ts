@@ -4,6 +4,7 @@
 import type { DaemonStatus } from '../control/protocol.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbRow } from '../link/fdbEntry.js';
+import type { NeighOrigin, NeighRow } from '../link/neighEntry.js';
 import type { DataPathFeatures, DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import { type MonitorEvent, monitorEventLine } from '../link/linkEvent.js';
 import { linkShow } from '../link/registry.js';
@@ -120,6 +121,40 @@ function fdbJson(row: FdbRow): object {
   return { mac, ifname, dst, port, vni, flags, state: permanent && !externLearn ? 'permanent' : '', idle };
 }
 
+/** Each origin's words, as `ip neigh` shows a static entry, one a control plane installed (FRR's) and one resolved. */
+const NEIGH_STATE: Record<NeighOrigin, { flags: string[]; state: string }> = {
+  static: { flags: [], state: 'PERMANENT' },
+  evpn: { flags: ['extern_learn'], state: 'NOARP' },
+  local: { flags: [], state: 'REACHABLE' },
+};
+
+/**
+ * `ip neigh show`: `198.51.100.2 dev vx0 lladdr 02:00:00:00:00:02 PERMANENT proto static`,
+ * where proto names the origin (static, evpn or local); -j as `ip -j neigh`.
+ */
+export function formatNeigh(rows: NeighRow[], json: boolean): string {
+  if (json) return jsonLine(rows.map(neighJson));
+  return lines(
+    rows.map((row) => {
+      const { flags, state } = NEIGH_STATE[row.origin];
+      return [`${row.dst} dev ${row.ifname} lladdr ${row.lladdr}`, ...(row.router ? ['router'] : []), ...flags, state, `proto ${row.origin}`].join(' ');
+    }),
+  );
+}
+
+function neighJson(row: NeighRow): object {
+  const { flags, state } = NEIGH_STATE[row.origin];
+  return {
+    dst: row.dst,
+    dev: row.ifname,
+    lladdr: row.lladdr,
+    ...(row.router && { router: null }),
+    ...Object.fromEntries(flags.map((flag) => [flag, null])),
+    state: [state],
+    protocol: row.origin,
+  };
+}
+
 /** `bridge monitor fdb` and `ip monitor link` lines (see link/linkEvent.ts), or with -j the event as JSON. */
 export function formatMonitorEvent(event: MonitorEvent, json: boolean): string {
   return json ? jsonLine(event) : monitorEventLine(event);
@@ -133,6 +168,7 @@ const STATS_GROUPS: Array<[label: string, member: (name: string) => boolean]> = 
   ['TX', (name) => name.startsWith('tx_') && !isDrop(name)],
   ['FDB', (name) => name.startsWith('fdb_')],
   ['local MACs', (name) => name.startsWith('local_')],
+  ['neighbour suppression', (name) => name.startsWith('neigh_')],
   ['drops', isDrop],
 ];
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, type GlobalOptions, USAGE, commandUsage, parseArgs } from './args.js';
 import { bashCompletion } from './completion.js';
-import { formatEvpn, formatFdb, formatLinks, formatMonitorEvent, formatPorts, formatStats, formatStatus } from './format.js';
+import { formatEvpn, formatFdb, formatLinks, formatMonitorEvent, formatNeigh, formatPorts, formatStats, formatStatus } from './format.js';
 import { formatL2tpSessions, formatL2tpTunnels } from '../l2tp/format.js';
 import { ControlClient } from '../control/client.js';
 import { resolveSocketPath } from '../control/protocol.js';
@@ -87,6 +87,15 @@ async function runControlCommand(client: ControlClient, command: ControlCommand,
       const links = options.json ? [] : await client.request('link.show', { name: command.dev });
       return formatFdb(rows, links, options.json);
     }
+    case 'neigh.add':
+    case 'neigh.replace':
+      await client.request(command.name, { dev: command.dev, ...command.entry });
+      return '';
+    case 'neigh.del':
+      await client.request('neigh.del', { dev: command.dev, dst: command.dst });
+      return '';
+    case 'neigh.show':
+      return formatNeigh(await client.request('neigh.show', { dev: command.dev }), options.json);
     case 'stats':
       return formatStats(await client.request('stats', { name: command.link }), options.json);
     case 'port.show':

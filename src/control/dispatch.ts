@@ -6,6 +6,7 @@ import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import { FDB_ENTRY_KEYS, FDB_SELECTOR_KEYS, parseFdbEntry, parseFdbSelector } from '../link/fdbEntry.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
+import { NEIGH_ENTRY_KEYS, type NeighEntry, type NeighRow, parseNeighEntry, parseNeighSelector } from '../link/neighEntry.js';
 import {
   type L2tpSessionInfo,
   type L2tpSessionSelector,
@@ -33,6 +34,9 @@ export interface ControlTarget {
   fdbReplace(dev: string, entry: FdbEntry): void;
   fdbDel(dev: string, selector: FdbSelector): void;
   fdbRows(dev?: string): FdbRow[];
+  neighAdd(dev: string, entry: NeighEntry, replace: boolean): void;
+  neighDel(dev: string, dst: string): void;
+  neighRows(dev?: string): NeighRow[];
   stats(name?: string): Record<string, DeviceStats>;
   ports(): Promise<VxlanPortInfo[]>;
   status(): DaemonStatus;
@@ -79,6 +83,19 @@ export async function dispatch(
     }
     case 'fdb.show':
       return target.fdbRows(deviceName(params, 'dev', false));
+    case 'neigh.add':
+    case 'neigh.replace': {
+      const { dev, ...entry } = checkObject(params, PARAMS, ['dev', ...NEIGH_ENTRY_KEYS]);
+      target.neighAdd(deviceParam(dev), parseNeighEntry(entry, PARAMS), method === 'neigh.replace');
+      return null;
+    }
+    case 'neigh.del': {
+      const { dev, ...selector } = checkObject(params, PARAMS, ['dev', 'dst']);
+      target.neighDel(deviceParam(dev), parseNeighSelector(selector, PARAMS).dst);
+      return null;
+    }
+    case 'neigh.show':
+      return target.neighRows(deviceName(params, 'dev', false));
     case 'stats':
       return target.stats(deviceName(params, 'name', false));
     case 'port.show':
@@ -112,7 +129,7 @@ export async function dispatch(
   }
 }
 
-/** The device an fdb request names in params.dev (required). */
+/** The device an fdb or neigh request names in params.dev (required). */
 function deviceParam(dev: unknown): string {
   if (dev === undefined) throw PARAMS.at('dev').missing();
   return checkDeviceName(dev, PARAMS.at('dev'));

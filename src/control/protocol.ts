@@ -9,6 +9,7 @@
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import type { MonitorEvent } from '../link/linkEvent.js';
+import type { NeighEntry, NeighRow } from '../link/neighEntry.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo, WorkerPoolInfo } from '../link/linkInfo.js';
 import type { L2tpSessionInfo, L2tpSessionSelector, L2tpSessionSpec, L2tpTunnelInfo, L2tpTunnelSpec } from '../l2tp/spec.js';
 import type { LinkSpec } from '../link/linkSpecTypes.js';
@@ -37,6 +38,10 @@ export const METHODS = [
   'fdb.replace',
   'fdb.del',
   'fdb.show',
+  'neigh.add',
+  'neigh.replace',
+  'neigh.del',
+  'neigh.show',
   'stats',
   'port.show',
   'status',
@@ -67,6 +72,10 @@ export const CHANGES: Record<Method, boolean> = {
   'fdb.replace': true,
   'fdb.del': true,
   'fdb.show': false,
+  'neigh.add': true,
+  'neigh.replace': true,
+  'neigh.del': true,
+  'neigh.show': false,
   stats: false,
   'port.show': false,
   status: false,
@@ -91,6 +100,10 @@ export interface MethodParams {
   'fdb.replace': FdbEntry & { dev: string };
   'fdb.del': FdbSelector & { dev: string };
   'fdb.show': { dev?: string };
+  'neigh.add': NeighEntry & { dev: string };
+  'neigh.replace': NeighEntry & { dev: string };
+  'neigh.del': { dev: string; dst: string };
+  'neigh.show': { dev?: string };
   stats: { name?: string };
   'port.show': Record<string, never>;
   status: Record<string, never>;
@@ -114,6 +127,11 @@ export interface MethodResults {
   'fdb.replace': null;
   'fdb.del': null;
   'fdb.show': FdbRow[];
+  'neigh.add': null;
+  'neigh.replace': null;
+  'neigh.del': null;
+  /** Per device: the neighbour table (static, then evpn, per address), then the local hosts' addresses. */
+  'neigh.show': NeighRow[];
   /** Counters by interface name. */
   stats: Record<string, DeviceStats>;
   /** The VXLAN UDP ports, each shared by the devices of its family and port. */

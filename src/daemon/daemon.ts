@@ -26,6 +26,7 @@ import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import { FLOOD_MAC } from '../link/mac.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
 import { type FdbEvent, fdbEventLine } from '../link/fdbEvent.js';
+import type { NeighEntry, NeighRow } from '../link/neighEntry.js';
 import { type LinkEvent, monitorEventLine } from '../link/linkEvent.js';
 import type { DeviceStats, LinkInfo, VxlanPortInfo } from '../link/linkInfo.js';
 import type { LinkSpec } from '../link/linkSpecTypes.js';
@@ -275,6 +276,27 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     return devices.flatMap((device) => device.fdbList());
   }
 
+  /** `neigh add|replace`: a static entry ARP/ND suppression answers for. */
+  neighAdd(dev: string, entry: NeighEntry, replace: boolean): void {
+    this.fdbDevice(dev, 'neighbour table').neighAdd(entry, 'static', replace);
+    this.saveState(replace ? 'neigh.replace' : 'neigh.add');
+  }
+
+  /** `neigh del`: the static entry for the address (EVPN's come and go with the routes). */
+  neighDel(dev: string, dst: string): void {
+    this.fdbDevice(dev, 'neighbour table').neighDel(dst, 'static');
+    this.saveState('neigh.del');
+  }
+
+  /** The neighbour rows of one device, or of every VXLAN device. */
+  neighRows(dev?: string): NeighRow[] {
+    const devices =
+      dev === undefined
+        ? [...this.devices.values()].filter((device) => device instanceof VxlanDevice)
+        : [this.fdbDevice(dev, 'neighbour table')];
+    return devices.flatMap((device) => device.neighList());
+  }
+
   /** Counters by interface name. */
   stats(name?: string): Record<string, DeviceStats> {
     return Object.fromEntries(this.selected(name).map((device) => [device.name, device.stats()]));
@@ -337,12 +359,12 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     return this.l2tp.sessionInfos(selector);
   }
 
-  /** The VXLAN device an fdb command names; other types have no FDB. */
-  private fdbDevice(name: string): VxlanDevice {
+  /** The VXLAN device an fdb (or neigh) command names; other types have no FDB (nor neighbour table). */
+  private fdbDevice(name: string, table = 'FDB'): VxlanDevice {
     const device = this.device(name);
     if (device instanceof VxlanDevice) return device;
     const kind = device.spec.type === 'gretap' ? 'a gretap' : `an ${device.spec.type}`;
-    throw new Error(`dev ${name} is ${kind} device: it has no FDB`);
+    throw new Error(`dev ${name} is ${kind} device: it has no ${table}`);
   }
 
   private selected(name: string | undefined): Device[] {
@@ -377,7 +399,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
 
   /** A new device with a persistent TAP (or `restore`d from the state), registered as `config`'s or, without it, the user's. */
   private async createDevice(spec: LinkSpec, config?: DeviceConfig, restore?: DeviceRecord): Promise<Device> {
-    const options = { persist: true, attachIfindex: restore?.ifindex, fdb: restore?.fdb };
+    const options = { persist: true, attachIfindex: restore?.ifindex, fdb: restore?.fdb, neigh: restore?.neigh };
     const device = await linkKind(spec.type).create(spec, options);
     this.register(device, restore !== undefined);
     if (config) this.configs.set(device.name, config);

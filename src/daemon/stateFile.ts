@@ -3,12 +3,14 @@
 // were. JSON, version 1:
 //   { "version": 1, "devices": [ { "origin": "config" | "runtime", "ifindex": N,
 //       "spec": {...}, "fdb": [ { "mac", "dst", "port", "vni", "externLearn"? } ... ],
-//       "config": {...} } ] }
+//       "neigh": [ { "dst", "lladdr", "router"? } ... ]?, "config": {...} } ] }
 // `spec` has the host defaults resolved (mtu, srcport), so a restart resolves nothing again
 // and runs exactly what ran, whatever the host looks like by then (and without the route
 // lookups that would slow it down); its `remote` is empty, as the flood list is in `fdb`.
 // `fdb` is every static row, flood list first, in order: runtime `fdb` edits included, a
 // control plane's rows with `"externLearn": true`, learned rows not (they are relearned).
+// `neigh` (VXLAN, when it has any): the static neighbour entries ARP/ND suppression answers
+// for (`vtepd neigh add`); EVPN's come back from the speaker, local ones from the hosts.
 // `config` (origin "config" only) is the config entry the device was made from, as parsed: a
 // reload compares the config with it. "l2tp" (when any ran) has the L2TPv3 tunnels and
 // sessions (l2tp/daemon.ts, L2tpRecords).
@@ -22,6 +24,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
 import { parseLinkSpec } from '../link/linkSpec.js';
+import { type NeighEntry, parseNeighEntry } from '../link/neighEntry.js';
 import { linkKind } from '../link/registry.js';
 import type { ResolvedLinkSpec } from '../link/linkSpecTypes.js';
 import { ConfigError, Field, checkArray, checkInteger, checkObject, requiredKey } from '../validation.js';
@@ -39,11 +42,13 @@ export interface DeviceRecord {
   spec: ResolvedLinkSpec;
   /** Static rows, flood list included, in order (gretap: none). */
   fdb: FdbEntry[];
+  /** Static neighbour entries (VXLAN; absent: none). */
+  neigh?: NeighEntry[];
   /** Origin 'config': the entry it was made from. */
   config?: DeviceConfig;
 }
 
-const RECORD_KEYS = ['origin', 'ifindex', 'spec', 'fdb', 'config'] as const;
+const RECORD_KEYS = ['origin', 'ifindex', 'spec', 'fdb', 'neigh', 'config'] as const;
 const MAX_IFINDEX = 0x7fffffff;
 
 /** Next to the control socket: distinct sockets never share it, and both go with a reboot, as the TAPs do. */
@@ -97,6 +102,9 @@ export function parseState(document: unknown): DeviceRecord[] {
       spec: spec as ResolvedLinkSpec,
       fdb: checkArray(requiredKey(record, 'fdb', field), field.at('fdb')).map((entry, j) => parseFdbEntry(entry, field.at('fdb').at(j))),
     };
+    if (record.neigh !== undefined) {
+      parsed.neigh = checkArray(record.neigh, field.at('neigh')).map((entry, j) => parseNeighEntry(entry, field.at('neigh').at(j)));
+    }
     if (origin === 'config') parsed.config = parseDeviceConfig(requiredKey(record, 'config', field), field.at('config'));
     return parsed;
   });

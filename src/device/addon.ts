@@ -61,6 +61,8 @@ export interface NativeVxlanConfig extends NativeTapOptions {
    * BGP EVPN control plane; within maxaddress (or 65536 when it is 0), ageing as `ageing`.
    */
   localLearning: boolean;
+  /** Answer ARP and NS for the neighbour table's addresses instead of flooding them (neigh_suppress). */
+  neighSuppress: boolean;
   /** Upper bound on FDB entries (learned + static); 0 = unlimited. */
   maxaddress: number;
   /** Canonical "ADDR/LEN" underlay prefixes packets are accepted from (plus the FDB's permanent remotes); [] = any. */
@@ -191,6 +193,15 @@ export interface NativeError extends Error {
   errno: number;
 }
 
+export type NativeNeighOrigin = 'static' | 'evpn';
+
+export interface NativeNeighEntry {
+  ip: string;
+  mac: string;
+  origin: NativeNeighOrigin;
+  router: boolean;
+}
+
 export interface NativeVxlanDevice {
   /** Interface name the kernel gave the TAP. */
   readonly name: string;
@@ -207,6 +218,16 @@ export interface NativeVxlanDevice {
   setLocalLearning(on: boolean): void;
   /** The local MACs, sorted by MAC. */
   localMacs(): NativeLocalMac[];
+  /**
+   * A neighbour table entry (ARP/ND suppression); `origin` has its own slot per address.
+   * Throws a NativeError: EEXIST when the origin has the address and !replace, ENOSPC at the
+   * table's limit (maxaddress, 65536 when 0), EINVAL for an address or MAC of no host.
+   */
+  neighAdd(entry: NativeNeighEntry, replace: boolean): void;
+  /** Throws a NativeError: ENOENT when `origin` does not have the address. */
+  neighDel(ip: string, origin: NativeNeighOrigin): void;
+  /** Sorted by family, address, then origin (static first). */
+  neighList(): NativeNeighEntry[];
   stats(): NativeStats;
   /**
    * Stops the threads and closes the TAP and socket; idempotent. remove (default true): the

@@ -18,14 +18,14 @@ import { FLOOD_MAC } from '../link/mac.js';
 import type { EvpnConfig } from './evpnConfig.js';
 import { type PathUpdate, type VniRouting, autoRouting, parsePath } from './evpnRoutes.js';
 import type { EvpnPeer, EvpnStatus } from './evpnStatus.js';
-import { type FdbOperation, EvpnVni } from './evpnVni.js';
+import { type FdbOperation, EvpnVni, type NeighOperation } from './evpnVni.js';
 import { EVPN_FAMILY, type Message } from './apiMessages.js';
 import { GobgpApi } from './gobgpApi.js';
 import { GobgpSpeaker } from './gobgpSpeaker.js';
 
 interface EvpnEvents {
   /** The FDB changed (the daemon saves its state). */
-  fdb: [{ ifname: string; operation: FdbOperation }];
+  fdb: [{ ifname: string; operation: Exclude<FdbOperation, NeighOperation> }];
 }
 
 interface Member {
@@ -81,7 +81,10 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
     }
     const vni = new EvpnVni(routing);
     // Rows a restart restored are this VNI's until the next sweep says otherwise.
-    vni.adopt(device.fdbList().filter((row) => row.externLearn));
+    vni.adopt(
+      device.fdbList().filter((row) => row.externLearn),
+      device.neighList().filter((row) => row.origin === 'evpn').map(({ dst, lladdr }) => ({ ip: dst, mac: lladdr })),
+    );
     if (this.settling || this.state !== 'connected') vni.resync();
     const onLearned = (event: LocalMacEvent): void => this.apply(device.name, vni.localLearned(event.mac, event.ips), true);
     const onAged = (event: LocalMacEvent): void => this.apply(device.name, vni.localAged(event.mac), true);
@@ -315,12 +318,18 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
           case 'mac-del':
             member.device.fdbDel(operation.mac);
             break;
+          case 'neigh-set':
+            member.device.neighAdd({ dst: operation.ip, lladdr: operation.mac }, 'evpn', true);
+            break;
+          case 'neigh-del':
+            member.device.neighDel(operation.ip, 'evpn');
+            break;
         }
       } catch (err) {
         // A row the user changed meanwhile: theirs stays.
         this.logger.warn({ device: name, ...operation }, `evpn: ${name}: ${(err as Error).message}`);
       }
-      this.emit('fdb', { ifname: name, operation });
+      if (operation.op !== 'neigh-set' && operation.op !== 'neigh-del') this.emit('fdb', { ifname: name, operation });
     }
     if (advertise) this.queueAdvertise();
   }

@@ -1,7 +1,8 @@
 // One EVPN-enabled VXLAN device's control-plane state, pure (no I/O): the remote routes it
 // imports, its local MACs with their mobility sequence numbers, and from those what its FDB
-// should hold (flood list from type-3 routes, one remote per MAC from type-2 routes) and which
-// routes it should advertise. Each change returns the FDB operations it needs; the controller
+// should hold (flood list from type-3 routes, one remote per MAC from type-2 routes), what its
+// neighbour table should hold for ARP/ND suppression (the addresses of the MAC/IP routes of
+// each MAC installed remote, origin evpn) and which routes it should advertise. Each change returns the FDB operations it needs; the controller
 // carries them out and keeps the advertisements in step with advertised().
 //
 // Resynchronisation (a new speaker session, a restart) never flushes first: while `settling`,
@@ -18,7 +19,11 @@ export type FdbOperation =
   | { op: 'flood-add'; dst: string }
   | { op: 'flood-del'; dst: string }
   | { op: 'mac-set'; mac: string; dst: string }
-  | { op: 'mac-del'; mac: string; dst: string };
+  | { op: 'mac-del'; mac: string; dst: string }
+  | NeighOperation;
+
+/** What the device's neighbour table must change: entries of origin evpn. */
+export type NeighOperation = { op: 'neigh-set'; ip: string; mac: string } | { op: 'neigh-del'; ip: string };
 
 interface LocalMac {
   ips: string[];
@@ -41,6 +46,9 @@ export class EvpnVni {
   /** What this VNI installed in the FDB: flood destinations, and one remote per MAC. */
   private readonly installedFlood = new Set<string>();
   private readonly installedMacs = new Map<string, string>();
+  /** What this VNI installed in the neighbour table: MAC per address, and addresses per MAC. */
+  private readonly installedNeigh = new Map<string, string>();
+  private readonly neighByMac = new Map<string, Set<string>>();
   private settling = false;
 
   constructor(readonly routing: VniRouting) {}
@@ -49,11 +57,12 @@ export class EvpnVni {
    * Rows the FDB holds already (a restart restored them with the device): taken as this VNI's,
    * to be confirmed by routes or removed by the next sweep().
    */
-  adopt(rows: { mac: string; dst: string }[]): void {
+  adopt(rows: { mac: string; dst: string }[], neigh: { ip: string; mac: string }[] = []): void {
     for (const { mac, dst } of rows) {
       if (mac === FLOOD_MAC) this.installedFlood.add(dst);
       else this.installedMacs.set(mac, dst);
     }
+    for (const { ip, mac } of neigh) this.setNeigh(ip, mac);
   }
 
   /** A received path (best-path update or withdrawal). */
@@ -114,7 +123,8 @@ export class EvpnVni {
   /** Ends a resync (or a speaker loss past its stale time): removes what no route supports. */
   sweep(): FdbOperation[] {
     this.settling = false;
-    return [...[...this.installedFlood].flatMap((dst) => this.floodChange(dst)), ...[...this.installedMacs.keys()].flatMap((mac) => this.macChange(mac))];
+    const macs = new Set([...this.installedMacs.keys(), ...this.neighByMac.keys()]);
+    return [...[...this.installedFlood].flatMap((dst) => this.floodChange(dst)), ...[...macs].flatMap((mac) => this.macChange(mac))];
   }
 
   /** What the FDB holds because of this VNI. */
@@ -195,7 +205,54 @@ export class EvpnVni {
     return [];
   }
 
+  /** The MAC's FDB row, then its addresses in the neighbour table. */
   private macChange(mac: string): FdbOperation[] {
+    return [...this.macRowChange(mac), ...this.neighChange(mac)];
+  }
+
+  /**
+   * The addresses of a MAC installed remote are those of its best VTEP's MAC/IP routes; an
+   * address another MAC's routes took since is that MAC's business. While settling,
+   * unsupported ones stay, as FDB rows do, but for a MAC that is local now.
+   */
+  private neighChange(mac: string): FdbOperation[] {
+    const entry = this.local.get(mac);
+    const best = entry && !entry.lostAt ? undefined : this.bestRemote(mac);
+    const routes = best ? this.remoteMacRoutes(mac).filter((route) => route.vtep === best.vtep && route.ip !== '') : [];
+    const wanted = new Set(routes.map((route) => route.ip));
+    const operations: FdbOperation[] = [];
+    for (const ip of wanted) {
+      if (this.installedNeigh.get(ip) === mac) continue;
+      this.setNeigh(ip, mac);
+      operations.push({ op: 'neigh-set', ip, mac });
+    }
+    if (this.settling && !(entry && !entry.lostAt)) return operations;
+    for (const ip of [...(this.neighByMac.get(mac) ?? [])]) {
+      if (wanted.has(ip)) continue;
+      this.deleteNeigh(ip);
+      operations.push({ op: 'neigh-del', ip });
+    }
+    return operations;
+  }
+
+  private setNeigh(ip: string, mac: string): void {
+    this.deleteNeigh(ip);
+    this.installedNeigh.set(ip, mac);
+    let ips = this.neighByMac.get(mac);
+    if (!ips) this.neighByMac.set(mac, (ips = new Set()));
+    ips.add(ip);
+  }
+
+  private deleteNeigh(ip: string): void {
+    const mac = this.installedNeigh.get(ip);
+    if (mac === undefined) return;
+    this.installedNeigh.delete(ip);
+    const ips = this.neighByMac.get(mac);
+    ips?.delete(ip);
+    if (ips?.size === 0) this.neighByMac.delete(mac);
+  }
+
+  private macRowChange(mac: string): FdbOperation[] {
     const entry = this.local.get(mac);
     const best = entry && !entry.lostAt ? undefined : this.bestRemote(mac);
     const has = this.installedMacs.get(mac);

@@ -4,6 +4,7 @@
 import type { Rules } from '../cli/keywords.js';
 import type { DeviceOptions } from '../device/common.js';
 import type { FdbEntry } from './fdbEntry.js';
+import type { NeighEntry } from './neighEntry.js';
 import type { LinkInfo } from './linkInfo.js';
 import type { LinkSpec, ResolvedLinkSpec } from './linkSpecTypes.js';
 import type { LinkInput } from './tunnelSpec.js';
@@ -30,12 +31,15 @@ export interface LinkKind<S extends LinkSpec = LinkSpec, R extends ResolvedLinkS
   usage: readonly string[];
   /** The terms (Where:) only its usage has. */
   terms: readonly string[];
-  /** Makes its device, host defaults resolved; `fdb`: a restored device's static rows, where the kind has an FDB. */
-  create(spec: S, options: DeviceOptions & { fdb?: FdbEntry[] }): Promise<D>;
+  /**
+   * Makes its device, host defaults resolved; `fdb`: a restored device's static rows, where the
+   * kind has an FDB; `neigh`: its static neighbour entries, where it has ARP/ND suppression.
+   */
+  create(spec: S, options: DeviceOptions & { fdb?: FdbEntry[]; neigh?: NeighEntry[] }): Promise<D>;
   /** The keys the host fills in, which a state record must have. */
   resolvedKeys: readonly string[];
-  /** What the state file records of a running device: its spec and its static FDB rows, in order. */
-  stateRecord(device: D): { spec: R; fdb: FdbEntry[] };
+  /** What the state file records of a running device: its spec, its static FDB rows in order, its static neighbour entries. */
+  stateRecord(device: D): { spec: R; fdb: FdbEntry[]; neigh?: NeighEntry[] };
   /**
    * Present where the kind has an FDB (config "fdb" rows, `vtepd fdb`): the flood list's
    * destinations a config entry makes, which a reload edits in place.

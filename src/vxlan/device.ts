@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { FdbEntry, FdbRow } from '../link/fdbEntry.js';
 import type { FdbEvent } from '../link/fdbEvent.js';
 import type { LocalMac, LocalMacEvent } from '../link/localMac.js';
+import type { NeighEntry, NeighRow } from '../link/neighEntry.js';
 import type { DeviceStats, LinkInfo, VxlanFeatures } from '../link/linkInfo.js';
 import { FLOOD_MAC } from '../link/mac.js';
 import { type AddressFamily, addressFamily, wildcardAddress } from '../validation.js';
@@ -12,6 +13,7 @@ import {
   type NativeFdbEvent,
   type NativeFdbMode,
   type NativeLocalMacEvent,
+  type NativeNeighOrigin,
   type NativeTapOptions,
   type NativeVxlanConfig,
   type NativeVxlanDevice,
@@ -33,6 +35,8 @@ export interface VxlanDeviceOptions extends DeviceOptions {
    * Default false; setLocalLearning() changes it on the running device.
    */
   localLearning?: boolean;
+  /** The static neighbour entries to start with (a restored device's, as staticNeigh() gave them). */
+  neigh?: NeighEntry[];
 }
 
 interface VxlanDeviceEvents extends DeviceEvents {
@@ -76,6 +80,7 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
       // The group heads the flood list, as the kernel makes it the all-zeros entry's destination.
       const floodList = spec.group === undefined ? spec.remote : [spec.group, ...spec.remote];
       for (const entry of options.fdb ?? floodList.map((dst) => ({ mac: FLOOD_MAC, dst }))) this.fdbAppend(entry);
+      for (const entry of options.neigh ?? []) this.neighAdd(entry, 'static', true);
     } catch (err) {
       this.device.close();
       throw err;
@@ -119,6 +124,39 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
   /** The TAP's own hosts local learning found, sorted by MAC; empty while it is off. */
   localMacs(): LocalMac[] {
     return callNative(this.name, () => this.device.localMacs());
+  }
+
+  /**
+   * `ip neigh add|replace`: `entry.dst` is answered with `entry.lladdr` while neigh_suppress is
+   * on; each origin has its own entry per address, a static one answering first. Fails, for
+   * add, if the origin has the address already, and beyond the table's limit (maxaddress).
+   */
+  neighAdd(entry: NeighEntry, origin: NativeNeighOrigin, replace = false): void {
+    const request = { ip: entry.dst, mac: entry.lladdr, origin, router: entry.router ?? false };
+    callNative(this.name, () => this.device.neighAdd(request, replace), `neigh ${entry.dst}`, this.neighErrors());
+  }
+
+  /** `ip neigh del`: `origin`'s entry for the address. */
+  neighDel(dst: string, origin: NativeNeighOrigin): void {
+    callNative(this.name, () => this.device.neighDel(dst, origin), `${origin} neigh ${dst}`, this.neighErrors());
+  }
+
+  /** The neighbour table's rows (static first for an address), then the local hosts' addresses (origin local). */
+  neighList(): NeighRow[] {
+    const table = callNative(this.name, () => this.device.neighList()).map(
+      ({ ip, mac, origin, router }): NeighRow => ({ ifname: this.name, dst: ip, lladdr: mac, origin, router }),
+    );
+    const local = this.localMacs().flatMap(({ mac, ips }) =>
+      ips.map((dst): NeighRow => ({ ifname: this.name, dst, lladdr: mac, origin: 'local', router: false })),
+    );
+    return [...table, ...local];
+  }
+
+  /** The user's entries: what `options.neigh` restores. */
+  staticNeigh(): NeighEntry[] {
+    return callNative(this.name, () => this.device.neighList())
+      .filter((row) => row.origin === 'static')
+      .map(({ ip, mac, router }) => ({ dst: ip, lladdr: mac, ...(router && { router }) }));
   }
 
   stats(): DeviceStats {
@@ -171,6 +209,15 @@ export class VxlanDevice extends EventEmitter<VxlanDeviceEvents> {
     callNative(this.name, () => this.device.fdbAdd(request, mode), `fdb entry ${mac}`, this.fdbErrors());
   }
 
+  private neighErrors(): ErrnoWords {
+    return {
+      EEXIST: 'already exists (use "replace")',
+      ENOENT: 'does not exist',
+      ENOSPC: `does not fit: the neighbour table is full (maxaddress ${this.spec.maxaddress || 65536})`,
+      EINVAL: 'names no host',
+    };
+  }
+
   /** The errno codes fdbAdd and fdbDel document, in words that say what happened to the request. */
   private fdbErrors(): ErrnoWords {
     return {
@@ -209,6 +256,7 @@ function nativeConfig(spec: ResolvedVxlanLinkSpec, family: AddressFamily): Omit<
     df: spec.df,
     ageing: spec.ageing,
     learning: spec.learning,
+    neighSuppress: spec.neigh_suppress,
     maxaddress: spec.maxaddress,
     allow: spec.allow ?? [],
     mtu: spec.mtu,

@@ -3,6 +3,7 @@
 import { type Rules, arg, flag } from '../cli/keywords.js';
 import type { LinkInfo } from '../link/linkInfo.js';
 import type { LinkKind } from '../link/linkKind.js';
+import type { NeighEntry } from '../link/neighEntry.js';
 import { TUNNEL_KEYWORDS, tosText, tunnelLinkJson, tunnelLinkText } from '../link/tunnelKind.js';
 import { VxlanDevice } from './device.js';
 import { type ResolvedVxlanLinkSpec, VXLAN_KEYS, type VxlanLinkSpec, parseVxlan, vxlanFamily } from './spec.js';
@@ -20,6 +21,8 @@ const KEYWORDS: Rules = {
   ageing: arg('ageing'),
   learning: flag('learning'),
   nolearning: flag('learning', false),
+  neigh_suppress: flag('neigh_suppress'),
+  noneigh_suppress: flag('neigh_suppress', false),
   maxaddress: arg('maxaddress'),
   queues: arg('queues'),
 };
@@ -28,7 +31,8 @@ const USAGE = `       vtepd link add [ dev ] NAME [ mtu N ] type vxlan id VNI [ 
                       [ remote ADDR ]... [ allow PREFIX ]... [ group GROUP ] [ dev IFNAME ]
                       [ dstport PORT ] [ srcport MIN MAX ] [ ttl { N | auto } ] [ tos N ]
                       [ df { unset | set | inherit } ] [ ageing SECONDS ]
-                      [ nolearning | learning ] [ maxaddress N ] [ mtu N ]
+                      [ nolearning | learning ] [ neigh_suppress | noneigh_suppress ]
+                      [ maxaddress N ] [ mtu N ]
                       [ nooffloads | offloads ] [ busypoll USEC ] [ queues N ]`;
 
 const TERMS = [
@@ -47,6 +51,8 @@ function text(info: LinkInfo, spec: ResolvedVxlanLinkSpec): string {
   if (spec.dev !== undefined) words.push(`dev ${spec.dev}`);
   words.push(`srcport ${spec.srcport[0]} ${spec.srcport[1]}`, `dstport ${spec.dstport}`);
   if (!spec.learning) words.push('nolearning');
+  // As `ip -d link show` words the bridge port flag.
+  if (spec.neigh_suppress) words.push('neigh_suppress on');
   if (spec.tos) words.push(tosText(spec.tos));
   words.push(`ttl ${spec.ttl ?? 'auto'}`, `df ${spec.df}`, `ageing ${spec.ageing}`);
   if (spec.maxaddress) words.push(`maxaddress ${spec.maxaddress}`);
@@ -66,9 +72,16 @@ function json(info: LinkInfo, spec: ResolvedVxlanLinkSpec): object {
     ttl: spec.ttl ?? 0,
     ageing: spec.ageing,
     learning: spec.learning,
+    neigh_suppress: spec.neigh_suppress,
     limit: spec.maxaddress,
     queues: spec.queues,
   });
+}
+
+/** The static neighbour entries, where there are any (a state file without them stays as it was). */
+function neighRecord(device: VxlanDevice): { neigh?: NeighEntry[] } {
+  const neigh = device.staticNeigh();
+  return neigh.length > 0 ? { neigh } : {};
 }
 
 export const vxlanKind = {
@@ -83,7 +96,7 @@ export const vxlanKind = {
   json,
   resolvedKeys: ['mtu', 'srcport'],
   // The flood list is in the rows, so the spec's remote is empty.
-  stateRecord: (device) => ({ spec: { ...device.spec, remote: [] }, fdb: device.staticFdb() }),
+  stateRecord: (device) => ({ spec: { ...device.spec, remote: [] }, fdb: device.staticFdb(), ...neighRecord(device) }),
   floodList: (spec) => spec.remote,
   fdbDefaults: (spec) => ({ port: spec.dstport, vni: spec.id }),
 } satisfies LinkKind<VxlanLinkSpec, ResolvedVxlanLinkSpec, VxlanDevice>;

@@ -29,6 +29,12 @@ export interface VxlanLinkSpec extends TunnelSpec {
   /** Seconds before a learned entry expires; 0 = never. */
   ageing: number;
   learning: boolean;
+  /**
+   * ARP/ND suppression (the kernel's bridge port flag neigh_suppress): ARP requests and
+   * neighbour solicitations from the TAP for addresses the device knows (BGP EVPN MAC/IP
+   * routes, static `neigh` entries) are answered locally instead of flooded.
+   */
+  neigh_suppress: boolean;
   /** FDB size limit; 0 = unlimited. */
   maxaddress: number;
   /** Data-path queues, each a TAP queue and a receive socket with a thread pair; 1..16. */
@@ -49,6 +55,7 @@ export const VXLAN_KEYS = [
   'srcport',
   'ageing',
   'learning',
+  'neigh_suppress',
   'maxaddress',
   'queues',
 ];
@@ -60,6 +67,7 @@ export const VXLAN_DEFAULTS = {
   df: 'unset',
   ageing: 300,
   learning: true,
+  neigh_suppress: false,
   maxaddress: 65536, // bounded, so no remote sender can exhaust memory; 0 = unlimited
   offloads: true,
   busypoll: 0,
@@ -101,6 +109,7 @@ export function parseVxlan(name: string, _type: 'vxlan', reader: LinkInput): Vxl
     dstport: optional('dstport', checkPort) ?? defaults.dstport,
     ageing: optional('ageing', (value, at) => checkInteger(value, at, 0, UINT32_MAX, 'ageing time')) ?? defaults.ageing,
     learning: optional('learning', checkBoolean) ?? defaults.learning,
+    neigh_suppress: optional('neigh_suppress', checkBoolean) ?? defaults.neigh_suppress,
     maxaddress:
       optional('maxaddress', (value, at) => checkInteger(value, at, 0, UINT32_MAX, 'address limit')) ?? defaults.maxaddress,
     queues: optional('queues', (value, at) => checkInteger(value, at, 1, 16, 'queue count')) ?? defaults.queues,

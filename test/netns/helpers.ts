@@ -105,12 +105,13 @@ export const COMMON_COUNTERS = [
   'rx_drop_too_short', 'rx_drop_too_big', 'rx_drop_tap_write', 'rx_errors',
   'tx_drop_runt', 'tx_drop_too_big', 'tx_drop_bad_offload', 'tx_drop_underlay_mtu', 'tx_errors',
 ];
-/** Counters only a VXLAN device has (its FDB, its flood list, its events, its local MACs). */
+/** Counters only a VXLAN device has (its FDB, its flood list, its events, its local MACs, its ARP/ND suppression). */
 export const VXLAN_COUNTERS = [
   'rx_drop_static_conflict', 'rx_drop_loop', 'tx_drop_no_destination',
   'fdb_learned', 'fdb_moved', 'fdb_aged', 'learn_drop_maxaddress', 'events_dropped',
   'rx_drop_not_allowed', 'rx_drop_bad_remote', 'rx_drop_bad_source_mac', 'learn_drop_no_memory',
   'local_macs_learned', 'local_macs_aged', 'local_macs_full',
+  'neigh_arp_replied', 'neigh_ns_replied', 'neigh_suppressed',
 ];
 /** Counters only a gretap device has (its GRE header checks). */
 export const GRE_COUNTERS = [

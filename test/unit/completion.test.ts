@@ -22,7 +22,7 @@ describe('bash completion', () => {
     const gretap = complete(['link', 'add', 'x', 'type', 'gretap', 'remote', '192.0.2.2', '']);
     expect(gretap).toContain('okey');
     expect(gretap).not.toContain('id');
-    expect(complete(['link', 'add', 'x', 'type', 'vxlan', 'srcport', '1000', '2000', 'no'])).toEqual(['nolearning', 'nooffloads']);
+    expect(complete(['link', 'add', 'x', 'type', 'vxlan', 'srcport', '1000', '2000', 'no'])).toEqual(['nolearning', 'noneigh_suppress', 'nooffloads']);
   });
 
   it('offers every kind after type, and nothing where a value goes', () => {
