@@ -50,7 +50,8 @@ namespace vtepd {
 // What serving one batch found.
 enum class Served {
   kIdle,     // nothing to read
-  kTraffic,  // read and handled a batch; the source may be drained
+  kTraffic,  // read and handled a batch; the source may hold more
+  kDrained,  // read and handled a batch, and found the source empty after it
   kGone,     // the fd is dead for good (a TAP removed from outside): deregister it
 };
 
