@@ -263,7 +263,8 @@ class WorkerPool::Worker {
   // sources. While spinning, completions are looked for in memory only, entering the kernel
   // just when the ring's flags say task work waits to post some; else it sleeps in the ring.
   int RingReady(epoll_event* events, bool spinning) {
-    ReapCompletions();
+    // A wake-up sends the loop back to its top (commands, a quiescent point) before it sleeps.
+    if (ReapCompletions()) return 0;
     if (ready_.empty()) {
       if (spinning && !ring_->TaskWorkPending() && ring_->queued() == 0) return 0;
       ring_->Enter(!spinning);
@@ -276,8 +277,10 @@ class WorkerPool::Worker {
     return count;
   }
 
-  void ReapCompletions() {
-    ring_->Reap([this](const io_uring_cqe& cqe) {
+  // Returns whether the worker was woken.
+  bool ReapCompletions() {
+    bool woken = false;
+    ring_->Reap([this, &woken](const io_uring_cqe& cqe) {
       PollCompletion completion =
           ClassifyPollCompletion(cqe.user_data, cqe.flags, generations_.data(), generations_.size());
       switch (completion.kind) {
@@ -286,6 +289,7 @@ class WorkerPool::Worker {
           uint64_t drained;
           (void)!::read(wake_.get(), &drained, sizeof drained);
           if (completion.rearm) ArmWake();
+          woken = true;
           break;
         }
         case PollCompletion::kReady: {
@@ -299,6 +303,7 @@ class WorkerPool::Worker {
         }
       }
     });
+    return woken;
   }
 
   // After serving the first `served` of the ready sources: those still ready go to the back,
