@@ -351,7 +351,10 @@ class WorkerPool::Worker {
     registration->slot = Registration::kNoSlot;
     io_uring_sqe* sqe = Queue();
     if (sqe) {
-      sqe->opcode = IORING_OP_POLL_REMOVE;
+      // Not POLL_REMOVE: it fails (EALREADY) while a wake-up of the poll is in flight, and
+      // a poll left armed keeps its file (a TAP) alive. A cancel marks the poll cancelled
+      // whatever it is doing, and it ends in task work this thread runs before Enter returns.
+      sqe->opcode = IORING_OP_ASYNC_CANCEL;
       sqe->addr = PollTag(slot, generations_[slot]);
       sqe->user_data = kCancelTag;
     }
