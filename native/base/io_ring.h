@@ -57,10 +57,10 @@ class IoRing {
   // this thread's ring is retired for good (the caller retries those without it).
   size_t Submit(RingCompletion* out);
 
-  // Asynchronous use (a ring from ForWaiting). Task work (completions to post) is waiting
-  // for this thread to enter the kernel: read in memory.
+  // Asynchronous use (a ring from ForWaiting). Completions wait for this thread to enter
+  // the kernel (task work to post them, or ones that overflowed the queue): read in memory.
   bool TaskWorkPending() const {
-    return __atomic_load_n(sq_flags_, __ATOMIC_RELAXED) & IORING_SQ_TASKRUN;
+    return __atomic_load_n(sq_flags_, __ATOMIC_RELAXED) & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW);
   }
   // Submits what is queued and posts pending completions; with `wait`, first sleeps until
   // there is at least one. Returns false when the kernel refused (not merely interrupted).
