@@ -29,6 +29,7 @@
         "native/net/neighbour_snoop.cc",
         "native/net/neighbour_table.cc",
         "native/net/prefix.cc",
+        "native/base/poll_completion.cc",
         "native/offload/gso_segmenter.cc",
         "native/offload/tcp_coalescer.cc",
         "native/offload/udp_coalescer.cc",
@@ -117,6 +118,8 @@
             "test/native/udp_gro_test.cc",
             "test/native/vxlan_tx_packing_test.cc",
             "test/native/worker_pool_test.cc",
+            "test/native/poll_completion_test.cc",
+            "native/base/io_ring.cc",
             "native/base/worker_pool.cc"
           ],
           "libraries": ["-lpthread"]

@@ -17,6 +17,15 @@ namespace {
 // need no interrupt of it. Submit-all: one bad entry does not stop the rest of the batch.
 constexpr unsigned kPreferredFlags =
     IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SUBMIT_ALL;
+// A wait ring: the same, and the flag that says in memory when completions wait to be
+// posted. Its completion queue has room for a poll completion of every source of a worker
+// (a thousand devices on two workers), with slack; an overflow ends multishot polls, which
+// the worker arms again.
+// Created disabled: the thread that enables it (Enable) becomes its single issuer.
+constexpr unsigned kWaitFlags = kPreferredFlags | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_CQSIZE |
+                                IORING_SETUP_R_DISABLED;
+constexpr unsigned kWaitEntries = 256;
+constexpr unsigned kWaitCompletions = 4096;
 // Entering again after an interruption or a transient refusal (EAGAIN, EBUSY): a few times,
 // then the ring is retired.
 constexpr int kMaxEnters = 8;
@@ -35,19 +44,29 @@ IoRing* IoRing::ForThread() {
   if (disabled) return nullptr;
   if (!tried) {
     tried = true;
-    std::unique_ptr<IoRing> created(new IoRing());
-    if (created->Setup()) ring = std::move(created);
+    std::unique_ptr<IoRing> created(new IoRing(kEntries));
+    if (created->Setup(kPreferredFlags, 0)) ring = std::move(created);
   }
   return ring && !ring->retired_ ? ring.get() : nullptr;
 }
 
-bool IoRing::Setup() {
+std::unique_ptr<IoRing> IoRing::ForWaiting() {
+  static const bool disabled = DisabledByEnvironment();
+  if (disabled) return nullptr;
+  std::unique_ptr<IoRing> ring(new IoRing(kWaitEntries));
+  if (!ring->Setup(kWaitFlags, kWaitCompletions)) return nullptr;
+  return ring;
+}
+
+bool IoRing::Setup(unsigned flags, unsigned cq_entries) {
   io_uring_params params{};
-  params.flags = kPreferredFlags;
-  fd_ = static_cast<int>(::syscall(__NR_io_uring_setup, kEntries, &params));
-  if (fd_ < 0 && errno == EINVAL) {  // a kernel older than 6.0 lacks some of those flags
+  params.flags = flags;
+  params.cq_entries = cq_entries;
+  fd_ = static_cast<int>(::syscall(__NR_io_uring_setup, entries_, &params));
+  if (fd_ < 0 && errno == EINVAL && !(flags & IORING_SETUP_TASKRUN_FLAG)) {
+    // A kernel older than 6.0 lacks some of those flags; a wait ring needs them all.
     params = io_uring_params{};
-    fd_ = static_cast<int>(::syscall(__NR_io_uring_setup, kEntries, &params));
+    fd_ = static_cast<int>(::syscall(__NR_io_uring_setup, entries_, &params));
   }
   // One mapping for both rings (5.4+); TAP reads need IORING_OP_READ (5.6), and a kernel
   // with fast poll (5.7) has it.
@@ -79,6 +98,7 @@ bool IoRing::Setup() {
   cq_tail_ = reinterpret_cast<unsigned*>(base + params.cq_off.tail);
   cq_mask_ = *reinterpret_cast<unsigned*>(base + params.cq_off.ring_mask);
   cqes_ = reinterpret_cast<io_uring_cqe*>(base + params.cq_off.cqes);
+  sq_flags_ = reinterpret_cast<unsigned*>(base + params.sq_off.flags);
   return true;
 }
 
@@ -89,7 +109,8 @@ IoRing::~IoRing() {
 }
 
 io_uring_sqe* IoRing::Queue() {
-  if (queued_ == kEntries) return nullptr;
+  // Entries an asynchronous Enter left unsubmitted still hold their places.
+  if (*sq_tail_ + queued_ - __atomic_load_n(sq_head_, __ATOMIC_ACQUIRE) >= entries_) return nullptr;
   io_uring_sqe* sqe = &sqes_[(*sq_tail_ + queued_++) & sq_mask_];
   std::memset(sqe, 0, sizeof *sqe);
   return sqe;
@@ -121,6 +142,23 @@ size_t IoRing::Submit(RingCompletion* out) {
   // buffers reused by then: this thread stops using the ring.
   if (reaped < total) retired_ = true;
   return reaped;
+}
+
+bool IoRing::Enable() {
+  return ::syscall(__NR_io_uring_register, fd_, IORING_REGISTER_ENABLE_RINGS, nullptr, 0) == 0;
+}
+
+bool IoRing::Enter(bool wait) {
+  const unsigned tail = *sq_tail_ + queued_;
+  queued_ = 0;
+  __atomic_store_n(sq_tail_, tail, __ATOMIC_RELEASE);
+  // What an earlier call left unsubmitted goes too.
+  unsigned unsubmitted = tail - __atomic_load_n(sq_head_, __ATOMIC_ACQUIRE);
+  long entered = ::syscall(__NR_io_uring_enter, fd_, unsubmitted, wait ? 1u : 0u,
+                           IORING_ENTER_GETEVENTS, nullptr, 0);
+  // Interrupted, a full completion queue (EBUSY) or no memory for now (EAGAIN): the caller
+  // reaps what was posted and enters again.
+  return entered >= 0 || errno == EINTR || errno == EBUSY || errno == EAGAIN;
 }
 
 }  // namespace vtepd

@@ -12,12 +12,20 @@
 // thousand devices served by two workers cost two rings. Where io_uring_setup fails (ENOSYS,
 // EPERM, kernel.io_uring_disabled, a seccomp filter) or VTEPD_IO_URING=0 is set, ForThread()
 // returns nullptr and callers keep one system call per frame.
+//
+// A worker of the pool also waits on a ring of its own (ForWaiting), asynchronous: one
+// multishot poll per source it serves stays armed in it, and their completions say which
+// sources are readable (worker_pool.cc). Poll completions are posted by task work that runs
+// whenever the thread enters the kernel anyway (COOP_TASKRUN: no interrupt of a polling
+// thread), and the ring's flags say in memory when such work is waiting (TASKRUN_FLAG), so a
+// polling worker learns of new traffic without a system call per empty poll.
 #pragma once
 
 #include <linux/io_uring.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "base/ring_completion.h"
 
@@ -29,6 +37,11 @@ class IoRing {
 
   // The calling thread's ring, or nullptr where io_uring is unavailable or has failed.
   static IoRing* ForThread();
+  // A worker's ring to wait on, or nullptr where io_uring (multishot poll, 5.13) is
+  // unavailable or VTEPD_IO_URING=0. Entries may be queued at once; the thread that calls
+  // Enable() is the only one that may then enter it.
+  static std::unique_ptr<IoRing> ForWaiting();
+  bool Enable();
 
   ~IoRing();
   IoRing(const IoRing&) = delete;
@@ -44,9 +57,28 @@ class IoRing {
   // this thread's ring is retired for good (the caller retries those without it).
   size_t Submit(RingCompletion* out);
 
+  // Asynchronous use (a ring from ForWaiting). Completions wait for this thread to enter
+  // the kernel (task work to post them, or ones that overflowed the queue): read in memory.
+  bool TaskWorkPending() const {
+    return __atomic_load_n(sq_flags_, __ATOMIC_RELAXED) & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW);
+  }
+  // Submits what is queued and posts pending completions; with `wait`, first sleeps until
+  // there is at least one. Returns false when the kernel refused (not merely interrupted).
+  bool Enter(bool wait);
+  // Calls handle(cqe) for every completion posted, and consumes them.
+  template <typename Handle>
+  size_t Reap(Handle&& handle) {
+    unsigned head = *cq_head_;
+    const unsigned ready = __atomic_load_n(cq_tail_, __ATOMIC_ACQUIRE);
+    for (; head != ready; head++) handle(cqes_[head & cq_mask_]);
+    size_t reaped = ready - *cq_head_;
+    __atomic_store_n(cq_head_, head, __ATOMIC_RELEASE);
+    return reaped;
+  }
+
  private:
-  IoRing() = default;
-  bool Setup();
+  explicit IoRing(unsigned entries) : entries_(entries) {}
+  bool Setup(unsigned flags, unsigned cq_entries);
 
   int fd_ = -1;
   void* rings_ = nullptr;
@@ -60,6 +92,8 @@ class IoRing {
   unsigned* cq_tail_ = nullptr;
   unsigned cq_mask_ = 0;
   io_uring_cqe* cqes_ = nullptr;
+  unsigned* sq_flags_ = nullptr;
+  const unsigned entries_;
   unsigned queued_ = 0;
   bool retired_ = false;
 };

@@ -8,8 +8,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <future>
+
+#include <fcntl.h>
+#include <poll.h>
 
 #include "base/clock.h"
+#include "base/io_ring.h"
+#include "base/poll_completion.h"
 #include "base/system_error.h"
 
 namespace vtepd {
@@ -51,14 +57,32 @@ struct WorkerPool::Registration {
   uint64_t window_ns = 0;
   // Set by the worker once it has taken a gone source out of its epoll set itself.
   std::atomic<bool> gone{false};
+  // Its slot in a ring-waiting worker's table (kNoSlot before the worker has it, and after
+  // it is gone or removed); the worker's alone.
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  uint32_t slot = kNoSlot;
 };
 
 class WorkerPool::Worker {
  public:
-  Worker()
-      : epoll_(::epoll_create1(EPOLL_CLOEXEC)), wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
-    if (epoll_.get() < 0) ThrowErrno("epoll_create1");
+  Worker() : ring_(IoRing::ForWaiting()), wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (wake_.get() < 0) ThrowErrno("eventfd");
+    if (ring_) {
+      ArmWake();
+      // The worker thread enables the ring, so that it is its single issuer.
+      std::promise<bool> enabled;
+      std::future<bool> outcome = enabled.get_future();
+      thread_ = std::thread([this, &enabled] {
+        bool ok = ring_->Enable();
+        enabled.set_value(ok);
+        if (ok) Run();
+      });
+      if (outcome.get()) return;
+      thread_.join();
+      ring_.reset();  // epoll it is
+    }
+    epoll_ = UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
+    if (epoll_.get() < 0) ThrowErrno("epoll_create1");
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.ptr = nullptr;  // the wake-up
@@ -73,6 +97,13 @@ class WorkerPool::Worker {
   }
 
   void Add(Registration* registration) {
+    if (ring_) {
+      // Its poll is armed by the worker (the ring's only submitter) at the top of its loop.
+      if (::fcntl(registration->fd, F_GETFD) < 0) ThrowErrno("fcntl");
+      Command(registration, true);
+      sources_++;
+      return;
+    }
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.ptr = registration;
@@ -83,10 +114,14 @@ class WorkerPool::Worker {
   }
 
   void Remove(Registration* registration) {
-    // A gone source has left the set already (and its fd may be another file by now).
-    if (!registration->gone.load()) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, registration->fd, nullptr);
     sources_--;
     removals_.fetch_add(1);  // the loop forgets the sources it remembers across its top
+    if (ring_) {
+      WaitApplied(Command(registration, false));
+      return;
+    }
+    // A gone source has left the set already (and its fd may be another file by now).
+    if (!registration->gone.load()) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, registration->fd, nullptr);
   }
 
   // Returns once the loop has come back to its top after this call: whatever it was serving
@@ -108,6 +143,27 @@ class WorkerPool::Worker {
     (void)!::write(wake_.get(), &one, sizeof one);
   }
 
+  // A ring-waiting worker: sources join and leave its ring through commands it applies at
+  // the top of its loop, in order; returns the command's number.
+  uint64_t Command(Registration* registration, bool add) {
+    uint64_t number;
+    {
+      std::lock_guard<std::mutex> lock(commands_mutex_);
+      commands_.push_back({registration, add});
+      number = ++commands_issued_;
+    }
+    Wake();
+    return number;
+  }
+
+  // Returns once the worker has applied command `number`: it did at the top of its loop, so
+  // whatever it was serving when the command was issued is finished.
+  void WaitApplied(uint64_t number) {
+    while (commands_applied_.load() < number) {
+      std::this_thread::sleep_for(std::chrono::microseconds(20));
+    }
+  }
+
   void Run() {
     epoll_event events[kMaxEvents];
     // The sources whose traffic the worker is polling or waiting after: the next traffic
@@ -121,13 +177,15 @@ class WorkerPool::Worker {
     for (;;) {
       passes_.fetch_add(1);  // quiescent point: nothing served before is touched again
       if (stopping_.load(std::memory_order_relaxed)) return;
+      if (ring_) ApplyCommands();
       if (removals_.load() != removals) {
         removals = removals_.load();
         waiting = 0;
       }
       const uint64_t before = MonotonicNanos();
       const bool spinning = spin_until && before < spin_until;
-      int ready = ::epoll_wait(epoll_.get(), events, kMaxEvents, spinning ? 0 : -1);
+      int ready = ring_ ? RingReady(events, spinning)
+                        : ::epoll_wait(epoll_.get(), events, kMaxEvents, spinning ? 0 : -1);
       if (ready <= 0) {
         if (spinning) {
           empty++;
@@ -152,19 +210,29 @@ class WorkerPool::Worker {
         }
         if (registration->gone.load(std::memory_order_relaxed)) continue;
         switch (Serve(*registration->source)) {
-          case Served::kIdle: break;
+          case Served::kIdle:
+            if (ring_) slots_[registration->slot].ready = false;
+            break;
+          case Served::kDrained:
+            if (ring_) slots_[registration->slot].ready = false;
+            [[fallthrough]];
           case Served::kTraffic:
             traffic = true;
             spin_ns = std::max(spin_ns, registration->spin_ns);
             served[served_count++] = registration;
             break;
           case Served::kGone:
-            ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, registration->fd, nullptr);
+            if (ring_) {
+              Disarm(registration);
+            } else {
+              ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, registration->fd, nullptr);
+            }
             registration->gone.store(true);
             registration->source->Gone();
             break;
         }
       }
+      if (ring_) KeepReady(static_cast<size_t>(ready));
       if (!traffic) continue;
       // Only this thread writes it: no locked increment.
       batches_.store(batches_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
@@ -188,6 +256,150 @@ class WorkerPool::Worker {
     }
   }
 
+  // Waiting on the ring: each source has a multishot poll armed in it, whose completions
+  // mark the source ready; a ready source is served once per pass of the loop, as epoll's
+  // level-triggered readiness would, until a batch finds nothing (a poll completes on new
+  // data only, not for data left after a batch). Fills `events` with up to kMaxEvents ready
+  // sources. While spinning, completions are looked for in memory only, entering the kernel
+  // just when the ring's flags say task work waits to post some; else it sleeps in the ring.
+  int RingReady(epoll_event* events, bool spinning) {
+    // A wake-up sends the loop back to its top (commands, a quiescent point) before it sleeps.
+    if (ReapCompletions()) return 0;
+    if (ready_.empty()) {
+      if (spinning && !ring_->TaskWorkPending() && ring_->queued() == 0) return 0;
+      ring_->Enter(!spinning);
+      ReapCompletions();
+    }
+    int count = 0;
+    for (size_t i = 0; i < ready_.size() && count < kMaxEvents; i++) {
+      events[count++].data.ptr = slots_[ready_[i]].registration;
+    }
+    return count;
+  }
+
+  // Returns whether the worker was woken.
+  bool ReapCompletions() {
+    bool woken = false;
+    ring_->Reap([this, &woken](const io_uring_cqe& cqe) {
+      PollCompletion completion =
+          ClassifyPollCompletion(cqe.user_data, cqe.flags, generations_.data(), generations_.size());
+      switch (completion.kind) {
+        case PollCompletion::kIgnore: break;
+        case PollCompletion::kWake: {
+          uint64_t drained;
+          (void)!::read(wake_.get(), &drained, sizeof drained);
+          if (completion.rearm) ArmWake();
+          woken = true;
+          break;
+        }
+        case PollCompletion::kReady: {
+          Slot& slot = slots_[completion.slot];
+          if (!slot.ready) {
+            slot.ready = true;
+            ready_.push_back(completion.slot);
+          }
+          if (completion.rearm) Arm(completion.slot);
+          break;
+        }
+      }
+    });
+    return woken;
+  }
+
+  // After serving the first `served` of the ready sources: those still ready go to the back,
+  // after the ones not served this pass, so that every ready source gets its turn. Sources
+  // taken out (their slot no longer ready) leave the list here.
+  void KeepReady(size_t served) {
+    size_t kept = 0;
+    for (size_t i = served; i < ready_.size(); i++) {
+      if (slots_[ready_[i]].ready) ready_[kept++] = ready_[i];
+    }
+    for (size_t i = 0; i < served; i++) {
+      const uint32_t slot = ready_[i];
+      if (slots_[slot].ready) ready_[kept++] = slot;
+    }
+    ready_.resize(kept);
+  }
+
+  io_uring_sqe* Queue() {
+    io_uring_sqe* sqe = ring_->Queue();
+    if (!sqe) {  // the submission queue is full: submit it first
+      ring_->Enter(false);
+      sqe = ring_->Queue();
+    }
+    return sqe;
+  }
+
+  void ArmWake() { ArmPoll(wake_.get(), kWakeTag); }
+  void Arm(uint32_t slot) { ArmPoll(slots_[slot].registration->fd, PollTag(slot, generations_[slot])); }
+
+  void ArmPoll(int fd, uint64_t tag) {
+    io_uring_sqe* sqe = Queue();
+    if (!sqe) return;  // a ring the kernel refuses entries: nothing to wait on would work
+    sqe->opcode = IORING_OP_POLL_ADD;
+    sqe->fd = fd;
+    sqe->poll32_events = POLLIN | POLLERR | POLLHUP;
+    sqe->len = IORING_POLL_ADD_MULTI;
+    sqe->user_data = tag;
+  }
+
+  // Takes a source out of the ring: its poll is cancelled, and any completion of it still
+  // to come names a generation that is no more.
+  void Disarm(Registration* registration) {
+    const uint32_t slot = registration->slot;
+    if (slot == Registration::kNoSlot) return;
+    registration->slot = Registration::kNoSlot;
+    io_uring_sqe* sqe = Queue();
+    if (sqe) {
+      // Not POLL_REMOVE: it fails (EALREADY) while a wake-up of the poll is in flight, and
+      // a poll left armed keeps its file (a TAP) alive. A cancel marks the poll cancelled
+      // whatever it is doing, and it ends in task work this thread runs before Enter returns.
+      sqe->opcode = IORING_OP_ASYNC_CANCEL;
+      sqe->addr = PollTag(slot, generations_[slot]);
+      sqe->user_data = kCancelTag;
+    }
+    generations_[slot] = 0;
+    slots_[slot] = Slot{};  // not ready: KeepReady drops it from ready_ before any reuse
+    free_slots_.push_back(slot);
+  }
+
+  // At the top of the loop: sources join and leave the ring, in the order their commands
+  // came; they are submitted before the commands count as applied.
+  void ApplyCommands() {
+    std::vector<CommandEntry> commands;
+    uint64_t issued;
+    {
+      std::lock_guard<std::mutex> lock(commands_mutex_);
+      if (commands_.empty()) return;
+      commands.swap(commands_);
+      issued = commands_issued_;
+    }
+    for (const CommandEntry& command : commands) {
+      Registration* registration = command.registration;
+      if (!command.add) {
+        Disarm(registration);
+        continue;
+      }
+      uint32_t slot;
+      if (free_slots_.empty()) {
+        slot = static_cast<uint32_t>(slots_.size());
+        slots_.push_back(Slot{});
+        generations_.push_back(0);
+      } else {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+      }
+      if (++generation_ == 0) generation_ = 1;  // 0 marks a free slot
+      generations_[slot] = generation_;
+      slots_[slot].registration = registration;
+      registration->slot = slot;
+      Arm(slot);
+    }
+    KeepReady(0);
+    ring_->Enter(false);
+    commands_applied_.store(issued);
+  }
+
   // Sources count their own failures and never throw; should one, the worker lives on.
   static Served Serve(PollSource& source) {
     try {
@@ -197,8 +409,28 @@ class WorkerPool::Worker {
     }
   }
 
+  // Waiting on a ring where io_uring allows, else on epoll (level-triggered).
+  std::unique_ptr<IoRing> ring_;
   UniqueFd epoll_;
   UniqueFd wake_;
+  // A ring-waiting worker's sources: the worker's alone, changed through commands.
+  struct Slot {
+    Registration* registration = nullptr;
+    bool ready = false;  // in ready_
+  };
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> generations_;  // by slot, 0 when free
+  std::vector<uint32_t> free_slots_;
+  std::vector<uint32_t> ready_;  // slots to serve, in turn
+  uint32_t generation_ = 0;
+  struct CommandEntry {
+    Registration* registration;
+    bool add;
+  };
+  std::mutex commands_mutex_;
+  std::vector<CommandEntry> commands_;  // under commands_mutex_
+  uint64_t commands_issued_ = 0;        // under commands_mutex_
+  std::atomic<uint64_t> commands_applied_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> passes_{0};
   std::atomic<uint64_t> batches_{0};  // loop passes that served traffic

@@ -12,6 +12,15 @@
 // serves each ready source one batch at a time, so a busy device cannot starve the others on
 // its worker. One loop serves both directions of every device on the worker.
 //
+// Where io_uring allows, a worker waits on a ring of its own instead of epoll: each of its
+// sources has a multishot poll armed there, whose completions mark it ready, and it stays
+// ready (served once per pass, as level-triggered epoll would) until a batch reports the
+// source drained (Served::kDrained) or finds nothing. Sources join and leave that ring
+// through commands the worker applies at the top of its loop (the ring has a single issuer).
+// The point is polling: the completion queue is memory, and the ring's flags say when the
+// kernel holds completions for the thread to post, so an empty poll costs no system call.
+// Without io_uring (or with VTEPD_IO_URING=0) the worker waits in epoll.
+//
 // Waiting: waking a sleeping thread costs tens of microseconds on a virtual machine, several
 // times per round trip through the overlay, so after serving traffic a worker polls without
 // sleeping for a while before it blocks: for the longest fixed spin time (`busypoll`) of the
@@ -23,13 +32,15 @@
 // reply arrives on the socket soon; after that reply, the next request may be far off. One
 // window per worker would poll after both or neither. An idle worker polls once after its
 // last packet and then sleeps: idle costs nothing. Between empty polls the worker pauses 1-4
-// µs in userspace (the clock is read through the vDSO) before it yields the CPU and asks
-// epoll again, so a poll costs two system calls every few microseconds, not every few
-// hundred nanoseconds, while the yield still lets the host's other threads run (on a machine
-// with fewer cores than busy threads, pausing without yielding delays them).
+// µs in userspace (the clock is read through the vDSO) before it yields the CPU and looks
+// again, so a poll costs one system call (the yield; two with epoll, which is asked again)
+// every few microseconds, not every few hundred nanoseconds, while the yield still lets the
+// host's other threads run (on a machine with fewer cores than busy threads, pausing
+// without yielding delays them).
 //
 // Removal is safe against a batch in progress: Remove() returns once the source's worker has
-// passed its quiescent point (the top of its loop) after the source left its epoll set, so
+// passed its quiescent point (the top of its loop) after the source left its epoll set (or,
+// waiting on a ring, once the worker took it out there, which it does at that point), so
 // nothing serves it any more and its owner may free it. Quiesce() does the same for every
 // worker: a VXLAN port uses it before freeing a replaced VNI table.
 #pragma once
@@ -50,7 +61,8 @@ namespace vtepd {
 // What serving one batch found.
 enum class Served {
   kIdle,     // nothing to read
-  kTraffic,  // read and handled a batch; the source may be drained
+  kTraffic,  // read and handled a batch; the source may hold more
+  kDrained,  // read and handled a batch, and found the source empty after it
   kGone,     // the fd is dead for good (a TAP removed from outside): deregister it
 };
 

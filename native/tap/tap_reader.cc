@@ -21,6 +21,7 @@ TapReader::TapReader(const TapDevice& tap, size_t queue, size_t headroom)
 static_assert(kBatch <= IoRing::kEntries && kBatch <= kMaxReadRound, "a read batch fits a ring");
 
 size_t TapReader::Read() {
+  drained_ = false;
   IoRing* ring = ring_misses_ < kMaxRingMisses ? IoRing::ForThread() : nullptr;
   size_t frames = ring ? ReadRing(*ring) : 0;
   if (frames > 0 || gone_) {
@@ -52,6 +53,7 @@ size_t TapReader::ReadRing(IoRing& ring) {
     ReadRound round =
         CollectReads(done, completions, batch, count, kMaxFrame, frame_len_, slot_, &batch);
     if (round.gone) gone_ = true;
+    if (!round.full) drained_ = true;  // a read answered EAGAIN (or failed)
     if (round.gone || !round.full) break;
     count = NextReadCount(count, batch, kBatch);
   }
@@ -65,6 +67,7 @@ size_t TapReader::ReadLoop() {
     ssize_t len = ::read(fd_, frames_.get() + n * kMaxFrame, kMaxFrame);
     if (len < 0) {
       gone_ = errno == EBADFD;  // else EAGAIN: drained
+      drained_ = true;
       break;
     }
     frame_len_[n] = static_cast<size_t>(len);

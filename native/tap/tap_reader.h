@@ -50,7 +50,7 @@ class TapReader {
       begin = end;
     }
     counts.FlushInto(&stats);
-    return Served::kTraffic;
+    return drained_ ? Served::kDrained : Served::kTraffic;
   }
 
   int fd() const { return fd_; }
@@ -63,7 +63,7 @@ class TapReader {
 
  private:
   // Drains up to kBatch frames (the fd is non-blocking); returns how many. Sets gone_ when
-  // the TAP was removed.
+  // the TAP was removed, drained_ when a read found the queue empty.
   size_t Read();
   // Reads submitted on the ring, again while every read got a frame.
   size_t ReadRing(IoRing& ring);
@@ -89,6 +89,7 @@ class TapReader {
   PageBuffer arena_bytes_;
   HeaderArena arena_;
   bool gone_ = false;
+  bool drained_ = false;  // the last Read found the queue empty after its frames
 };
 
 // The largest Ethernet frame an interface of this MTU sends or takes: header, payload and

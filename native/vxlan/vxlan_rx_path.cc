@@ -34,7 +34,9 @@ Served VxlanRxPath::Serve() {
     }
   }
   counts.FlushInto(&stats_);
-  return received > 0 ? Served::kTraffic : Served::kIdle;
+  // Fewer than a batch: recvmmsg found the socket empty.
+  if (received <= 0) return Served::kIdle;
+  return static_cast<size_t>(received) < kBatch ? Served::kDrained : Served::kTraffic;
 }
 
 void VxlanRxPath::Decapsulate(const VxlanPort::Table& table, size_t datagrams,
