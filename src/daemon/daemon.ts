@@ -21,6 +21,8 @@ import { L2tpSessionDevice } from '../l2tp/device.js';
 import { VxlanDevice } from '../vxlan/device.js';
 import { type EvpnConfig, evpnConfigJson } from '../evpn/evpnConfig.js';
 import { EvpnController } from '../evpn/evpnController.js';
+import { speakerFiles } from '../evpn/gobgpSpeaker.js';
+import type { LocalMacRecord } from '../evpn/localMacRecord.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import { FLOOD_MAC } from '../link/mac.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
@@ -101,6 +103,8 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   private evpn: EvpnController | undefined;
   private addon: NativeAddon | undefined;
   private evpnSettings = '';
+  /** Local MACs the state file had, by device, until EVPN starts with them. */
+  private restoredLocalMacs = new Map<string, LocalMacRecord[]>();
 
   constructor(private readonly options: DaemonOptions = {}) {
     super();
@@ -146,6 +150,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     }
     const config = configPath === undefined ? undefined : await loadConfigFile(configPath);
     const { devices: records, l2tp } = await loadState(this.statePath);
+    this.restoredLocalMacs = new Map(records.flatMap((record) => (record.localMacs ? [[record.spec.name, record.localMacs]] : [])));
     await this.server.listen(this.socketPath);
     try {
       await this.exclusive(async () => {
@@ -153,6 +158,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         await this.l2tp.restore(l2tp);
         if (config && configPath) await this.applyConfig(config, configPath);
         await this.configureEvpn(config?.evpn, configPath);
+        this.restoredLocalMacs.clear();
         await this.saveState();
       });
     } catch (err) {
@@ -171,9 +177,14 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     this.stopped = true;
     this.eventLog.close();
     await this.server.close();
+    const remove = this.options.removeOnExit ?? false;
+    // Before EVPN stops: its local MACs go into the state file for the next start.
+    if (!remove && this.evpn) {
+      this.stateDirty = true;
+      this.flushState();
+    }
     await this.evpn?.stop();
     this.evpn = undefined;
-    const remove = this.options.removeOnExit ?? false;
     if (!remove) this.flushState();
     this.stateDirty = false;
     for (const device of this.devices.values()) device.close(remove);
@@ -510,8 +521,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     this.evpn = undefined;
     this.evpnSettings = settings;
     if (config) {
-      const speakerFiles = { config: `${this.statePath}.gobgpd.toml`, pid: `${this.statePath}.gobgpd.pid`, log: `${this.statePath}.gobgpd.log` };
-      const evpn = new EvpnController(config, this.logger, speakerFiles);
+      const evpn = new EvpnController(config, this.logger, speakerFiles(this.statePath));
       evpn.on('fdb', ({ ifname, operation }) => {
         const { op } = operation;
         const mac = op === 'flood-add' || op === 'flood-del' ? FLOOD_MAC : operation.mac;
@@ -519,7 +529,10 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         this.emit('fdb', { type, ifname, mac, dst: operation.dst, externLearn: true });
         this.saveState();
       });
-      for (const device of this.devices.values()) if (device instanceof VxlanDevice) evpn.attach(device);
+      evpn.on('local', () => this.saveState());
+      for (const device of this.devices.values()) {
+        if (device instanceof VxlanDevice) evpn.attach(device, this.restoredLocalMacs.get(device.name));
+      }
       this.evpn = evpn;
     }
     this.logger.info({ asn: config?.asn, router_id: config?.routerId }, change);
@@ -555,11 +568,13 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     const devices = [...this.devices.values()].filter((device): device is LinkDevice => !(device instanceof L2tpSessionDevice));
     const records = devices.map((device): DeviceRecord => {
       const config = this.configs.get(device.name);
+      const localMacs = this.evpn?.localMacRecords(device.name) ?? [];
       return {
         origin: config ? 'config' : 'runtime',
         ifindex: device.ifindex,
         ...linkKind(device.spec.type).stateRecord(device),
         ...(config && { config }),
+        ...(localMacs.length > 0 && { localMacs }),
       };
     });
     writeStateFile(this.statePath, records, this.l2tp.records());

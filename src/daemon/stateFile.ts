@@ -3,14 +3,15 @@
 // were. JSON, version 1:
 //   { "version": 1, "devices": [ { "origin": "config" | "runtime", "ifindex": N,
 //       "spec": {...}, "fdb": [ { "mac", "dst", "port", "vni", "externLearn"? } ... ],
-//       "config": {...} } ] }
+//       "config": {...}, "localMacs"?: [ { "mac", "ips", "seq", "seen" } ... ] } ] }
 // `spec` has the host defaults resolved (mtu, srcport), so a restart resolves nothing again
 // and runs exactly what ran, whatever the host looks like by then (and without the route
 // lookups that would slow it down); its `remote` is empty, as the flood list is in `fdb`.
 // `fdb` is every static row, flood list first, in order: runtime `fdb` edits included, a
 // control plane's rows with `"externLearn": true`, learned rows not (they are relearned).
 // `config` (origin "config" only) is the config entry the device was made from, as parsed: a
-// reload compares the config with it. "l2tp" (when any ran) has the L2TPv3 tunnels and
+// reload compares the config with it. `localMacs` (EVPN only) are the device's own hosts as
+// advertised (evpn/localMacRecord.ts), so a restart advertises them again at once. "l2tp" (when any ran) has the L2TPv3 tunnels and
 // sessions (l2tp/daemon.ts, L2tpRecords).
 // Written atomically: a temporary file in the same directory, fsync, rename, fsync of the
 // directory. A missing file is a fresh start; an unreadable or malformed one is an error
@@ -26,6 +27,7 @@ import { ConfigError, Field, checkArray, checkInteger, checkObject, requiredKey 
 import { type DeviceConfig, deviceConfigJson, parseDeviceConfig } from './configFile.js';
 import { type DeviceOrigin, checkOrigin } from './deviceOrigin.js';
 import { type L2tpRecords, parseL2tpRecords } from '../l2tp/daemon.js';
+import { type LocalMacRecord, parseLocalMacRecords } from '../evpn/localMacRecord.js';
 
 export const STATE_VERSION = 1;
 
@@ -39,9 +41,11 @@ export interface DeviceRecord {
   fdb: FdbEntry[];
   /** Origin 'config': the entry it was made from. */
   config?: DeviceConfig;
+  /** With EVPN: the device's own MACs as advertised. */
+  localMacs?: LocalMacRecord[];
 }
 
-const RECORD_KEYS = ['origin', 'ifindex', 'spec', 'fdb', 'config'] as const;
+const RECORD_KEYS = ['origin', 'ifindex', 'spec', 'fdb', 'config', 'localMacs'] as const;
 const MAX_IFINDEX = 0x7fffffff;
 
 /** Next to the control socket: distinct sockets never share it, and both go with a reboot, as the TAPs do. */
@@ -96,6 +100,7 @@ export function parseState(document: unknown): DeviceRecord[] {
       fdb: checkArray(requiredKey(record, 'fdb', field), field.at('fdb')).map((entry, j) => parseFdbEntry(entry, field.at('fdb').at(j))),
     };
     if (origin === 'config') parsed.config = parseDeviceConfig(requiredKey(record, 'config', field), field.at('config'));
+    if (record.localMacs !== undefined) parsed.localMacs = parseLocalMacRecords(record.localMacs, field.at('localMacs'));
     return parsed;
   });
 }

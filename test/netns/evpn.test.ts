@@ -171,7 +171,7 @@ describe.skipIf(skipNetns())('BGP EVPN: vtepd with GoBGP next to FRR and kernel 
     await until(() => vtepdDst(d, hostMac), same([k2.addr]), 20_000, 'host MAC in vtepd');
 
     // gobgpd killed: vtepd keeps the rows, starts another, and both sides converge again.
-    const pidFile = `${d.socket}.state.gobgpd.pid`;
+    const pidFile = `${d.socket}.state.gobgpd/gobgpd.pid`;
     const pid = (await tb().exec(v1.ns, ['cat', pidFile])).stdout.trim();
     await tb().exec(v1.ns, ['kill', '-9', pid]);
     expect(await vtepdDst(d, FLOOD)).toEqual([k2.addr]);
