@@ -158,7 +158,7 @@ export function formatEvpn(status: EvpnStatus, json: boolean): string {
     `speaker ${status.api} ${status.speaker}${status.settling ? ' settling' : ''} asn ${status.asn} router-id ${status.routerId}${status.tcpMd5Failures > 0 ? ` tcp-md5-failures ${status.tcpMd5Failures}` : ''}`,
     ...status.peers.map(
       (peer) =>
-        `neighbor ${peer.address} asn ${peer.asn} ${peer.state}${peer.uptime === undefined ? '' : ` up ${peer.uptime}s`} received ${peer.received} advertised ${peer.advertised}`,
+        `neighbor ${peer.address} asn ${peer.asn} ${peer.state}${peer.uptime === undefined ? '' : ` up ${peer.uptime}s`} received ${peer.received} advertised ${peer.advertised}${peer.prefixLimitCloses > 0 ? ` prefix-limit-closes ${peer.prefixLimitCloses}` : ''}`,
     ),
   ];
   for (const vni of status.vnis) {

@@ -103,7 +103,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   private evpn: EvpnController | undefined;
   private addon: NativeAddon | undefined;
   private evpnSettings = '';
-  /** Local MACs the state file had, by device, until EVPN starts with them. */
+  /** Local MACs to advertise again (from the state file, or EVPN before new settings), by device, until EVPN starts with them. */
   private restoredLocalMacs = new Map<string, LocalMacRecord[]>();
 
   constructor(private readonly options: DaemonOptions = {}) {
@@ -158,7 +158,6 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         await this.l2tp.restore(l2tp);
         if (config && configPath) await this.applyConfig(config, configPath);
         await this.configureEvpn(config?.evpn, configPath);
-        this.restoredLocalMacs.clear();
         await this.saveState();
       });
     } catch (err) {
@@ -517,10 +516,14 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     const settings = config ? JSON.stringify(evpnConfigJson(config)) : '';
     if (settings === this.evpnSettings) return [];
     const change = !config ? 'evpn stopped' : this.evpn ? 'evpn restarted: settings changed' : 'evpn started';
+    // The local MACs it advertised carry over to the new settings, as across a restart.
+    const running = this.evpn;
+    if (running && config) this.restoredLocalMacs = new Map([...this.devices.keys()].map((name) => [name, running.localMacRecords(name)]));
     await this.evpn?.stop();
     this.evpn = undefined;
-    this.evpnSettings = settings;
+    this.evpnSettings = '';
     if (config) {
+      // Throws if the speaker's private directory cannot be made safe: then EVPN stays off.
       const evpn = new EvpnController(config, this.logger, speakerFiles(this.statePath));
       evpn.on('fdb', ({ ifname, operation }) => {
         const { op } = operation;
@@ -533,7 +536,9 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       for (const device of this.devices.values()) {
         if (device instanceof VxlanDevice) evpn.attach(device, this.restoredLocalMacs.get(device.name));
       }
+      this.restoredLocalMacs.clear();
       this.evpn = evpn;
+      this.evpnSettings = settings;
     }
     this.logger.info({ asn: config?.asn, router_id: config?.routerId }, change);
     return [change];

@@ -74,6 +74,7 @@ export const METRICS: Record<string, MetricDefinition> = {
   vtepd_evpn_remote_vteps: { help: 'VTEPs in the flood list by type-3 routes', kind: 'gauge', labelNames: VNI },
   vtepd_evpn_routes_dropped_total: counter('EVPN routes a VXLAN device did not keep: it held evpn.maxRoutes already', VNI),
   vtepd_evpn_routes_not_allowed_total: counter('EVPN routes a VXLAN device did not install: their VTEP is outside its allow list', VNI),
+  vtepd_evpn_peer_prefix_limit_closes_total: counter('Sessions gobgpd closed because the neighbour sent more than its maxPrefixes routes', ['peer']),
   vtepd_evpn_tcp_md5_failures_total: counter('TCP segments the kernel dropped for TCP-MD5 (a wrong or missing BGP password) since vtepd started', []),
 };
 
@@ -118,7 +119,10 @@ export function samples(snapshot: MetricsSnapshot): Sample[] {
   if (snapshot.evpn) {
     add('vtepd_evpn_speaker_connected', {}, snapshot.evpn.speaker === 'connected' ? 1 : 0);
     add('vtepd_evpn_tcp_md5_failures_total', {}, snapshot.evpn.tcpMd5Failures);
-    for (const peer of snapshot.evpn.peers) add('vtepd_evpn_peer_established', { peer: peer.address }, peer.state === 'ESTABLISHED' ? 1 : 0);
+    for (const peer of snapshot.evpn.peers) {
+      add('vtepd_evpn_peer_established', { peer: peer.address }, peer.state === 'ESTABLISHED' ? 1 : 0);
+      add('vtepd_evpn_peer_prefix_limit_closes_total', { peer: peer.address }, peer.prefixLimitCloses);
+    }
     for (const vni of snapshot.evpn.vnis) {
       const labels = { device: vni.device, vni: vni.vni };
       add('vtepd_evpn_routes_received', labels, vni.routesReceived);

@@ -50,7 +50,8 @@ interface Member {
 const SETTLE_MS = 3000;
 const RECONNECT_MS = 1000;
 const LOCAL_MAC_CHECK_MS = 1000;
-const MD5_CHECK_MS = 5000;
+/** How often TCP-MD5 failures and gobgpd's prefix-limit closes are looked for. */
+const SESSION_CHECK_MS = 5000;
 /** TCP-MD5 failures are logged at most this often. */
 const MD5_LOG_MS = 60_000;
 
@@ -68,8 +69,10 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
   private advertiseQueued = false;
   private staleTimer: NodeJS.Timeout | undefined;
   private readonly localMacTimer: NodeJS.Timeout;
-  private readonly md5Timer: NodeJS.Timeout;
+  private readonly sessionTimer: NodeJS.Timeout;
   private readonly md5 = { base: 0, seen: 0, loggedAt: 0 };
+  /** Sessions gobgpd closed for the prefix limit, by neighbour. */
+  private readonly prefixLimitCloses = new Map<string, number>();
   /** The speaker's API: the private socket of the gobgpd vtepd runs, or the operator's. */
   private readonly apiAddress: SpeakerApi;
   private stopped = false;
@@ -89,7 +92,7 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
     }
     this.localMacTimer = setInterval(() => this.checkLocalMacs(), LOCAL_MAC_CHECK_MS);
     this.md5.base = this.md5.seen = readTcpMd5Failures();
-    this.md5Timer = setInterval(() => this.checkMd5(), MD5_CHECK_MS);
+    this.sessionTimer = setInterval(() => this.checkSessions(), SESSION_CHECK_MS);
     this.loop = this.run();
   }
 
@@ -131,10 +134,13 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
       },
     };
     this.members.set(device.name, member);
-    const macs = device.localMacs();
-    for (const mac of macs) this.apply(device.name, vni.localLearned(mac.mac, mac.ips), false);
+    const seen = new Set<string>();
+    for (const mac of device.localMacs()) {
+      seen.add(mac.mac);
+      this.apply(device.name, vni.localLearned(mac.mac, mac.ips), false);
+    }
     for (const record of restored) {
-      if (macs.some((mac) => mac.mac === record.mac)) continue;
+      if (seen.has(record.mac) || aged(record.seen, device.spec.ageing)) continue;
       this.apply(device.name, vni.restoreLocal(record), false);
       member.restored.set(record.mac, record.seen);
     }
@@ -189,7 +195,7 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.localMacTimer);
-    clearInterval(this.md5Timer);
+    clearInterval(this.sessionTimer);
     clearTimeout(this.staleTimer);
     for (const member of this.members.values()) member.unsubscribe();
     this.members.clear();
@@ -407,9 +413,8 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
         const at = lost.get(mac.mac);
         if (at !== undefined && now - mac.idle * 1000 > at + 1000) this.apply(name, member.vni.localLearned(mac.mac, mac.ips), true);
       }
-      const { ageing } = member.device.spec;
       for (const [mac, seen] of member.restored) {
-        if (ageing === 0 || now - seen < ageing * 1000) continue;
+        if (!aged(seen, member.device.spec.ageing, now)) continue;
         member.restored.delete(mac);
         this.apply(name, member.vni.localAged(mac), true);
       }
@@ -417,10 +422,19 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
   }
 
   /**
-   * The kernel drops TCP segments whose MD5 signature is wrong or missing without a word to
-   * gobgpd: a wrong password shows only as a session that never comes up, and in these counters.
+   * What gobgpd's API does not tell: sessions it closed for a neighbour's prefix limit (its log
+   * says), each counted, the first per neighbour logged; and TCP-MD5 failures. The kernel drops
+   * segments whose MD5 signature is wrong or missing without a word to gobgpd: a wrong password
+   * shows only as a session that never comes up, and in these counters.
    */
-  private checkMd5(): void {
+  private checkSessions(): void {
+    for (const address of this.speaker?.prefixLimitCloses() ?? []) {
+      const closes = (this.prefixLimitCloses.get(address) ?? 0) + 1;
+      this.prefixLimitCloses.set(address, closes);
+      if (closes > 1) continue;
+      const limit = this.config.neighbors.find((neighbor) => neighbor.address === address)?.maxPrefixes;
+      this.logger.warn({ peer: address, max_prefixes: limit }, `evpn: neighbor ${address} sent more than its maxPrefixes (${limit}) routes: gobgpd closed the session (it tries again; closes are counted in evpn show)`);
+    }
     const failures = readTcpMd5Failures();
     const now = Date.now();
     if (failures > this.md5.seen && now - this.md5.loggedAt >= MD5_LOG_MS) {
@@ -488,9 +502,15 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
         ...(uptime > 0 && { uptime: Math.max(0, Math.round(Date.now() / 1000 - uptime)) }),
         received: Number(counts.received ?? 0),
         advertised: Number(counts.advertised ?? 0),
+        prefixLimitCloses: this.prefixLimitCloses.get(String(state.neighbor_address ?? '')) ?? 0,
       };
     });
   }
+}
+
+/** Whether a MAC last seen at `seen` (ms since the epoch) has aged, as the device's `ageing` seconds say (0: never). */
+function aged(seen: number, ageing: number, now = Date.now()): boolean {
+  return ageing !== 0 && now - seen >= ageing * 1000;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -26,6 +26,8 @@ export interface EvpnPeer {
   uptime?: number;
   received: number;
   advertised: number;
+  /** Times gobgpd closed the session because the neighbour sent more than maxPrefixes routes. */
+  prefixLimitCloses: number;
 }
 
 export interface EvpnStatus {

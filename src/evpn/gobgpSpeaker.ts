@@ -13,6 +13,7 @@ import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmS
 import path from 'node:path';
 import type { Logger } from '../daemon/logger.js';
 import { type EvpnConfig, speakerApiText } from './evpnConfig.js';
+import { LogTail, prefixLimitCloses } from './gobgpdLog.js';
 
 /** The speaker's files, in `dir`. */
 export interface SpeakerFiles {
@@ -110,6 +111,7 @@ export class GobgpSpeaker {
   private restartDelay = 500;
   private restartTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private logTail: LogTail | undefined;
 
   constructor(
     private readonly config: EvpnConfig,
@@ -123,6 +125,7 @@ export class GobgpSpeaker {
    */
   start(): void {
     ensurePrivateDirectory(this.files.dir);
+    this.logTail = new LogTail(this.files.log);
     const text = gobgpdConfig(this.config);
     const pid = Number(readFileOr(this.files.pid, ''));
     const running = pid > 0 ? runningGobgpd(pid, this.files.config) : undefined;
@@ -145,6 +148,11 @@ export class GobgpSpeaker {
       if (!this.stopped) this.spawn();
     }
     return this.adopted !== undefined || (this.child !== undefined && this.child.exitCode === null);
+  }
+
+  /** Neighbours whose sessions gobgpd closed for their prefix limit since the last call, once per close. */
+  prefixLimitCloses(): string[] {
+    return prefixLimitCloses(this.logTail?.read() ?? '');
   }
 
   async stop(): Promise<void> {

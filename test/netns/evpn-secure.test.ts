@@ -139,7 +139,7 @@ describe.skipIf(skipNetns())('BGP EVPN on a shared underlay: private API, passwo
     expect(rib.stdout).not.toContain(stolenMac);
     expect(await frrMacRoutes(tb(), k2.ns, stolenMac, '192.0.2.66')).toBe(0);
     expect(await kernelDst(tb(), k2.ns, stolenMac)).toEqual([]);
-    console.log(`unprivileged user: connect() -> ${connect.stdout.trim()}; gRPC AddPath -> ${injected.stdout.trim()}; gobgp CLI -> exit ${asNobody.code}: ${asNobody.stderr.trim().split('\n').at(-1)}`);
+    console.log(`unprivileged user: connect() -> ${connect.stdout.trim()}; gRPC AddPath -> ${injected.stdout.trim()}; gobgp CLI -> exit ${asNobody.code}: ${`${asNobody.stdout}${asNobody.stderr}`.trim()}`);
 
     // The wrong password: k3 never peers; both kernels drop the segments; vtepd says so.
     await d.waitForLog(/TCP segments failed TCP-MD5 checks/, 20_000);
@@ -216,6 +216,11 @@ describe.skipIf(skipNetns())('BGP EVPN on a shared underlay: private API, passwo
     await until(async () => (await d.fdb()).filter((row) => row.flags.includes('extern_learn')).length, (n) => n === 0, 20_000, 'rows gone with the session');
     const neighbor = JSON.parse((await gobgp(tb(), g3.ns, '127.0.0.1:50051', ['-j', 'neighbor', v1.addr])).stdout) as { state?: { messages?: { received?: { notification?: number } } } };
     expect(neighbor.state?.messages?.received?.notification ?? 0).toBeGreaterThan(0);
+    // vtepd counts each close and logs the first.
+    await d.waitForLog(/neighbor 192\.0\.2\.\d+ sent more than its maxPrefixes \(15\) routes: gobgpd closed the session/, 15_000);
+    const peer = await until(async () => (await d.json<{ peers: Array<{ prefixLimitCloses: number }> }>(['evpn', 'show'])).peers[0]?.prefixLimitCloses ?? 0, (n) => n >= 1, 15_000, 'closes counted');
+    expect(d.log.match(/sent more than its maxPrefixes/g)).toHaveLength(1);
+    console.log(`prefix limit: gobgpd closed the session with g3 ${peer} time(s) so far; g3 got ${neighbor.state?.messages?.received?.notification} NOTIFICATION(s)`);
   });
 
   it('local MACs survive a restart: kill -9 and restart with silent hosts, FRR keeps every route (no withdrawal); after a stop, the routes come back as soon as the session does', async () => {

@@ -2,7 +2,10 @@
 // (flood list, MAC routes, mobility, resynchronisation), the settings and gobgpd's config.
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
-import { parseConfig } from '../../src/daemon/configFile.js';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfigFile, parseConfig } from '../../src/daemon/configFile.js';
 import { parseEvpnConfig, speakerApiText } from '../../src/evpn/evpnConfig.js';
 import { type PathUpdate, autoRouting, imetPath, macIpPath, parsePath, parseRouteDistinguisher, parseRouteTarget } from '../../src/evpn/evpnRoutes.js';
 import { EvpnVni } from '../../src/evpn/evpnVni.js';
@@ -10,6 +13,7 @@ import { gobgpdConfig } from '../../src/evpn/gobgpSpeaker.js';
 import type { Message } from '../../src/evpn/apiMessages.js';
 import { parseLocalMacRecords } from '../../src/evpn/localMacRecord.js';
 import { tcpMd5Failures } from '../../src/evpn/tcpMd5Counters.js';
+import { prefixLimitCloses } from '../../src/evpn/gobgpdLog.js';
 import { prefixContains } from '../../src/link/prefix.js';
 import { Field } from '../../src/validation.js';
 
@@ -233,6 +237,17 @@ describe('one VNI, bounded and restored', () => {
     expect(prefixContains('::/0', '192.0.2.1')).toBe(false);
   });
 
+  it("gobgpd's log: a closed session's prefix-limit line counts, the 80 % warning does not", () => {
+    const log = [
+      'time="2026-12-06T07:00:00Z" level=warning msg="prefix limit reached" Family=l2vpn-evpn Key=192.0.2.3 Pct=80 Topic=Peer',
+      'time="2026-12-06T07:00:01Z" level=warning msg="prefix limit reached" Family=l2vpn-evpn Key=192.0.2.3 Topic=Peer',
+      'time="2026-12-06T07:00:02Z" level=warning msg="Closed an accepted connection" Key=192.0.2.3 State=BGP_FSM_IDLE Topic=Peer',
+      'time="2026-12-06T07:00:09Z" level=warning msg="prefix limit reached" Family=l2vpn-evpn Key=2001:db8::3 Topic=Peer',
+      '',
+    ].join('\n');
+    expect(prefixLimitCloses(log)).toEqual(['192.0.2.3', '2001:db8::3']);
+  });
+
   it("TCP-MD5 failures: the kernel's three counters summed from /proc/net/netstat", () => {
     const netstat = [
       'TcpExt: SyncookiesSent TCPMD5NotFound TCPMD5Unexpected TCPMD5Failure TCPAckCompressed',
@@ -296,6 +311,26 @@ describe('EVPN settings', () => {
     expect(() => parseEvpnConfig({ ...base, maxPrefixes: 0 })).toThrow('evpn.maxPrefixes');
     expect(() => parseEvpnConfig({ ...base, neighbors: [{ address: '192.0.2.2', maxPrefixes: -1 }] })).toThrow('evpn.neighbors[0].maxPrefixes');
     expect(() => parseEvpnConfig({ ...base, maxRoutes: 'many' })).toThrow('evpn.maxRoutes');
+  });
+
+  it('a config file holding a password must be readable by its owner only (sshd\'s rule); one without need not', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vtepd-evpn-'));
+    try {
+      const file = path.join(dir, 'vtepd.json');
+      writeFileSync(file, JSON.stringify({ evpn: { ...base, neighbors: [{ address: '192.0.2.2', password: 'sesame' }] } }), { mode: 0o644 });
+      const refusal = await loadConfigFile(file).then(() => '', (err: Error) => err.message);
+      expect(refusal).toMatch(/holds BGP passwords .* permissions 0644 .* too open: .*chmod 600/);
+      expect(refusal).not.toContain('sesame');
+      chmodSync(file, 0o640);
+      await expect(loadConfigFile(file)).rejects.toThrow('permissions 0640');
+      chmodSync(file, 0o600);
+      expect((await loadConfigFile(file)).evpn?.neighbors[0]?.password).toBe('sesame');
+      writeFileSync(file, JSON.stringify({ evpn: { ...base, neighbors: ['192.0.2.2'] } }));
+      chmodSync(file, 0o644);
+      expect((await loadConfigFile(file)).evpn?.neighbors).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects what cannot work, naming the key', () => {
