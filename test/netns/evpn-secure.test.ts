@@ -266,7 +266,7 @@ describe.skipIf(skipNetns())('BGP EVPN on a shared underlay: private API, passwo
     await revived.waitForLog(/still runs: taken over/);
     await until(async () => (await revived.json<{ settling: boolean }>(['evpn', 'show'])).settling, (settling) => !settling, 20_000, 'settled after the restart');
     // A first sync would have withdrawn at once; watch a while longer anyway.
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     watching = false;
     await watcher;
 
