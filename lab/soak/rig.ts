@@ -11,11 +11,14 @@
 //
 // The reloads toggle FLOOD_EXTRA in vx0's `remote` list (an edit in place); the churn appends
 // and deletes CHURN_DST. Both are underlay addresses nobody holds, with permanent neighbour
-// entries, so their replicas leave without ARP and without errors.
+// entries, so their replicas leave without ARP and without errors. h2's daemon, the one
+// killed and restarted, keeps its state on a small tmpfs that the fault round fills
+// (stateFault.ts).
 import { writeFileSync } from 'node:fs';
 import { FLOOD_MAC } from 'vtepd';
 import { type Host, type Testbed, type VtepDaemon } from '../testbed/index.js';
 import { sleep } from '../testbed/process.js';
+import { stateOnTmpfs } from './stateFault.js';
 
 export const FLOOD_EXTRA = '192.0.2.200';
 export const CHURN_DST = '192.0.2.201';
@@ -54,6 +57,8 @@ export interface VtepHost extends SoakHost {
   config: string;
   /** FLOOD_EXTRA is in vx0's config flood list. */
   extraRemote: boolean;
+  /** --state, when not next to the socket. */
+  statePath?: string;
 }
 
 /** What a restart must restore: devices by ifindex with their flood lists, static rows, addresses. */
@@ -61,6 +66,10 @@ export interface DeviceSnapshot {
   links: Array<{ ifname: string; ifindex: number; remote?: string[] }>;
   fdb: string[];
   addrs: Record<string, string[]>;
+}
+
+function stateArgs(statePath: string | undefined): string[] {
+  return statePath === undefined ? [] : ['--state', statePath];
 }
 
 export class SoakRig {
@@ -75,8 +84,9 @@ export class SoakRig {
     const vteps: VtepHost[] = [];
     for (const [h, peer] of [[h1!, h2!], [h2!, h1!]] as const) {
       const config = tb.tempFile(`${h.label}.json`, configFor(h, peer, h3!, false));
-      const d = await tb.startDaemon(h.ns, { config });
-      vteps.push({ ...h, d, config, extraRemote: false });
+      const statePath = h === h2 ? stateOnTmpfs(tb, h.label) : undefined;
+      const d = await tb.startDaemon(h.ns, { config, args: stateArgs(statePath) });
+      vteps.push({ ...h, d, config, extraRemote: false, statePath });
       for (const dev of CONFIG_DEVS) await addAddress(tb, h, dev);
       for (const addr of [FLOOD_EXTRA, CHURN_DST]) {
         const mac = `02:00:00:00:00:${Number(addr.split('.')[3]).toString(16)}`;
@@ -152,7 +162,7 @@ export class SoakRig {
     const before = await this.snapshot(v);
     v.d.proc.kill('SIGKILL');
     await v.d.proc.exited;
-    v.d = await this.tb.startDaemon(v.ns, { config: v.config, socket: v.d.socket });
+    v.d = await this.tb.startDaemon(v.ns, { config: v.config, socket: v.d.socket, args: stateArgs(v.statePath) });
     const m = await v.d.waitForLog(/restored (\d+) of (\d+) devices in (\d+) ms/);
     if (m[1] !== m[2]) throw new Error(`restart on ${v.label}: ${m[0]}\n${v.d.output}`);
     const after = await this.snapshot(v);

@@ -1,5 +1,6 @@
 // `npm run soak -- --minutes N` (lab/main.ts soak): rounds of mixed traffic, FDB and device
-// churn, reloads and kill -9 restarts on the testbed of rig.ts until the time is up, while the
+// churn, reloads and kill -9 restarts on the testbed of rig.ts until the time is up (the first
+// round adds a state fault: h2's state tmpfs filled, then freed, stateFault.ts), while the
 // daemons' memory, threads, descriptors and CPU are sampled from /proc. Prints a summary and
 // fails (exit 1, the reasons on stderr) on any violation:
 //   - a daemon exited that the soak did not kill;
@@ -15,6 +16,7 @@ import { sleep } from '../testbed/process.js';
 import { type PhaseResult, accountingPhase, addResult, broadcastPhase, emptyResult, mixedPhase } from './phases.js';
 import { type ProcSample, sampleProc } from './procStats.js';
 import { SoakRig, type VtepHost } from './rig.js';
+import { stateFaultPhase } from './stateFault.js';
 
 const USAGE = 'usage: npm run soak -- [ --minutes N ]   (builds namespaces vsk-*; needs root)';
 
@@ -135,6 +137,7 @@ export async function runSoak(argv: string[]): Promise<void> {
     const total = emptyResult();
     let rounds = 0;
     let reloads = 0;
+    let stateCatchUpMs = Number.NaN;
     try {
       while (Date.now() < end && rounds < MAX_ROUNDS) {
         const round = ++rounds;
@@ -151,6 +154,12 @@ export async function runSoak(argv: string[]): Promise<void> {
         await rig.reload(cli, 'cli');
         await rig.reload(hup, 'sighup');
         reloads += 2;
+        if (round === 1) {
+          const h2 = rig.vteps[1];
+          const fault = await stateFaultPhase(h2, h2.statePath as string);
+          stateCatchUpMs = fault.catchUpMs;
+          r.failures.push(...fault.failures);
+        }
         if (round % RESTART_EVERY === 0) {
           const w = watches[1]!;
           w.restoreMs.push(await rig.killAndRestart(w.v));
@@ -210,7 +219,8 @@ export async function runSoak(argv: string[]): Promise<void> {
     console.log(
       `traffic: TCP ${(total.tcpBytes / 2 ** 20).toFixed(0)} MiB with intact digests, UDP bursts under that load ${total.udpReceived} datagrams received of ${total.udpSent}, ` +
         `${total.accounted} alone with every one received or a counted drop (${total.refused} refused by the allowlist), ${total.broadcasts} broadcasts each delivered once; control: ${total.fdbOps} FDB requests, ` +
-        `${total.deviceChurns} device add/del rounds, ${reloads} reloads (half by SIGHUP), ${watches[1]!.restarts} kill -9 restarts`,
+        `${total.deviceChurns} device add/del rounds, ${reloads} reloads (half by SIGHUP), ${watches[1]!.restarts} kill -9 restarts; ` +
+        `state: ${rig.vteps[1].label}'s tmpfs filled once, caught up ${stateCatchUpMs} ms after it was freed`,
     );
     console.log(`failures: ${violations.length}`);
   } finally {

@@ -32,24 +32,19 @@ GeneveDevice::GeneveDevice(const GeneveConfig& config, GoneCallback gone)
                                             stats_, max_frame_, gone_)),
       rx_path_(std::make_unique<GeneveRxPath>(tap_, rx_socket_.get(), config.remote, config.vni,
                                               stats_, max_frame_)) {
-  ReadMtu();  // a reattached TAP has the MTU its user gave it
+  // A reattached TAP has the MTU its user gave it, and the user may change it with `ip link`.
+  tap_.Follow(link_watch_, [this](const LinkState& state) {
+    max_frame_.store(MaxFrameForMtu(state.mtu), std::memory_order_relaxed);
+  });
   // Both directions on one worker: a reply finds it still polling (run to completion).
   size_t worker = serving_.Add(tx_path_.get(), tx_path_->fd(), config_.spin_ns);
   serving_.Add(rx_path_.get(), rx_socket_.get(), config_.spin_ns, worker);
-  // The user may change the MTU with `ip link`.
-  housekeeping_.emplace([this] { ReadMtu(); });
-}
-
-void GeneveDevice::ReadMtu() {
-  if (std::optional<LinkState> state = tap_.ReadState()) {
-    max_frame_.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
-  }
 }
 
 GeneveDevice::~GeneveDevice() { Stop(); }
 
 void GeneveDevice::Stop() {
-  housekeeping_.reset();
+  link_watch_.reset();
   serving_.Stop();
 }
 

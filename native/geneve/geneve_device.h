@@ -1,7 +1,7 @@
 // One Geneve device (RFC 8926): its TAP, its UDP sockets to its one peer, the two data paths
 // (TAP->Geneve and Geneve->TAP) the worker pool serves from construction until Stop() (the
-// first also ends when the TAP is removed from outside, see tap_gone.h), and a housekeeping
-// task that follows the TAP's MTU. Like the kernel's with a remote, it is point to point:
+// first also ends when the TAP is removed from outside, see tap_gone.h), and a watcher that
+// follows the TAP's MTU. Like the kernel's with a remote, it is point to point:
 // no FDB, no learning.
 //
 // Its receive socket is bound to local:dstport and not connected (peers send from a port of
@@ -17,7 +17,7 @@
 #include <string>
 
 #include "base/counters.h"
-#include "base/housekeeper.h"
+#include "tap/link_watch.h"
 #include "base/unique_fd.h"
 #include "base/worker_pool.h"
 #include "geneve/geneve_packet_header.h"
@@ -60,9 +60,6 @@ class GeneveDevice {
   const Stats& stats() const { return stats_; }
 
  private:
-  // Follows the TAP's MTU (kept when the TAP is gone).
-  void ReadMtu();
-
   GeneveConfig config_;
   TapDevice tap_;
   UniqueFd rx_socket_;
@@ -75,7 +72,7 @@ class GeneveDevice {
   std::unique_ptr<PeerTxPath> tx_path_;
   std::unique_ptr<GeneveRxPath> rx_path_;
   PoolMembership serving_;  // leaves the pool before anything its paths use goes
-  std::optional<HousekeepingTask> housekeeping_;  // re-reads the MTU; ends first
+  std::optional<LinkWatcher> link_watch_;  // follows the TAP's MTU; ends first
 };
 
 }  // namespace vtepd

@@ -23,9 +23,9 @@ function labelled(label: string, entries: string[]): string {
 
 export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
 
-       vtepd daemon [ --config FILE ] [ --state FILE ] [ --remove-on-exit ]
-                    [ --metrics ADDR:PORT ] [ --log-level LEVEL ] [ --workers N ]
-                    [ --adaptive-poll USEC ]
+       vtepd daemon [ --config FILE ] [ --state FILE ] [ --strict-state ]
+                    [ --remove-on-exit ] [ --metrics ADDR:PORT ] [ --log-level LEVEL ]
+                    [ --workers N ] [ --adaptive-poll USEC ]
                     [ --evpn-asn ASN --evpn-router-id ADDR [ --evpn-neighbor ADDR ]...
                       [ --evpn-attach [ --evpn-api unix:///PATH | ADDR:PORT ] ] ]
        vtepd reload
@@ -53,7 +53,11 @@ Options:
        -s, --stats      l2tp show tunnel: each tunnel's drops before a session is known
        --socket PATH    control socket (default: $VTEPD_SOCKET, else /run/vtepd.sock)
        --config FILE    JSON file of devices the daemon applies at start and on reload
-       --state FILE     where the daemon keeps what it runs (default: the socket path + ".state")
+       --state FILE     where the daemon keeps what it runs (default: the socket path + ".state");
+                        a write that fails is retried, and changes are answered with a warning
+                        until it succeeds (vtepd status shows the state unsaved)
+       --strict-state   instead, each change is saved before it is answered, and refused (not
+                        made) while the state file cannot be written
        --remove-on-exit the daemon removes its devices when it stops (default: their TAPs stay)
        --metrics ADDR:PORT  Prometheus metrics at http://ADDR:PORT/metrics ([IPv6]:PORT; default
                         off); no authentication: bind to localhost or a management address
@@ -92,6 +96,7 @@ export type Command =
       config?: string;
       state?: string;
       removeOnExit: boolean;
+      strictState: boolean;
       metrics?: ListenAddress;
       workers?: number;
       adaptivePoll?: number;
@@ -188,6 +193,7 @@ function parseCommand(words: string[]): Command {
         '--config': arg('config'),
         '--state': arg('state'),
         '--remove-on-exit': flag('removeOnExit'),
+        '--strict-state': flag('strictState'),
         '--metrics': arg('metrics'),
         '--log-level': arg('logLevel'),
         '--workers': arg('workers'),
@@ -208,6 +214,7 @@ function parseCommand(words: string[]): Command {
         config: single(found, 'config'),
         state: single(found, 'state'),
         removeOnExit: found.has('removeOnExit'),
+        strictState: found.has('strictState'),
         ...(metrics !== undefined && { metrics: checkListenAddress(metrics, Field.argument()) }),
         ...(logLevel !== undefined && { logLevel: checkLogLevel(logLevel, Field.argument()) }),
         ...(workers !== undefined && { workers: checkInteger(workers, Field.argument(), 0, MAX_WORKERS, 'worker count') }),

@@ -68,13 +68,23 @@ export function formatPorts(ports: VxlanPortInfo[], json: boolean): string {
  */
 export function formatStatus(status: DaemonStatus, json: boolean): string {
   if (json) return jsonLine(status);
-  const { pid, socket, connections, maxConnections, workers, stats } = status;
+  const { pid, socket, connections, maxConnections, workers, stats, state } = status;
   return lines([
     `vtepd pid ${pid} socket ${socket} connections ${connections} max ${maxConnections}`,
     `    workers ${workers.size} adaptive-poll ${workers.adaptivePoll} sources ${workers.sources.join(' ') || '-'} ` +
       `batches ${workers.batches.join(' ') || '-'}`,
     `    ${countersText(stats)}`,
+    stateText(state),
   ]);
+}
+
+/**
+ * `    state /run/vtepd.sock.state saved pending 0 write_failures 0`, or while it cannot be written:
+ * `    state /run/vtepd.sock.state UNSAVED since 2026-12-06T07:01:02.003Z error ENOSPC pending 30 write_failures 9`
+ */
+function stateText({ file, pending, writeFailures, unsaved }: DaemonStatus['state']): string {
+  const words = [`    state ${file}`, unsaved ? `UNSAVED since ${unsaved.since} error ${unsaved.error}` : 'saved'];
+  return `${words.join(' ')} pending ${pending} write_failures ${writeFailures}`;
 }
 
 function countersText(counters: Record<string, number>): string {

@@ -29,6 +29,7 @@ async function main(argv: string[]): Promise<void> {
         configPath: command.config,
         statePath: command.state,
         removeOnExit: command.removeOnExit,
+        strictState: command.strictState,
         metrics: command.metrics,
         workers: command.workers,
         adaptivePoll: command.adaptivePoll,
@@ -44,6 +45,8 @@ async function main(argv: string[]): Promise<void> {
         process.exit(err.code === 'EPIPE' ? 0 : 1);
       });
       const client = await ControlClient.connect(resolveSocketPath(options.socket));
+      // The change was made (exit status 0); the warning says it is not saved yet.
+      client.on('warning', (warning) => process.stderr.write(`Warning: ${warning}\n`));
       try {
         process.stdout.write(await runControlCommand(client, command, options));
       } finally {

@@ -21,6 +21,8 @@ export interface ControlClientOptions {
 interface ControlClientEvents {
   /** An FDB or link event, after a `monitor` request. */
   event: [MonitorEvent];
+  /** The daemon's warning with a request's result (a change it cannot save), before the result resolves. */
+  warning: [string];
 }
 
 interface PendingRequest {
@@ -149,8 +151,12 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     }
     this.pending.delete(message.id as number);
     clearTimeout(request.timer);
-    if ('error' in message) request.reject(new Error(message.error));
-    else request.resolve(request.parts.length > 0 ? [...request.parts, ...(message.result as unknown[])] : message.result);
+    if ('error' in message) {
+      request.reject(new Error(message.error));
+      return;
+    }
+    if (typeof message.warning === 'string') this.emit('warning', message.warning);
+    request.resolve(request.parts.length > 0 ? [...request.parts, ...(message.result as unknown[])] : message.result);
   }
 
   /** Rejects everything still waiting. */

@@ -1,6 +1,8 @@
 // The control protocol: newline-delimited JSON over a Unix stream socket.
 //   -> {"id":1,"method":"fdb.show","params":{"dev":"vx0"}}
 //   <- {"id":1,"result":[...]}            or {"id":1,"error":"Cannot find device \"vx0\""}
+// A change made while the state file cannot be written is answered with a warning besides the
+// result, {"id":2,"result":null,"warning":"the change is live but not saved: ..."}.
 // A list too long for one line comes as parts, {"id":1,"more":[...]} lines, then the rest of it
 // as the result; the client joins them. `monitor` is answered once, then the connection
 // carries {"event":{...}} lines.
@@ -50,6 +52,34 @@ export const METHODS = [
 ] as const;
 
 export type Method = (typeof METHODS)[number];
+
+/**
+ * Which requests change what the daemon runs (and so its state file): a change made while the
+ * state cannot be saved is answered with a warning, or refused with --strict-state. Every
+ * method is listed, so a new one must say which it is.
+ */
+export const CHANGES: Record<Method, boolean> = {
+  'link.add': true,
+  'link.del': true,
+  'link.show': false,
+  'fdb.add': true,
+  'fdb.append': true,
+  'fdb.replace': true,
+  'fdb.del': true,
+  'fdb.show': false,
+  stats: false,
+  'port.show': false,
+  status: false,
+  reload: true,
+  'evpn.show': false,
+  monitor: false,
+  'l2tp.tunnel.add': true,
+  'l2tp.tunnel.del': true,
+  'l2tp.tunnel.show': false,
+  'l2tp.session.add': true,
+  'l2tp.session.del': true,
+  'l2tp.session.show': false,
+};
 
 /** What each method takes. The daemon validates params again: it trusts no client. */
 export interface MethodParams {
@@ -103,7 +133,7 @@ export interface MethodResults {
   'l2tp.session.show': L2tpSessionInfo[];
 }
 
-/** The daemon itself: its control socket's use, and the FDB events its log left out. */
+/** The daemon itself: its control socket's use, the FDB events its log left out, and whether its state is saved. */
 export interface DaemonStatus {
   pid: number;
   socket: string;
@@ -112,6 +142,26 @@ export interface DaemonStatus {
   /** The data path's worker pool: its size, and how many TAP queues and sockets each serves. */
   workers: WorkerPoolInfo;
   stats: { fdb_events_logged: number; fdb_events_not_logged: number };
+  state: StateStatus;
+}
+
+/** The state file: whether what runs is in it (daemon/stateSaver.ts). */
+export interface StateStatus {
+  file: string;
+  /** Changes made since the last write that succeeded. */
+  pending: number;
+  /** Writes that failed since the daemon started. */
+  writeFailures: number;
+  /** While the last write failed: since when (ISO 8601), its errno code (ENOSPC, EROFS, ENOENT...) and message. */
+  unsaved?: { since: string; error: string; message: string };
+}
+
+/** A result with a warning for the client to print (the request did what it asked). */
+export class WithWarning {
+  constructor(
+    readonly result: unknown,
+    readonly warning: string,
+  ) {}
 }
 
 export interface Request<M extends Method = Method> {
@@ -122,7 +172,7 @@ export interface Request<M extends Method = Method> {
 
 /** id is null when the request was too malformed to have one. */
 export type Reply =
-  | { id: number | null; result: unknown }
+  | { id: number | null; result: unknown; warning?: string }
   | { id: number | null; error: string }
   /** Leading items of a list result; the `result` line that ends the reply has the rest. */
   | { id: number; more: unknown[] };

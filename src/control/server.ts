@@ -13,11 +13,12 @@ import {
   REPLY_PART_BYTES,
   type Reply,
   type Request,
+  WithWarning,
   parseRequest,
 } from './protocol.js';
 
 export interface ControlHandler {
-  /** Answers one request; what it throws becomes the error reply. */
+  /** Answers one request; what it throws becomes the error reply; a WithWarning adds a warning to the result. */
   call(method: Exclude<Method, 'monitor'>, params: unknown): Promise<unknown>;
   /** Delivers FDB and link events to `listener` until the returned function is called. */
   subscribe(listener: (event: MonitorEvent) => void): () => void;
@@ -168,8 +169,9 @@ export class ControlServer {
     }
     try {
       if (request.method === 'monitor') connection.subscribe();
-      const result = request.method === 'monitor' ? null : await this.handler.call(request.method, request.params);
-      await writeResult(connection, request.id, result ?? null);
+      const answer = request.method === 'monitor' ? null : await this.handler.call(request.method, request.params);
+      const [result, warning] = answer instanceof WithWarning ? [answer.result, answer.warning] : [answer, undefined];
+      await writeResult(connection, request.id, result ?? null, warning);
     } catch (err) {
       await connection.write(line({ id: request.id, error: errorMessage(err) }));
     }
@@ -191,10 +193,10 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** A list is sent in parts of about REPLY_PART_BYTES, each written once the last has drained. */
-async function writeResult(connection: Connection, id: number, result: unknown): Promise<void> {
+/** A list is sent in parts of about REPLY_PART_BYTES, each written once the last has drained; the last line has the warning. */
+async function writeResult(connection: Connection, id: number, result: unknown, warning?: string): Promise<void> {
   if (!Array.isArray(result)) {
-    await connection.write(line({ id, result }));
+    await connection.write(line({ id, result, ...(warning !== undefined && { warning }) }));
     return;
   }
   let part: string[] = [];
@@ -209,7 +211,8 @@ async function writeResult(connection: Connection, id: number, result: unknown):
     part.push(text);
     partBytes += text.length + 1;
   }
-  await connection.write(`{"id":${id},"result":[${part.join(',')}]}\n`);
+  const warned = warning === undefined ? '' : `,"warning":${JSON.stringify(warning)}`;
+  await connection.write(`{"id":${id},"result":[${part.join(',')}]${warned}}\n`);
 }
 
 function writeWithBackpressure(socket: Socket, text: string): Promise<void> {

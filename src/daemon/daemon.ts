@@ -3,7 +3,8 @@
 // forgets).
 // Its TAPs are persistent: they outlive the daemon, however it ends, with their addresses,
 // routes and bridge ports, and only `link del` (or stop() with removeOnExit) removes them.
-// What it runs is kept in the state file (stateFile.ts), rewritten on every change, so a
+// What it runs is kept in the state file (stateFile.ts), rewritten on every change by its
+// StateSaver (which retries a write that fails and says so while the state is unsaved), so a
 // daemon started again reattaches to the TAPs and restores the devices as they were. The
 // config is applied as a difference (configPlan.ts), at start and on reload. With EVPN
 // settings, an EvpnController advertises and installs routes for the VXLAN devices through a
@@ -14,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type ControlTarget, dispatch } from '../control/dispatch.js';
-import { type DaemonStatus, resolveSocketPath } from '../control/protocol.js';
+import { CHANGES, type DaemonStatus, type Method, WithWarning, resolveSocketPath } from '../control/protocol.js';
 import { ControlServer, type ControlServerOptions } from '../control/server.js';
 import { type NativeAddon, loadAddon } from '../device/addon.js';
 import { L2tpSessionDevice } from '../l2tp/device.js';
@@ -44,6 +45,7 @@ import { serveMetrics } from './metrics.js';
 import { reattach } from './reattach.js';
 import { notifyReady } from './readiness.js';
 import { type DeviceRecord, defaultStatePath, loadState, writeStateFile } from './stateFile.js';
+import { StateSaver } from './stateSaver.js';
 
 export interface DaemonOptions {
   /** Control socket; default $VTEPD_SOCKET, else /run/vtepd.sock. */
@@ -54,6 +56,8 @@ export interface DaemonOptions {
   statePath?: string;
   /** stop() removes the devices (and the state file) instead of leaving their TAPs. */
   removeOnExit?: boolean;
+  /** A change is refused, not made, when the state file cannot be written, and written before it is answered (stateSaver.ts). */
+  strictState?: boolean;
   /** Default info; FDB events are debug records (at most 100 a second). */
   logLevel?: LogLevel;
   /** Where log records go; default stdout. */
@@ -94,10 +98,8 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   readonly logger: Logger;
   /** Start, requests and reloads run one at a time, so none sees another half done. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** Changes not yet in the state file, the write that will take them there, and the last one's end and cost. */
-  private stateDirty = false;
-  private stateWrite: Promise<void> | undefined;
-  private lastStateWrite = { end: 0, ms: 0 };
+  /** When the state file is written, and whether what runs is in it. */
+  private readonly saver: StateSaver;
   private stopped = false;
   /** BGP EVPN while configured, and the settings it runs with (as JSON, to compare on reload). */
   private evpn: EvpnController | undefined;
@@ -111,7 +113,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     this.socketPath = resolveSocketPath(options.socketPath);
     this.statePath = options.statePath ?? defaultStatePath(this.socketPath);
     this.server = new ControlServer({
-      call: (method, params) => this.exclusive(() => dispatch(this, method, params)),
+      call: (method, params) => this.exclusive(() => this.answer(method, params)),
       subscribe: (listener) => {
         this.on('fdb', listener);
         this.on('link', listener);
@@ -129,6 +131,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       notLogged: (count: number) => this.logger.info({ not_logged: count }, `${count} fdb events not logged`),
     };
     this.eventLog = new EventLog(sink, { backlog: () => stream.writableLength ?? 0 });
+    this.saver = new StateSaver({ file: this.statePath, write: () => this.writeState(), logger: this.logger, strict: options.strictState });
     // Below debug the events are not logged at all, so nothing is counted as left out.
     this.on('fdb', (event) => this.logger.isLevelEnabled('debug') && this.eventLog.log(event));
     // One record per device that went away: bounded by the devices, never rate-limited.
@@ -158,7 +161,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         await this.l2tp.restore(l2tp);
         if (config && configPath) await this.applyConfig(config, configPath);
         await this.configureEvpn(config?.evpn, configPath);
-        await this.saveState();
+        this.saveState('start');
       });
     } catch (err) {
       await this.stop();
@@ -177,15 +180,10 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     this.eventLog.close();
     await this.server.close();
     const remove = this.options.removeOnExit ?? false;
-    // Before EVPN stops: its local MACs go into the state file for the next start.
-    if (!remove && this.evpn) {
-      this.stateDirty = true;
-      this.flushState();
-    }
+    // The last write comes before EVPN stops: its local MACs go into the state for the next start.
+    this.saver.close(!remove);
     await this.evpn?.stop();
     this.evpn = undefined;
-    if (!remove) this.flushState();
-    this.stateDirty = false;
     for (const device of this.devices.values()) device.close(remove);
     this.devices.clear();
     this.l2tp.close(remove);
@@ -218,7 +216,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   /** `vtepd link add`: returns once the TAP exists (admin-down). */
   async addLink(spec: LinkSpec): Promise<LinkInfo> {
     const device = await this.createDevice(spec);
-    this.saveState();
+    this.saveState('link.add');
     return device.info();
   }
 
@@ -229,7 +227,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       throw new Error(`${name} is an L2TPv3 session: "vtepd l2tp del session tunnel_id ${tunnel_id} session_id ${session_id}"`);
     }
     this.removeDevice(name);
-    this.saveState();
+    this.saveState('link.del');
   }
 
   device(name: string): Device {
@@ -253,25 +251,25 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   /** `fdb add`: fails if the MAC has an entry already. */
   fdbAdd(dev: string, entry: FdbEntry): void {
     this.fdbDevice(dev).fdbAdd(entry);
-    this.saveState();
+    this.saveState('fdb.add');
   }
 
   /** `fdb append`: one more remote for the MAC (how flood lists are built). */
   fdbAppend(dev: string, entry: FdbEntry): void {
     this.fdbDevice(dev).fdbAppend(entry);
-    this.saveState();
+    this.saveState('fdb.append');
   }
 
   /** `fdb replace`: the MAC's first remote becomes this one; creates it if missing. */
   fdbReplace(dev: string, entry: FdbEntry): void {
     this.fdbDevice(dev).fdbReplace(entry);
-    this.saveState();
+    this.saveState('fdb.replace');
   }
 
   /** `fdb del`: the MAC with all its remotes, or only its `dst` remote. */
   fdbDel(dev: string, { mac, dst }: FdbSelector): void {
     this.fdbDevice(dev).fdbDel(mac, dst);
-    this.saveState();
+    this.saveState('fdb.del');
   }
 
   /** The rows of one device, or of every VXLAN device. */
@@ -297,6 +295,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       maxConnections: this.server.maxConnections,
       workers: this.addon?.workers() ?? { size: 0, adaptivePoll: 0, sources: [], batches: [] },
       stats: { fdb_events_logged: this.eventLog.logged, fdb_events_not_logged: this.eventLog.notLogged },
+      state: this.saver.status(),
     };
   }
 
@@ -314,14 +313,14 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   /** `vtepd l2tp add tunnel`: opens its socket. */
   async l2tpAddTunnel(spec: L2tpTunnelSpec): Promise<L2tpTunnelInfo> {
     const info = await this.l2tp.addTunnel(spec);
-    this.saveState();
+    this.saveState('l2tp.tunnel.add');
     return info;
   }
 
   /** `vtepd l2tp del tunnel`: the tunnel and its sessions. */
   l2tpDelTunnel(tunnelId: number): void {
     this.l2tp.deleteTunnel(tunnelId);
-    this.saveState();
+    this.saveState('l2tp.tunnel.del');
   }
 
   l2tpTunnels(tunnelId?: number): L2tpTunnelInfo[] {
@@ -331,13 +330,13 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   /** `vtepd l2tp add session`: returns once the TAP exists (admin-down). */
   async l2tpAddSession(spec: L2tpSessionSpec): Promise<L2tpSessionInfo> {
     const device = await this.l2tp.addSession(spec);
-    this.saveState();
+    this.saveState('l2tp.session.add');
     return this.l2tp.sessionInfos(device.spec)[0] as L2tpSessionInfo;
   }
 
   l2tpDelSession(tunnelId: number, sessionId: number): void {
     this.l2tp.deleteSession(tunnelId, sessionId);
-    this.saveState();
+    this.saveState('l2tp.session.del');
   }
 
   l2tpSessions(selector: L2tpSessionSelector): L2tpSessionInfo[] {
@@ -362,9 +361,17 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       this.evpn?.detach(device.name);
       this.devices.delete(device.name);
       this.configs.delete(device.name);
-      void this.saveState();
+      this.saveState('device gone');
     }
     this.emit('link', { type: 'deleted', ifname: device.name });
+  }
+
+  /** One control request: a change is refused when strict and the state cannot be written, and answered with a warning while it is unsaved. */
+  private async answer(method: Exclude<Method, 'monitor'>, params: unknown): Promise<unknown> {
+    if (CHANGES[method]) this.saver.admit();
+    const result = await dispatch(this, method, params);
+    const warning = CHANGES[method] ? this.saver.warning() : undefined;
+    return warning === undefined ? result : new WithWarning(result, warning);
   }
 
   /** Runs `task` once everything queued before it has finished. */
@@ -474,7 +481,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         this.logger.error({ device: subject, config: configPath, action }, `${configPath}: ${failed.at(-1)}`);
       }
     }
-    this.saveState();
+    this.saveState('config');
     if (failed.length > 0) {
       const done = applied.length > 0 ? ` (applied: ${applied.join('; ')})` : '';
       throw new ConfigError(`${configPath}: ${failed.join('; ')}${done}`);
@@ -530,9 +537,9 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         const mac = op === 'flood-add' || op === 'flood-del' ? FLOOD_MAC : operation.mac;
         const type = op === 'flood-add' || op === 'mac-set' ? 'installed' : 'withdrawn';
         this.emit('fdb', { type, ifname, mac, dst: operation.dst, externLearn: true });
-        this.saveState();
+        this.saveState('evpn');
       });
-      evpn.on('local', () => this.saveState());
+      evpn.on('local', () => this.saveState('evpn local MACs'));
       for (const device of this.devices.values()) {
         if (device instanceof VxlanDevice) evpn.attach(device, this.restoredLocalMacs.get(device.name));
       }
@@ -544,32 +551,13 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     return [change];
   }
 
-  /**
-   * Schedules a rewrite of the state file. A change alone is written at once (once the
-   * current I/O turn is done); in a burst of changes (say 100,000 pipelined fdb adds, each
-   * write holding the whole FDB) the writes are spaced so they take at most a fifth of the
-   * time, and each carries every change made before it: a change reaches the disk within
-   * 20 ms or four times one write's cost, whichever is longer, and the daemon keeps up.
-   */
-  private saveState(): Promise<void> {
-    this.stateDirty = true;
-    if (!this.stateWrite) {
-      const due = this.lastStateWrite.end + Math.max(20, 4 * this.lastStateWrite.ms) - performance.now();
-      const write = new Promise<void>((resolve) => (due > 0 ? setTimeout(resolve, due) : setImmediate(resolve))).then(() => {
-        this.stateWrite = undefined;
-        this.flushState();
-      });
-      write.catch((err: Error) => this.logger.error(err.message));
-      this.stateWrite = write;
-    }
-    return this.stateWrite;
+  /** Something the state file records changed (`cause`: the request or event, for the log if it cannot be saved). */
+  private saveState(cause = 'change'): void {
+    this.saver.changed(cause);
   }
 
-  /** Rewrites the state file with every device as it is now, if anything changed. */
-  private flushState(): void {
-    if (!this.stateDirty) return;
-    this.stateDirty = false;
-    const start = performance.now();
+  /** Rewrites the state file with every device as it is now (the saver says when). */
+  private writeState(): void {
     const devices = [...this.devices.values()].filter((device): device is LinkDevice => !(device instanceof L2tpSessionDevice));
     const records = devices.map((device): DeviceRecord => {
       const config = this.configs.get(device.name);
@@ -583,7 +571,6 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
       };
     });
     writeStateFile(this.statePath, records, this.l2tp.records());
-    this.lastStateWrite = { end: performance.now(), ms: performance.now() - start };
   }
 }
 

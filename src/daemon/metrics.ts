@@ -1,6 +1,6 @@
 // Prometheus metrics of a running daemon, served over HTTP at /metrics. Values are read on
 // each scrape (no timer): every device's counters, FDB size, the VXLAN ports' and L2TPv3
-// tunnels' drops, the event log's counts and EVPN's sessions and routes, mapped to Prometheus
+// tunnels' drops, the event log's counts, whether the state file is saved, and EVPN's sessions and routes, mapped to Prometheus
 // names by samples(); plus prom-client's process metrics. There is no authentication: bind to
 // localhost or a management address.
 import { type Server, createServer } from 'node:http';
@@ -21,6 +21,7 @@ export interface MetricsSnapshot {
   /** L2TPv3 tunnels: their drops before a session is known. */
   tunnels?: { tunnel_id: number; stats: Record<string, number> }[];
   eventLog: DaemonStatus['stats'];
+  state: DaemonStatus['state'];
   /** While EVPN runs. */
   evpn?: EvpnStatus;
 }
@@ -67,6 +68,9 @@ export const METRICS: Record<string, MetricDefinition> = {
   vtepd_l2tp_tunnel_tx_errors_total: counter('ICMP errors an L2TPv3 tunnel got about what it sent', TUNNEL),
   vtepd_fdb_events_logged_total: counter('FDB events written to the log', []),
   vtepd_fdb_events_not_logged_total: counter('FDB events the log left out (rate limit or slow reader)', []),
+  vtepd_state_unsaved: { help: '1 while the state file cannot be written: changes are live but a restart would lose them', kind: 'gauge', labelNames: [] },
+  vtepd_state_pending_changes: { help: 'Changes made since the last state file write that succeeded', kind: 'gauge', labelNames: [] },
+  vtepd_state_write_failures_total: counter('State file writes that failed (each is retried)', []),
   vtepd_evpn_speaker_connected: { help: '1 while vtepd is connected to its BGP speaker (GoBGP)', kind: 'gauge', labelNames: [] },
   vtepd_evpn_peer_established: { help: '1 while the BGP session with the neighbour is established', kind: 'gauge', labelNames: ['peer'] },
   vtepd_evpn_routes_received: { help: 'EVPN routes a VXLAN device imports', kind: 'gauge', labelNames: VNI },
@@ -116,6 +120,9 @@ export function samples(snapshot: MetricsSnapshot): Sample[] {
     }
   }
   for (const [key, value] of Object.entries(snapshot.eventLog)) add(`vtepd_${key}_total`, {}, value);
+  add('vtepd_state_unsaved', {}, snapshot.state.unsaved ? 1 : 0);
+  add('vtepd_state_pending_changes', {}, snapshot.state.pending);
+  add('vtepd_state_write_failures_total', {}, snapshot.state.writeFailures);
   if (snapshot.evpn) {
     add('vtepd_evpn_speaker_connected', {}, snapshot.evpn.speaker === 'connected' ? 1 : 0);
     add('vtepd_evpn_tcp_md5_failures_total', {}, snapshot.evpn.tcpMd5Failures);
@@ -185,7 +192,8 @@ async function snapshotOf(source: MetricsSource): Promise<MetricsSnapshot> {
   }
   const tunnels = (source.l2tpTunnels?.() ?? []).map(({ spec, stats }) => ({ tunnel_id: spec.tunnel_id, stats }));
   const evpn = await source.evpnStatus().catch(() => undefined);
-  return { devices, ports: await source.ports(), tunnels, eventLog: source.status().stats, ...(evpn && { evpn }) };
+  const { stats, state } = source.status();
+  return { devices, ports: await source.ports(), tunnels, eventLog: stats, state, ...(evpn && { evpn }) };
 }
 
 /** Serves GET /metrics at `address` until close(); resolves once listening. */

@@ -3,7 +3,7 @@
 // were. JSON, version 1:
 //   { "version": 1, "devices": [ { "origin": "config" | "runtime", "ifindex": N,
 //       "spec": {...}, "fdb": [ { "mac", "dst", "port", "vni", "externLearn"? } ... ],
-//       "config": {...}, "localMacs"?: [ { "mac", "ips", "seq", "seen" } ... ] } ] }
+//       "config": {...}, "localMacs"?: [ { "mac", "ips", "seq" } ... ] } ] }
 // `spec` has the host defaults resolved (mtu, srcport), so a restart resolves nothing again
 // and runs exactly what ran, whatever the host looks like by then (and without the route
 // lookups that would slow it down); its `remote` is empty, as the flood list is in `fdb`.
@@ -14,9 +14,11 @@
 // advertised (evpn/localMacRecord.ts), so a restart advertises them again at once. "l2tp" (when any ran) has the L2TPv3 tunnels and
 // sessions (l2tp/daemon.ts, L2tpRecords).
 // Written atomically: a temporary file in the same directory, fsync, rename, fsync of the
-// directory. A missing file is a fresh start; an unreadable or malformed one is an error
-// naming the file, never an empty state.
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+// directory; a write that fails leaves the file as it was, removes its temporary (which may
+// hold the last free blocks of a full disk) and keeps the errno code, for stateSaver.ts to
+// retry and report. A missing file is a fresh start; an unreadable or malformed one is an
+// error naming the file, never an empty state.
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
@@ -105,7 +107,7 @@ export function parseState(document: unknown): DeviceRecord[] {
   });
 }
 
-/** Replaces `file` with these devices, atomically and durably; throws naming the file. */
+/** Replaces `file` with these devices, atomically and durably; throws naming the file, with the errno `code`. */
 export function writeStateFile(file: string, devices: DeviceRecord[], l2tp?: L2tpRecords): void {
   const records = devices.map(({ config, ...record }) => (config ? { ...record, config: deviceConfigJson(config) } : record));
   const hasL2tp = l2tp !== undefined && l2tp.tunnels.length > 0;
@@ -116,14 +118,22 @@ export function writeStateFile(file: string, devices: DeviceRecord[], l2tp?: L2t
     renameSync(temporary, file);
     syncDirectory(path.dirname(file));
   } catch (err) {
-    throw new Error(`cannot write state file ${file}: ${(err as Error).message}`);
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Read-only by now: the write's own error is the one to report.
+    }
+    const { code } = err as NodeJS.ErrnoException;
+    throw Object.assign(new Error(`cannot write state file ${file}: ${(err as Error).message}`), { code });
   }
 }
 
 function syncWrite(file: string, text: string): void {
+  const bytes = Buffer.from(text);
   const fd = openSync(file, 'w', 0o600);
   try {
-    writeSync(fd, text);
+    // write(2) may take less than all on a nearly full disk: the rest is written (or fails with ENOSPC), never dropped.
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

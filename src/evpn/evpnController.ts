@@ -13,7 +13,7 @@
 // Local MACs survive a restart: the daemon keeps localMacs() in its state file and hands them
 // back to attach(), so the same routes are advertised again before any host speaks (and the
 // speaker, taken over, never withdraws them). A restored MAC the device does not see again
-// ages as the device's own would, from when it was last seen.
+// ages as the device's own would, counting from the restart.
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../daemon/logger.js';
 import type { VxlanDevice } from '../vxlan/device.js';
@@ -39,7 +39,7 @@ interface EvpnEvents {
 interface Member {
   device: VxlanDevice;
   vni: EvpnVni;
-  /** MACs restored from the state file that the device has not seen since: when each was last seen. */
+  /** MACs restored from the state file that the device has not seen since, with when they were restored. */
   restored: Map<string, number>;
   /** What was logged once: routes dropped, not allowed, rows the FDB refused. */
   logged: Set<string>;
@@ -140,9 +140,9 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
       this.apply(device.name, vni.localLearned(mac.mac, mac.ips), false);
     }
     for (const record of restored) {
-      if (seen.has(record.mac) || aged(record.seen, device.spec.ageing)) continue;
+      if (seen.has(record.mac)) continue;
       this.apply(device.name, vni.restoreLocal(record), false);
-      member.restored.set(record.mac, record.seen);
+      member.restored.set(record.mac, Date.now());
     }
     if (this.state === 'connected' && this.api) void this.replay(this.api, vni);
     this.queueAdvertise();
@@ -167,14 +167,7 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
 
   /** The device's local MACs as the state file keeps them (none when it does not take part). */
   localMacRecords(ifname: string): LocalMacRecord[] {
-    const member = this.members.get(ifname);
-    if (!member) return [];
-    const now = Date.now();
-    const idle = new Map(member.device.localMacs().map((mac) => [mac.mac, mac.idle]));
-    return member.vni.localState().map((state) => {
-      const seconds = idle.get(state.mac);
-      return { ...state, seen: seconds === undefined ? (member.restored.get(state.mac) ?? now) : now - seconds * 1000 };
-    });
+    return this.members.get(ifname)?.vni.localState() ?? [];
   }
 
   async status(): Promise<EvpnStatus> {
@@ -400,7 +393,7 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
   /**
    * MACs another VTEP took that sent again from here since: they moved back, outbid it.
    * MACs a restart restored: the device's own table has them once their hosts speak; until
-   * then they age from when they were last seen.
+   * then they age from the restart.
    */
   private checkLocalMacs(): void {
     const now = Date.now();
@@ -413,8 +406,8 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
         const at = lost.get(mac.mac);
         if (at !== undefined && now - mac.idle * 1000 > at + 1000) this.apply(name, member.vni.localLearned(mac.mac, mac.ips), true);
       }
-      for (const [mac, seen] of member.restored) {
-        if (!aged(seen, member.device.spec.ageing, now)) continue;
+      for (const [mac, restoredAt] of member.restored) {
+        if (!aged(restoredAt, member.device.spec.ageing, now)) continue;
         member.restored.delete(mac);
         this.apply(name, member.vni.localAged(mac), true);
       }
@@ -509,7 +502,7 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
 }
 
 /** Whether a MAC last seen at `seen` (ms since the epoch) has aged, as the device's `ageing` seconds say (0: never). */
-function aged(seen: number, ageing: number, now = Date.now()): boolean {
+function aged(seen: number, ageing: number, now: number): boolean {
   return ageing !== 0 && now - seen >= ageing * 1000;
 }
 

@@ -1,17 +1,15 @@
 // A VXLAN device's local MAC as the daemon's state file keeps it for EVPN ("localMacs" of a
-// device record): what was advertised for it (addresses, MAC mobility sequence number) and
-// when its host was last seen, so a restart advertises the same routes before any host speaks
-// and ages the MAC from that moment.
+// device record): what was advertised for it (addresses, MAC mobility sequence number), so a
+// restart advertises the same routes before any host speaks. Not when its host was last seen:
+// the file is written on changes, not as hosts talk, so that time would be stale for the
+// hosts that talk most; a restored MAC ages from the restart instead.
 import { checkMac } from '../link/mac.js';
 import { type Field, checkAddress, checkArray, checkInteger, checkObject, requiredKey } from '../validation.js';
 import type { LocalMacState } from './evpnVni.js';
 
-export interface LocalMacRecord extends LocalMacState {
-  /** ms since the epoch. */
-  seen: number;
-}
+export type LocalMacRecord = LocalMacState;
 
-const RECORD_KEYS = ['mac', 'ips', 'seq', 'seen'] as const;
+const RECORD_KEYS = ['mac', 'ips', 'seq'] as const;
 /** The native table's bound (LocalIps::kPerFamily, two families). */
 const MAX_IPS = 4;
 /** The most local MACs a device records (the native table's default limit). */
@@ -29,7 +27,6 @@ export function parseLocalMacRecords(value: unknown, field: Field): LocalMacReco
       mac: checkMac(requiredKey(raw, 'mac', at), at.at('mac')),
       ips,
       seq: checkInteger(requiredKey(raw, 'seq', at), at.at('seq'), 0, 0xffffffff, 'sequence number'),
-      seen: checkInteger(requiredKey(raw, 'seen', at), at.at('seen'), 0, Number.MAX_SAFE_INTEGER, 'time (ms since the epoch)'),
     };
   });
 }

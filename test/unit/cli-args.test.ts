@@ -27,13 +27,14 @@ describe('CLI grammar', () => {
   });
 
   it("reads the daemon's options, systemd style, and reload", () => {
-    expect(command('daemon --config /etc/vtepd.json --state=/var/lib/vtepd/state --remove-on-exit')).toEqual({
+    expect(command('daemon --config /etc/vtepd.json --state=/var/lib/vtepd/state --strict-state --remove-on-exit')).toEqual({
       name: 'daemon',
       config: '/etc/vtepd.json',
       state: '/var/lib/vtepd/state',
       removeOnExit: true,
+      strictState: true,
     });
-    expect(command('daemon')).toEqual({ name: 'daemon', config: undefined, state: undefined, removeOnExit: false });
+    expect(command('daemon')).toEqual({ name: 'daemon', config: undefined, state: undefined, removeOnExit: false, strictState: false });
     expect(command('reload')).toEqual({ name: 'reload' });
     expect(() => command('reload now')).toThrow(/"now" is unknown/);
   });

@@ -219,7 +219,7 @@ describe('one VNI, bounded and restored', () => {
   });
 
   it('state file records of local MACs are checked', () => {
-    const good = { mac: '02:00:00:00:00:01', ips: ['198.51.100.1', '2001:db8::1'], seq: 1, seen: 1_700_000_000_000 };
+    const good = { mac: '02:00:00:00:00:01', ips: ['198.51.100.1', '2001:db8::1'], seq: 1 };
     expect(parseLocalMacRecords([good], Field.config('localMacs'))).toEqual([good]);
     expect(() => parseLocalMacRecords([{ ...good, mac: 'x' }], Field.config('localMacs'))).toThrow('localMacs[0].mac');
     expect(() => parseLocalMacRecords([{ ...good, ips: ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4', '198.51.100.5'] }], Field.config('localMacs'))).toThrow('localMacs[0].ips');

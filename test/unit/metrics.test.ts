@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { METRICS, Metrics, type MetricsSnapshot, samples } from '../../src/daemon/metrics.js';
 
+const SAVED: MetricsSnapshot['state'] = { file: '/run/vtepd.sock.state', pending: 0, writeFailures: 0 };
+
 /** The counter names of one X-macro list of native/base/counters.h. */
 function counterNames(list: string): string[] {
   const header = readFileSync(new URL('../../native/base/counters.h', import.meta.url), 'utf8');
@@ -31,9 +33,10 @@ describe('metrics', () => {
       ports: [{ family: 'inet', port: 4789, vnis: [42], groups: [], stats: zeros(port) }],
       tunnels: [{ tunnel_id: 1, stats: zeros(tunnel) }],
       eventLog: { fdb_events_logged: 0, fdb_events_not_logged: 0 },
+      state: SAVED,
     });
-    // One sample per counter, plus vtepd_device_up and the two event-log counts.
-    expect(taken).toHaveLength(device.length + port.length + tunnel.length + 3);
+    // One sample per counter, plus vtepd_device_up, the two event-log counts and the state file's three.
+    expect(taken).toHaveLength(device.length + port.length + tunnel.length + 6);
     for (const { metric, labels } of taken) expect(Object.keys(labels).sort(), metric).toEqual([...(METRICS[metric]?.labelNames ?? ['?'])].sort());
   });
 
@@ -42,6 +45,7 @@ describe('metrics', () => {
       devices: [{ name: 'vx0', type: 'vxlan', stats: { rx_packets: 5, rx_drop_not_allowed: 2, tx_drop_too_big: 1, learn_drop_maxaddress: 3, fdb_moved: 4, events_dropped: 6 }, fdbEntries: 7 }],
       ports: [{ family: 'inet6', port: 8472, vnis: [], groups: [], stats: { rx_drop_unknown_vni: 9, rx_errors: 1 } }],
       eventLog: { fdb_events_logged: 10, fdb_events_not_logged: 11 },
+      state: { file: '/run/vtepd.sock.state', pending: 12, writeFailures: 13, unsaved: { since: '2026-12-06T07:00:00.000Z', error: 'ENOSPC', message: 'no space' } },
     });
     const vx0 = { device: 'vx0', type: 'vxlan' };
     expect(taken).toEqual([
@@ -57,6 +61,9 @@ describe('metrics', () => {
       { metric: 'vtepd_port_rx_errors_total', labels: { family: 'inet6', port: 8472 }, value: 1 },
       { metric: 'vtepd_fdb_events_logged_total', labels: {}, value: 10 },
       { metric: 'vtepd_fdb_events_not_logged_total', labels: {}, value: 11 },
+      { metric: 'vtepd_state_unsaved', labels: {}, value: 1 },
+      { metric: 'vtepd_state_pending_changes', labels: {}, value: 12 },
+      { metric: 'vtepd_state_write_failures_total', labels: {}, value: 13 },
     ]);
   });
 
@@ -66,6 +73,7 @@ describe('metrics', () => {
       devices: [],
       ports: [],
       eventLog: { fdb_events_logged: 0, fdb_events_not_logged: 0 },
+      state: SAVED,
       evpn: {
         asn: 65001, routerId: '192.0.2.1', api: '127.0.0.1:50051', speaker: 'connected', settling: false, tcpMd5Failures: 7, skipped: [],
         peers: [{ address: '192.0.2.2', asn: 65001, state: 'ESTABLISHED', received: 3, advertised: 2, prefixLimitCloses: 0 }, { address: '192.0.2.9', asn: 65001, state: 'ACTIVE', received: 0, advertised: 0, prefixLimitCloses: 2 }],
@@ -95,6 +103,7 @@ describe('metrics', () => {
       ],
       ports: [],
       eventLog: { fdb_events_logged: 1, fdb_events_not_logged: 0 },
+      state: SAVED,
     };
     const metrics = new Metrics(async () => snapshot);
     const text = await metrics.scrape();
@@ -102,6 +111,8 @@ describe('metrics', () => {
     expect(text).toContain('vtepd_rx_dropped_total{device="gt0",type="gretap",reason="key_mismatch"} 3\n');
     expect(text).toContain('vtepd_device_up{device="gt0",type="gretap"} 1\n');
     expect(text).toContain('vtepd_fdb_events_logged_total 1\n');
+    expect(text).toContain('# TYPE vtepd_state_unsaved gauge\nvtepd_state_unsaved 0\n');
+    expect(text).toContain('# TYPE vtepd_state_write_failures_total counter\nvtepd_state_write_failures_total 0\n');
     expect(text).toMatch(/^process_cpu_seconds_total \d/m);
     expect(metrics.registry.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     snapshot = { ...snapshot, devices: snapshot.devices.slice(0, 1) };

@@ -43,7 +43,7 @@ describe('the systemd unit', () => {
     expect(values('CapabilityBoundingSet')).toEqual(['CAP_NET_ADMIN CAP_NET_RAW']);
     const [program, ...args] = values('ExecStart')[0]!.split(' ');
     expect(program).toBe('vtepd');
-    expect(parseArgs(args).command).toEqual({ name: 'daemon', config: '/etc/vtepd/config.json', removeOnExit: false });
+    expect(parseArgs(args).command).toEqual({ name: 'daemon', config: '/etc/vtepd/config.json', removeOnExit: false, strictState: false });
   });
 
   // verify checks that ExecStart's program exists: a stand-in takes the installed vtepd's place.
