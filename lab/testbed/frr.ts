@@ -18,6 +18,10 @@ export interface FrrOptions {
   reflectorFor?: string;
   /** Whether to advertise every local VNI (FRR's VTEP role). */
   advertiseAllVni?: boolean;
+  /** TCP-MD5 password (RFC 2385) of every neighbour (`neighbor X password`). */
+  password?: string;
+  /** `debug bgp updates in`: bgpd.log then has every received UPDATE and withdrawal. */
+  debugUpdates?: boolean;
 }
 
 export interface FrrVtepOptions {
@@ -50,6 +54,12 @@ export class Frr {
     return JSON.parse((await this.vtysh(`${command} json`)).stdout) as T;
   }
 
+  /** bgpd's log so far. */
+  bgpdLog(): string {
+    const file = path.join(this.dir, 'bgpd.log');
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  }
+
   /** Stops bgpd and zebra (SIGTERM), as a crash of the peer would look to its neighbours after the hold time. */
   async stop(): Promise<void> {
     for (const proc of [...this.procs].reverse()) {
@@ -68,9 +78,10 @@ export class Frr {
 }
 
 function bgpdConfig(o: FrrOptions, log: string): string {
-  const lines = [`log file ${log}`, `router bgp ${o.asn}`, ` bgp router-id ${o.routerId}`, ' no bgp default ipv4-unicast', ' no bgp ebgp-requires-policy'];
+  const lines = [`log file ${log}`, ...(o.debugUpdates ? ['debug bgp updates in'] : []), `router bgp ${o.asn}`, ` bgp router-id ${o.routerId}`, ' no bgp default ipv4-unicast', ' no bgp ebgp-requires-policy'];
   for (const neighbor of o.neighbors ?? []) {
     lines.push(` neighbor ${neighbor} remote-as ${o.asn}`, ` neighbor ${neighbor} timers 3 9`, ` neighbor ${neighbor} timers connect 2`);
+    if (o.password) lines.push(` neighbor ${neighbor} password ${o.password}`);
   }
   if (o.reflectorFor) {
     lines.push(

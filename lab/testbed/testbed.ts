@@ -335,7 +335,7 @@ export class Testbed {
     const cli = opts.cli ?? CLI;
     const socket = opts.socket ?? path.join(tmpdir(), `${ns}-${this.daemons.length + 1}.sock`);
     // The daemon's state file is next to its socket, and with EVPN its gobgpd's files.
-    this.files.push(socket, `${socket}.state`, `${socket}.state.gobgpd.toml`, `${socket}.state.gobgpd.pid`, `${socket}.state.gobgpd.log`);
+    this.files.push(socket, `${socket}.state`, `${socket}.state.gobgpd`);
     // Debug: the log then has the FDB events, for tests to wait on and failures to show.
     const argv = [process.execPath, cli, 'daemon', '--socket', socket, '--log-level', 'debug'];
     if (opts.config) argv.push('--config', opts.config);
@@ -515,7 +515,7 @@ export class Testbed {
     }
     for (const f of this.files) {
       try {
-        if (existsSync(f)) unlinkSync(f);
+        rmSync(f, { recursive: true, force: true });
       } catch (e) {
         errors.push(`remove ${f}: ${(e as Error).message}`);
       }

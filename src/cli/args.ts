@@ -28,7 +28,7 @@ export const USAGE = `Usage: vtepd [ -j | --json ] [ --socket PATH ] COMMAND
                     [ --remove-on-exit ] [ --metrics ADDR:PORT ] [ --log-level LEVEL ]
                     [ --workers N ] [ --adaptive-poll USEC ]
                     [ --evpn-asn ASN --evpn-router-id ADDR [ --evpn-neighbor ADDR ]...
-                      [ --evpn-api ADDR:PORT ] [ --evpn-attach ] ]
+                      [ --evpn-attach [ --evpn-api unix:///PATH | ADDR:PORT ] ] ]
        vtepd reload
 ${LINK_KINDS.flatMap((kind) => kind.usage).join('\n')}
        vtepd link { del | delete } [ dev ] NAME
@@ -75,8 +75,9 @@ Options:
                         (Debian gobgpd): this host's ASN; or "evpn" in the config file
        --evpn-router-id ADDR  BGP router id (IPv4); the automatic RD is ADDR:VNI
        --evpn-neighbor ADDR   a BGP neighbour (iBGP, l2vpn evpn); repeat for more
-       --evpn-api ADDR:PORT   GoBGP's gRPC API (default 127.0.0.1:50051)
        --evpn-attach    use the gobgpd already serving --evpn-api instead of running one
+                        (vtepd's own serves its API on a unix socket only root can reach)
+       --evpn-api unix:///PATH | ADDR:PORT  that gobgpd's gRPC API (default 127.0.0.1:50051)
        -h, --help       this text; COMMAND --help or help COMMAND: that command's usage
        -V, --version    print vtepd's version
 `;

@@ -201,17 +201,17 @@ function statsGroups(counters: DeviceStats): string[] {
 export function formatEvpn(status: EvpnStatus, json: boolean): string {
   if (json) return jsonLine(status);
   const out = [
-    `speaker ${status.api} ${status.speaker}${status.settling ? ' settling' : ''} asn ${status.asn} router-id ${status.routerId}`,
+    `speaker ${status.api} ${status.speaker}${status.settling ? ' settling' : ''} asn ${status.asn} router-id ${status.routerId}${status.tcpMd5Failures > 0 ? ` tcp-md5-failures ${status.tcpMd5Failures}` : ''}`,
     ...status.peers.map(
       (peer) =>
-        `neighbor ${peer.address} asn ${peer.asn} ${peer.state}${peer.uptime === undefined ? '' : ` up ${peer.uptime}s`} received ${peer.received} advertised ${peer.advertised}`,
+        `neighbor ${peer.address} asn ${peer.asn} ${peer.state}${peer.uptime === undefined ? '' : ` up ${peer.uptime}s`} received ${peer.received} advertised ${peer.advertised}${peer.prefixLimitCloses > 0 ? ` prefix-limit-closes ${peer.prefixLimitCloses}` : ''}`,
     ),
   ];
   for (const vni of status.vnis) {
     out.push(
       `vni ${vni.vni} dev ${vni.device} vtep ${vni.vtep} rd ${vni.rd} import ${vni.import.join(',')} export ${vni.export.join(',')}`,
       `    remote-vteps ${vni.remoteVteps.join(' ') || '-'}`,
-      `    macs local ${vni.localMacs} remote ${vni.remoteMacs} routes advertised ${vni.routesAdvertised} received ${vni.routesReceived}`,
+      `    macs local ${vni.localMacs} remote ${vni.remoteMacs} routes advertised ${vni.routesAdvertised} received ${vni.routesReceived} dropped ${vni.routesDropped} not-allowed ${vni.routesNotAllowed}`,
     );
   }
   for (const { device, reason } of status.skipped) out.push(`dev ${device} skipped: ${reason}`);

@@ -1,7 +1,7 @@
 // The daemon's JSON config: the devices to create at start, each a LinkSpec plus (VXLAN only)
 // static FDB rows, L2TPv3 tunnels and sessions ("l2tp", see l2tp/daemon.ts) and the EVPN settings.
 // Checked completely before anything is created, with errors naming the JSON path.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { type EvpnConfig, parseEvpnConfig } from '../evpn/evpnConfig.js';
 import { type FdbEntry, parseFdbEntry } from '../link/fdbEntry.js';
 import { LINK_SPEC_KEYS, parseLinkSpec } from '../link/linkSpec.js';
@@ -74,7 +74,10 @@ export function deviceConfigJson({ link, fdb }: DeviceConfig): Record<string, un
   return { ...link, fdb };
 }
 
-/** Reads and checks `path`; every error names the file. */
+/**
+ * Reads and checks `path`; every error names the file. A file holding a BGP password must be
+ * the daemon's user's and nobody else's to read or write, as sshd insists for its host keys.
+ */
 export async function loadConfigFile(path: string): Promise<VtepdConfig> {
   let text: string;
   try {
@@ -82,10 +85,25 @@ export async function loadConfigFile(path: string): Promise<VtepdConfig> {
   } catch (err) {
     throw new ConfigError(`cannot read config file: ${(err as Error).message}`);
   }
+  let config: VtepdConfig;
   try {
-    return parseConfig(JSON.parse(text));
+    config = parseConfig(JSON.parse(text));
   } catch (err) {
     const detail = err instanceof SyntaxError ? `invalid JSON: ${err.message}` : (err as Error).message;
     throw new ConfigError(`${path}: ${detail}`);
+  }
+  if (config.evpn?.neighbors.some((neighbor) => neighbor.password !== undefined)) await checkSecretFile(path);
+  return config;
+}
+
+async function checkSecretFile(path: string): Promise<void> {
+  const { mode, uid } = await stat(path);
+  const owner = process.getuid?.() ?? uid;
+  if ((mode & 0o077) !== 0 || uid !== owner) {
+    const permissions = (mode & 0o777).toString(8).padStart(4, '0');
+    throw new ConfigError(
+      `${path} holds BGP passwords (evpn.neighbors[].password) but its permissions ${permissions} (owner uid ${uid}) are too open: ` +
+        `it must be owned by uid ${owner} and readable by nobody else (chown ${owner} ${path}; chmod 600 ${path})`,
+    );
   }
 }

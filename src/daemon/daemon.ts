@@ -22,6 +22,8 @@ import { L2tpSessionDevice } from '../l2tp/device.js';
 import { VxlanDevice } from '../vxlan/device.js';
 import { type EvpnConfig, evpnConfigJson } from '../evpn/evpnConfig.js';
 import { EvpnController } from '../evpn/evpnController.js';
+import { speakerFiles } from '../evpn/gobgpSpeaker.js';
+import type { LocalMacRecord } from '../evpn/localMacRecord.js';
 import type { EvpnStatus } from '../evpn/evpnStatus.js';
 import { FLOOD_MAC } from '../link/mac.js';
 import type { FdbEntry, FdbRow, FdbSelector } from '../link/fdbEntry.js';
@@ -104,6 +106,8 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
   private evpn: EvpnController | undefined;
   private addon: NativeAddon | undefined;
   private evpnSettings = '';
+  /** Local MACs to advertise again (from the state file, or EVPN before new settings), by device, until EVPN starts with them. */
+  private restoredLocalMacs = new Map<string, LocalMacRecord[]>();
 
   constructor(private readonly options: DaemonOptions = {}) {
     super();
@@ -150,6 +154,7 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     }
     const config = configPath === undefined ? undefined : await loadConfigFile(configPath);
     const { devices: records, l2tp } = await loadState(this.statePath);
+    this.restoredLocalMacs = new Map(records.flatMap((record) => (record.localMacs ? [[record.spec.name, record.localMacs]] : [])));
     await this.server.listen(this.socketPath);
     try {
       await this.exclusive(async () => {
@@ -175,10 +180,11 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     this.stopped = true;
     this.eventLog.close();
     await this.server.close();
+    const remove = this.options.removeOnExit ?? false;
+    // The last write comes before EVPN stops: its local MACs go into the state for the next start.
+    this.saver.close(!remove);
     await this.evpn?.stop();
     this.evpn = undefined;
-    const remove = this.options.removeOnExit ?? false;
-    this.saver.close(!remove);
     for (const device of this.devices.values()) device.close(remove);
     this.devices.clear();
     this.l2tp.close(remove);
@@ -539,12 +545,15 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     const settings = config ? JSON.stringify(evpnConfigJson(config)) : '';
     if (settings === this.evpnSettings) return [];
     const change = !config ? 'evpn stopped' : this.evpn ? 'evpn restarted: settings changed' : 'evpn started';
+    // The local MACs it advertised carry over to the new settings, as across a restart.
+    const running = this.evpn;
+    if (running && config) this.restoredLocalMacs = new Map([...this.devices.keys()].map((name) => [name, running.localMacRecords(name)]));
     await this.evpn?.stop();
     this.evpn = undefined;
-    this.evpnSettings = settings;
+    this.evpnSettings = '';
     if (config) {
-      const speakerFiles = { config: `${this.statePath}.gobgpd.toml`, pid: `${this.statePath}.gobgpd.pid`, log: `${this.statePath}.gobgpd.log` };
-      const evpn = new EvpnController(config, this.logger, speakerFiles);
+      // Throws if the speaker's private directory cannot be made safe: then EVPN stays off.
+      const evpn = new EvpnController(config, this.logger, speakerFiles(this.statePath));
       evpn.on('fdb', ({ ifname, operation }) => {
         const { op } = operation;
         const mac = op === 'flood-add' || op === 'flood-del' ? FLOOD_MAC : operation.mac;
@@ -552,8 +561,13 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
         this.emit('fdb', { type, ifname, mac, dst: operation.dst, externLearn: true });
         this.saveState('evpn');
       });
-      for (const device of this.devices.values()) if (device instanceof VxlanDevice) evpn.attach(device);
+      evpn.on('local', () => this.saveState('evpn local MACs'));
+      for (const device of this.devices.values()) {
+        if (device instanceof VxlanDevice) evpn.attach(device, this.restoredLocalMacs.get(device.name));
+      }
+      this.restoredLocalMacs.clear();
       this.evpn = evpn;
+      this.evpnSettings = settings;
     }
     this.logger.info({ asn: config?.asn, router_id: config?.routerId }, change);
     return [change];
@@ -569,11 +583,13 @@ export class Daemon extends EventEmitter<DaemonEvents> implements ControlTarget 
     const devices = [...this.devices.values()].filter((device): device is LinkDevice => !(device instanceof L2tpSessionDevice));
     const records = devices.map((device): DeviceRecord => {
       const config = this.configs.get(device.name);
+      const localMacs = this.evpn?.localMacRecords(device.name) ?? [];
       return {
         origin: config ? 'config' : 'runtime',
         ifindex: device.ifindex,
         ...linkKind(device.spec.type).stateRecord(device),
         ...(config && { config }),
+        ...(localMacs.length > 0 && { localMacs }),
       };
     });
     writeStateFile(this.statePath, records, this.l2tp.records());

@@ -79,6 +79,10 @@ export const METRICS: Record<string, MetricDefinition> = {
   vtepd_evpn_routes_received: { help: 'EVPN routes a VXLAN device imports', kind: 'gauge', labelNames: VNI },
   vtepd_evpn_routes_advertised: { help: 'EVPN routes a VXLAN device advertises (type 3, and type 2 per local MAC and address)', kind: 'gauge', labelNames: VNI },
   vtepd_evpn_remote_vteps: { help: 'VTEPs in the flood list by type-3 routes', kind: 'gauge', labelNames: VNI },
+  vtepd_evpn_routes_dropped_total: counter('EVPN routes a VXLAN device did not keep: it held evpn.maxRoutes already', VNI),
+  vtepd_evpn_routes_not_allowed_total: counter('EVPN routes a VXLAN device did not install: their VTEP is outside its allow list', VNI),
+  vtepd_evpn_peer_prefix_limit_closes_total: counter('Sessions gobgpd closed because the neighbour sent more than its maxPrefixes routes', ['peer']),
+  vtepd_evpn_tcp_md5_failures_total: counter('TCP segments the kernel dropped for TCP-MD5 (a wrong or missing BGP password) since vtepd started', []),
 };
 
 /** A counter's name (native/base/counters.h) as a metric and the label it adds. */
@@ -124,12 +128,18 @@ export function samples(snapshot: MetricsSnapshot): Sample[] {
   add('vtepd_state_write_failures_total', {}, snapshot.state.writeFailures);
   if (snapshot.evpn) {
     add('vtepd_evpn_speaker_connected', {}, snapshot.evpn.speaker === 'connected' ? 1 : 0);
-    for (const peer of snapshot.evpn.peers) add('vtepd_evpn_peer_established', { peer: peer.address }, peer.state === 'ESTABLISHED' ? 1 : 0);
+    add('vtepd_evpn_tcp_md5_failures_total', {}, snapshot.evpn.tcpMd5Failures);
+    for (const peer of snapshot.evpn.peers) {
+      add('vtepd_evpn_peer_established', { peer: peer.address }, peer.state === 'ESTABLISHED' ? 1 : 0);
+      add('vtepd_evpn_peer_prefix_limit_closes_total', { peer: peer.address }, peer.prefixLimitCloses);
+    }
     for (const vni of snapshot.evpn.vnis) {
       const labels = { device: vni.device, vni: vni.vni };
       add('vtepd_evpn_routes_received', labels, vni.routesReceived);
       add('vtepd_evpn_routes_advertised', labels, vni.routesAdvertised);
       add('vtepd_evpn_remote_vteps', labels, vni.remoteVteps.length);
+      add('vtepd_evpn_routes_dropped_total', labels, vni.routesDropped);
+      add('vtepd_evpn_routes_not_allowed_total', labels, vni.routesNotAllowed);
     }
   }
   return out;

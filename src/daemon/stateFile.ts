@@ -3,7 +3,8 @@
 // were. JSON, version 1:
 //   { "version": 1, "devices": [ { "origin": "config" | "runtime", "ifindex": N,
 //       "spec": {...}, "fdb": [ { "mac", "dst", "port", "vni", "externLearn"? } ... ],
-//       "neigh": [ { "dst", "lladdr", "router"? } ... ]?, "config": {...} } ] }
+//       "neigh": [ { "dst", "lladdr", "router"? } ... ]?, "config": {...},
+//       "localMacs"?: [ { "mac", "ips", "seq" } ... ] } ] }
 // `spec` has the host defaults resolved (mtu, srcport), so a restart resolves nothing again
 // and runs exactly what ran, whatever the host looks like by then (and without the route
 // lookups that would slow it down); its `remote` is empty, as the flood list is in `fdb`.
@@ -12,7 +13,8 @@
 // `neigh` (VXLAN, when it has any): the static neighbour entries ARP/ND suppression answers
 // for (`vtepd neigh add`); EVPN's come back from the speaker, local ones from the hosts.
 // `config` (origin "config" only) is the config entry the device was made from, as parsed: a
-// reload compares the config with it. "l2tp" (when any ran) has the L2TPv3 tunnels and
+// reload compares the config with it. `localMacs` (EVPN only) are the device's own hosts as
+// advertised (evpn/localMacRecord.ts), so a restart advertises them again at once. "l2tp" (when any ran) has the L2TPv3 tunnels and
 // sessions (l2tp/daemon.ts, L2tpRecords).
 // Written atomically: a temporary file in the same directory, fsync, rename, fsync of the
 // directory; a write that fails leaves the file as it was, removes its temporary (which may
@@ -31,6 +33,7 @@ import { ConfigError, Field, checkArray, checkInteger, checkObject, requiredKey 
 import { type DeviceConfig, deviceConfigJson, parseDeviceConfig } from './configFile.js';
 import { type DeviceOrigin, checkOrigin } from './deviceOrigin.js';
 import { type L2tpRecords, parseL2tpRecords } from '../l2tp/daemon.js';
+import { type LocalMacRecord, parseLocalMacRecords } from '../evpn/localMacRecord.js';
 
 export const STATE_VERSION = 1;
 
@@ -46,9 +49,11 @@ export interface DeviceRecord {
   neigh?: NeighEntry[];
   /** Origin 'config': the entry it was made from. */
   config?: DeviceConfig;
+  /** With EVPN: the device's own MACs as advertised. */
+  localMacs?: LocalMacRecord[];
 }
 
-const RECORD_KEYS = ['origin', 'ifindex', 'spec', 'fdb', 'neigh', 'config'] as const;
+const RECORD_KEYS = ['origin', 'ifindex', 'spec', 'fdb', 'neigh', 'config', 'localMacs'] as const;
 const MAX_IFINDEX = 0x7fffffff;
 
 /** Next to the control socket: distinct sockets never share it, and both go with a reboot, as the TAPs do. */
@@ -106,6 +111,7 @@ export function parseState(document: unknown): DeviceRecord[] {
       parsed.neigh = checkArray(record.neigh, field.at('neigh')).map((entry, j) => parseNeighEntry(entry, field.at('neigh').at(j)));
     }
     if (origin === 'config') parsed.config = parseDeviceConfig(requiredKey(record, 'config', field), field.at('config'));
+    if (record.localMacs !== undefined) parsed.localMacs = parseLocalMacRecords(record.localMacs, field.at('localMacs'));
     return parsed;
   });
 }

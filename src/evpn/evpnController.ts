@@ -9,35 +9,51 @@
 // flushed to resynchronise: they stay (stale) until the speaker's BGP sessions are up and quiet,
 // then what no route supports is swept. A speaker that cannot be reached for staleTime seconds
 // has its routes withdrawn from the FDB. Nothing here speaks BGP.
+//
+// Local MACs survive a restart: the daemon keeps localMacs() in its state file and hands them
+// back to attach(), so the same routes are advertised again before any host speaks (and the
+// speaker, taken over, never withdraws them). A restored MAC the device does not see again
+// ages as the device's own would, counting from the restart.
 import { EventEmitter } from 'node:events';
-import { listenAddressText } from '../daemon/daemonOptions.js';
 import type { Logger } from '../daemon/logger.js';
 import type { VxlanDevice } from '../vxlan/device.js';
 import type { LocalMacEvent } from '../link/localMac.js';
 import { FLOOD_MAC } from '../link/mac.js';
-import type { EvpnConfig } from './evpnConfig.js';
+import { type EvpnConfig, type SpeakerApi, speakerApiText } from './evpnConfig.js';
 import { type PathUpdate, type VniRouting, autoRouting, parsePath } from './evpnRoutes.js';
 import type { EvpnPeer, EvpnStatus } from './evpnStatus.js';
 import { type FdbOperation, EvpnVni, type NeighOperation } from './evpnVni.js';
+import type { LocalMacRecord } from './localMacRecord.js';
 import { EVPN_FAMILY, type Message } from './apiMessages.js';
 import { GobgpApi } from './gobgpApi.js';
-import { GobgpSpeaker } from './gobgpSpeaker.js';
+import { GobgpSpeaker, type SpeakerFiles } from './gobgpSpeaker.js';
+import { readTcpMd5Failures } from './tcpMd5Counters.js';
 
 interface EvpnEvents {
   /** The FDB changed (the daemon saves its state). */
   fdb: [{ ifname: string; operation: Exclude<FdbOperation, NeighOperation> }];
+  /** A device's local MACs changed (the daemon saves its state). */
+  local: [{ ifname: string }];
 }
 
 interface Member {
   device: VxlanDevice;
   vni: EvpnVni;
+  /** MACs restored from the state file that the device has not seen since, with when they were restored. */
+  restored: Map<string, number>;
+  /** What was logged once: routes dropped, not allowed, rows the FDB refused. */
+  logged: Set<string>;
   unsubscribe: () => void;
 }
 
 /** BGP sessions must be up and quiet this long before stale entries are swept. */
 const SETTLE_MS = 3000;
 const RECONNECT_MS = 1000;
-const LOST_MAC_CHECK_MS = 1000;
+const LOCAL_MAC_CHECK_MS = 1000;
+/** How often TCP-MD5 failures and gobgpd's prefix-limit closes are looked for. */
+const SESSION_CHECK_MS = 5000;
+/** TCP-MD5 failures are logged at most this often. */
+const MD5_LOG_MS = 60_000;
 
 export class EvpnController extends EventEmitter<EvpnEvents> {
   private readonly members = new Map<string, Member>();
@@ -52,26 +68,39 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
   private advertising: Promise<void> = Promise.resolve();
   private advertiseQueued = false;
   private staleTimer: NodeJS.Timeout | undefined;
-  private readonly lostMacTimer: NodeJS.Timeout;
+  private readonly localMacTimer: NodeJS.Timeout;
+  private readonly sessionTimer: NodeJS.Timeout;
+  private readonly md5 = { base: 0, seen: 0, loggedAt: 0 };
+  /** Sessions gobgpd closed for the prefix limit, by neighbour. */
+  private readonly prefixLimitCloses = new Map<string, number>();
+  /** The speaker's API: the private socket of the gobgpd vtepd runs, or the operator's. */
+  private readonly apiAddress: SpeakerApi;
   private stopped = false;
   private readonly loop: Promise<void>;
 
+  /** Throws if the speaker's private directory cannot be made safe. */
   constructor(
     readonly config: EvpnConfig,
     private readonly logger: Logger,
-    files: { config: string; pid: string; log: string },
+    files: SpeakerFiles,
   ) {
     super();
+    this.apiAddress = config.api ?? { path: files.socket };
     if (config.runSpeaker) {
       this.speaker = new GobgpSpeaker(config, files, logger);
       this.speaker.start();
     }
-    this.lostMacTimer = setInterval(() => this.checkLostMacs(), LOST_MAC_CHECK_MS);
+    this.localMacTimer = setInterval(() => this.checkLocalMacs(), LOCAL_MAC_CHECK_MS);
+    this.md5.base = this.md5.seen = readTcpMd5Failures();
+    this.sessionTimer = setInterval(() => this.checkSessions(), SESSION_CHECK_MS);
     this.loop = this.run();
   }
 
-  /** Takes part with `device` (every VXLAN device with a local address). */
-  attach(device: VxlanDevice): void {
+  /**
+   * Takes part with `device` (every VXLAN device with a local address); `restored`: its local
+   * MACs from the state file (a restart).
+   */
+  attach(device: VxlanDevice, restored: LocalMacRecord[] = []): void {
     this.detach(device.name);
     const routing = this.routing(device);
     if (typeof routing === 'string') {
@@ -79,7 +108,7 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
       this.logger.warn({ device: device.name }, `evpn: ${device.name} does not take part: ${routing}`);
       return;
     }
-    const vni = new EvpnVni(routing);
+    const vni = new EvpnVni(routing, { maxRoutes: this.config.maxRoutes, ...(device.spec.allow && { allow: device.spec.allow }) });
     // Rows a restart restored are this VNI's until the next sweep says otherwise.
     vni.adopt(
       device.fdbList().filter((row) => row.externLearn),
@@ -91,10 +120,11 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
     device.on('local-learned', onLearned);
     device.on('local-aged', onAged);
     device.setLocalLearning(true);
-    for (const mac of device.localMacs()) this.apply(device.name, vni.localLearned(mac.mac, mac.ips), false);
-    this.members.set(device.name, {
+    const member: Member = {
       device,
       vni,
+      restored: new Map(),
+      logged: new Set(),
       unsubscribe: () => {
         device.off('local-learned', onLearned);
         device.off('local-aged', onAged);
@@ -105,7 +135,18 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
           /* closed */
         }
       },
-    });
+    };
+    this.members.set(device.name, member);
+    const seen = new Set<string>();
+    for (const mac of device.localMacs()) {
+      seen.add(mac.mac);
+      this.apply(device.name, vni.localLearned(mac.mac, mac.ips), false);
+    }
+    for (const record of restored) {
+      if (seen.has(record.mac)) continue;
+      this.apply(device.name, vni.restoreLocal(record), false);
+      member.restored.set(record.mac, Date.now());
+    }
     if (this.state === 'connected' && this.api) void this.replay(this.api, vni);
     this.queueAdvertise();
   }
@@ -127,13 +168,19 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
     return mac === FLOOD_MAC ? installed.flood.includes(dst) : installed.macs.get(mac) === dst;
   }
 
+  /** The device's local MACs as the state file keeps them (none when it does not take part). */
+  localMacRecords(ifname: string): LocalMacRecord[] {
+    return this.members.get(ifname)?.vni.localState() ?? [];
+  }
+
   async status(): Promise<EvpnStatus> {
     return {
       asn: this.config.asn,
       routerId: this.config.routerId,
-      api: listenAddressText(this.config.api),
+      api: speakerApiText(this.apiAddress),
       speaker: this.state,
       settling: this.settling,
+      tcpMd5Failures: this.md5.seen - this.md5.base,
       peers: await this.peers().catch(() => []),
       vnis: [...this.members].map(([device, member]) => ({ device, ...member.vni.summary() })),
       skipped: [...this.skipped].map(([device, reason]) => ({ device, reason })),
@@ -143,7 +190,8 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
   /** Withdraws everything this controller advertised (when it runs the speaker, stops it). */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.lostMacTimer);
+    clearInterval(this.localMacTimer);
+    clearInterval(this.sessionTimer);
     clearTimeout(this.staleTimer);
     for (const member of this.members.values()) member.unsubscribe();
     this.members.clear();
@@ -175,14 +223,14 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
         await sleep(RECONNECT_MS);
         continue;
       }
-      const api = new GobgpApi(this.config.api);
+      const api = new GobgpApi(this.apiAddress);
       this.api = api;
       try {
         await api.ready(2000);
         await this.session(api);
       } catch (err) {
         const message = (err as Error).message;
-        if (message !== reported && !this.stopped) this.logger.warn(`evpn: speaker at ${listenAddressText(this.config.api)}: ${message}`);
+        if (message !== reported && !this.stopped) this.logger.warn(`evpn: speaker at ${speakerApiText(this.apiAddress)}: ${message}`);
         reported = message;
       } finally {
         api.close();
@@ -225,7 +273,7 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
       clearTimeout(this.staleTimer);
       this.staleTimer = undefined;
       this.state = 'connected';
-      this.logger.info({ api: listenAddressText(this.config.api), routes: destinations.length }, `evpn: connected to the speaker (${destinations.length} routes)`);
+      this.logger.info({ api: speakerApiText(this.apiAddress), routes: destinations.length }, `evpn: connected to the speaker (${destinations.length} routes)`);
       // What the speaker holds from us (an earlier run's included) is the starting point.
       this.applied.clear();
       for (const path of local) {
@@ -281,6 +329,13 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
       for (const update of updates) this.apply(name, member.vni.receive(update), false);
       // A MAC another VTEP took is withdrawn here.
       moved ||= member.vni.summary().localMacs !== before;
+      const { overLimit, notAllowed } = member.vni.drops();
+      if (overLimit > 0) {
+        this.logOnce(member, 'limit', { device: name, max_routes: this.config.maxRoutes }, `evpn: ${name} holds evpn.maxRoutes (${this.config.maxRoutes}) routes: more are dropped (counted in evpn show)`);
+      }
+      if (notAllowed > 0) {
+        this.logOnce(member, 'allow', { device: name }, `evpn: ${name}: routes whose VTEP is outside its allow list (${member.device.spec.allow?.join(',')}) are not installed (counted in evpn show)`);
+      }
     }
     if (moved) this.queueAdvertise();
   }
@@ -326,24 +381,73 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
             break;
         }
       } catch (err) {
-        // A row the user changed meanwhile: theirs stays.
-        this.logger.warn({ device: name, ...operation }, `evpn: ${name}: ${(err as Error).message}`);
+        // A row the user changed meanwhile (theirs stays), or a full FDB: logged once per device.
+        this.logOnce(member, 'fdb', { device: name, ...operation }, `evpn: ${name}: ${(err as Error).message} (further refusals are not logged)`);
+        continue;
       }
       if (operation.op !== 'neigh-set' && operation.op !== 'neigh-del') this.emit('fdb', { ifname: name, operation });
     }
-    if (advertise) this.queueAdvertise();
+    if (advertise) {
+      this.emit('local', { ifname: name });
+      this.queueAdvertise();
+    }
   }
 
-  /** MACs another VTEP took that sent again from here since: they moved back, outbid it. */
-  private checkLostMacs(): void {
+  private logOnce(member: Member, what: string, fields: Record<string, unknown>, message: string): void {
+    if (member.logged.has(what)) return;
+    member.logged.add(what);
+    this.logger.warn(fields, message);
+  }
+
+  /**
+   * MACs another VTEP took that sent again from here since: they moved back, outbid it.
+   * MACs a restart restored: the device's own table has them once their hosts speak; until
+   * then they age from the restart.
+   */
+  private checkLocalMacs(): void {
+    const now = Date.now();
     for (const [name, member] of this.members) {
       const lost = member.vni.lostMacs();
-      if (lost.size === 0) continue;
-      for (const mac of member.device.localMacs()) {
+      if (lost.size === 0 && member.restored.size === 0) continue;
+      const macs = member.device.localMacs();
+      for (const mac of macs) {
+        member.restored.delete(mac.mac);
         const at = lost.get(mac.mac);
-        if (at !== undefined && Date.now() - mac.idle * 1000 > at + 1000) this.apply(name, member.vni.localLearned(mac.mac, mac.ips), true);
+        if (at !== undefined && now - mac.idle * 1000 > at + 1000) this.apply(name, member.vni.localLearned(mac.mac, mac.ips), true);
+      }
+      for (const [mac, restoredAt] of member.restored) {
+        if (!aged(restoredAt, member.device.spec.ageing, now)) continue;
+        member.restored.delete(mac);
+        this.apply(name, member.vni.localAged(mac), true);
       }
     }
+  }
+
+  /**
+   * What gobgpd's API does not tell: sessions it closed for a neighbour's prefix limit (its log
+   * says), each counted, the first per neighbour logged; and TCP-MD5 failures. The kernel drops
+   * segments whose MD5 signature is wrong or missing without a word to gobgpd: a wrong password
+   * shows only as a session that never comes up, and in these counters.
+   */
+  private checkSessions(): void {
+    for (const address of this.speaker?.prefixLimitCloses() ?? []) {
+      const closes = (this.prefixLimitCloses.get(address) ?? 0) + 1;
+      this.prefixLimitCloses.set(address, closes);
+      if (closes > 1) continue;
+      const limit = this.config.neighbors.find((neighbor) => neighbor.address === address)?.maxPrefixes;
+      this.logger.warn({ peer: address, max_prefixes: limit }, `evpn: neighbor ${address} sent more than its maxPrefixes (${limit}) routes: gobgpd closed the session (it tries again; closes are counted in evpn show)`);
+    }
+    const failures = readTcpMd5Failures();
+    const now = Date.now();
+    if (failures > this.md5.seen && now - this.md5.loggedAt >= MD5_LOG_MS) {
+      this.md5.loggedAt = now;
+      const down = this.config.neighbors.filter((neighbor) => neighbor.password !== undefined).map((neighbor) => neighbor.address);
+      this.logger.warn(
+        { tcp_md5_failures: failures - this.md5.base },
+        `evpn: ${failures - this.md5.seen} TCP segments failed TCP-MD5 checks (nstat TcpExtTCPMD5Failure/NotFound/Unexpected): a BGP neighbour's password differs from ours, or one side has none${down.length > 0 ? ` (neighbours with a password: ${down.join(', ')})` : ''}`,
+      );
+    }
+    this.md5.seen = failures;
   }
 
   /**
@@ -400,9 +504,15 @@ export class EvpnController extends EventEmitter<EvpnEvents> {
         ...(uptime > 0 && { uptime: Math.max(0, Math.round(Date.now() / 1000 - uptime)) }),
         received: Number(counts.received ?? 0),
         advertised: Number(counts.advertised ?? 0),
+        prefixLimitCloses: this.prefixLimitCloses.get(String(state.neighbor_address ?? '')) ?? 0,
       };
     });
   }
+}
+
+/** Whether a MAC last seen at `seen` (ms since the epoch) has aged, as the device's `ageing` seconds say (0: never). */
+function aged(seen: number, ageing: number, now: number): boolean {
+  return ageing !== 0 && now - seen >= ageing * 1000;
 }
 
 function sleep(ms: number): Promise<void> {

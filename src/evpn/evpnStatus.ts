@@ -11,6 +11,10 @@ export interface VniSummary {
   localMacs: number;
   routesReceived: number;
   routesAdvertised: number;
+  /** Routes not kept because the device held maxRoutes already (each update counts). */
+  routesDropped: number;
+  /** Routes not kept because their next hop (remote VTEP) is outside the device's allow list. */
+  routesNotAllowed: number;
 }
 
 /** A BGP neighbour as `evpn show` lists it. */
@@ -22,6 +26,8 @@ export interface EvpnPeer {
   uptime?: number;
   received: number;
   advertised: number;
+  /** Times gobgpd closed the session because the neighbour sent more than maxPrefixes routes. */
+  prefixLimitCloses: number;
 }
 
 export interface EvpnStatus {
@@ -32,6 +38,11 @@ export interface EvpnStatus {
   speaker: 'connected' | 'connecting' | 'lost';
   /** Whether learned entries are still being confirmed after a (re)connection. */
   settling: boolean;
+  /**
+   * TCP segments the kernel dropped for TCP-MD5 (RFC 2385) since vtepd started: a wrong
+   * password, or one where the other side has none (this network namespace's TcpExt counters).
+   */
+  tcpMd5Failures: number;
   peers: EvpnPeer[];
   vnis: (VniSummary & { device: string })[];
   /** Devices that cannot take part, and why. */

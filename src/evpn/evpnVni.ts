@@ -7,7 +7,11 @@
 //
 // Resynchronisation (a new speaker session, a restart) never flushes first: while `settling`,
 // entries no route supports are kept (stale); sweep() removes what is still unsupported.
+//
+// Bounded: at most `maxRoutes` imported routes are kept (a new one past that is dropped and
+// counted), and with an allow list only routes whose next hop (the remote VTEP) is in it are.
 import { FLOOD_MAC } from '../link/mac.js';
+import { prefixContains } from '../link/prefix.js';
 import { type EvpnRoute, type PathUpdate, type VniRouting, imetPath, imports, macIpPath } from './evpnRoutes.js';
 import type { VniSummary } from './evpnStatus.js';
 import type { Message } from './apiMessages.js';
@@ -32,6 +36,20 @@ interface LocalMac {
   lostAt: number;
 }
 
+/** What a VNI imports at most, and from where. */
+export interface VniBounds {
+  maxRoutes: number;
+  /** The device's allow list: remote VTEPs outside it are not installed. */
+  allow?: string[];
+}
+
+/** A local MAC as the state file keeps it across a restart. */
+export interface LocalMacState {
+  mac: string;
+  ips: string[];
+  seq: number;
+}
+
 function compareAddresses(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
@@ -50,8 +68,18 @@ export class EvpnVni {
   private readonly installedNeigh = new Map<string, string>();
   private readonly neighByMac = new Map<string, Set<string>>();
   private settling = false;
+  /** Routes not kept: past maxRoutes, and from VTEPs outside the allow list. */
+  private dropped = { overLimit: 0, notAllowed: 0 };
 
-  constructor(readonly routing: VniRouting) {}
+  constructor(
+    readonly routing: VniRouting,
+    private readonly bounds: VniBounds = { maxRoutes: Number.POSITIVE_INFINITY },
+  ) {}
+
+  /** Counts of routes not kept (see VniSummary). */
+  drops(): { overLimit: number; notAllowed: number } {
+    return { ...this.dropped };
+  }
 
   /**
    * Rows the FDB holds already (a restart restored them with the device): taken as this VNI's,
@@ -74,6 +102,17 @@ export class EvpnVni {
       if (!known) return [];
       this.forgetRoute(known);
       return known.type === 'imet' ? this.floodChange(known.vtep) : this.macChange(known.mac);
+    }
+    if (!known) {
+      const { allow, maxRoutes } = this.bounds;
+      if (allow && !allow.some((prefix) => prefixContains(prefix, route.vtep))) {
+        this.dropped.notAllowed++;
+        return [];
+      }
+      if (this.routes.size >= maxRoutes) {
+        this.dropped.overLimit++;
+        return [];
+      }
     }
     if (known) this.forgetRoute(known);
     this.routes.set(route.key, route);
@@ -100,6 +139,18 @@ export class EvpnVni {
     const seq = entry || remote.length > 0 ? Math.max(entry?.seq ?? 0, ...remote.map((route) => route.seq)) + 1 : 0;
     this.local.set(mac, { ips: [...ips], seq, lostAt: 0 });
     return this.macChange(mac);
+  }
+
+  /** A local MAC a restart brought back from the state file, as it was advertised (its sequence number too). */
+  restoreLocal({ mac, ips, seq }: LocalMacState): FdbOperation[] {
+    if (this.local.has(mac)) return [];
+    this.local.set(mac, { ips: [...ips], seq, lostAt: 0 });
+    return this.macChange(mac);
+  }
+
+  /** The local MACs advertised now, for the state file. */
+  localState(): LocalMacState[] {
+    return [...this.local].filter(([, entry]) => !entry.lostAt).map(([mac, entry]) => ({ mac, ips: [...entry.ips], seq: entry.seq }));
   }
 
   localAged(mac: string): FdbOperation[] {
@@ -154,6 +205,8 @@ export class EvpnVni {
       localMacs: local.length,
       routesReceived: this.routes.size,
       routesAdvertised: 1 + local.reduce((sum, entry) => sum + 1 + entry.ips.length, 0),
+      routesDropped: this.dropped.overLimit,
+      routesNotAllowed: this.dropped.notAllowed,
     };
   }
 

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { type ListenAddress, listenAddressText } from '../daemon/daemonOptions.js';
 import type { Message } from './apiMessages.js';
+import { type SpeakerApi, speakerApiText } from './evpnConfig.js';
 
 /** Where golang-github-osrg-gobgp-dev puts the API; $VTEPD_GOBGP_PROTO overrides it. */
 export const GOBGP_PROTO_DIR = '/usr/share/gocode/src/github.com/osrg/gobgp/api';
@@ -41,11 +41,11 @@ function loadDefinition(): protoLoader.PackageDefinition {
 export class GobgpApi {
   private readonly client: grpc.Client & Record<string, Unary | ServerStream>;
 
-  constructor(readonly address: ListenAddress) {
+  constructor(readonly address: SpeakerApi) {
     const proto = grpc.loadPackageDefinition(loadDefinition()) as unknown as {
       apipb: { GobgpApi: new (target: string, credentials: grpc.ChannelCredentials) => grpc.Client };
     };
-    this.client = new proto.apipb.GobgpApi(listenAddressText(address), grpc.credentials.createInsecure()) as GobgpApi['client'];
+    this.client = new proto.apipb.GobgpApi(speakerApiText(address), grpc.credentials.createInsecure()) as GobgpApi['client'];
   }
 
   /** A unary call; rejects after `timeoutMs` (the speaker may be gone). */

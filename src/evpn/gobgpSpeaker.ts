@@ -4,11 +4,52 @@
 // that was killed is taken over (its BGP sessions never dropped), not started twice. It logs
 // (warnings and worse) to a file of its own, not to a pipe: a pipe would kill it with SIGPIPE
 // once a killed vtepd stopped reading.
+// Its files live in a directory only its owner (root) can enter, next to the state file: the
+// configuration (TCP-MD5 passwords), pid, log and the unix socket of its gRPC API, which has no
+// authentication of its own: reaching the socket is the permission. It listens on no TCP port
+// but BGP's.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { listenAddressText } from '../daemon/daemonOptions.js';
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from '../daemon/logger.js';
-import type { EvpnConfig } from './evpnConfig.js';
+import { type EvpnConfig, speakerApiText } from './evpnConfig.js';
+import { LogTail, prefixLimitCloses } from './gobgpdLog.js';
+
+/** The speaker's files, in `dir`. */
+export interface SpeakerFiles {
+  dir: string;
+  config: string;
+  pid: string;
+  log: string;
+  /** The API's unix socket. */
+  socket: string;
+}
+
+/** The files of the gobgpd a daemon whose state file is `statePath` runs. */
+export function speakerFiles(statePath: string): SpeakerFiles {
+  const dir = `${statePath}.gobgpd`;
+  const at = (name: string): string => path.join(dir, name);
+  return { dir, config: at('gobgpd.toml'), pid: at('gobgpd.pid'), log: at('gobgpd.log'), socket: at('api.sock') };
+}
+
+/**
+ * Creates `dir` (mode 0700) or checks the one there: a directory (not a link) owned by this
+ * process's user, which nobody else may enter. Throws what is wrong.
+ */
+export function ensurePrivateDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  const uid = process.getuid?.() ?? 0;
+  if (!stat.isDirectory() || stat.uid !== uid) {
+    throw new Error(`${dir} must be a directory owned by uid ${uid}: it holds the BGP speaker's API socket and passwords`);
+  }
+  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+/** A TOML basic string. */
+function tomlString(text: string): string {
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
 
 /** The TOML gobgpd reads: pure, for tests and for `evpn show`. */
 export function gobgpdConfig(config: EvpnConfig): string {
@@ -26,6 +67,7 @@ export function gobgpdConfig(config: EvpnConfig): string {
       '  [neighbors.config]',
       `    neighbor-address = "${neighbor.address}"`,
       `    peer-as = ${neighbor.asn}`,
+      ...(neighbor.password === undefined ? [] : [`    auth-password = ${tomlString(neighbor.password)}`]),
       '  [neighbors.timers.config]',
       `    hold-time = ${config.holdTime}`,
       `    keepalive-interval = ${config.keepalive}`,
@@ -33,18 +75,28 @@ export function gobgpdConfig(config: EvpnConfig): string {
       '  [[neighbors.afi-safis]]',
       '    [neighbors.afi-safis.config]',
       '      afi-safi-name = "l2vpn-evpn"',
+      // Past it the session is closed (Cease, maximum number of prefixes: RFC 4486), as
+      // FRR's maximum-prefix does; gobgpd warns at 80 %.
+      '    [neighbors.afi-safis.prefix-limit.config]',
+      `      max-prefixes = ${neighbor.maxPrefixes}`,
+      '      shutdown-threshold-pct = 80',
     );
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** Whether `pid` is a running gobgpd started with `configFile`. */
-function isOurGobgpd(pid: number, configFile: string): boolean {
+/** gobgpd's command line after its path. */
+function gobgpdArgs(files: SpeakerFiles): string[] {
+  return ['-f', files.config, '-t', 'toml', '--api-hosts', speakerApiText({ path: files.socket }), '--pprof-disable', '-l', 'warn', '-p'];
+}
+
+/** Whether `pid` is a running gobgpd started with `configFile`, and with what arguments. */
+function runningGobgpd(pid: number, configFile: string): { args: string[] } | undefined {
   try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.some((arg) => arg.endsWith('gobgpd')) && argv.includes(configFile);
+    const [program = '', ...args] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
+    return program.endsWith('gobgpd') && args.includes(configFile) ? { args } : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -59,35 +111,48 @@ export class GobgpSpeaker {
   private restartDelay = 500;
   private restartTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private logTail: LogTail | undefined;
 
   constructor(
     private readonly config: EvpnConfig,
-    private readonly files: { config: string; pid: string; log: string },
+    private readonly files: SpeakerFiles,
     private readonly logger: Logger,
   ) {}
 
-  /** Starts gobgpd, or takes over the one the pid file names if it runs the same configuration. */
+  /**
+   * Starts gobgpd, or takes over the one the pid file names if it runs the same configuration
+   * with the same arguments. Throws if the private directory cannot be made safe.
+   */
   start(): void {
+    ensurePrivateDirectory(this.files.dir);
+    this.logTail = new LogTail(this.files.log);
     const text = gobgpdConfig(this.config);
     const pid = Number(readFileOr(this.files.pid, ''));
-    if (pid > 0 && isOurGobgpd(pid, this.files.config) && readFileOr(this.files.config, '') === text) {
+    const running = pid > 0 ? runningGobgpd(pid, this.files.config) : undefined;
+    if (running && running.args.join('\0') === gobgpdArgs(this.files).join('\0') && readFileOr(this.files.config, '') === text) {
       this.adopted = pid;
       this.logger.info({ pid }, `evpn: gobgpd ${pid} still runs: taken over`);
       return;
     }
-    if (pid > 0 && isOurGobgpd(pid, this.files.config)) process.kill(pid, 'SIGTERM');
+    if (running) process.kill(pid, 'SIGTERM');
     writeFileSync(this.files.config, text, { mode: 0o600 });
+    chmodSync(this.files.config, 0o600);
     this.spawn();
   }
 
   /** Whether gobgpd runs (the controller's reconnect loop asks before it retries). */
   get running(): boolean {
-    if (this.adopted !== undefined && !isOurGobgpd(this.adopted, this.files.config)) {
+    if (this.adopted !== undefined && !runningGobgpd(this.adopted, this.files.config)) {
       this.logger.warn({ pid: this.adopted }, `evpn: gobgpd ${this.adopted} is gone: starting another`);
       this.adopted = undefined;
       if (!this.stopped) this.spawn();
     }
     return this.adopted !== undefined || (this.child !== undefined && this.child.exitCode === null);
+  }
+
+  /** Neighbours whose sessions gobgpd closed for their prefix limit since the last call, once per close. */
+  prefixLimitCloses(): string[] {
+    return prefixLimitCloses(this.logTail?.read() ?? '');
   }
 
   async stop(): Promise<void> {
@@ -106,9 +171,10 @@ export class GobgpSpeaker {
   }
 
   private spawn(): void {
-    const args = ['-f', this.files.config, '-t', 'toml', '--api-hosts', listenAddressText(this.config.api), '--pprof-disable', '-l', 'warn', '-p'];
+    // A killed gobgpd leaves its socket behind, and gobgpd does not listen over one.
+    rmSync(this.files.socket, { force: true });
     const log = openSync(this.files.log, 'a', 0o600);
-    const child = spawn(this.config.gobgpd, args, { stdio: ['ignore', log, log] });
+    const child = spawn(this.config.gobgpd, gobgpdArgs(this.files), { stdio: ['ignore', log, log] });
     closeSync(log);
     this.child = child;
     child.once('spawn', () => {

@@ -42,3 +42,16 @@ function addressBytes(address: string): number[] {
   const [before, after] = [groups(head), groups(tail)];
   return [...before, ...Array<number>(16 - before.length - after.length).fill(0), ...after];
 }
+
+/** Whether canonical `address` is in canonical `prefix` ("ADDR/LEN", as checkPrefix() returns). */
+export function prefixContains(prefix: string, address: string): boolean {
+  const [network = '', length] = prefix.split('/');
+  if (addressFamily(network) !== addressFamily(address)) return false;
+  const [net, addr] = [addressBytes(network), addressBytes(address)];
+  const bits = Number(length);
+  return net.every((byte, i) => {
+    const networkBits = Math.min(8, Math.max(0, bits - 8 * i));
+    const mask = (0xff << (8 - networkBits)) & 0xff;
+    return (byte & mask) === ((addr[i] as number) & mask);
+  });
+}

@@ -4,49 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Host, type Testbed, type VtepDaemon, bridgeFdb, kernelEvpnVtep, startFrr } from '../../lab/testbed/index.js';
-import { VNI, eventually, expectTcp, ov, useTestbed } from './helpers.js';
+import { VNI, expectTcp, ov, useTestbed } from './helpers.js';
+import { ASN, FLOOD, TIMERS, frrSession, kernelDst, same, until, vtepdDst } from './evpnHelpers.js';
 import { skipNetns } from './prereq.js';
-
-const FLOOD = '00:00:00:00:00:00';
-const ASN = 65001;
-/** Short BGP timers, as FRR's side has them (lab/testbed/frr.ts). */
-const TIMERS = { holdTime: 9, keepalive: 3, connectRetry: 2 };
 
 function evpnConfig(tb: Testbed, routerId: string, neighbors: string[]): string {
   return tb.tempFile(`evpn-${routerId}.json`, JSON.stringify({ evpn: { asn: ASN, routerId, neighbors, ...TIMERS } }));
-}
-
-async function vtepdRows(d: VtepDaemon, mac?: string): Promise<Array<{ mac: string; dst: string; flags: string[] }>> {
-  return (await d.fdb()).filter((row) => mac === undefined || row.mac === mac);
-}
-
-/** Destinations of `mac` in vtepd's FDB that came from EVPN (extern_learn). */
-async function vtepdDst(d: VtepDaemon, mac: string): Promise<string[]> {
-  return (await vtepdRows(d, mac)).filter((row) => row.flags.includes('extern_learn')).map((row) => row.dst).sort();
-}
-
-/** Destinations of `mac` in a kernel vxlan device's FDB. */
-async function kernelDst(tb: Testbed, ns: string, mac: string, dev = `vxlan${VNI}`): Promise<string[]> {
-  return (await bridgeFdb(tb, ns, dev)).filter((row) => row.mac === mac && row.dst).map((row) => row.dst as string).sort();
-}
-
-const same = (want: string[]) => (got: string[]) => JSON.stringify(got) === JSON.stringify(want);
-
-/** Polls `read` until `ok` holds; fails with the last value read. */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const value = await eventually(async () => {
-    const v = await read();
-    return ok(v) ? v : undefined;
-  }, timeoutMs);
-  if (value === undefined) throw new Error(`${what}: still ${JSON.stringify(await read())} after ${timeoutMs} ms`);
-  return value;
-}
-
-/** FRR's session to `peer` in ns: its state and how many times it was established. */
-async function frrSession(tb: Testbed, ns: string, peer: string): Promise<{ state: string; established: number }> {
-  const r = await tb.exec(ns, ['vtysh', '-N', ns, '-c', `show bgp neighbors ${peer} json`]);
-  const n = (JSON.parse(r.stdout) as Record<string, { bgpState?: string; connectionsEstablished?: number }>)[peer];
-  return { state: n?.bgpState ?? 'none', established: n?.connectionsEstablished ?? 0 };
 }
 
 async function timed<T>(task: () => Promise<T>): Promise<number> {
@@ -171,7 +134,7 @@ describe.skipIf(skipNetns())('BGP EVPN: vtepd with GoBGP next to FRR and kernel 
     await until(() => vtepdDst(d, hostMac), same([k2.addr]), 20_000, 'host MAC in vtepd');
 
     // gobgpd killed: vtepd keeps the rows, starts another, and both sides converge again.
-    const pidFile = `${d.socket}.state.gobgpd.pid`;
+    const pidFile = `${d.socket}.state.gobgpd/gobgpd.pid`;
     const pid = (await tb().exec(v1.ns, ['cat', pidFile])).stdout.trim();
     await tb().exec(v1.ns, ['kill', '-9', pid]);
     expect(await vtepdDst(d, FLOOD)).toEqual([k2.addr]);

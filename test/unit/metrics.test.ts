@@ -68,25 +68,30 @@ describe('metrics', () => {
   });
 
   it('EVPN: the speaker, each neighbour and each VNI\'s routes', () => {
-    const vni = { vni: 42, rd: '192.0.2.1:42', import: ['65001:42'], export: ['65001:42'], vtep: '192.0.2.1', remoteVteps: ['192.0.2.2', '192.0.2.3'], remoteMacs: 1, localMacs: 1, routesReceived: 3, routesAdvertised: 2 };
+    const vni = { vni: 42, rd: '192.0.2.1:42', import: ['65001:42'], export: ['65001:42'], vtep: '192.0.2.1', remoteVteps: ['192.0.2.2', '192.0.2.3'], remoteMacs: 1, localMacs: 1, routesReceived: 3, routesAdvertised: 2, routesDropped: 5, routesNotAllowed: 1 };
     const taken = samples({
       devices: [],
       ports: [],
       eventLog: { fdb_events_logged: 0, fdb_events_not_logged: 0 },
       state: SAVED,
       evpn: {
-        asn: 65001, routerId: '192.0.2.1', api: '127.0.0.1:50051', speaker: 'connected', settling: false, skipped: [],
-        peers: [{ address: '192.0.2.2', asn: 65001, state: 'ESTABLISHED', received: 3, advertised: 2 }, { address: '192.0.2.9', asn: 65001, state: 'ACTIVE', received: 0, advertised: 0 }],
+        asn: 65001, routerId: '192.0.2.1', api: '127.0.0.1:50051', speaker: 'connected', settling: false, tcpMd5Failures: 7, skipped: [],
+        peers: [{ address: '192.0.2.2', asn: 65001, state: 'ESTABLISHED', received: 3, advertised: 2, prefixLimitCloses: 0 }, { address: '192.0.2.9', asn: 65001, state: 'ACTIVE', received: 0, advertised: 0, prefixLimitCloses: 2 }],
         vnis: [{ device: 'vx0', ...vni }],
       },
     }).filter((sample) => sample.metric.startsWith('vtepd_evpn_'));
     expect(taken).toEqual([
       { metric: 'vtepd_evpn_speaker_connected', labels: {}, value: 1 },
+      { metric: 'vtepd_evpn_tcp_md5_failures_total', labels: {}, value: 7 },
       { metric: 'vtepd_evpn_peer_established', labels: { peer: '192.0.2.2' }, value: 1 },
+      { metric: 'vtepd_evpn_peer_prefix_limit_closes_total', labels: { peer: '192.0.2.2' }, value: 0 },
       { metric: 'vtepd_evpn_peer_established', labels: { peer: '192.0.2.9' }, value: 0 },
+      { metric: 'vtepd_evpn_peer_prefix_limit_closes_total', labels: { peer: '192.0.2.9' }, value: 2 },
       { metric: 'vtepd_evpn_routes_received', labels: { device: 'vx0', vni: 42 }, value: 3 },
       { metric: 'vtepd_evpn_routes_advertised', labels: { device: 'vx0', vni: 42 }, value: 2 },
       { metric: 'vtepd_evpn_remote_vteps', labels: { device: 'vx0', vni: 42 }, value: 2 },
+      { metric: 'vtepd_evpn_routes_dropped_total', labels: { device: 'vx0', vni: 42 }, value: 5 },
+      { metric: 'vtepd_evpn_routes_not_allowed_total', labels: { device: 'vx0', vni: 42 }, value: 1 },
     ]);
   });
 
