@@ -115,6 +115,9 @@ export interface NativeGeneveConfig extends NativeTapOptions {
   remote: string;
   port: number;
   vni: number;
+  /** The outer UDP source ports flows are spread over. */
+  srcportMin: number;
+  srcportMax: number;
   ttl: number;
   tos: number;
   df: NativeDf;
