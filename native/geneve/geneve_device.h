@@ -18,7 +18,7 @@
 #include <optional>
 #include <string>
 
-#include "base/counters.h"
+#include "geneve/geneve_counters.h"
 #include "base/housekeeper.h"
 #include "base/worker_pool.h"
 #include "geneve/geneve_packet_header.h"

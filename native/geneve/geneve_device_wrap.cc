@@ -1,4 +1,4 @@
-#include "addon/geneve_device_wrap.h"
+#include "geneve/geneve_device_wrap.h"
 
 #include "addon/napi_args.h"
 #include "addon/napi_results.h"

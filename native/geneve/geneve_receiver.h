@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "base/counters.h"
+#include "geneve/geneve_counters.h"
 #include "net/endpoint.h"
 #include "tap/tap_device.h"
 

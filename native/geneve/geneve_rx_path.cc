@@ -14,11 +14,11 @@ Counter DropFor(GeneveDecode status) {
   switch (status) {
     case GeneveDecode::kOk: break;
     case GeneveDecode::kTooShort: return Counter::rx_drop_too_short;
-    case GeneveDecode::kBadVersion: return Counter::rx_drop_bad_version;
-    case GeneveDecode::kControl: return Counter::rx_drop_control;
-    case GeneveDecode::kNotTeb: return Counter::rx_drop_not_teb;
-    case GeneveDecode::kTruncatedOptions: return Counter::rx_drop_truncated_options;
-    case GeneveDecode::kCriticalOption: return Counter::rx_drop_critical_option;
+    case GeneveDecode::kBadVersion: return GeneveCounter::rx_drop_bad_version;
+    case GeneveDecode::kControl: return GeneveCounter::rx_drop_control;
+    case GeneveDecode::kNotTeb: return GeneveCounter::rx_drop_not_teb;
+    case GeneveDecode::kTruncatedOptions: return GeneveCounter::rx_drop_truncated_options;
+    case GeneveDecode::kCriticalOption: return GeneveCounter::rx_drop_critical_option;
   }
   return Counter::kCount;
 }
@@ -62,11 +62,11 @@ void GeneveRxPath::Receive(const GeneveTable& table, const Endpoint& source,
   if (!match.device) return;  // no device left on the port: nobody to count it
   Counter drop = Counter::kCount;
   if (!match.remote_known) {
-    drop = Counter::rx_drop_unknown_remote;
+    drop = GeneveCounter::rx_drop_unknown_remote;
   } else if (geneve.status != GeneveDecode::kOk) {
     drop = DropFor(geneve.status);
   } else if (!match.exact) {
-    drop = Counter::rx_drop_unknown_vni;
+    drop = GeneveCounter::rx_drop_unknown_vni;
   } else if (len - geneve.header_len > match.device->max_frame->load(std::memory_order_relaxed)) {
     drop = Counter::rx_drop_too_big;
   }

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "base/counters.h"
+#include "geneve/geneve_counters.h"
 #include "base/page_buffer.h"
 #include "base/worker_pool.h"
 #include "geneve/geneve_demux.h"

@@ -15,7 +15,7 @@
 #include "gre/gre_header.h"
 #include "gre/gre_packet_header.h"
 #include "gre/gre_rx_path.h"
-#include "base/counters.h"
+#include "gre/gre_counters.h"
 #include "base/housekeeper.h"
 #include "tap/tap_device.h"
 #include "tap/tap_gone.h"

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "base/counters.h"
+#include "l2tp/l2tp_counters.h"
 #include "base/housekeeper.h"
 #include "base/worker_pool.h"
 #include "l2tp/l2tp_header.h"

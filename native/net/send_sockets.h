@@ -1,6 +1,6 @@
 // The sockets a tunnel's transmit path sends through, as the path sees them: one (a gretap or
-// L2TPv3 peer), a DF and a no-DF one (df inherit), or a pool of UDP source ports (VXLAN,
-// Geneve: TxSocketPool) picked by the inner flow's hash, so each flow keeps one outer source
+// L2TPv3 peer), a DF and a no-DF one (df inherit), or a pool of UDP source ports (the UDP
+// tunnels' TxSocketPool) picked by the inner flow's hash, so each flow keeps one outer source
 // port (ECMP/RSS friendly, as the kernel's udp_flow_src_port) and its order. Not owning.
 #pragma once
 

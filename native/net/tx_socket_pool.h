@@ -1,4 +1,4 @@
-// A tunnel device's send sockets on UDP source ports of its own (VXLAN, Geneve): up to
+// A tunnel device's send sockets on UDP source ports of its own (the UDP tunnels): up to
 // kMaxPorts ports bound inside a range; the inner-flow hash picks one (SendSockets), so each
 // flow keeps one outer source port (ECMP/RSS friendly) while the kernel still does routing,
 // source-address selection and checksums, and each socket can carry UDP GSO batches of its

@@ -1,4 +1,4 @@
-// TAP -> the one peer of a point-to-point tunnel (gretap, an L2TPv3 session, Geneve): reads a
+// TAP -> the one peer of a point-to-point tunnel (gretap, an L2TPv3 session, a UDP tunnel to one peer): reads a
 // batch of frames (TapReader), puts the encapsulation's header (a PacketHeader) before each
 // frame or segment, and sends them with sendmmsg, each flow through the socket its hash picks
 // (SendSockets: one, a DF pair, or a pool of UDP source ports). Headers are all of one size,

@@ -49,7 +49,7 @@ void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
   }
   if (!local_events_.empty()) {
     size_t count = local_events_.size();
-    if (!local_sink_(std::move(local_events_))) counts.Add(Counter::events_dropped, count);
+    if (!local_sink_(std::move(local_events_))) counts.Add(VxlanCounter::events_dropped, count);
     local_events_.clear();
   }
 }
@@ -70,9 +70,9 @@ void VxlanTxPath::RecordLocalMacs(size_t begin, size_t end, BatchCounts& counts)
     if (source == last_source && ip.family == AF_UNSPEC) continue;
     last_source = source;
     switch (fdb_.local_macs.Record(source, ip, now, &local_events_)) {
-      case RecordResult::kLearned: counts.Add(Counter::local_macs_learned); break;
-      case RecordResult::kFull: counts.Add(Counter::local_macs_full); break;
-      case RecordResult::kNoMemory: counts.Add(Counter::learn_drop_no_memory); break;
+      case RecordResult::kLearned: counts.Add(VxlanCounter::local_macs_learned); break;
+      case RecordResult::kFull: counts.Add(VxlanCounter::local_macs_full); break;
+      case RecordResult::kNoMemory: counts.Add(VxlanCounter::learn_drop_no_memory); break;
       case RecordResult::kRefreshed:
       case RecordResult::kChanged:
       case RecordResult::kInvalidSource:  // the host's own business: it goes out as sent
@@ -90,7 +90,7 @@ void VxlanTxPath::RouteUntilFull(Cursor& cursor, size_t end, BatchCounts& counts
     const uint8_t* inner = p.segments() ? p.data + kVxlanHeaderSize : p.data;
     const std::vector<Remote>* remotes = fdb_.fdb.Destinations(EthernetDestination(inner));
     if (!remotes || remotes->empty()) {
-      counts.Add(Counter::tx_drop_no_destination, std::max<size_t>(p.segments(), 1));
+      counts.Add(VxlanCounter::tx_drop_no_destination, std::max<size_t>(p.segments(), 1));
       continue;
     }
     // A run resumed after a flush keeps its frames; its remotes are the first frame's now.
