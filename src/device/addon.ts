@@ -80,56 +80,6 @@ export interface NativeVxlanConfig extends NativeTapOptions {
 /** 'inherit' copies DF from the inner IPv4 header (unset for anything else). */
 export type NativeDf = 'set' | 'unset' | 'inherit';
 
-/** Everything the data plane needs to run one gretap (or ip6gretap) device. */
-export interface NativeGretapConfig extends NativeTapOptions {
-  name: string;
-  /** Underlay source address; its family chooses GRE over IPv4 or IPv6. */
-  local: string;
-  /** The one peer (same family as local). */
-  remote: string;
-  /** GRE key expected on receive / put on send; null: no key field (kernel: ikey / okey). */
-  ikey: number | null;
-  okey: number | null;
-  /** Require and verify the GRE checksum on receive / add it on send (icsum / ocsum). */
-  icsum: boolean;
-  ocsum: boolean;
-  /** Require sequence numbers and drop out-of-order packets / number what is sent (iseq / oseq). */
-  iseq: boolean;
-  oseq: boolean;
-  ttl: number;
-  tos: number;
-  /** Kernel gretap default: DF set (pmtudisc). */
-  df: NativeDf;
-  mtu: number;
-  /** TAP TSO/checksum offload (segmented in userspace before GRE framing). */
-  offloads: boolean;
-  spinMicroseconds: number;
-}
-
-/** Everything the data plane needs to run one Geneve device. */
-export interface NativeGeneveConfig extends NativeTapOptions {
-  name: string;
-  /** Underlay source address, bound with `port`; its family chooses IPv4 or IPv6. */
-  local: string;
-  /** The one peer (same family as local), sent to at `port`. */
-  remote: string;
-  port: number;
-  vni: number;
-  /** The outer UDP source ports flows are spread over. */
-  srcportMin: number;
-  srcportMax: number;
-  ttl: number;
-  tos: number;
-  df: NativeDf;
-  /** IPv4: send UDP checksums; IPv6: send / take zero ones (iproute2's words). */
-  udpCsum: boolean;
-  udp6ZeroCsumTx: boolean;
-  udp6ZeroCsumRx: boolean;
-  mtu: number;
-  offloads: boolean;
-  spinMicroseconds: number;
-}
-
 /** What a gretap data path runs with after asking the kernel (reported by `link show -j`). */
 export interface NativeGretapFeatures {
   tapOffloads: boolean;
@@ -242,10 +192,11 @@ export interface NativeInternals {
   checksum(bytes: Buffer): number;
 }
 
-export interface NativeGretapDevice {
+/** A point-to-point kind's device (gretap, Geneve): its TAP, counters and offloads. */
+export interface NativePeerDevice<F extends NativeGretapFeatures = NativeGretapFeatures> {
   readonly name: string;
   readonly ifindex: number;
-  readonly features: NativeGretapFeatures;
+  readonly features: F;
   stats(): NativeStats;
   /** As NativeVxlanDevice.close. */
   close(remove?: boolean): void;
@@ -322,15 +273,17 @@ export interface NativeVxlanPort {
  */
 export type NativeOnGone = () => void;
 
+/**
+ * The addon's exports. A point-to-point kind adds its own device class from its folder
+ * (src/<kind>/addon.ts, a `declare module` augmentation of this interface), as its native
+ * wrapper is registered by one line of native/addon/addon.cc.
+ */
 export interface NativeAddon {
   VxlanDevice: new (
     config: NativeVxlanConfig,
     onEvents: (events: Array<NativeFdbEvent | NativeLocalMacEvent>) => void,
     onGone: NativeOnGone,
   ) => NativeVxlanDevice;
-  GretapDevice: new (config: NativeGretapConfig, onGone: NativeOnGone) => NativeGretapDevice;
-  /** A Geneve device has a gretap device's members. */
-  GeneveDevice: new (config: NativeGeneveConfig, onGone: NativeOnGone) => NativeGretapDevice;
   L2tpTunnel: new (config: NativeL2tpTunnelConfig) => NativeL2tpTunnel;
   L2tpSessionDevice: new (config: NativeL2tpSessionConfig, tunnel: NativeL2tpTunnel, onGone: NativeOnGone) => NativeL2tpSessionDevice;
   vxlanPorts(): NativeVxlanPort[];

@@ -1,7 +1,8 @@
 // One Geneve (RFC 8926) device of the data plane: a TAP whose frames go to its one peer, so
 // there is no FDB and no learning.
 import { wildcardAddress } from '../validation.js';
-import { type NativeGeneveConfig, type NativeTapOptions, loadAddon } from '../device/addon.js';
+import { type NativeTapOptions, loadAddon } from '../device/addon.js';
+import type { NativeGeneveConfig } from './addon.js';
 import { type DeviceOptions, nativeTapOptions } from '../device/common.js';
 import { PeerDevice } from '../device/peerDevice.js';
 import { localPortRange } from '../link/hostDefaults.js';
