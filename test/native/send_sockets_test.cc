@@ -33,7 +33,7 @@ TEST(send_sockets_pick_one_socket_per_flow_spread_over_the_pool) {
 }
 
 TEST(udp_gso_send_room_for_any_header_length) {
-  // Geneve: 8-byte header + 1514-byte frame; L2TPv3 over UDP: 12 + 1514.
+  // 8-, 12- and 16-byte headers before a 1514-byte frame.
   for (size_t header : {8u, 12u, 16u}) {
     size_t size = header + 1514;
     size_t n = SegmentsPerSend(size, kMaxGsoSegments);
