@@ -1,4 +1,4 @@
-// Module entry: the VxlanDevice, GretapDevice, GeneveDevice, L2tpTunnel and L2tpSessionDevice classes,
+// Module entry: each kind's classes (one line each below, the wrappers living in the kinds' folders),
 // vxlanPorts(), workers(), setWorkers(), setAdaptivePoll(), sdNotify(), plus the pure
 // parsers and the checksum under `internals` so tests can exercise them on crafted bytes
 // without a TAP or a socket.
