@@ -119,8 +119,8 @@ export interface NativeFdbEvent {
 /** Local learning's events, in the same batches: see link/localMac.ts. */
 export type NativeLocalMacEvent = { type: 'local-learned'; mac: string; ips: string[] } | { type: 'local-aged'; mac: string };
 
-/** Counters; every drop reason is its own key (native/base/counters.h). A VXLAN device has the
- * common and the VXLAN counters, a gretap device the common and the GRE ones. */
+/** Counters; every drop reason is its own key: a device has the common ones (native/base/counters.h)
+ * and its kind's (native/<kind>/<kind>_counters.h). */
 export type NativeStats = Record<string, number>;
 
 /** One remote of the flood list (the all-zeros MAC), in the order packets are replicated. */
