@@ -10,6 +10,7 @@ import { runSoak } from './soak/soak.js';
 const USAGE = `Usage: npm run demo -- [ --bytes N ]
        npm run bench -- [ --sections planes,replication,scale ] [ --rounds N ] [ --seconds S ] [ --planes LIST ]
                         [ --fanout LIST ] [ --devices N ] [ --out DIR ] [ --baseline DIR ] [ --profile ]
+       npm run bench -- --redraw [ --out DIR ]     (the pictures again, from the results' JSON)
        npm run soak -- [ --minutes N ]
        node dist-lab/main.js { demo | bench | soak } [ ARGS ]
 `;

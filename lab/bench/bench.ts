@@ -1,15 +1,17 @@
 // `npm run bench` (lab/main.ts bench): the kernel vxlan driver and vtepd on one namespace
 // testbed, with Open vSwitch's userspace datapath and tinc as reference points where they are
 // installed, interleaved round by round so machine drift hits every plane alike. Writes
-// lab/bench/results/latest.{json,md,svg} and prints the table. Its second section,
-// replication (replication.ts), measures head-end replication to flood lists against the
-// kernel's and writes lab/bench/results/replication.{json,md}; its third, scale (scale.ts),
-// vtepd and the kernel with many devices, and writes lab/bench/results/scale.{json,md}; its
+// lab/bench/results/latest.{json,md} and its pictures (latest, latest-work, .svg and .png)
+// and prints the table. Its second section, replication (replication.ts), measures head-end
+// replication to flood lists against the kernel's and writes
+// lab/bench/results/replication.{json,md,svg,png}; its third, scale (scale.ts), vtepd and the
+// kernel with many devices, and writes lab/bench/results/scale.{json,md,svg,png}; its
 // fourth, ring (ring.ts), vtepd's TAP ring depth against the 64-byte loss and the queueing
-// delay under load, and writes lab/bench/results/ring.{json,md}. With
+// delay under load, and writes lab/bench/results/ring.{json,md,svg,png}. With
 // --baseline DIR, the planes section adds vtepd-baseline, the vtepd plane run from DIR's build,
 // and reports each figure of vtepd against it: a data-path change's after/before from one
-// interleaved run.
+// interleaved run, and its picture latest-after-before.{svg,png}. --redraw draws every
+// section's pictures again from the JSON in the results folder, running no traffic.
 //
 // Each plane, each round: TCP with 1 and 4 streams (iperf3), 64-byte UDP flat out and its RFC
 // 2544 throughput (udp_blast, a bounded binary search of paced trials), request/response back
@@ -28,12 +30,15 @@ import { profiled, writeProfile, type ProfileReport } from './profile.js';
 import { throughputSearch } from './rfc2544.js';
 import { countWork, perUnit, type WorkCounts } from './workCounts.js';
 import { DEFAULT_FANOUTS, MAX_FANOUT, runReplication, type ReplicationSamples } from './replication.js';
-import { buildReplicationReport, replicationMarkdown, writeReplicationReport } from './replicationReport.js';
+import { writeDocsTables } from './docsTables.js';
+import { buildReplicationReport, replicationMarkdown, replicationTable, writeReplicationReport } from './replicationReport.js';
 import { DEFAULT_DEVICES, MAX_DEVICES, runScale, type ScaleSamples } from './scale.js';
 import { buildScaleReport, scaleMarkdown, writeScaleReport } from './scaleReport.js';
 import { DEFAULT_DEPTHS, parseDepths, runRing, type RingSamples } from './ring.js';
 import { buildRingReport, ringMarkdown, writeRingReport } from './ringReport.js';
-import { buildReport, markdown, type Baseline, type MetricName, type Samples, writeReport } from './report.js';
+import { buildReport, markdown, planesSummary, type Baseline, type MetricName, type Samples, writeReport } from './report.js';
+import { requirePngFont } from './charts/png.js';
+import { planesPictures, redrawPictures, replicationPictures, ringPictures, scalePictures, writePictures } from './pictures.js';
 import { cliOf, LAB_DIST, ROOT, Testbed, type VtepDaemon } from '../testbed/index.js';
 
 const SECTIONS = ['planes', 'replication', 'scale', 'ring'] as const;
@@ -57,10 +62,16 @@ interface BenchOptions {
   profile: boolean;
   /** --baseline DIR: the checkout vtepd-baseline runs, its `vtepd` and the report's note on it. */
   baseline?: { cli: string; info: Baseline; description: string };
+  /** --redraw: only draw the pictures again from the JSON in `out`. */
+  redraw: boolean;
 }
 
 const USAGE =
-  'usage: npm run bench -- [ --sections planes,replication,scale,ring ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --depths LIST ] [ --out DIR ] [ --baseline DIR ] [ --profile ]';
+  'usage: npm run bench -- [ --sections planes,replication,scale,ring ] [ --rounds N ] [ --seconds S ] [ --planes LIST ] [ --fanout LIST ] [ --devices N ] [ --depths LIST ] [ --out DIR ] [ --baseline DIR ] [ --profile ]\n       npm run bench -- --redraw [ --out DIR ]';
+
+/** Where results go without --out, and the page that shows the latest run's tables. */
+const RESULTS_DIR = path.join(ROOT, 'lab', 'bench', 'results');
+const DOCS_BENCHMARK = path.join(ROOT, 'docs', 'benchmark.md');
 
 /** RFC 2544 search: trials of 2 s, at most 7, from 10 kpps up to the flat-out run's sent rate, 0.1% loss. */
 const RFC2544 = { trialSeconds: 2, trials: 7, low: 10_000, maxLoss: 0.001 };
@@ -122,13 +133,14 @@ function parseOptions(argv: string[]): BenchOptions {
     seconds: 5,
     planes: (Object.keys(PLANES) as PlaneName[]).filter((p) => p !== 'vtepd-baseline'),
     explicitPlanes: false,
-    out: path.join(ROOT, 'lab', 'bench', 'results'),
+    out: RESULTS_DIR,
     profile: false,
+    redraw: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
-    if (key === '--profile') {
-      opts.profile = true;
+    if (key === '--profile' || key === '--redraw') {
+      opts[key === '--profile' ? 'profile' : 'redraw'] = true;
       continue;
     }
     if (value === undefined) throw new Error(`argument "${key}" requires a value; ${USAGE}`);
@@ -169,6 +181,9 @@ function parseOptions(argv: string[]): BenchOptions {
       throw new Error(`"${key}" is unknown; ${USAGE}`);
     }
   }
+  if (opts.redraw && argv.some((a) => a.startsWith('--') && a !== '--redraw' && a !== '--out')) {
+    throw new Error(`--redraw runs nothing: it takes only --out DIR; ${USAGE}`);
+  }
   if (opts.baseline) {
     // After/before needs both; vtepd-baseline goes next to vtepd.
     if (!opts.planes.includes('vtepd')) opts.planes.push('vtepd');
@@ -197,6 +212,7 @@ function requireTools(opts: BenchOptions): void {
   for (const [tool, pkg] of tools) {
     if (!installed(tool)) throw new Error(`the benchmark needs ${tool}: apt-get install -y ${pkg}`);
   }
+  requirePngFont(); // before the run, not after it: a section's results are written with its pictures
   for (const probe of ['udp_blast', 'udp_rr', 'native_micro']) {
     if (!existsSync(path.join(ROOT, 'build', 'Release', probe))) {
       throw new Error(`build/Release/${probe} is missing: run "npm install" (node-gyp builds it)`);
@@ -242,6 +258,11 @@ function recordWork(samples: Samples, plane: PlaneName, run: 'tcp1' | 'rr2k' | '
 
 export async function runBench(argv: string[]): Promise<void> {
   const opts = parseOptions(argv);
+  if (opts.redraw) {
+    const files = redrawPictures(opts.out);
+    console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+    return;
+  }
   requireTools(opts);
   const planes = opts.sections.includes('planes') ? runnablePlanes(opts) : [];
   const tb = new Testbed({ prefix: 'vtb' });
@@ -266,9 +287,11 @@ export async function runBench(argv: string[]): Promise<void> {
     process.removeListener('SIGTERM', onSignal);
     await tb.destroy();
   }
+  const docsTables: Array<[string, string]> = [];
   if (opts.sections.includes('planes')) {
     const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro, opts.baseline);
-    const files = writeReport(report, opts.out);
+    const files = [...writeReport(report, opts.out), ...writePictures(opts.out, planesPictures(report))];
+    docsTables.push(['bench', planesSummary(report)]);
     console.log('\n' + markdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
@@ -278,21 +301,27 @@ export async function runBench(argv: string[]): Promise<void> {
   }
   if (replication) {
     const report = buildReplicationReport(replication, { rounds: opts.rounds, seconds: opts.seconds, fanouts: opts.fanouts, payloadBytes: 64 });
-    const files = writeReplicationReport(report, opts.out);
+    const files = [...writeReplicationReport(report, opts.out), ...writePictures(opts.out, replicationPictures(report))];
+    docsTables.push(['replication', replicationTable(report)]);
     console.log('\n' + replicationMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
   if (scale) {
     const report = buildScaleReport(scale, { rounds: opts.rounds, seconds: opts.seconds, devices: opts.devices });
-    const files = writeScaleReport(report, opts.out);
+    const files = [...writeScaleReport(report, opts.out), ...writePictures(opts.out, scalePictures(report))];
     console.log('\n' + scaleMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
   if (ring) {
     const report = buildRingReport(ring, { rounds: opts.rounds, seconds: opts.seconds, depths: opts.depths });
-    const files = writeRingReport(report, opts.out);
+    const files = [...writeRingReport(report, opts.out), ...writePictures(opts.out, ringPictures(report))];
     console.log('\n' + ringMarkdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  }
+  // A run into the checkout's results is the latest: its tables go into the documentation too.
+  if (docsTables.length && opts.out === RESULTS_DIR) {
+    writeDocsTables(DOCS_BENCHMARK, docsTables);
+    console.log(`wrote ${docsTables.map(([name]) => name).join(' and ')} tables into ${path.relative(process.cwd(), DOCS_BENCHMARK)}`);
   }
 }
 

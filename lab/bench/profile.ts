@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PerfSession } from './perf.js';
 import type { CountWindow } from './measure.js';
 import type { PlaneName } from './planes.js';
-import { fmt, machineInfo, type Report } from './report.js';
+import { fmt, machineInfo, measuredOn, type Report } from './report.js';
 import { writeResultFiles } from './resultFiles.js';
 import { run } from '../testbed/index.js';
 
@@ -136,8 +136,7 @@ export async function profiled(measure: (window: CountWindow) => Promise<unknown
 export function profileMarkdown(report: ProfileReport): string {
   const planes = Object.keys(report.planes) as PlaneName[];
   const lines = [
-    `Profile ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.machine.cpus} × ${report.machine.model}, ` +
-      `Linux ${report.machine.kernel}: perf record -a -g over one ${report.settings.seconds} s TCP stream per plane ` +
+    `Profile ${measuredOn(report)}: perf record -a -g over one ${report.settings.seconds} s TCP stream per plane ` +
       `(all CPUs, self time, sampled on ${[...new Set(planes.map((p) => report.planes[p]!.event))].join(', ')}), % of all samples.`,
     '',
     ...(planes.some((p) => report.planes[p]!.event.startsWith('cpu-clock'))

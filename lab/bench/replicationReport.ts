@@ -8,13 +8,13 @@ import {
   type ReplicationSample,
   type ReplicationSamples,
 } from './replication.js';
-import { fmt, machineInfo, summarize, type Report, type Summary } from './report.js';
+import { fmt, machineInfo, measuredOn, summarize, type Report, type Summary } from './report.js';
 import { writeResultFiles } from './resultFiles.js';
 
 type Metric = keyof ReplicationSample;
 
 /** The columns of the table, in order; `worst` ones show the worst round, not the median. */
-const COLUMNS: Array<{ metric: Metric; label: string; better: 'higher' | 'lower'; worst?: boolean; ratio?: boolean }> = [
+export const REPLICATION_COLUMNS: Array<{ metric: Metric; label: string; better: 'higher' | 'lower'; worst?: boolean; ratio?: boolean }> = [
   { metric: 'offered_kfps', label: 'offered (kframes/s)', better: 'higher' },
   { metric: 'arrived_kpps', label: 'replicated, arrived (kdatagrams/s)', better: 'higher', ratio: true },
   { metric: 'max_deviation', label: 'per-remote max deviation (worst round)', better: 'lower', worst: true },
@@ -62,7 +62,7 @@ export function buildReplicationReport(samples: ReplicationSamples, settings: Re
       const v = results[kind]![fanout]!.vtepd;
       if (!k || !v) continue;
       const r: Partial<Record<Metric, number>> = ((ratios[kind] ??= {})[fanout] = {});
-      for (const { metric, ratio } of COLUMNS) {
+      for (const { metric, ratio } of REPLICATION_COLUMNS) {
         const km = k[metric]?.median;
         const vm = v[metric]?.median;
         if (ratio && km !== undefined && vm !== undefined && km !== 0) r[metric] = vm / km;
@@ -81,10 +81,11 @@ export function buildReplicationReport(samples: ReplicationSamples, settings: Re
   };
 }
 
-export function replicationMarkdown(report: ReplicationReport): string {
-  const { machine, settings } = report;
+/** The replication table: what docs/benchmark.md shows (between its replication markers). */
+export function replicationTable(report: ReplicationReport): string {
+  const { settings } = report;
   const lines = [
-    `Replication ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} × ${machine.model}, Linux ${machine.kernel}; ` +
+    `Replication ${measuredOn(report)}; ` +
       `median (min–max) of ${settings.rounds} interleaved rounds, ${settings.seconds} s per blast of ${settings.payloadBytes}-byte UDP ` +
       `datagrams from one sender; flood lists of ${settings.fanouts.join(', ')} remotes on one receiving namespace. ` +
       REPLICATION_PLANES.filter((p) => report.exactness[p])
@@ -96,15 +97,15 @@ export function replicationMarkdown(report: ReplicationReport): string {
         })
         .join(' '),
     '',
-    `| frames | remotes | plane | ${COLUMNS.map((c) => c.label).join(' | ')} |`,
-    `|---|---|---|${COLUMNS.map(() => '---').join('|')}|`,
+    `| frames | remotes | plane | ${REPLICATION_COLUMNS.map((c) => c.label).join(' | ')} |`,
+    `|---|---|---|${REPLICATION_COLUMNS.map(() => '---').join('|')}|`,
   ];
   for (const [kind, byFanout] of Object.entries(report.results) as Array<[FloodKind, Record<string, Record<string, Partial<Record<Metric, Summary>>>>]>) {
     for (const [fanout, byPlane] of Object.entries(byFanout)) {
       for (const plane of REPLICATION_PLANES) {
         const s = byPlane[plane];
         if (!s) continue;
-        const cells = COLUMNS.map(({ metric, worst }) => {
+        const cells = REPLICATION_COLUMNS.map(({ metric, worst }) => {
           const m = s[metric];
           if (!m) return '–';
           if (worst) return String(m.max);
@@ -115,11 +116,17 @@ export function replicationMarkdown(report: ReplicationReport): string {
       }
       const r = report.ratios[kind]?.[fanout];
       if (r) {
-        const cells = COLUMNS.map(({ metric }) => (r[metric] === undefined ? '' : `**${r[metric]!.toFixed(2)}×**`));
+        const cells = REPLICATION_COLUMNS.map(({ metric }) => (r[metric] === undefined ? '' : `**${r[metric]!.toFixed(2)}×**`));
         lines.push(`| ${kind} | ${fanout} | vtepd / kernel | ${cells.join(' | ')} |`);
       }
     }
   }
+  return lines.join('\n') + '\n';
+}
+
+/** The whole replication report: the table, then what each column means. */
+export function replicationMarkdown(report: ReplicationReport): string {
+  const lines = [replicationTable(report).trimEnd()];
   lines.push(
     '',
     ...Object.entries(report.kinds).map(([k, d]) => `- **${k}**: ${d}`),

@@ -1,36 +1,49 @@
 // Turns the rounds' samples into medians, spreads and vtepd/kernel ratios (and, with a
-// --baseline run, vtepd/vtepd-baseline: after/before), and writes them as JSON, a Markdown
-// table and an SVG chart.
+// --baseline run, vtepd/vtepd-baseline: after/before), and writes them as JSON and a Markdown
+// table (the pictures: pictures.ts).
 import os from 'node:os';
 import { PLANES, type PlaneName } from './planes.js';
 import { writeResultFiles } from './resultFiles.js';
 
-export const METRICS = {
-  tcp1_gbps: { label: 'TCP 1 stream (Gbit/s)', better: 'higher' },
-  tcp4_gbps: { label: 'TCP 4 streams (Gbit/s)', better: 'higher' },
-  cpu_s_per_gbit: { label: 'CPU s per Gbit, 1 stream (whole machine)', better: 'lower' },
-  small_kpps: { label: '64-byte UDP delivered (kpps)', better: 'higher' },
-  small_loss_pct: { label: '64-byte UDP loss (%)', better: 'lower' },
-  small_rfc2544_kpps: { label: '64-byte UDP, RFC 2544 throughput (kpps at ≤ 0.1% loss)', better: 'higher' },
-  rr_p50_us: { label: 'UDP request/response p50, back to back (µs)', better: 'lower' },
-  rr_p99_us: { label: 'UDP request/response p99, back to back (µs)', better: 'lower' },
-  rr2k_p50_us: { label: 'UDP request/response p50, 2,000/s (µs)', better: 'lower' },
-  rr2k_p99_us: { label: 'UDP request/response p99, 2,000/s (µs)', better: 'lower' },
+/** What a metric is: its row label, the unit of its figures, which way is better and, for work per unit, what it counts. */
+export interface MetricDef {
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  /** Work per unit of traffic: the count, of the plane's data-path processes or of the whole machine, in which run. */
+  work?: { count: 'syscalls' | 'cs'; scope: 'processes' | 'machine'; run: 'tcp1' | 'rr2k' | 'small' };
+}
+
+/** A work-per-unit metric: fewer is better. */
+const work = (label: string, unit: string, what: NonNullable<MetricDef['work']>): MetricDef => ({ label, unit, better: 'lower', work: what });
+
+const DEFS = {
+  tcp1_gbps: { label: 'TCP 1 stream (Gbit/s)', unit: 'Gbit/s', better: 'higher' },
+  tcp4_gbps: { label: 'TCP 4 streams (Gbit/s)', unit: 'Gbit/s', better: 'higher' },
+  cpu_s_per_gbit: { label: 'CPU s per Gbit, 1 stream (whole machine)', unit: 's/Gbit', better: 'lower' },
+  small_kpps: { label: '64-byte UDP delivered (kpps)', unit: 'kpps', better: 'higher' },
+  small_loss_pct: { label: '64-byte UDP loss (%)', unit: '%', better: 'lower' },
+  small_rfc2544_kpps: { label: '64-byte UDP, RFC 2544 throughput (kpps at ≤ 0.1% loss)', unit: 'kpps', better: 'higher' },
+  rr_p50_us: { label: 'UDP request/response p50, back to back (µs)', unit: 'µs', better: 'lower' },
+  rr_p99_us: { label: 'UDP request/response p99, back to back (µs)', unit: 'µs', better: 'lower' },
+  rr2k_p50_us: { label: 'UDP request/response p50, 2,000/s (µs)', unit: 'µs', better: 'lower' },
+  rr2k_p99_us: { label: 'UDP request/response p99, 2,000/s (µs)', unit: 'µs', better: 'lower' },
   // Work per unit: "processes" are the plane's data-path processes (none for the kernel's).
-  tcp1_syscalls_per_64k: { label: 'system calls per 64 KiB, TCP 1 stream (processes)', better: 'lower' },
-  tcp1_cs_per_64k: { label: 'context switches per 64 KiB, TCP 1 stream (processes)', better: 'lower' },
-  tcp1_machine_syscalls_per_64k: { label: 'system calls per 64 KiB, TCP 1 stream (machine)', better: 'lower' },
-  tcp1_machine_cs_per_64k: { label: 'context switches per 64 KiB, TCP 1 stream (machine)', better: 'lower' },
-  rr2k_syscalls_per_rt: { label: 'system calls per round trip, 2,000/s (processes)', better: 'lower' },
-  rr2k_cs_per_rt: { label: 'context switches per round trip, 2,000/s (processes)', better: 'lower' },
-  rr2k_machine_syscalls_per_rt: { label: 'system calls per round trip, 2,000/s (machine)', better: 'lower' },
-  rr2k_machine_cs_per_rt: { label: 'context switches per round trip, 2,000/s (machine)', better: 'lower' },
-  small_syscalls_per_frame: { label: 'system calls per 64-byte frame delivered (processes)', better: 'lower' },
-  small_cs_per_frame: { label: 'context switches per 64-byte frame delivered (processes)', better: 'lower' },
-  small_machine_syscalls_per_frame: { label: 'system calls per 64-byte frame delivered (machine)', better: 'lower' },
-  small_machine_cs_per_frame: { label: 'context switches per 64-byte frame delivered (machine)', better: 'lower' },
-} as const;
-export type MetricName = keyof typeof METRICS;
+  tcp1_syscalls_per_64k: work('system calls per 64 KiB, TCP 1 stream (processes)', 'per 64 KiB', { count: 'syscalls', scope: 'processes', run: 'tcp1' }),
+  tcp1_cs_per_64k: work('context switches per 64 KiB, TCP 1 stream (processes)', 'per 64 KiB', { count: 'cs', scope: 'processes', run: 'tcp1' }),
+  tcp1_machine_syscalls_per_64k: work('system calls per 64 KiB, TCP 1 stream (machine)', 'per 64 KiB', { count: 'syscalls', scope: 'machine', run: 'tcp1' }),
+  tcp1_machine_cs_per_64k: work('context switches per 64 KiB, TCP 1 stream (machine)', 'per 64 KiB', { count: 'cs', scope: 'machine', run: 'tcp1' }),
+  rr2k_syscalls_per_rt: work('system calls per round trip, 2,000/s (processes)', 'per round trip', { count: 'syscalls', scope: 'processes', run: 'rr2k' }),
+  rr2k_cs_per_rt: work('context switches per round trip, 2,000/s (processes)', 'per round trip', { count: 'cs', scope: 'processes', run: 'rr2k' }),
+  rr2k_machine_syscalls_per_rt: work('system calls per round trip, 2,000/s (machine)', 'per round trip', { count: 'syscalls', scope: 'machine', run: 'rr2k' }),
+  rr2k_machine_cs_per_rt: work('context switches per round trip, 2,000/s (machine)', 'per round trip', { count: 'cs', scope: 'machine', run: 'rr2k' }),
+  small_syscalls_per_frame: work('system calls per 64-byte frame delivered (processes)', 'per frame', { count: 'syscalls', scope: 'processes', run: 'small' }),
+  small_cs_per_frame: work('context switches per 64-byte frame delivered (processes)', 'per frame', { count: 'cs', scope: 'processes', run: 'small' }),
+  small_machine_syscalls_per_frame: work('system calls per 64-byte frame delivered (machine)', 'per frame', { count: 'syscalls', scope: 'machine', run: 'small' }),
+  small_machine_cs_per_frame: work('context switches per 64-byte frame delivered (machine)', 'per frame', { count: 'cs', scope: 'machine', run: 'small' }),
+} satisfies Record<string, MetricDef>;
+export type MetricName = keyof typeof DEFS;
+export const METRICS: Record<MetricName, MetricDef> = DEFS;
 
 export type Samples = Partial<Record<PlaneName, Partial<Record<MetricName, number[]>>>>;
 
@@ -137,6 +150,12 @@ export function buildReport(
   };
 }
 
+/** "2026-12-06 05:20 UTC on 2 × AMD EPYC, Linux 6.18": when and where a section was measured. */
+export function measuredOn(report: { date: string; machine: Report['machine'] }): string {
+  const { date, machine } = report;
+  return `${date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} × ${machine.model}, Linux ${machine.kernel}`;
+}
+
 export function fmt(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
   const a = Math.abs(v);
@@ -144,7 +163,8 @@ export function fmt(v: number | undefined): string {
   return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 0.1 || a === 0 ? v.toFixed(2) : v.toPrecision(2);
 }
 
-export function markdown(report: Report): string {
+/** The planes' table with its notes: what docs/benchmark.md shows (between its bench markers). */
+export function planesSummary(report: Report): string {
   const planes = Object.keys(report.results) as PlaneName[];
   const ratioColumns: RatioColumn[] = RATIO_PLANES.filter((p) => report.ratios[p]).map((p) => ({
     header: `${p} / kernel`,
@@ -152,8 +172,7 @@ export function markdown(report: Report): string {
   }));
   if (report.afterBefore) ratioColumns.push({ header: 'vtepd / vtepd-baseline (after / before)', values: report.afterBefore });
   const lines = [
-    `Benchmark ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.machine.cpus} × ${report.machine.model}, ` +
-      `Linux ${report.machine.kernel}; median (min–max) of ${report.settings.rounds} interleaved rounds, ` +
+    `Benchmark ${measuredOn(report)}; median (min–max) of ${report.settings.rounds} interleaved rounds, ` +
       `${report.settings.seconds} s per throughput run.`,
     '',
     'Units: 64 KiB is of TCP payload received with 1 stream; a round trip is one of the request/response run at ' +
@@ -186,6 +205,12 @@ export function markdown(report: Report): string {
         'below 1× where lower is.',
     );
   }
+  return lines.join('\n') + '\n';
+}
+
+/** The whole planes report: the summary, then the microbenchmarks. */
+export function markdown(report: Report): string {
+  const lines = [planesSummary(report).trimEnd()];
   if (Object.keys(report.micro).length) {
     lines.push('', 'Microbenchmarks (per-packet native costs in ns; control operations through the TypeScript API):', '');
     lines.push('| measure | value |', '|---|---|');
@@ -194,49 +219,9 @@ export function markdown(report: Report): string {
   return lines.join('\n') + '\n';
 }
 
-/** Bars of each plane relative to the kernel driver (1.0 = kernel), one group per metric. */
-export function svgChart(report: Report): string {
-  const planes = (Object.keys(report.results) as PlaneName[]).filter((p) => p !== 'underlay');
-  const metrics = (Object.keys(METRICS) as MetricName[]).filter((m) => report.results.kernel?.[m]?.median);
-  // One colour per plane (Tableau 10): more than the planes there are, so none repeats.
-  const colors = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
-  const groupW = 150;
-  const barW = Math.floor((groupW - 30) / Math.max(planes.length, 1));
-  const h = 260;
-  const top = 40;
-  const maxRatio = 2;
-  const width = 60 + metrics.length * groupW;
-  const y = (r: number) => top + h - (Math.min(r, maxRatio) / maxRatio) * h;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top + h + 90}" font-family="sans-serif" font-size="11">`,
-    `<text x="10" y="20" font-size="14">Relative to the kernel vxlan driver (1.0 = kernel; bars capped at ${maxRatio}×)</text>`,
-    `<line x1="50" x2="${width}" y1="${y(1)}" y2="${y(1)}" stroke="#999" stroke-dasharray="4"/>`,
-    `<text x="10" y="${y(1) + 4}">1.0×</text>`,
-  ];
-  metrics.forEach((m, gi) => {
-    const k = report.results.kernel![m]!.median;
-    planes.forEach((p, pi) => {
-      const v = report.results[p]?.[m]?.median;
-      if (v === undefined || !Number.isFinite(v)) return;
-      const r = v / k;
-      const x = 60 + gi * groupW + pi * barW;
-      parts.push(`<rect x="${x}" y="${y(r)}" width="${barW - 2}" height="${top + h - y(r)}" fill="${colors[pi % colors.length]}"><title>${p}: ${fmt(v)} (${r.toFixed(2)}×)</title></rect>`);
-    });
-    parts.push(`<text x="${60 + gi * groupW}" y="${top + h + 15}">${METRICS[m].label.replace(/ \(.*$/, '')}</text>`);
-    parts.push(`<text x="${60 + gi * groupW}" y="${top + h + 28}" fill="#666">${METRICS[m].better} is better</text>`);
-  });
-  planes.forEach((p, pi) => {
-    parts.push(`<rect x="${60 + pi * 130}" y="${top + h + 50}" width="10" height="10" fill="${colors[pi % colors.length]}"/>`);
-    parts.push(`<text x="${74 + pi * 130}" y="${top + h + 59}">${p}</text>`);
-  });
-  parts.push('</svg>');
-  return parts.join('\n') + '\n';
-}
-
 export function writeReport(report: Report, dir: string): string[] {
   return writeResultFiles(dir, [
     ['latest.json', JSON.stringify(report, null, 2) + '\n'],
     ['latest.md', markdown(report)],
-    ['latest.svg', svgChart(report)],
   ]);
 }

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Writes each [file name, content] into dir (made if missing); returns the paths written. */
-export function writeResultFiles(dir: string, files: Array<[name: string, content: string]>): string[] {
+export function writeResultFiles(dir: string, files: Array<[name: string, content: string | Uint8Array]>): string[] {
   mkdirSync(dir, { recursive: true });
   return files.map(([name, content]) => {
     const file = path.join(dir, name);

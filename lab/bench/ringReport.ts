@@ -1,19 +1,19 @@
 // The ring section's samples as medians and spreads, a row per ring depth (and the kernel's
-// reference row), written as lab/bench/results/ring.{json,md}.
-import { fmt, machineInfo, summarize, type Report, type Summary } from './report.js';
+// reference row), written as lab/bench/results/ring.{json,md} (the picture: charts/ringChart.ts).
+import { fmt, machineInfo, measuredOn, summarize, type Report, type Summary } from './report.js';
 import { writeResultFiles } from './resultFiles.js';
 import { KERNEL_ROW, RR_RATE, type RingMetric, type RingSamples } from './ring.js';
 
-/** The table's columns, in order (the idle run's loss stays in the JSON: it is ~0). */
-const COLUMNS: Array<[RingMetric, string]> = [
-  ['small_kpps', '64 B kpps'],
-  ['small_loss_pct', '64 B loss %'],
-  ['rr_idle_p50_us', 'rr p50 idle (µs)'],
-  ['rr_idle_p99_us', 'rr p99 idle (µs)'],
-  ['rr_load_p50_us', 'rr p50 under load (µs)'],
-  ['rr_load_p99_us', 'rr p99 under load (µs)'],
-  ['rr_load_lost_pct', 'rr lost under load %'],
-  ['rr_load_late_pct', 'rr late under load %'],
+/** The table's columns, in order, and which way each is better (the idle run's loss stays in the JSON: it is ~0). */
+export const RING_COLUMNS: Array<[RingMetric, string, 'higher' | 'lower']> = [
+  ['small_kpps', '64 B kpps', 'higher'],
+  ['small_loss_pct', '64 B loss %', 'lower'],
+  ['rr_idle_p50_us', 'rr p50 idle (µs)', 'lower'],
+  ['rr_idle_p99_us', 'rr p99 idle (µs)', 'lower'],
+  ['rr_load_p50_us', 'rr p50 under load (µs)', 'lower'],
+  ['rr_load_p99_us', 'rr p99 under load (µs)', 'lower'],
+  ['rr_load_lost_pct', 'rr lost under load %', 'lower'],
+  ['rr_load_late_pct', 'rr late under load %', 'lower'],
 ];
 
 export interface RingReport {
@@ -39,17 +39,17 @@ export function buildRingReport(samples: RingSamples, settings: Omit<RingReport[
 }
 
 export function ringMarkdown(report: RingReport): string {
-  const { machine, settings } = report;
+  const { settings } = report;
   const rows = Object.keys(report.rows).filter((r) => report.results[r]);
   const lines = [
-    `Ring depth ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} × ${machine.model}, Linux ${machine.kernel}; ` +
+    `Ring depth ${measuredOn(report)}; ` +
       `median (min–max) of ${settings.rounds} interleaved rounds, ${settings.seconds} s per blast.`,
     '',
-    `| depth | ${COLUMNS.map(([, label]) => label).join(' | ')} |`,
-    `|---|${COLUMNS.map(() => '---').join('|')}|`,
+    `| depth | ${RING_COLUMNS.map(([, label]) => label).join(' | ')} |`,
+    `|---|${RING_COLUMNS.map(() => '---').join('|')}|`,
   ];
   for (const row of rows) {
-    const cells = COLUMNS.map(([metric]) => {
+    const cells = RING_COLUMNS.map(([metric]) => {
       const s = report.results[row]![metric];
       return s ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : '–';
     });

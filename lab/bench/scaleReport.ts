@@ -1,7 +1,7 @@
 // The scale section's samples as medians, spreads and two ratios (one device among N against a
 // daemon with one device; vtepd against the kernel, both with N), written as
 // lab/bench/results/scale.{json,md}.
-import { fmt, machineInfo, summarize, type Report, type Summary } from './report.js';
+import { fmt, machineInfo, measuredOn, summarize, type Report, type Summary } from './report.js';
 import {
   FIRST_VNI,
   IDLE_SECONDS,
@@ -23,7 +23,7 @@ const RATIOS = {
 type RatioName = keyof typeof RATIOS;
 
 /** The rows of the table, in order, and the ratios each has (the others compare unlike things). */
-const METRICS: Record<Metric, { label: string; better: 'higher' | 'lower'; ratios: RatioName[]; count?: boolean }> = {
+export const SCALE_METRICS: Record<Metric, { label: string; better: 'higher' | 'lower'; ratios: RatioName[]; count?: boolean }> = {
   create_s: { label: 'time to create the devices (s)', better: 'lower', ratios: ['vtepd-many / kernel-many'] },
   rss_mib: { label: 'daemon RSS (MiB)', better: 'lower', ratios: [] },
   threads: { label: 'daemon threads', better: 'lower', ratios: [], count: true },
@@ -54,7 +54,7 @@ export function buildScaleReport(samples: ScaleSamples, settings: Omit<ScaleRepo
     for (const [metric, values] of Object.entries(metrics ?? {}) as Array<[Metric, number[]]>) out[metric] = summarize(values);
   }
   const ratios = Object.fromEntries(Object.keys(RATIOS).map((r) => [r, {}])) as ScaleReport['ratios'];
-  for (const [metric, { ratios: names }] of Object.entries(METRICS) as Array<[Metric, (typeof METRICS)[Metric]]>) {
+  for (const [metric, { ratios: names }] of Object.entries(SCALE_METRICS) as Array<[Metric, (typeof SCALE_METRICS)[Metric]]>) {
     for (const name of names) {
       const [over, under] = RATIOS[name];
       const a = results[over]?.[metric]?.median;
@@ -80,18 +80,18 @@ export function buildScaleReport(samples: ScaleSamples, settings: Omit<ScaleRepo
 }
 
 export function scaleMarkdown(report: ScaleReport): string {
-  const { machine, settings } = report;
+  const { settings } = report;
   const planes = SCALE_PLANES.filter((p) => report.results[p]);
   const ratioNames = Object.keys(RATIOS) as RatioName[];
   const target = (['tcp1_gbps', 'small_kpps'] as const)
     .map((metric) => {
       const r = report.ratios['vtepd-many / vtepd-one'][metric];
       const verdict = r === undefined ? 'not measured' : r >= 1 - TARGET ? 'met' : 'NOT met';
-      return `${METRICS[metric].label.replace(/ \(.*$/, '')} ${r === undefined ? '–' : `${r.toFixed(2)}×`} (${verdict})`;
+      return `${SCALE_METRICS[metric].label.replace(/ \(.*$/, '')} ${r === undefined ? '–' : `${r.toFixed(2)}×`} (${verdict})`;
     })
     .join(', ');
   const lines = [
-    `Scale ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} × ${machine.model}, Linux ${machine.kernel}; ` +
+    `Scale ${measuredOn(report)}; ` +
       `${settings.devices} VXLAN devices, each with a flood list of ${settings.remotesPerDevice} remotes; median (min–max) of ` +
       `${settings.rounds} interleaved rounds, ${settings.seconds} s per throughput run. ` +
       `Target, one device among ${settings.devices} at most ${TARGET * 100}% below a one-device daemon: ${target}.`,
@@ -99,7 +99,7 @@ export function scaleMarkdown(report: ScaleReport): string {
     `| metric | ${[...planes, ...ratioNames].join(' | ')} | better |`,
     `|---|${[...planes, ...ratioNames].map(() => '---').join('|')}|---|`,
   ];
-  for (const [metric, meta] of Object.entries(METRICS) as Array<[Metric, (typeof METRICS)[Metric]]>) {
+  for (const [metric, meta] of Object.entries(SCALE_METRICS) as Array<[Metric, (typeof SCALE_METRICS)[Metric]]>) {
     const f = meta.count ? (v: number) => String(Math.round(v)) : fmt;
     const cells = planes.map((p) => {
       const s = report.results[p]?.[metric];

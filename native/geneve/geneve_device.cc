@@ -17,7 +17,10 @@ GeneveDevice::GeneveDevice(const GeneveConfig& config, GoneCallback gone)
       header_(config.vni),
       receiver_{config.vni, config.remote, &tap_, &stats_, &max_frame_},
       gone_(std::move(gone)) {
-  ReadMtu();  // a reattached TAP has the MTU its user gave it
+  // A reattached TAP has the MTU its user gave it, and the user may change it with `ip link`.
+  tap_.Follow(link_watch_, [this](const LinkState& state) {
+    max_frame_.store(MaxFrameForMtu(state.mtu), std::memory_order_relaxed);
+  });
   try {
     port_ = AcquireGenevePort(
         {config_.local, config_.underlay, config_.checksums, config_.offloads, config_.spin_ns});
@@ -33,24 +36,16 @@ GeneveDevice::GeneveDevice(const GeneveConfig& config, GoneCallback gone)
     tx_path_ = std::make_unique<PeerTxPath>(tap_, header_, tx_view_, stats_, max_frame_, gone_);
     // Next to the worker that receives its traffic: a reply finds it still polling.
     serving_.Add(tx_path_.get(), tx_path_->fd(), config_.spin_ns, port_->worker());
-    // The user may change the MTU with `ip link`.
-    housekeeping_.emplace([this] { ReadMtu(); });
   } catch (...) {
     Stop();  // no destructor runs for a half-built object: undo what was done
     throw;
   }
 }
 
-void GeneveDevice::ReadMtu() {
-  if (std::optional<LinkState> state = tap_.ReadState()) {
-    max_frame_.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
-  }
-}
-
 GeneveDevice::~GeneveDevice() { Stop(); }
 
 void GeneveDevice::Stop() {
-  housekeeping_.reset();
+  link_watch_.reset();
   serving_.Stop();
   if (attached_) {
     port_->Detach(&receiver_);  // after this the receive path does not touch the device

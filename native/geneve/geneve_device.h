@@ -2,8 +2,8 @@
 // inner flow's hash picks, as the kernel's udp_flow_src_port), the transmit path
 // (TAP->Geneve) the worker pool serves from construction until Stop() (or until the TAP is
 // removed from outside, see tap_gone.h), its place on the shared local port whose receive
-// path delivers what arrives for its VNI from its remote (GenevePort), and a housekeeping
-// task that follows the TAP's MTU. Like the kernel's with a remote, it is point to point:
+// path delivers what arrives for its VNI from its remote (GenevePort), and a watcher that
+// follows the TAP's MTU. Like the kernel's with a remote, it is point to point:
 // no FDB, no learning.
 //
 // With offloads, superframes from the TAP leave in UDP GSO sends, and the port receives
@@ -19,7 +19,6 @@
 #include <string>
 
 #include "geneve/geneve_counters.h"
-#include "base/housekeeper.h"
 #include "base/worker_pool.h"
 #include "geneve/geneve_packet_header.h"
 #include "geneve/geneve_port.h"
@@ -28,6 +27,7 @@
 #include "net/tx_socket_pool.h"
 #include "net/udp_tunnel_socket.h"
 #include "net/underlay_options.h"
+#include "tap/link_watch.h"
 #include "tap/tap_device.h"
 #include "tap/tap_gone.h"
 #include "tunnel/peer_tx_path.h"
@@ -69,9 +69,6 @@ class GeneveDevice {
   bool udp_gro() const { return udp_gro_; }
 
  private:
-  // Follows the TAP's MTU (kept when the TAP is gone).
-  void ReadMtu();
-
   GeneveConfig config_;
   TapDevice tap_;
   TxSocketPool tx_sockets_;
@@ -86,7 +83,7 @@ class GeneveDevice {
   TapGone gone_;
   std::unique_ptr<PeerTxPath> tx_path_;
   PoolMembership serving_;  // leaves the pool before anything its path uses goes
-  std::optional<HousekeepingTask> housekeeping_;  // re-reads the MTU; ends first
+  std::optional<LinkWatcher> link_watch_;  // follows the TAP's MTU; ends first
 };
 
 }  // namespace vtepd

@@ -23,25 +23,20 @@ GretapDevice::GretapDevice(const GretapConfig& config, GoneCallback gone)
           gone_)),
       rx_path_(std::make_unique<GreRxPath>(tap_, config.local.family, socket_.get(), config.in,
                                            stats_, max_frame_)) {
-  ReadMtu();  // a reattached TAP has the MTU its user gave it
+  // A reattached TAP has the MTU its user gave it, and the user may change it with `ip link`.
+  tap_.Follow(link_watch_, [this](const LinkState& state) {
+    max_frame_.store(MaxFrameForMtu(state.mtu), std::memory_order_relaxed);
+  });
   // Should the second fail to join the pool, serving_ (constructed) takes off the first.
   // Both directions on one worker: a reply finds it still polling (run to completion).
   size_t worker = serving_.Add(tx_path_.get(), tx_path_->fd(), config_.spin_ns);
   serving_.Add(rx_path_.get(), socket_.get(), config_.spin_ns, worker);
-  // The user may change the MTU with `ip link`.
-  housekeeping_.emplace([this] { ReadMtu(); });
-}
-
-void GretapDevice::ReadMtu() {
-  if (std::optional<LinkState> state = tap_.ReadState()) {
-    max_frame_.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
-  }
 }
 
 GretapDevice::~GretapDevice() { Stop(); }
 
 void GretapDevice::Stop() {
-  housekeeping_.reset();
+  link_watch_.reset();
   serving_.Stop();
 }
 

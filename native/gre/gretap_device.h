@@ -1,7 +1,7 @@
 // One gretap (or ip6gretap) device: its TAP, the raw GRE socket(s) to its one peer, the two
 // data paths (TAP->GRE and GRE->TAP) the worker pool serves from construction until Stop()
 // (the first also ends when the TAP is removed from outside, see tap_gone.h), and a
-// housekeeping task that follows the TAP's MTU. Like the kernel's, it is point to point: no
+// watcher that follows the TAP's MTU. Like the kernel's, it is point to point: no
 // FDB, no learning; several devices, one per peer, join a Linux bridge to stretch a segment
 // over many hosts.
 #pragma once
@@ -16,7 +16,7 @@
 #include "gre/gre_packet_header.h"
 #include "gre/gre_rx_path.h"
 #include "gre/gre_counters.h"
-#include "base/housekeeper.h"
+#include "tap/link_watch.h"
 #include "tap/tap_device.h"
 #include "tap/tap_gone.h"
 #include "net/underlay_options.h"
@@ -55,9 +55,6 @@ class GretapDevice {
   const Stats& stats() const { return stats_; }
 
  private:
-  // Follows the TAP's MTU (kept when the TAP is gone).
-  void ReadMtu();
-
   GretapConfig config_;
   TapDevice tap_;
   UniqueFd socket_;     // receives, and sends what needs no other DF setting
@@ -69,7 +66,7 @@ class GretapDevice {
   std::unique_ptr<PeerTxPath> tx_path_;
   std::unique_ptr<GreRxPath> rx_path_;
   PoolMembership serving_;  // leaves the pool before anything its paths use goes
-  std::optional<HousekeepingTask> housekeeping_;  // re-reads the MTU; ends first
+  std::optional<LinkWatcher> link_watch_;  // follows the TAP's MTU; ends first
 };
 
 }  // namespace vtepd

@@ -40,30 +40,26 @@ L2tpSessionDevice::L2tpSessionDevice(std::shared_ptr<L2tpTunnel> tunnel,
                 &send_seq_,
                 &max_frame_,
                 {}} {
-  ReadMtu();  // a reattached TAP has the MTU its user gave it
+  // A reattached TAP has the MTU its user gave it, and the user may change it with `ip link`.
+  tap_.Follow(link_watch_, [this](const LinkState& state) {
+    max_frame_.store(MaxFrameForMtu(state.mtu), std::memory_order_relaxed);
+  });
   if (int err = tunnel_->Attach(&receiver_)) {
     ThrowErrno("session_id " + std::to_string(config.session_id), err);
   }
   attached_ = true;
   try {
     serving_.Add(tx_path_.get(), tx_path_->fd(), config_.spin_ns, tunnel_->worker());
-    housekeeping_.emplace([this] { ReadMtu(); });
   } catch (...) {
     Stop();  // no destructor runs for a constructor that throws: detach here
     throw;
   }
 }
 
-void L2tpSessionDevice::ReadMtu() {
-  if (std::optional<LinkState> state = tap_.ReadState()) {
-    max_frame_.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
-  }
-}
-
 L2tpSessionDevice::~L2tpSessionDevice() { Stop(); }
 
 void L2tpSessionDevice::Stop() {
-  housekeeping_.reset();
+  link_watch_.reset();
   serving_.Stop();
   if (attached_) {
     tunnel_->Detach(&receiver_);

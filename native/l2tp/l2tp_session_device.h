@@ -1,7 +1,7 @@
 // One L2TPv3 Ethernet pseudowire session (`ip l2tp add session`, the kernel's l2tp_eth): a
 // TAP whose frames go to the session's peer through its tunnel's socket, on a transmit
 // path of its own (PeerTxPath), while the tunnel's receive path writes the session's
-// frames to the TAP; the worker pool serves both. A housekeeping task follows the TAP's MTU. Several sessions share a
+// frames to the TAP; the worker pool serves both. A watcher follows the TAP's MTU. Several sessions share a
 // tunnel; each holds it.
 #pragma once
 
@@ -11,7 +11,7 @@
 #include <string>
 
 #include "l2tp/l2tp_counters.h"
-#include "base/housekeeper.h"
+#include "tap/link_watch.h"
 #include "base/worker_pool.h"
 #include "l2tp/l2tp_header.h"
 #include "l2tp/l2tp_packet_header.h"
@@ -57,9 +57,6 @@ class L2tpSessionDevice {
   bool sending_seq() const { return send_seq_.load(std::memory_order_relaxed); }
 
  private:
-  // Follows the TAP's MTU (kept when the TAP is gone).
-  void ReadMtu();
-
   L2tpSessionConfig config_;
   std::shared_ptr<L2tpTunnel> tunnel_;
   TapDevice tap_;
@@ -72,7 +69,7 @@ class L2tpSessionDevice {
   L2tpReceiver receiver_;
   bool attached_ = false;
   PoolMembership serving_;  // leaves the pool before anything its path uses goes
-  std::optional<HousekeepingTask> housekeeping_;  // re-reads the MTU; ends first
+  std::optional<LinkWatcher> link_watch_;  // follows the TAP's MTU; ends first
 };
 
 }  // namespace vtepd

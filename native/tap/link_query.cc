@@ -4,8 +4,6 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
-#include <cstring>
-
 #include "base/system_error.h"
 
 namespace vtepd {
@@ -39,21 +37,7 @@ std::optional<LinkState> LinkQuery::Read(int ifindex) {
     if (len < 0) return std::nullopt;
     auto* header = reinterpret_cast<nlmsghdr*>(reply);
     if (!NLMSG_OK(header, static_cast<unsigned>(len)) || header->nlmsg_seq != seq_) continue;
-    if (header->nlmsg_type != RTM_NEWLINK) return std::nullopt;  // NLMSG_ERROR: ENODEV
-    auto* info = static_cast<ifinfomsg*>(NLMSG_DATA(header));
-    LinkState state{kFloodMac, -1};
-    int room = static_cast<int>(header->nlmsg_len - NLMSG_LENGTH(sizeof *info));
-    for (auto* attr = IFLA_RTA(info); RTA_OK(attr, room); attr = RTA_NEXT(attr, room)) {
-      if (attr->rta_type == IFLA_MTU && RTA_PAYLOAD(attr) >= sizeof(uint32_t)) {
-        uint32_t mtu;
-        std::memcpy(&mtu, RTA_DATA(attr), sizeof mtu);
-        state.mtu = static_cast<int>(mtu);
-      } else if (attr->rta_type == IFLA_ADDRESS && RTA_PAYLOAD(attr) == 6) {
-        state.mac = vtepd::ReadMac(static_cast<const uint8_t*>(RTA_DATA(attr)));
-      }
-    }
-    if (state.mtu < 0) return std::nullopt;
-    return state;
+    return ParseLinkMessage(header);  // nothing for NLMSG_ERROR (ENODEV)
   }
 }
 

@@ -6,14 +6,9 @@
 #include <optional>
 
 #include "base/unique_fd.h"
-#include "net/mac_address.h"
+#include "tap/link_messages.h"
 
 namespace vtepd {
-
-struct LinkState {
-  MacAddress mac;
-  int mtu;
-};
 
 class LinkQuery {
  public:

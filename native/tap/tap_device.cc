@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "base/system_error.h"
+#include "tap/link_query.h"
 
 namespace vtepd {
 
@@ -97,6 +98,12 @@ void TapDevice::SetPersistent(bool persist) const {
   if (::ioctl(fds_.front().get(), TUNSETPERSIST, persist ? 1L : 0L) < 0) {
     ThrowErrno("TUNSETPERSIST " + name_);
   }
+}
+
+void TapDevice::Follow(std::optional<LinkWatcher>& watcher,
+                       const std::function<void(const LinkState&)>& apply) const {
+  watcher.emplace(ifindex_, apply);  // first, so no change falls between it and the reading
+  if (std::optional<LinkState> state = LinkQuery().Read(ifindex_)) apply(*state);
 }
 
 }  // namespace vtepd

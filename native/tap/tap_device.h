@@ -9,12 +9,13 @@
 // spreads flows over one fd per queue, each served by a worker (worker_pool.h).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "base/unique_fd.h"
-#include "tap/link_query.h"
+#include "tap/link_watch.h"
 
 namespace vtepd {
 
@@ -48,13 +49,14 @@ class TapDevice {
   bool offloads() const { return offloads_; }
   // UDP segmentation offload (Linux 6.2+) too: reads may be UDP superframes.
   bool uso() const { return uso_; }
-  // The interface's current MAC address and MTU (the user may change both with `ip link`),
-  // or nothing once it is gone. One caller at a time.
-  std::optional<LinkState> ReadState() { return query_.Read(ifindex_); }
+  // Calls `apply` with the interface's MAC address and MTU now (unless it is gone) and, while
+  // `watcher` lives, on the housekeeping thread after each change (the user may change both
+  // with `ip link`). Throws std::system_error when the kernel cannot be asked.
+  void Follow(std::optional<LinkWatcher>& watcher,
+              const std::function<void(const LinkState&)>& apply) const;
 
  private:
   std::vector<UniqueFd> fds_;
-  LinkQuery query_;
   std::string name_;
   int ifindex_ = 0;
   bool vnet_hdr_ = false;

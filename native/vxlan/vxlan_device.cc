@@ -33,8 +33,13 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink,
       receiver_{config_.vni, &tap_, &fdb_, &stats_, &sink_, config_.learning, &config_.allow,
                 {kFloodMac}, {MaxFrameForMtu(config_.mtu)}},
       gone_(std::move(gone)) {
-  ReadLinkState();  // a reattached TAP has the MAC and MTU its user gave it
   try {
+    // A reattached TAP has the MAC and MTU its user gave it, and the user may change both
+    // with `ip link`.
+    tap_.Follow(link_watch_, [this](const LinkState& state) {
+      receiver_.own_mac.store(state.mac, std::memory_order_relaxed);
+      receiver_.max_frame.store(MaxFrameForMtu(state.mtu), std::memory_order_relaxed);
+    });
     port_ = AcquireVxlanPort(
         {config_.local.family, config_.local.port, config_.queues, config_.offloads, config_.spin_ns});
     if (config_.group) {
@@ -70,6 +75,7 @@ VxlanDevice::VxlanDevice(const VxlanConfig& config, FdbEventSink sink,
 VxlanDevice::~VxlanDevice() { Stop(); }
 
 void VxlanDevice::Stop() {
+  link_watch_.reset();
   housekeeping_.reset();
   serving_.Stop();
   if (attached_) {
@@ -83,15 +89,7 @@ void VxlanDevice::Stop() {
   port_.reset();  // the last device closes the port
 }
 
-void VxlanDevice::ReadLinkState() {
-  if (std::optional<LinkState> state = tap_.ReadState()) {
-    receiver_.own_mac.store(state->mac, std::memory_order_relaxed);
-    receiver_.max_frame.store(MaxFrameForMtu(state->mtu), std::memory_order_relaxed);
-  }
-}
-
 void VxlanDevice::Tick() {
-  ReadLinkState();
   {
     std::lock_guard<std::mutex> lock(fdb_.mutex);
     // Read under the lock: no data-path thread can refresh an entry after `now` and before Age.

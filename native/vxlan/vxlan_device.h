@@ -1,8 +1,8 @@
 // One VXLAN device: its TAP, its send sockets, its FDB, one transmit path per queue
 // (TAP->UDP) that the worker pool serves from construction until Stop() or until the TAP is
 // removed from outside (tap_gone.h), its place on the shared UDP port whose receive paths
-// deliver what arrives for its VNI, and a housekeeping task (MAC, MTU, ageing of the FDB and
-// of the local MACs).
+// deliver what arrives for its VNI, a watcher that follows the TAP's MAC and MTU, and a
+// housekeeping task (ageing of the FDB and of the local MACs).
 #pragma once
 
 #include <atomic>
@@ -15,6 +15,7 @@
 #include "vxlan/shared_fdb.h"
 #include "vxlan/vxlan_counters.h"
 #include "base/housekeeper.h"
+#include "tap/link_watch.h"
 #include "base/worker_pool.h"
 #include "tap/tap_device.h"
 #include "tap/tap_gone.h"
@@ -94,9 +95,7 @@ class VxlanDevice {
   }
 
  private:
-  // Re-reads the TAP's MAC and MTU (kept when the TAP is gone).
-  void ReadLinkState();
-  // Once a second on the housekeeping thread: ReadLinkState(), ages the FDB and local MACs.
+  // Once a second on the housekeeping thread: ages the FDB and local MACs.
   void Tick();
   // Hands what Tick aged to `sink`, counted as `counter` (and as events_dropped if refused).
   template <typename Event>
@@ -119,7 +118,8 @@ class VxlanDevice {
   std::vector<LocalMacEvent> local_aged_;
   TapGone gone_;
   PoolMembership serving_;  // leaves the pool before anything its paths use goes
-  std::optional<HousekeepingTask> housekeeping_;  // ends first
+  std::optional<HousekeepingTask> housekeeping_;
+  std::optional<LinkWatcher> link_watch_;  // ends first
 };
 
 }  // namespace vtepd

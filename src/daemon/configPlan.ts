@@ -77,10 +77,13 @@ export function changedDevice(change: ConfigChange): string {
   return change.action === 'delete' ? change.name : change.config.link.name;
 }
 
-/** Keys whose values differ, but for VXLAN's remote (the flood list, edited in place). */
+/**
+ * Keys whose values differ, but for the remotes of a kind whose remotes are its flood list
+ * (edited in place); a point-to-point kind's remote is its one peer, and a new one recreates it.
+ */
 function changedKeys(before: LinkSpec, after: LinkSpec): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  keys.delete('remote');
+  if (before.type === after.type && linkKind(before.type).floodList) keys.delete('remote');
   const value = (spec: LinkSpec, key: string): string => JSON.stringify((spec as unknown as Record<string, unknown>)[key]) ?? '';
   return [...keys].filter((key) => value(before, key) !== value(after, key));
 }

@@ -1,4 +1,4 @@
-// VXLAN over an encrypted underlay, the README's recipe for untrusted paths: wireguard-go (the
+// VXLAN over an encrypted underlay, docs/security.md's recipe for untrusted paths: wireguard-go (the
 // userspace WireGuard, Debian's wireguard-go package, configured with wireguard-tools' wg)
 // between two hosts, vtepd's VXLAN over the WireGuard addresses. TCP crosses intact; the
 // physical underlay carries only WireGuard (UDP 51820, which tshark reads as WireGuard, and

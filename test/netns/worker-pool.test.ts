@@ -2,7 +2,7 @@
 // fixed set of workers, not threads per device, spreads their TAP queues and sockets over
 // them, and still carries traffic on the first device and the last; a device runs to
 // completion on one worker: its TAP and the socket its VNI's traffic is steered to.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Host, type VtepDaemon } from '../../lab/testbed/index.js';
 import { skipNetns } from './prereq.js';
@@ -13,6 +13,24 @@ const DEVICES = 200;
 function threads(d: VtepDaemon): number {
   const status = readFileSync(`/proc/${d.proc.pid!}/status`, 'utf8');
   return Number(/^Threads:\s+(\d+)$/m.exec(status)![1]);
+}
+
+/** The daemon's rtnetlink sockets (protocol 0), by the multicast groups each is bound to. */
+function routeNetlinkGroups(d: VtepDaemon): number[] {
+  const pid = d.proc.pid!;
+  const inodes = new Set(
+    readdirSync(`/proc/${pid}/fd`)
+      .map((fd) => /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1])
+      .filter((inode) => inode !== undefined),
+  );
+  // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+  return readFileSync(`/proc/${pid}/net/netlink`, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[1] === '0' && inodes.has(f[9]))
+    .map((f) => parseInt(f[3], 16));
 }
 
 interface Status {
@@ -45,6 +63,9 @@ describe.skipIf(skipNetns())('the data path on a bounded worker pool', () => {
 
       // Workers plus the one housekeeping thread, whatever the number of devices.
       expect(threads(many)).toBeLessThanOrEqual(idle + workers + 1);
+      // One rtnetlink subscription to link changes follows every TAP's MAC and MTU: no socket,
+      // and no request a second, per device.
+      expect(routeNetlinkGroups(many)).toEqual([1]); // RTMGRP_LINK
       const status = await many.json<Status>(['status']);
       expect(status.workers.size).toBe(workers);
       expect(status.workers.adaptivePoll).toBe(200);

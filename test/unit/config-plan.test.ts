@@ -49,6 +49,14 @@ describe('planConfig', () => {
     expect(plan([['vx1', vx1]], [{ ...vx1, group: '239.1.1.1' }])).toEqual(['recreated vx1: group changed']);
   });
 
+  it("recreates a point-to-point device whose remote changed: its one peer, not a flood list", () => {
+    const gt0 = { name: 'gt0', type: 'gretap', local: '192.0.2.1', remote: '192.0.2.2' };
+    expect(plan([['gt0', gt0]], [{ ...gt0, remote: '192.0.2.3' }])).toEqual(['recreated gt0: remote changed']);
+    const gnv0 = { name: 'gnv0', type: 'geneve', id: 7, remote: '192.0.2.2' };
+    expect(plan([['gnv0', gnv0]], [{ ...gnv0, remote: '192.0.2.3' }])).toEqual(['recreated gnv0: remote changed']);
+    expect(plan([['gnv0', gnv0]], [gnv0])).toEqual([]);
+  });
+
   it('leaves devices of link add alone and refuses a config that names one', () => {
     expect(plan([['vx9', undefined]], [vx0])).toEqual(['created vx0']);
     expect(() => plan([['vx0', undefined]], [vx0])).toThrow(ConfigError);
