@@ -12,6 +12,8 @@
 
 namespace vtepd {
 
+static_assert(2 * kMaxGsoSegments <= PeerTxPath::kMaxIovecs, "a GSO send fits an empty batch");
+
 PeerTxPath::PeerTxPath(const TapDevice& tap, PacketHeader& header, const SendSockets& sockets,
                        Stats& stats, const std::atomic<size_t>& max_frame, TapGone& gone)
     : reader_(tap, 0, header.size()), header_(header), header_len_(header.size()),
@@ -62,13 +64,13 @@ void PeerTxPath::AddPlain(const PreparedFrame& p, uint16_t socket, BatchCounts& 
 }
 
 // Each segment: the tunnel header and inner headers in its header block, then its payload;
-// SegmentsPerSend of them to a message.
+// SegmentsPerSend of them to a message. A superframe of tiny segments may need more room than
+// a batch has: what is ready is sent whenever the next message would not fit.
 void PeerTxPath::AddSegments(const PreparedFrame& p, uint16_t socket, BatchCounts& counts) {
   size_t per_send = SegmentsPerSend(p.segment_size(), max_segments_per_send_);
-  size_t sends = (p.segments() + per_send - 1) / per_send;
-  if (messages_ + sends > kMaxMessages || iovecs_ + 2 * p.segments() > kMaxIovecs) Flush(counts);
   for (size_t first = 0; first < p.segments(); first += per_send) {
     size_t n = std::min(per_send, p.segments() - first);
+    if (messages_ == kMaxMessages || iovecs_ + 2 * n > kMaxIovecs) Flush(counts);
     size_t m = BeginMessage(socket);
     size_t inner_bytes = 0;
     for (size_t k = first; k < first + n; k++) {
