@@ -142,6 +142,10 @@ int main(int argc, char** argv) {
   Write("vxlan_header", vxlan);
   Write("gre_header", gre);
   Write("geneve_header", geneve);
+  // geneve_demux_fuzz: devices (VNI, family | address), then lookups (flags, VNI, address).
+  Write("geneve_demux", {{3, 1, 0, 2, 0, 1, 1, 2, 1, 0, 2, 2, 0, 2, 5, 3, 0, 0, 0},
+                         {8, 0, 0, 0, 1, 1, 0, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 7, 0x80, 3, 1, 0x80, 2, 0, 0},
+                         {0, 2, 1, 0, 0, 0, 0}});
   Write("flow_hash", frames);
   Write("checksum", checksum);
 

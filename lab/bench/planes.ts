@@ -17,6 +17,7 @@ export type PlaneName =
   | 'vtepd-plain'
   | 'vtepd-kernel'
   | 'geneve'
+  | 'geneve-zerocsum'
   | 'ovs'
   | 'tinc';
 
@@ -29,7 +30,8 @@ export const PLANES: Record<PlaneName, string> = {
   'vtepd-2q': 'vtepd <-> vtepd (offloads, queues 2)',
   'vtepd-plain': 'vtepd <-> vtepd (nooffloads: one frame per syscall)',
   'vtepd-kernel': 'vtepd -> kernel vxlan',
-  geneve: 'vtepd geneve <-> vtepd geneve (offloads; no kernel geneve here: compare with vtepd and ovs)',
+  geneve: 'vtepd geneve <-> vtepd geneve (offloads, udpcsum: UDP GSO/GRO as VXLAN; no kernel geneve here: compare with vtepd and ovs)',
+  'geneve-zerocsum': 'vtepd geneve <-> vtepd geneve (offloads, noudpcsum, the IPv4 default: zero checksums, so no UDP GSO)',
   ovs: 'Open vSwitch userspace datapath VXLAN <-> the same (hosts of its own on an identical underlay)',
   tinc: 'tinc 1.0 switch mode <-> tinc (UDP, default Blowfish-CBC/SHA1, no compression)',
 };
@@ -97,7 +99,8 @@ export class PlaneRig {
       const { hosts, pids } = await (this.ovs ??= this.ovsPair());
       return this.overlayUp(hosts, async () => {}, pids);
     }
-    if (plane === 'geneve') return this.genevePair();
+    if (plane === 'geneve') return this.genevePair(['udpcsum']);
+    if (plane === 'geneve-zerocsum') return this.genevePair([]);
     if (plane === 'tinc') {
       const tinc = await this.tb.tincSwitch(this.hosts.map((host, i) => ({ host, overlayAddr: `${OVERLAY[i]}/24` })));
       return this.overlayUp(this.hosts, () => tinc.stop(), pidsOf(tinc.daemons));
@@ -140,11 +143,11 @@ export class PlaneRig {
     return { hosts, client: OVERLAY[0]!, server: OVERLAY[1]!, teardown, pids };
   }
 
-  /** The vtepd daemons' Geneve devices gnv0 towards each other. */
-  private async genevePair(): Promise<Endpoints> {
+  /** The vtepd daemons' Geneve devices gnv0 towards each other, with `words`. */
+  private async genevePair(words: string[]): Promise<Endpoints> {
     for (const [i, host] of this.hosts.entries()) {
       const peer = this.hosts[1 - i]!;
-      await this.daemons[i]!.cli(['link', 'add', 'gnv0', 'type', 'geneve', 'id', String(VNI), 'remote', peer.addr, 'local', host.addr]);
+      await this.daemons[i]!.cli(['link', 'add', 'gnv0', 'type', 'geneve', 'id', String(VNI), 'remote', peer.addr, 'local', host.addr, ...words]);
       await this.tb.exec(host.ns, ['ip', 'addr', 'add', `${OVERLAY[i]}/24`, 'dev', 'gnv0']);
       await this.tb.exec(host.ns, ['ip', 'link', 'set', 'gnv0', 'up']);
     }

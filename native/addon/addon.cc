@@ -1,4 +1,4 @@
-// Module entry: the VxlanDevice, GretapDevice, GeneveDevice, L2tpTunnel and L2tpSessionDevice classes,
+// Module entry: each kind's classes (one line each below, the wrappers living in the kinds' folders),
 // vxlanPorts(), workers(), setWorkers(), setAdaptivePoll(), sdNotify(), plus the pure
 // parsers and the checksum under `internals` so tests can exercise them on crafted bytes
 // without a TAP or a socket.
@@ -10,11 +10,11 @@
 #include "net/flow_hash.h"
 #include "gre/gre_header.h"
 #include "addon/napi_args.h"
-#include "addon/geneve_device_wrap.h"
-#include "addon/gretap_device_wrap.h"
-#include "addon/l2tp_wrap.h"
+#include "geneve/geneve_device_wrap.h"
+#include "gre/gretap_device_wrap.h"
+#include "l2tp/l2tp_wrap.h"
 #include "addon/napi_results.h"
-#include "addon/vxlan_device_wrap.h"
+#include "vxlan/vxlan_device_wrap.h"
 #include "vxlan/vxlan_header.h"
 #include "vxlan/vxlan_port_registry.h"
 

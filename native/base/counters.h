@@ -9,9 +9,8 @@
 
 namespace vtepd {
 
-// X-macros: the enum and the names the control plane reports come from one list per kind.
-// Every device has the common counters; each device type adds its own. The shared halves
-// (TapReader, TapWriter, SendMessages) count only common ones.
+// X-macros: the enum and the names the control plane reports come from one list. Every
+// device has the common counters; each kind adds its own (VTEPD_OWN_COUNTERS below).
 #define VTEPD_COMMON_COUNTERS(X)                                                          \
   X(rx_packets)                /* packets decapsulated and written to the TAP */          \
   X(rx_bytes)                  /* inner frame bytes of those */                           \
@@ -27,74 +26,36 @@ namespace vtepd {
   X(tx_drop_underlay_mtu)      /* df set and the packet exceeds the underlay path MTU */  \
   X(tx_errors)                 /* other send failures (unreachable, no buffer, ...) */
 
-#define VTEPD_VXLAN_COUNTERS(X)                                                           \
-  X(rx_drop_static_conflict)   /* source MAC is a permanent entry of another remote */    \
-  X(rx_drop_loop)              /* inner source MAC is this TAP's own: a looped frame */   \
-  X(tx_drop_no_destination)    /* no FDB entry and an empty flood list */                 \
-  X(fdb_learned)               /* new MACs learned */                                     \
-  X(fdb_moved)                 /* learned MACs that moved to another remote */            \
-  X(fdb_aged)                  /* learned MACs removed by ageing */                       \
-  X(learn_drop_maxaddress)     /* MACs not learned because the FDB is at maxaddress */    \
-  X(events_dropped)            /* FDB or local MAC events lost: JavaScript fell behind */ \
-  X(rx_drop_not_allowed)       /* outer source outside the allowlist and the FDB's own */ \
-  X(rx_drop_bad_remote)        /* outer source 0.0.0.0, ::, multicast or broadcast */     \
-  X(rx_drop_bad_source_mac)    /* inner source MAC multicast or all-zeros */              \
-  X(learn_drop_no_memory)      /* MACs not learned or recorded: allocation failed */      \
-  X(local_macs_learned)        /* local learning: new MACs of the TAP's own hosts */      \
-  X(local_macs_aged)           /* local learning: those removed by ageing */              \
-  X(local_macs_full)           /* local learning: new MACs not recorded, table full */  \
-  X(neigh_arp_replied)         /* neigh_suppress: ARP requests answered, not flooded */   \
-  X(neigh_ns_replied)          /* neigh_suppress: NS answered with an NA, not flooded */  \
-  X(neigh_suppressed)          /* neigh_suppress: gratuitous ARP, DAD, unsolicited NA */
+// The counters of one kind of device beyond the common ones: up to kMaxOwnCounters slots
+// after them, which each kind names in its own folder (native/<kind>/<kind>_counters.h):
+//
+//   #define VTEPD_FOO_COUNTERS(X) X(rx_drop_bad_foo) ...
+//   VTEPD_OWN_COUNTERS(FooCounter, VTEPD_FOO_COUNTERS)    // FooCounter::rx_drop_bad_foo
+//   #define VTEPD_FOO_COUNTER_NAME(name) {#name, FooCounter::name},
+//   constexpr CounterName<Counter> kFooCounterNames[] = {
+//       VTEPD_COMMON_COUNTERS(VTEPD_COMMON_COUNTER_NAME) VTEPD_FOO_COUNTERS(VTEPD_FOO_COUNTER_NAME)};
+//
+// Every device stores the common counters and the slots (another kind's names for a slot
+// never meet it); a kind reports its own through its table of names. The shared halves
+// (TapReader, TapWriter, SendMessages) count only common ones.
+constexpr size_t kMaxOwnCounters = 24;
 
-#define VTEPD_GRE_COUNTERS(X)                                                             \
-  X(rx_drop_bad_header)        /* GRE: unknown version, flags or routing */               \
-  X(rx_drop_not_teb)           /* GRE, Geneve: protocol not Transparent Ethernet Bridging */ \
-  X(rx_drop_key_mismatch)      /* GRE: key absent, unexpected or different */             \
-  X(rx_drop_bad_checksum)      /* GRE: checksum missing (icsum) or wrong */
-
-#define VTEPD_GENEVE_COUNTERS(X)                                                          \
-  X(rx_drop_bad_version)       /* Geneve: version other than 0 */                         \
-  X(rx_drop_control)           /* Geneve: O bit, a control packet */                      \
-  X(rx_drop_truncated_options) /* Geneve: options running past the packet or Opt Len */   \
-  X(rx_drop_critical_option)   /* Geneve: C bit or a critical option (none understood) */ \
-  X(rx_drop_unknown_vni)       /* Geneve: VNI other than the device's */                  \
-  X(rx_drop_unknown_remote)    /* Geneve: outer source other than the device's remote */
-
-// What gretap and L2TPv3 sessions share.
-#define VTEPD_SEQUENCE_COUNTERS(X)                                                        \
-  X(rx_drop_out_of_sequence)   /* sequence number missing (iseq, recv_seq) or out of order */
-
-#define VTEPD_L2TP_COUNTERS(X)                                                            \
-  X(rx_drop_cookie_mismatch)   /* L2TPv3: cookie other than the session's peer_cookie */
-
-// Drops on a shared VXLAN port, before any device is known.
-#define VTEPD_PORT_COUNTERS(X)                                                   \
-  X(rx_drop_too_short)   /* datagram shorter than VXLAN + Ethernet headers */   \
-  X(rx_drop_bad_flags)   /* I flag clear */                                     \
-  X(rx_drop_unknown_vni) /* no device on this port has the VNI */               \
-  X(rx_errors)           /* recvmmsg failures */
-
-// Drops on an L2TPv3 tunnel's socket, before any session is known.
-#define VTEPD_TUNNEL_COUNTERS(X)                                                        \
-  X(rx_drop_too_short)       /* shorter than the session header up to the session ID */ \
-  X(rx_drop_control)         /* control messages: a static tunnel has no control channel */ \
-  X(rx_drop_bad_version)     /* UDP: version other than 3 */                            \
-  X(rx_drop_unknown_session) /* no session of this tunnel has the session ID */         \
-  X(rx_errors)               /* recvmmsg failures */                                    \
-  X(tx_errors)               /* ICMP errors about what was sent (peer unreachable) */
-
-// Device counters are stored by one enum over every list (a device leaves the other type's
-// slots at zero); each type reports its own through a table of names.
 #define VTEPD_COUNTER_ENUM(name) name,
 enum class Counter {
-  VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_ENUM) VTEPD_VXLAN_COUNTERS(VTEPD_COUNTER_ENUM)
-      VTEPD_GRE_COUNTERS(VTEPD_COUNTER_ENUM) VTEPD_SEQUENCE_COUNTERS(VTEPD_COUNTER_ENUM)
-          VTEPD_L2TP_COUNTERS(VTEPD_COUNTER_ENUM) VTEPD_GENEVE_COUNTERS(VTEPD_COUNTER_ENUM) kCount
+  VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_ENUM) kFirstOwn,
+  kCount = kFirstOwn + kMaxOwnCounters  // also "none": the drop of a frame that was not
 };
-enum class PortCounter { VTEPD_PORT_COUNTERS(VTEPD_COUNTER_ENUM) kCount };
-enum class TunnelCounter { VTEPD_TUNNEL_COUNTERS(VTEPD_COUNTER_ENUM) kCount };
 #undef VTEPD_COUNTER_ENUM
+
+#define VTEPD_OWN_COUNTER_INDEX(name) name,
+#define VTEPD_OWN_COUNTER(name) \
+  static constexpr Counter name = static_cast<Counter>(static_cast<size_t>(Counter::kFirstOwn) + static_cast<size_t>(Index::name));
+#define VTEPD_OWN_COUNTERS(Kind, LIST)                                              \
+  struct Kind {                                                                     \
+    enum class Index { LIST(VTEPD_OWN_COUNTER_INDEX) kCount };                      \
+    static_assert(static_cast<size_t>(Index::kCount) <= kMaxOwnCounters, "slots"); \
+    LIST(VTEPD_OWN_COUNTER)                                                         \
+  };
 
 // A counter as the control plane reports it.
 template <typename Enum>
@@ -103,28 +64,8 @@ struct CounterName {
   Enum counter;
 };
 
-#define VTEPD_COUNTER_NAME(name) {#name, Counter::name},
-// What a VXLAN device and a gretap device report, in this order.
-constexpr CounterName<Counter> kVxlanCounterNames[] = {
-    VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_VXLAN_COUNTERS(VTEPD_COUNTER_NAME)};
-constexpr CounterName<Counter> kGretapCounterNames[] = {
-    VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_GRE_COUNTERS(VTEPD_COUNTER_NAME)
-        VTEPD_SEQUENCE_COUNTERS(VTEPD_COUNTER_NAME)};
-// What a Geneve device reports: GRE's check of the protocol too.
-constexpr CounterName<Counter> kGeneveCounterNames[] = {
-    VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_GENEVE_COUNTERS(VTEPD_COUNTER_NAME)
-        VTEPD_COUNTER_NAME(rx_drop_not_teb)};
-// What an L2TPv3 session device reports.
-constexpr CounterName<Counter> kL2tpSessionCounterNames[] = {
-    VTEPD_COMMON_COUNTERS(VTEPD_COUNTER_NAME) VTEPD_L2TP_COUNTERS(VTEPD_COUNTER_NAME)
-        VTEPD_SEQUENCE_COUNTERS(VTEPD_COUNTER_NAME)};
-#undef VTEPD_COUNTER_NAME
-#define VTEPD_COUNTER_NAME(name) {#name, PortCounter::name},
-constexpr CounterName<PortCounter> kPortCounterNames[] = {VTEPD_PORT_COUNTERS(VTEPD_COUNTER_NAME)};
-#undef VTEPD_COUNTER_NAME
-#define VTEPD_COUNTER_NAME(name) {#name, TunnelCounter::name},
-constexpr CounterName<TunnelCounter> kTunnelCounterNames[] = {VTEPD_TUNNEL_COUNTERS(VTEPD_COUNTER_NAME)};
-#undef VTEPD_COUNTER_NAME
+// What a device of a kind reports begins with these names, in order; the kind adds its own.
+#define VTEPD_COMMON_COUNTER_NAME(name) {#name, Counter::name},
 
 template <typename Enum>
 constexpr size_t CountOf() {
@@ -164,9 +105,5 @@ class BasicBatchCounts {
 
 using Stats = BasicStats<Counter>;
 using BatchCounts = BasicBatchCounts<Counter>;
-using PortStats = BasicStats<PortCounter>;
-using PortBatchCounts = BasicBatchCounts<PortCounter>;
-using TunnelStats = BasicStats<TunnelCounter>;
-using TunnelBatchCounts = BasicBatchCounts<TunnelCounter>;
 
 }  // namespace vtepd

@@ -41,14 +41,14 @@ void GreRxPath::Receive(const uint8_t* packet, size_t len, size_t max_frame,
   switch (gre.status) {
     case GreDecode::kOk: break;
     case GreDecode::kTooShort: counts.Add(Counter::rx_drop_too_short); return;
-    case GreDecode::kBadHeader: counts.Add(Counter::rx_drop_bad_header); return;
-    case GreDecode::kNotTeb: counts.Add(Counter::rx_drop_not_teb); return;
-    case GreDecode::kKeyMismatch: counts.Add(Counter::rx_drop_key_mismatch); return;
-    case GreDecode::kBadChecksum: counts.Add(Counter::rx_drop_bad_checksum); return;
-    case GreDecode::kMissingSeq: counts.Add(Counter::rx_drop_out_of_sequence); return;
+    case GreDecode::kBadHeader: counts.Add(GreCounter::rx_drop_bad_header); return;
+    case GreDecode::kNotTeb: counts.Add(GreCounter::rx_drop_not_teb); return;
+    case GreDecode::kKeyMismatch: counts.Add(GreCounter::rx_drop_key_mismatch); return;
+    case GreDecode::kBadChecksum: counts.Add(GreCounter::rx_drop_bad_checksum); return;
+    case GreDecode::kMissingSeq: counts.Add(GreCounter::rx_drop_out_of_sequence); return;
   }
   if (expect_.seq && !sequence_.Accept(gre.seq)) {
-    counts.Add(Counter::rx_drop_out_of_sequence);
+    counts.Add(GreCounter::rx_drop_out_of_sequence);
     return;
   }
   size_t frame_len = len - gre.header_len;

@@ -12,7 +12,7 @@
 
 #include "gre/gre_header.h"
 #include "gre/gre_sequence.h"
-#include "base/counters.h"
+#include "gre/gre_counters.h"
 #include "base/worker_pool.h"
 #include "net/datagram_batch.h"
 #include "tap/tap_device.h"

@@ -18,8 +18,9 @@ GretapDevice::GretapDevice(const GretapConfig& config, GoneCallback gone)
       max_frame_(MaxFrameForMtu(config.mtu)),
       header_(config.out),
       gone_(std::move(gone)),
-      tx_path_(std::make_unique<PeerTxPath>(tap_, header_, socket_.get(), df_socket_.get(),
-                                            stats_, max_frame_, gone_)),
+      tx_path_(std::make_unique<PeerTxPath>(
+          tap_, header_, SendSockets::Peer(socket_.get(), df_socket_.get()), stats_, max_frame_,
+          gone_)),
       rx_path_(std::make_unique<GreRxPath>(tap_, config.local.family, socket_.get(), config.in,
                                            stats_, max_frame_)) {
   // A reattached TAP has the MTU its user gave it, and the user may change it with `ip link`.

@@ -15,7 +15,7 @@
 #include "gre/gre_header.h"
 #include "gre/gre_packet_header.h"
 #include "gre/gre_rx_path.h"
-#include "base/counters.h"
+#include "gre/gre_counters.h"
 #include "tap/link_watch.h"
 #include "tap/tap_device.h"
 #include "tap/tap_gone.h"

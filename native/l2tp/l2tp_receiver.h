@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "base/counters.h"
+#include "l2tp/l2tp_counters.h"
 #include "l2tp/l2tp_header.h"
 #include "l2tp/l2tp_sequence.h"
 #include "tap/tap_device.h"

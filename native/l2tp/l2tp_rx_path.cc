@@ -57,14 +57,14 @@ void L2tpRxPath::Receive(const uint8_t* packet, size_t len, TunnelBatchCounts& t
   switch (session.status) {
     case L2tpSessionDecode::kOk: break;
     case L2tpSessionDecode::kTooShort: counts_.Add(Counter::rx_drop_too_short); return;
-    case L2tpSessionDecode::kCookieMismatch: counts_.Add(Counter::rx_drop_cookie_mismatch); return;
+    case L2tpSessionDecode::kCookieMismatch: counts_.Add(L2tpCounter::rx_drop_cookie_mismatch); return;
   }
   bool sending = receiver->send_seq->load(std::memory_order_relaxed);
   L2tpSequence::Result sequence =
       receiver->sequence.Receive(session.has_seq, session.seq, receiver->recv_seq, sending);
   if (sequence.send_seq != sending) receiver->send_seq->store(sequence.send_seq, std::memory_order_relaxed);
   if (sequence.verdict != L2tpSequence::Verdict::kTake) {
-    counts_.Add(Counter::rx_drop_out_of_sequence);
+    counts_.Add(L2tpCounter::rx_drop_out_of_sequence);
     return;
   }
   size_t frame_len = len - session.header_len;

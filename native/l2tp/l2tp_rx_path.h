@@ -12,7 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "base/counters.h"
+#include "l2tp/l2tp_counters.h"
 #include "base/worker_pool.h"
 #include "l2tp/l2tp_header.h"
 #include "l2tp/l2tp_receiver.h"

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "base/counters.h"
+#include "l2tp/l2tp_counters.h"
 #include "tap/link_watch.h"
 #include "base/worker_pool.h"
 #include "l2tp/l2tp_header.h"

@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "base/counters.h"
+#include "l2tp/l2tp_counters.h"
 #include "base/unique_fd.h"
 #include "base/worker_pool.h"
 #include "l2tp/l2tp_receiver.h"

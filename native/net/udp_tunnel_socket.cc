@@ -17,6 +17,39 @@
 
 namespace vtepd {
 
+UniqueFd NewUdpSocket(sa_family_t family) {
+  UniqueFd fd(::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP));
+  if (fd.get() < 0) ThrowErrno("socket");
+  if (family == AF_INET6) SetIntOption(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY");
+  return fd;
+}
+
+int BindTo(int fd, const Endpoint& ep) {
+  SocketAddress sa;
+  socklen_t len = ep.ToSockaddr(&sa);
+  return ::bind(fd, &sa.sa, len);
+}
+
+std::string EndpointText(const Endpoint& ep) {
+  std::string addr = ep.AddressString();
+  if (ep.family == AF_INET6) addr = "[" + addr + "]";
+  return addr + ":" + std::to_string(ep.port);
+}
+
+bool EnableUdpGro(int fd) {
+  int on = 1;
+  return ::setsockopt(fd, IPPROTO_UDP, UDP_GRO, &on, sizeof on) == 0;
+}
+
+void ApplyUdpChecksums(int fd, sa_family_t family, const UdpChecksums& checksums) {
+  if (family == AF_INET) {
+    SetIntOption(fd, SOL_SOCKET, SO_NO_CHECK, checksums.ipv4_tx ? 0 : 1, "SO_NO_CHECK");
+  } else {
+    SetIntOption(fd, IPPROTO_UDP, UDP_NO_CHECK6_TX, checksums.ipv6_tx ? 0 : 1, "UDP_NO_CHECK6_TX");
+    SetIntOption(fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, checksums.ipv6_rx ? 0 : 1, "UDP_NO_CHECK6_RX");
+  }
+}
+
 UniqueFd OpenUdpTunnelSocket(const Endpoint& local, const Endpoint* remote,
                              const UnderlayOptions& options, bool dont_fragment,
                              const UdpChecksums& checksums, const char* port_word) {
@@ -34,12 +67,7 @@ UniqueFd OpenUdpTunnelSocket(const Endpoint& local, const Endpoint* remote,
   SetReceiveBuffer(fd.get());
   SetSendBuffer(fd.get());
   ApplyUnderlayOptions(fd.get(), local.family, options, dont_fragment);
-  if (local.family == AF_INET) {
-    SetIntOption(fd.get(), SOL_SOCKET, SO_NO_CHECK, checksums.ipv4_tx ? 0 : 1, "SO_NO_CHECK");
-  } else {
-    SetIntOption(fd.get(), IPPROTO_UDP, UDP_NO_CHECK6_TX, checksums.ipv6_tx ? 0 : 1, "UDP_NO_CHECK6_TX");
-    SetIntOption(fd.get(), IPPROTO_UDP, UDP_NO_CHECK6_RX, checksums.ipv6_rx ? 0 : 1, "UDP_NO_CHECK6_RX");
-  }
+  ApplyUdpChecksums(fd.get(), local.family, checksums);
   return fd;
 }
 

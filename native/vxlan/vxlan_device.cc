@@ -97,8 +97,8 @@ void VxlanDevice::Tick() {
     fdb_.fdb.Age(now, &aged_);
     fdb_.local_macs.Age(now, &local_aged_);
   }
-  Deliver(sink_, aged_, Counter::fdb_aged);
-  Deliver(local_sink_, local_aged_, Counter::local_macs_aged);
+  Deliver(sink_, aged_, VxlanCounter::fdb_aged);
+  Deliver(local_sink_, local_aged_, VxlanCounter::local_macs_aged);
 }
 
 template <typename Event>
@@ -107,7 +107,7 @@ void VxlanDevice::Deliver(const std::function<bool(std::vector<Event>&&)>& sink,
   if (aged.empty()) return;
   size_t count = aged.size();
   stats_.Add(counter, count);
-  if (!sink(std::move(aged))) stats_.Add(Counter::events_dropped, count);
+  if (!sink(std::move(aged))) stats_.Add(VxlanCounter::events_dropped, count);
   aged.clear();
 }
 

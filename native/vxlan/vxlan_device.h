@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "vxlan/shared_fdb.h"
-#include "base/counters.h"
+#include "vxlan/vxlan_counters.h"
 #include "base/housekeeper.h"
 #include "tap/link_watch.h"
 #include "base/worker_pool.h"

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "vxlan/vxlan_rx_path.h"
+#include "net/udp_tunnel_socket.h"
 #include "vxlan/vxlan_socket.h"
 
 namespace vtepd {

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "net/endpoint.h"
-#include "base/counters.h"
+#include "vxlan/vxlan_counters.h"
 #include "base/unique_fd.h"
 #include "base/worker_pool.h"
 #include "vxlan/vxlan_receiver.h"

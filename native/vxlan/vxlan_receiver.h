@@ -10,7 +10,7 @@
 #include "net/mac_address.h"
 #include "net/prefix.h"
 #include "vxlan/shared_fdb.h"
-#include "base/counters.h"
+#include "vxlan/vxlan_counters.h"
 #include "tap/tap_device.h"
 
 namespace vtepd {

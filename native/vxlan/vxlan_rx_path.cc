@@ -91,7 +91,7 @@ void VxlanRxPath::Process(VxlanReceiver& receiver, size_t begin, size_t end) {
   counts.FlushInto(receiver.stats);
   if (!events_.empty()) {
     size_t count = events_.size();
-    if (!(*receiver.sink)(std::move(events_))) receiver.stats->Add(Counter::events_dropped, count);
+    if (!(*receiver.sink)(std::move(events_))) receiver.stats->Add(VxlanCounter::events_dropped, count);
     events_.clear();
   }
 }
@@ -110,20 +110,20 @@ void VxlanRxPath::Screen(VxlanReceiver& receiver, size_t begin, size_t end, Batc
       Endpoint from = Endpoint::FromSockaddr(datagrams_.source(frame.datagram));
       verdict = Counter::kCount;
       if (!from.IsUnicast()) {
-        verdict = Counter::rx_drop_bad_remote;  // learning it would send back to ourselves
+        verdict = VxlanCounter::rx_drop_bad_remote;  // learning it would send back to ourselves
       } else if (!receiver.allow->empty() && !receiver.allow->Contains(from) &&
                  !receiver.fdb->fdb.IsPermanentRemote(from)) {
-        verdict = Counter::rx_drop_not_allowed;
+        verdict = VxlanCounter::rx_drop_not_allowed;
       }
     }
     MacAddress source = EthernetSource(frame.data);
     Counter drop = verdict;
     if (drop == Counter::kCount && !IsValidSourceMac(source)) {
-      drop = Counter::rx_drop_bad_source_mac;  // as the kernel: never a group or zero source
+      drop = VxlanCounter::rx_drop_bad_source_mac;  // as the kernel: never a group or zero source
     } else if (drop == Counter::kCount && source == own_mac) {
       // Our own frame come back (a loop, or a flood list naming this host); the kernel
       // drops it too. Not learned either.
-      drop = Counter::rx_drop_loop;
+      drop = VxlanCounter::rx_drop_loop;
     } else if (drop == Counter::kCount && frame.len > max_frame) {
       drop = Counter::rx_drop_too_big;
     }
@@ -151,16 +151,16 @@ void VxlanRxPath::Learn(VxlanReceiver& receiver, size_t begin, size_t end, Batch
     last_datagram = frame.datagram;
     switch (result) {
       case LearnResult::kRefreshed: break;
-      case LearnResult::kLearned: counts.Add(Counter::fdb_learned); break;
-      case LearnResult::kMoved: counts.Add(Counter::fdb_moved); break;
-      case LearnResult::kFull: counts.Add(Counter::learn_drop_maxaddress); break;
-      case LearnResult::kNoMemory: counts.Add(Counter::learn_drop_no_memory); break;
+      case LearnResult::kLearned: counts.Add(VxlanCounter::fdb_learned); break;
+      case LearnResult::kMoved: counts.Add(VxlanCounter::fdb_moved); break;
+      case LearnResult::kFull: counts.Add(VxlanCounter::learn_drop_maxaddress); break;
+      case LearnResult::kNoMemory: counts.Add(VxlanCounter::learn_drop_no_memory); break;
       case LearnResult::kInvalidSource:  // Screen dropped these already
-        counts.Add(Counter::rx_drop_bad_source_mac);
+        counts.Add(VxlanCounter::rx_drop_bad_source_mac);
         frame.deliver = false;
         break;
       case LearnResult::kStaticConflict:
-        counts.Add(Counter::rx_drop_static_conflict);
+        counts.Add(VxlanCounter::rx_drop_static_conflict);
         frame.deliver = false;
         last_source = kFloodMac;  // judge the next frame on its own
         break;

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "base/batch.h"
-#include "base/counters.h"
+#include "vxlan/vxlan_counters.h"
 #include "base/page_buffer.h"
 #include "base/worker_pool.h"
 #include "net/datagram_batch.h"

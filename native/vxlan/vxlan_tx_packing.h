@@ -1,20 +1,16 @@
 // How VxlanTxPath packs VXLAN packets into sendmmsg messages, as pure functions over small
 // values (no sockets), so the rules can be tested and fuzzed: when a plain frame joins the
-// last message as one more UDP GSO segment, how many segments of a superframe one message
-// carries, and the regrouping of a batch's messages by socket that keeps each flow's order.
+// last message as one more UDP GSO segment. The rules every UDP tunnel shares (segments per
+// send, the regrouping by socket) are net/udp_gso.h's.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
+#include "net/udp_gso.h"
 #include "vxlan/fdb.h"
 
 namespace vtepd {
-
-// UDP_MAX_SEGMENTS of older kernels, and the UDP payload that fits one IPv4 packet.
-constexpr size_t kMaxGsoSegments = 64;
-constexpr size_t kMaxGsoPayload = 65507;
 
 // The datagrams of one message of plain frames: where they go, and their size.
 struct PlainSend {
@@ -30,28 +26,7 @@ struct PlainSend {
 inline bool JoinsPlainSend(const PlainSend& last, size_t packets, const PlainSend& next,
                            size_t max_segments) {
   return next.socket == last.socket && next.segment_size == last.segment_size &&
-         next.remote == last.remote && packets < max_segments &&
-         (packets + 1) * next.segment_size <= kMaxGsoPayload;
-}
-
-// How many segments of `segment_size` bytes one message of a superframe carries.
-inline size_t SegmentsPerSend(size_t segment_size, size_t max_segments) {
-  return std::max<size_t>(1, std::min(max_segments, kMaxGsoPayload / segment_size));
-}
-
-// Orders messages [0, count) by socket (a counting sort: stable, so each flow, which stays
-// on one socket, keeps its order), so each socket needs one sendmmsg rather than one per
-// change of socket. socket[i] < sockets for every message. Writes order[slot] = message
-// index, and start[s], start[s + 1] = the slots of socket s (start holds sockets + 1).
-inline void OrderBySocket(const uint16_t* socket, size_t count, size_t sockets, size_t* start,
-                          uint16_t* order) {
-  for (size_t s = 0; s <= sockets; s++) start[s] = 0;
-  for (size_t i = 0; i < count; i++) start[socket[i] + 1]++;
-  for (size_t s = 1; s <= sockets; s++) start[s] += start[s - 1];
-  // start[s] is used as socket s's next free slot, then restored.
-  for (size_t i = 0; i < count; i++) order[start[socket[i]]++] = static_cast<uint16_t>(i);
-  for (size_t s = sockets; s > 0; s--) start[s] = start[s - 1];
-  start[0] = 0;
+         next.remote == last.remote && GsoSendHasRoom(packets, next.segment_size, max_segments);
 }
 
 }  // namespace vtepd

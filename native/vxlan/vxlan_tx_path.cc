@@ -53,7 +53,7 @@ void VxlanTxPath::Route(size_t begin, size_t end, BatchCounts& counts) {
   WriteReplies(counts);
   if (!local_events_.empty()) {
     size_t count = local_events_.size();
-    if (!local_sink_(std::move(local_events_))) counts.Add(Counter::events_dropped, count);
+    if (!local_sink_(std::move(local_events_))) counts.Add(VxlanCounter::events_dropped, count);
     local_events_.clear();
   }
 }
@@ -74,9 +74,9 @@ void VxlanTxPath::RecordLocalMacs(size_t begin, size_t end, BatchCounts& counts)
     if (source == last_source && ip.family == AF_UNSPEC) continue;
     last_source = source;
     switch (fdb_.local_macs.Record(source, ip, now, &local_events_)) {
-      case RecordResult::kLearned: counts.Add(Counter::local_macs_learned); break;
-      case RecordResult::kFull: counts.Add(Counter::local_macs_full); break;
-      case RecordResult::kNoMemory: counts.Add(Counter::learn_drop_no_memory); break;
+      case RecordResult::kLearned: counts.Add(VxlanCounter::local_macs_learned); break;
+      case RecordResult::kFull: counts.Add(VxlanCounter::local_macs_full); break;
+      case RecordResult::kNoMemory: counts.Add(VxlanCounter::learn_drop_no_memory); break;
       case RecordResult::kRefreshed:
       case RecordResult::kChanged:
       case RecordResult::kInvalidSource:  // the host's own business: it goes out as sent
@@ -93,13 +93,13 @@ void VxlanTxPath::AnswerNeighbours(size_t begin, size_t end, BatchCounts& counts
     if (p.len == 0 || p.segments() != 0) continue;  // superframes are TCP or UDP
     switch (AnswerNeighbour(p.data, p.len, fdb_.neighbours, &replies_[reply_count_])) {
       case NeighbourVerdict::kPass: continue;
-      case NeighbourVerdict::kSuppress: counts.Add(Counter::neigh_suppressed); break;
+      case NeighbourVerdict::kSuppress: counts.Add(VxlanCounter::neigh_suppressed); break;
       case NeighbourVerdict::kArpReply:
-        counts.Add(Counter::neigh_arp_replied);
+        counts.Add(VxlanCounter::neigh_arp_replied);
         reply_count_++;
         break;
       case NeighbourVerdict::kNaReply:
-        counts.Add(Counter::neigh_ns_replied);
+        counts.Add(VxlanCounter::neigh_ns_replied);
         reply_count_++;
         break;
     }
@@ -124,7 +124,7 @@ void VxlanTxPath::RouteUntilFull(Cursor& cursor, size_t end, BatchCounts& counts
     const uint8_t* inner = p.segments() ? p.data + kVxlanHeaderSize : p.data;
     const std::vector<Remote>* remotes = fdb_.fdb.Destinations(EthernetDestination(inner));
     if (!remotes || remotes->empty()) {
-      counts.Add(Counter::tx_drop_no_destination, std::max<size_t>(p.segments(), 1));
+      counts.Add(VxlanCounter::tx_drop_no_destination, std::max<size_t>(p.segments(), 1));
       continue;
     }
     // A run resumed after a flush keeps its frames; its remotes are the first frame's now.

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "vxlan/shared_fdb.h"
-#include "base/counters.h"
+#include "vxlan/vxlan_counters.h"
 #include "base/page_buffer.h"
 #include "base/worker_pool.h"
 #include "net/neighbour_responder.h"

@@ -83,53 +83,6 @@ export interface NativeVxlanConfig extends NativeTapOptions {
 /** 'inherit' copies DF from the inner IPv4 header (unset for anything else). */
 export type NativeDf = 'set' | 'unset' | 'inherit';
 
-/** Everything the data plane needs to run one gretap (or ip6gretap) device. */
-export interface NativeGretapConfig extends NativeTapOptions {
-  name: string;
-  /** Underlay source address; its family chooses GRE over IPv4 or IPv6. */
-  local: string;
-  /** The one peer (same family as local). */
-  remote: string;
-  /** GRE key expected on receive / put on send; null: no key field (kernel: ikey / okey). */
-  ikey: number | null;
-  okey: number | null;
-  /** Require and verify the GRE checksum on receive / add it on send (icsum / ocsum). */
-  icsum: boolean;
-  ocsum: boolean;
-  /** Require sequence numbers and drop out-of-order packets / number what is sent (iseq / oseq). */
-  iseq: boolean;
-  oseq: boolean;
-  ttl: number;
-  tos: number;
-  /** Kernel gretap default: DF set (pmtudisc). */
-  df: NativeDf;
-  mtu: number;
-  /** TAP TSO/checksum offload (segmented in userspace before GRE framing). */
-  offloads: boolean;
-  spinMicroseconds: number;
-}
-
-/** Everything the data plane needs to run one Geneve device. */
-export interface NativeGeneveConfig extends NativeTapOptions {
-  name: string;
-  /** Underlay source address, bound with `port`; its family chooses IPv4 or IPv6. */
-  local: string;
-  /** The one peer (same family as local), sent to at `port`. */
-  remote: string;
-  port: number;
-  vni: number;
-  ttl: number;
-  tos: number;
-  df: NativeDf;
-  /** IPv4: send UDP checksums; IPv6: send / take zero ones (iproute2's words). */
-  udpCsum: boolean;
-  udp6ZeroCsumTx: boolean;
-  udp6ZeroCsumRx: boolean;
-  mtu: number;
-  offloads: boolean;
-  spinMicroseconds: number;
-}
-
 /** What a gretap data path runs with after asking the kernel (reported by `link show -j`). */
 export interface NativeGretapFeatures {
   tapOffloads: boolean;
@@ -169,8 +122,8 @@ export interface NativeFdbEvent {
 /** Local learning's events, in the same batches: see link/localMac.ts. */
 export type NativeLocalMacEvent = { type: 'local-learned'; mac: string; ips: string[] } | { type: 'local-aged'; mac: string };
 
-/** Counters; every drop reason is its own key (native/base/counters.h). A VXLAN device has the
- * common and the VXLAN counters, a gretap device the common and the GRE ones. */
+/** Counters; every drop reason is its own key: a device has the common ones (native/base/counters.h)
+ * and its kind's (native/<kind>/<kind>_counters.h). */
 export type NativeStats = Record<string, number>;
 
 /** One remote of the flood list (the all-zeros MAC), in the order packets are replicated. */
@@ -261,61 +214,11 @@ export interface NativeInternals {
   checksum(bytes: Buffer): number;
 }
 
-export interface NativeGretapDevice {
+/** A point-to-point kind's device: its TAP, counters and offloads. */
+export interface NativePeerDevice<F extends NativeGretapFeatures = NativeGretapFeatures> {
   readonly name: string;
   readonly ifindex: number;
-  readonly features: NativeGretapFeatures;
-  stats(): NativeStats;
-  /** As NativeVxlanDevice.close. */
-  close(remove?: boolean): void;
-}
-
-/** Everything the data plane needs to run one L2TPv3 tunnel: its socket and receive thread. */
-export interface NativeL2tpTunnelConfig {
-  tunnelId: number;
-  peerTunnelId: number;
-  encap: 'udp' | 'ip';
-  /** Same family as remote. */
-  local: string;
-  remote: string;
-  /** Encap udp: bind and connect ports (ignored with ip). */
-  udpSport: number;
-  udpDport: number;
-  /** IPv4: send UDP checksums (else zero); IPv6: send them / require them. */
-  udpCsum: boolean;
-  udp6CsumTx: boolean;
-  udp6CsumRx: boolean;
-}
-
-export interface NativeL2tpTunnel {
-  /** rx_drop_too_short, rx_drop_control, rx_drop_bad_version, rx_drop_unknown_session, rx_errors, tx_errors. */
-  stats(): NativeStats;
-  /** Lets go of the tunnel; its sessions keep it running until they close. Idempotent. */
-  close(): void;
-}
-
-/** One session of an L2TPv3 tunnel: a TAP whose frames go to the peer's session. */
-export interface NativeL2tpSessionConfig extends NativeTapOptions {
-  name: string;
-  sessionId: number;
-  peerSessionId: number;
-  /** '' or 8 or 16 hex digits: put in every packet sent / required in every packet received. */
-  cookie: string;
-  peerCookie: string;
-  l2specType: 'none' | 'default';
-  /** Number what is sent (it then follows the peer, as the kernel's LAC does) / require numbers. */
-  sendSeq: boolean;
-  recvSeq: boolean;
-  mtu: number;
-  offloads: boolean;
-}
-
-export interface NativeL2tpSessionDevice {
-  readonly name: string;
-  readonly ifindex: number;
-  readonly features: NativeGretapFeatures;
-  /** Whether it numbers what it sends now (it follows the peer). */
-  readonly sendSeq: boolean;
+  readonly features: F;
   stats(): NativeStats;
   /** As NativeVxlanDevice.close. */
   close(remove?: boolean): void;
@@ -341,17 +244,17 @@ export interface NativeVxlanPort {
  */
 export type NativeOnGone = () => void;
 
+/**
+ * The addon's exports. A point-to-point kind adds its own device class from its folder
+ * (src/<kind>/addon.ts, a `declare module` augmentation of this interface), as its native
+ * wrapper is registered by one line of native/addon/addon.cc.
+ */
 export interface NativeAddon {
   VxlanDevice: new (
     config: NativeVxlanConfig,
     onEvents: (events: Array<NativeFdbEvent | NativeLocalMacEvent>) => void,
     onGone: NativeOnGone,
   ) => NativeVxlanDevice;
-  GretapDevice: new (config: NativeGretapConfig, onGone: NativeOnGone) => NativeGretapDevice;
-  /** A Geneve device has a gretap device's members. */
-  GeneveDevice: new (config: NativeGeneveConfig, onGone: NativeOnGone) => NativeGretapDevice;
-  L2tpTunnel: new (config: NativeL2tpTunnelConfig) => NativeL2tpTunnel;
-  L2tpSessionDevice: new (config: NativeL2tpSessionConfig, tunnel: NativeL2tpTunnel, onGone: NativeOnGone) => NativeL2tpSessionDevice;
   vxlanPorts(): NativeVxlanPort[];
   /** The data path's worker pool; `sources` is empty until the first device starts it. */
   workers(): WorkerPoolInfo;

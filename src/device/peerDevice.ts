@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceStats, GretapFeatures, LinkInfo } from '../link/linkInfo.js';
 import type { ResolvedLinkSpec } from '../link/linkSpecTypes.js';
-import type { NativeGretapDevice, NativeOnGone } from './addon.js';
+import type { NativePeerDevice, NativeOnGone } from './addon.js';
 import { type DeviceEvents, callNative, linkInfo } from './common.js';
 
 export abstract class PeerDevice<R extends ResolvedLinkSpec> extends EventEmitter<DeviceEvents> {
@@ -12,10 +12,10 @@ export abstract class PeerDevice<R extends ResolvedLinkSpec> extends EventEmitte
   readonly ifindex: number;
   /** The settings the device runs with (host defaults filled in). */
   readonly spec: R;
-  private readonly device: NativeGretapDevice;
+  private readonly device: NativePeerDevice;
 
   /** `open` makes the native device, which calls its argument should the TAP go. */
-  protected constructor(open: (onGone: NativeOnGone) => NativeGretapDevice, spec: R) {
+  protected constructor(open: (onGone: NativeOnGone) => NativePeerDevice, spec: R) {
     super();
     this.device = open(() => this.emit('gone'));
     this.name = this.device.name;

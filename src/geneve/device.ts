@@ -1,9 +1,11 @@
 // One Geneve (RFC 8926) device of the data plane: a TAP whose frames go to its one peer, so
 // there is no FDB and no learning.
 import { wildcardAddress } from '../validation.js';
-import { type NativeGeneveConfig, type NativeTapOptions, loadAddon } from '../device/addon.js';
+import { type NativeTapOptions, loadAddon } from '../device/addon.js';
+import type { NativeGeneveConfig } from './addon.js';
 import { type DeviceOptions, nativeTapOptions } from '../device/common.js';
 import { PeerDevice } from '../device/peerDevice.js';
+import { localPortRange } from '../link/hostDefaults.js';
 import { resolveGeneveSpec } from './hostDefaults.js';
 import { GENEVE_AUTO_TTL, type GeneveLinkSpec, type ResolvedGeneveLinkSpec, geneveFamily } from './spec.js';
 
@@ -20,12 +22,17 @@ export class GeneveDevice extends PeerDevice<ResolvedGeneveLinkSpec> {
 }
 
 function nativeConfig(spec: ResolvedGeneveLinkSpec): Omit<NativeGeneveConfig, keyof NativeTapOptions> {
+  // The outer source port is the inner flow's within the ephemeral range (the kernel's
+  // udp_flow_src_port), as VXLAN's default srcport.
+  const [srcportMin, srcportMax] = localPortRange();
   return {
     name: spec.name,
     local: spec.local ?? wildcardAddress(geneveFamily(spec)),
     remote: spec.remote,
     port: spec.dstport,
     vni: spec.id,
+    srcportMin,
+    srcportMax,
     ttl: spec.ttl ?? GENEVE_AUTO_TTL,
     tos: spec.tos,
     df: spec.df,

@@ -65,3 +65,9 @@ export function parseGeneve(name: string, type: GeneveLinkSpec['type'], reader: 
   if (ttl !== undefined) spec.ttl = ttl;
   return spec;
 }
+
+declare module '../link/linkSpecTypes.js' {
+  interface LinkSpecsByKind {
+    geneve: { spec: GeneveLinkSpec; resolved: ResolvedGeneveLinkSpec };
+  }
+}

@@ -1,7 +1,8 @@
 // One gretap (Ethernet over GRE, RFC 2784/2890) device of the data plane: a TAP whose frames go
 // to its one peer, so there is no FDB and no learning. IPv6 addresses make it ip6gretap.
 import { wildcardAddress } from '../validation.js';
-import { type NativeGretapConfig, type NativeTapOptions, loadAddon } from '../device/addon.js';
+import { type NativeTapOptions, loadAddon } from '../device/addon.js';
+import type { NativeGretapConfig } from './addon.js';
 import { type DeviceOptions, nativeTapOptions } from '../device/common.js';
 import { PeerDevice } from '../device/peerDevice.js';
 import { resolveGretapSpec } from './hostDefaults.js';

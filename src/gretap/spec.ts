@@ -87,3 +87,9 @@ function checkGreKey(value: unknown, field: Field): number {
   if (key === undefined) throw field.invalid(value, `GRE key (0..${UINT32_MAX} or dotted quad)`);
   return key;
 }
+
+declare module '../link/linkSpecTypes.js' {
+  interface LinkSpecsByKind {
+    gretap: { spec: GretapLinkSpec; resolved: ResolvedGretapLinkSpec };
+  }
+}

@@ -13,7 +13,8 @@ import {
   l2tpOverhead,
   seqDirections,
 } from './spec.js';
-import { type NativeAddon, type NativeL2tpSessionDevice, type NativeL2tpTunnel, loadAddon } from '../device/addon.js';
+import { type NativeAddon, loadAddon } from '../device/addon.js';
+import type { NativeL2tpSessionDevice, NativeL2tpTunnel } from './addon.js';
 import { type DeviceEvents, type DeviceOptions, callNative, linkInfo, nativeTapOptions } from '../device/common.js';
 
 /** One static tunnel. close() closes its sessions too, as the kernel deletes them with it. */

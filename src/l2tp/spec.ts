@@ -227,7 +227,7 @@ export interface L2tpTunnelInfo {
   spec: L2tpTunnelSpec;
   /** Its sessions' IDs, ascending. */
   sessions: number[];
-  /** Drops before a session is known (native/base/counters.h, VTEPD_TUNNEL_COUNTERS). */
+  /** Drops before a session is known (native/l2tp/l2tp_counters.h, VTEPD_TUNNEL_COUNTERS). */
   stats: Record<string, number>;
 }
 

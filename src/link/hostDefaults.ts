@@ -1,6 +1,7 @@
 // Link defaults that depend on the host the daemon runs on (its network namespace), filled in
 // when a device is created, the way the kernel fills them in for `ip link add`: the underlay's
-// MTU, which each kind's hostDefaults.ts combines with its own headers.
+// MTU, which each kind's hostDefaults.ts combines with its own headers, and the ephemeral port
+// range UDP tunnels spread their flows' source ports over.
 import { execFile } from 'node:child_process';
 import { constants, accessSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
@@ -14,6 +15,10 @@ const ROUTE_LOOKUP_TIMEOUT_MS = 2000;
 // Header sizes, in bytes, of what wraps every inner frame.
 const INNER_ETHERNET_HEADER = 14;
 const OUTER_IP_HEADER = { 4: 20, 6: 40 } as const;
+
+const LOCAL_PORT_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
+/** The kernel's own default for ip_local_port_range. */
+const FALLBACK_PORT_RANGE: [min: number, max: number] = [32768, 60999];
 
 const execFileAsync = promisify(execFile);
 
@@ -85,4 +90,16 @@ function interfaceMtu(ifname: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The ephemeral port range, which the kernel also uses as a VXLAN device's default srcport. */
+export function localPortRange(): [min: number, max: number] {
+  try {
+    const match = /^(\d+)\s+(\d+)$/.exec(readFileSync(LOCAL_PORT_RANGE_FILE, 'utf8').trim());
+    const [min, max] = [Number(match?.[1]), Number(match?.[2])];
+    if (min >= 1 && min <= max && max <= 65535) return [min, max];
+  } catch {
+    // no procfs (containers, other kernels): the kernel default below
+  }
+  return [...FALLBACK_PORT_RANGE];
 }

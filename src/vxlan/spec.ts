@@ -143,3 +143,9 @@ function checkPortRange(value: unknown, field: Field): PortRange {
   if (range[0] > range[1]) throw field.invalid(value, 'port range (MIN <= MAX)');
   return range;
 }
+
+declare module '../link/linkSpecTypes.js' {
+  interface LinkSpecsByKind {
+    vxlan: { spec: VxlanLinkSpec; resolved: ResolvedVxlanLinkSpec };
+  }
+}

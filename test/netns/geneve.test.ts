@@ -75,7 +75,8 @@ describe.skipIf(skipNetns({ tools: ['tshark'] }))('Geneve, vtepd <-> vtepd', () 
       noDrops(st, what);
     }
     const mine = rows.filter((r) => first(r, ipv6 ? 'ipv6.src' : 'ip.src') === a1);
-    expect(mine.length).toBeGreaterThan(100);
+    // Over IPv6 (checksums on, so UDP GSO) sends cross the veth whole: a row may be many packets.
+    expect(mine.length).toBeGreaterThan(ipv6 ? 10 : 100);
     for (const r of mine) {
       expect(r, JSON.stringify(r)).toMatchObject({ 'udp.dstport': '6081', 'geneve.version': '0', 'geneve.vni': '0x00002a', 'geneve.proto_type': '0x6558', 'geneve.flags.oam': '0', 'geneve.flags.critical': '0', 'geneve.options': '' });
     }

@@ -1,4 +1,4 @@
-#include "addon/vxlan_device_wrap.h"
+#include "vxlan/vxlan_device_wrap.h"
 
 #include <atomic>
 #include <memory>

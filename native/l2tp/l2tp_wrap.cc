@@ -1,4 +1,4 @@
-#include "addon/l2tp_wrap.h"
+#include "l2tp/l2tp_wrap.h"
 
 #include <cctype>
 #include <string>

@@ -1,4 +1,4 @@
-#include "addon/gretap_device_wrap.h"
+#include "gre/gretap_device_wrap.h"
 
 #include "addon/napi_args.h"
 #include "addon/napi_results.h"

@@ -1,4 +1,4 @@
-#include "addon/geneve_device_wrap.h"
+#include "geneve/geneve_device_wrap.h"
 
 #include "addon/napi_args.h"
 #include "addon/napi_results.h"
@@ -19,6 +19,11 @@ GeneveConfig ReadGeneveConfig(const Napi::Object& obj) {
     throw Napi::TypeError::New(env, "local and remote must be of one address family");
   }
   config.vni = UintField(obj, "vni", kMaxVni);
+  config.srcport_min = static_cast<uint16_t>(UintField(obj, "srcportMin", 65535));
+  config.srcport_max = static_cast<uint16_t>(UintField(obj, "srcportMax", 65535));
+  if (config.srcport_min == 0 || config.srcport_min > config.srcport_max) {
+    throw Napi::RangeError::New(env, "srcportMin and srcportMax must be 1 <= min <= max");
+  }
   config.underlay = ReadUnderlayOptions(obj, /*multicast=*/false);
   config.checksums.ipv4_tx = BoolField(obj, "udpCsum");
   config.checksums.ipv6_tx = !BoolField(obj, "udp6ZeroCsumTx");
@@ -28,6 +33,15 @@ GeneveConfig ReadGeneveConfig(const Napi::Object& obj) {
 }
 
 }  // namespace
+
+Napi::Value GeneveDeviceWrap::FeaturesOf(Napi::Env env, GeneveDevice& device) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("tapOffloads", device.tap().offloads());
+  out.Set("tapUso", device.tap().uso());
+  out.Set("udpGso", device.udp_gso());
+  out.Set("udpGro", device.udp_gro());
+  return out;
+}
 
 Napi::Function GeneveDeviceWrap::Define(Napi::Env env) {
   return DefineDevice(env, "GeneveDevice", {});

@@ -15,6 +15,8 @@ class GeneveDeviceWrap : public DeviceWrap<GeneveDeviceWrap, GeneveDevice> {
 
  private:
   friend DeviceWrap;
+  // The TAP's offloads, and UDP GSO and GRO as VXLAN's.
+  Napi::Value FeaturesOf(Napi::Env env, GeneveDevice& device);
   static constexpr auto& kCounterNames = kGeneveCounterNames;
 };
 
