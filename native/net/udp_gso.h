@@ -5,9 +5,14 @@
 // socket that keeps each flow's order.
 #pragma once
 
+#include <linux/udp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace vtepd {
 
@@ -21,6 +26,23 @@ constexpr size_t kMaxGsoPayload = 65507;
 // equal datagrams, but a shorter last one, which a later frame could not follow.
 inline bool GsoSendHasRoom(size_t packets, size_t segment_size, size_t max_segments) {
   return packets < max_segments && (packets + 1) * segment_size <= kMaxGsoPayload;
+}
+
+// The room for a UDP GSO send's control message (UDP_SEGMENT).
+struct alignas(cmsghdr) GsoControl {
+  uint8_t bytes[CMSG_SPACE(sizeof(uint16_t))];
+};
+
+// Makes `hdr` a UDP GSO send: the kernel cuts its payload into `segment_size`-byte datagrams.
+inline void SetGsoSegmentSize(msghdr& hdr, GsoControl& control, size_t segment_size) {
+  hdr.msg_control = control.bytes;
+  hdr.msg_controllen = sizeof control.bytes;
+  cmsghdr* cm = CMSG_FIRSTHDR(&hdr);
+  cm->cmsg_level = IPPROTO_UDP;
+  cm->cmsg_type = UDP_SEGMENT;
+  cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+  uint16_t size = static_cast<uint16_t>(segment_size);
+  std::memcpy(CMSG_DATA(cm), &size, sizeof size);
 }
 
 // How many segments of `segment_size` bytes one message of a superframe carries.

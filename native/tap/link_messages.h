@@ -4,6 +4,8 @@
 #pragma once
 
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +20,22 @@ struct LinkState {
   MacAddress mac;
   int mtu;
 };
+
+// An RTM_GETLINK request: for one interface, or (dump) for every one.
+struct LinkRequest {
+  nlmsghdr header;
+  ifinfomsg info;
+};
+inline LinkRequest MakeLinkRequest(int ifindex, bool dump, uint32_t seq) {
+  LinkRequest request{};
+  request.header.nlmsg_len = sizeof request;
+  request.header.nlmsg_type = RTM_GETLINK;
+  request.header.nlmsg_flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0);
+  request.header.nlmsg_seq = seq;
+  request.info.ifi_family = AF_UNSPEC;
+  request.info.ifi_index = ifindex;
+  return request;
+}
 
 // The state an RTM_NEWLINK message carries, or nothing when it is of another type, short, or
 // has no MTU (a message without IFLA_ADDRESS keeps kFloodMac as its MAC).

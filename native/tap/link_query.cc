@@ -13,16 +13,7 @@ LinkQuery::LinkQuery() : socket_(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
 }
 
 std::optional<LinkState> LinkQuery::Read(int ifindex) {
-  struct {
-    nlmsghdr header;
-    ifinfomsg info;
-  } request{};
-  request.header.nlmsg_len = sizeof request;
-  request.header.nlmsg_type = RTM_GETLINK;
-  request.header.nlmsg_flags = NLM_F_REQUEST;
-  request.header.nlmsg_seq = ++seq_;
-  request.info.ifi_family = AF_UNSPEC;
-  request.info.ifi_index = ifindex;
+  LinkRequest request = MakeLinkRequest(ifindex, false, ++seq_);
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
   if (::sendto(socket_.get(), &request, sizeof request, 0, reinterpret_cast<sockaddr*>(&kernel),

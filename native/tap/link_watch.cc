@@ -95,14 +95,7 @@ class LinkWatch {
 
   // Asks for every link again, answered on the same socket among the notifications.
   void RequestDump() {
-    struct {
-      nlmsghdr header;
-      ifinfomsg info;
-    } request{};
-    request.header.nlmsg_len = sizeof request;
-    request.header.nlmsg_type = RTM_GETLINK;
-    request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    request.info.ifi_family = AF_UNSPEC;
+    LinkRequest request = MakeLinkRequest(0, true, 0);
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
     // Should this fail too, the next overflow asks again.

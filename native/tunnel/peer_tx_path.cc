@@ -50,7 +50,7 @@ void PeerTxPath::AddPlain(const PreparedFrame& p, uint16_t socket, BatchCounts& 
     iov_[iovecs_++] = {header, header_len_};
     iov_[iovecs_++] = {p.data, p.len};
     message_[m].msg_hdr.msg_iovlen += 2;
-    if (packets_[m] == 1) SetSegmentSize(m, size);
+    if (packets_[m] == 1) SetGsoSegmentSize(message_[m].msg_hdr, control_[m], size);
     packets_[m]++;
     inner_bytes_[m] += static_cast<uint32_t>(p.len);
     return;
@@ -81,7 +81,7 @@ void PeerTxPath::AddSegments(const PreparedFrame& p, uint16_t socket, BatchCount
       iov_[iovecs_++] = payload;
       inner_bytes += p.len - header_len_ + payload.iov_len;
     }
-    if (n > 1) SetSegmentSize(m, p.segment_size());
+    if (n > 1) SetGsoSegmentSize(message_[m].msg_hdr, control_[m], p.segment_size());
     EndMessage(m, n, inner_bytes);
   }
 }
@@ -103,18 +103,6 @@ void PeerTxPath::EndMessage(size_t m, size_t packets, size_t inner_bytes) {
   hdr.msg_iovlen = static_cast<size_t>(&iov_[iovecs_] - hdr.msg_iov);
   packets_[m] = static_cast<uint32_t>(packets);
   inner_bytes_[m] = static_cast<uint32_t>(inner_bytes);
-}
-
-void PeerTxPath::SetSegmentSize(size_t m, size_t segment_size) {
-  msghdr& hdr = message_[m].msg_hdr;
-  hdr.msg_control = control_[m];
-  hdr.msg_controllen = sizeof control_[m];
-  cmsghdr* cm = CMSG_FIRSTHDR(&hdr);
-  cm->cmsg_level = IPPROTO_UDP;
-  cm->cmsg_type = UDP_SEGMENT;
-  cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-  uint16_t size = static_cast<uint16_t>(segment_size);
-  std::memcpy(CMSG_DATA(cm), &size, sizeof size);
 }
 
 void PeerTxPath::Flush(BatchCounts& counts) {

@@ -19,6 +19,7 @@
 #include "base/counters.h"
 #include "base/page_buffer.h"
 #include "base/worker_pool.h"
+#include "net/udp_gso.h"
 #include "net/send_sockets.h"
 #include "tap/tap_gone.h"
 #include "tap/tap_reader.h"
@@ -67,7 +68,6 @@ class PeerTxPath final : public PollSource, public PageAllocated {
   void AddSegments(const PreparedFrame& frame, uint16_t socket, BatchCounts& counts);
   size_t BeginMessage(uint16_t socket);
   void EndMessage(size_t message, size_t packets, size_t inner_bytes);
-  void SetSegmentSize(size_t message, size_t segment_size);
   void Flush(BatchCounts& counts);
 
   TapReader reader_;
@@ -89,7 +89,7 @@ class PeerTxPath final : public PollSource, public PageAllocated {
   // equal-sized frame for its socket can join it.
   bool last_is_plain_ = false;
   size_t last_plain_size_ = 0;
-  alignas(cmsghdr) uint8_t control_[kMaxMessages][CMSG_SPACE(sizeof(uint16_t))];
+  GsoControl control_[kMaxMessages];
   uint16_t socket_[kMaxMessages];
   uint32_t packets_[kMaxMessages];
   uint32_t inner_bytes_[kMaxMessages];

@@ -181,7 +181,7 @@ void VxlanTxPath::AddFloodRun(size_t first, size_t count, const Remote& remote) 
     iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};
     iov_[iovecs_++] = {reader_.frame(i).data, p.len};
   }
-  SetSegmentSize(m, kVxlanHeaderSize + p.len);
+  SetGsoSegmentSize(message_[m].msg_hdr, control_[m], kVxlanHeaderSize + p.len);
   EndMessage(m, count, count * p.len);
 }
 
@@ -228,7 +228,7 @@ void VxlanTxPath::AddMessages(const PreparedFrame& p, const Remote& remote, Batc
       iov_[iovecs_++] = payload;
       inner_bytes += block - kVxlanHeaderSize + payload.iov_len;
     }
-    if (n > 1) SetSegmentSize(m, p.segment_size());
+    if (n > 1) SetGsoSegmentSize(message_[m].msg_hdr, control_[m], p.segment_size());
     EndMessage(m, n, inner_bytes);
   }
 }
@@ -244,7 +244,7 @@ bool VxlanTxPath::AppendToLastMessage(const PreparedFrame& p, const PlainSend& p
   iov_[iovecs_++] = {header_[m], kVxlanHeaderSize};  // one VNI, so the same header bytes
   iov_[iovecs_++] = {p.data, p.len};
   message_[m].msg_hdr.msg_iovlen += 2;
-  if (packets_[m] == 1) SetSegmentSize(m, plain.segment_size);
+  if (packets_[m] == 1) SetGsoSegmentSize(message_[m].msg_hdr, control_[m], plain.segment_size);
   packets_[m]++;
   inner_bytes_[m] += static_cast<uint32_t>(p.len);
   return true;
@@ -269,18 +269,6 @@ void VxlanTxPath::EndMessage(size_t m, size_t packets, size_t inner_bytes) {
   hdr.msg_iovlen = static_cast<size_t>(&iov_[iovecs_] - hdr.msg_iov);
   packets_[m] = static_cast<uint32_t>(packets);
   inner_bytes_[m] = static_cast<uint32_t>(inner_bytes);
-}
-
-void VxlanTxPath::SetSegmentSize(size_t m, size_t segment_size) {
-  msghdr& hdr = message_[m].msg_hdr;
-  hdr.msg_control = control_[m];
-  hdr.msg_controllen = sizeof control_[m];
-  cmsghdr* cm = CMSG_FIRSTHDR(&hdr);
-  cm->cmsg_level = IPPROTO_UDP;
-  cm->cmsg_type = UDP_SEGMENT;
-  cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-  uint16_t size = static_cast<uint16_t>(segment_size);
-  std::memcpy(CMSG_DATA(cm), &size, sizeof size);
 }
 
 void VxlanTxPath::Flush(BatchCounts& counts) {

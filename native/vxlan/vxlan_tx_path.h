@@ -27,6 +27,7 @@
 #include "vxlan/vxlan_counters.h"
 #include "base/page_buffer.h"
 #include "base/worker_pool.h"
+#include "net/udp_gso.h"
 #include "net/neighbour_responder.h"
 #include "tap/tap_gone.h"
 #include "tap/tap_reader.h"
@@ -77,7 +78,6 @@ class VxlanTxPath final : public PollSource, public PageAllocated {
   size_t BeginMessage(const Remote& remote, uint16_t socket);
   void EndMessage(size_t message, size_t packets, size_t inner_bytes);
   bool AppendToLastMessage(const PreparedFrame& frame, const PlainSend& plain);
-  void SetSegmentSize(size_t message, size_t segment_size);
   void Flush(BatchCounts& counts);
 
   TapReader reader_;
@@ -100,7 +100,7 @@ class VxlanTxPath final : public PollSource, public PageAllocated {
   // the next equal-sized frame for that remote can join it.
   bool last_is_plain_ = false;
   PlainSend last_plain_{};
-  alignas(cmsghdr) uint8_t control_[kMaxMessages][CMSG_SPACE(sizeof(uint16_t))];
+  GsoControl control_[kMaxMessages];
   uint16_t socket_[kMaxMessages];
   uint32_t packets_[kMaxMessages];
   uint32_t inner_bytes_[kMaxMessages];

@@ -107,3 +107,15 @@ TEST(link_messages_attribute_lengths_are_checked) {
   std::memcpy(bytes.data(), &header, sizeof header);
   CHECK_EQ(Walk(bytes, bytes.size()).size(), 0u);
 }
+
+TEST(link_messages_requests) {
+  LinkRequest one = MakeLinkRequest(7, false, 3);
+  CHECK_EQ(one.header.nlmsg_type, RTM_GETLINK);
+  CHECK_EQ(one.header.nlmsg_flags, NLM_F_REQUEST);
+  CHECK_EQ(one.header.nlmsg_seq, 3u);
+  CHECK_EQ(one.header.nlmsg_len, sizeof one);
+  CHECK_EQ(one.info.ifi_index, 7);
+  LinkRequest all = MakeLinkRequest(0, true, 0);
+  CHECK_EQ(all.header.nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+  CHECK_EQ(all.info.ifi_index, 0);
+}
