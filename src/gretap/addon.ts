@@ -1,6 +1,6 @@
 // gretap's part of the addon's typings (native/gre/gretap_device_wrap.cc): the config its
 // device class takes, and the class itself, added to NativeAddon from here.
-import type { NativeDf, NativeGretapFeatures, NativeOnGone, NativePeerDevice, NativeTapOptions } from '../device/addon.js';
+import type { NativeDf, NativeTapFeatures, NativeOnGone, NativePeerDevice, NativeTapOptions } from '../device/addon.js';
 
 /** Everything the data plane needs to run one gretap (or ip6gretap) device. */
 export interface NativeGretapConfig extends NativeTapOptions {
@@ -30,6 +30,6 @@ export interface NativeGretapConfig extends NativeTapOptions {
 
 declare module '../device/addon.js' {
   interface NativeAddon {
-    GretapDevice: new (config: NativeGretapConfig, onGone: NativeOnGone) => NativePeerDevice<NativeGretapFeatures>;
+    GretapDevice: new (config: NativeGretapConfig, onGone: NativeOnGone) => NativePeerDevice<NativeTapFeatures>;
   }
 }

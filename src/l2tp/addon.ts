@@ -1,6 +1,6 @@
 // L2TPv3's part of the addon's typings (native/l2tp/l2tp_wrap.cc): the tunnel and session
 // classes and the configs they take, added to NativeAddon from here.
-import type { NativeGretapFeatures, NativeOnGone, NativeStats, NativeTapOptions } from '../device/addon.js';
+import type { NativeTapFeatures, NativeOnGone, NativeStats, NativeTapOptions } from '../device/addon.js';
 
 /** Everything the data plane needs to run one L2TPv3 tunnel: its socket and receive thread. */
 export interface NativeL2tpTunnelConfig {
@@ -45,7 +45,7 @@ export interface NativeL2tpSessionConfig extends NativeTapOptions {
 export interface NativeL2tpSessionDevice {
   readonly name: string;
   readonly ifindex: number;
-  readonly features: NativeGretapFeatures;
+  readonly features: NativeTapFeatures;
   /** Whether it numbers what it sends now (it follows the peer). */
   readonly sendSeq: boolean;
   stats(): NativeStats;

@@ -8,17 +8,8 @@ import type { NeighEntry, NeighRow } from '../link/neighEntry.js';
 import type { DeviceStats, LinkInfo, VxlanFeatures } from '../link/linkInfo.js';
 import { FLOOD_MAC } from '../link/mac.js';
 import { type AddressFamily, addressFamily, wildcardAddress } from '../validation.js';
-import {
-  type NativeAddon,
-  type NativeFdbEvent,
-  type NativeFdbMode,
-  type NativeLocalMacEvent,
-  type NativeNeighOrigin,
-  type NativeTapOptions,
-  type NativeVxlanConfig,
-  type NativeVxlanDevice,
-  loadAddon,
-} from '../device/addon.js';
+import { type NativeAddon, type NativeTapOptions, loadAddon } from '../device/addon.js';
+import type { NativeFdbEvent, NativeFdbMode, NativeLocalMacEvent, NativeNeighOrigin, NativeVxlanConfig, NativeVxlanDevice } from './addon.js';
 import { type DeviceEvents, type DeviceOptions, type ErrnoWords, callNative, linkInfo, nativeTapOptions } from '../device/common.js';
 import { resolveVxlanSpec } from './hostDefaults.js';
 import { type ResolvedVxlanLinkSpec, VXLAN_AUTO_TTL, type VxlanLinkSpec, vxlanFamily } from './spec.js';
