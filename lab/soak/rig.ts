@@ -100,10 +100,12 @@ export class SoakRig {
     await addAddress(tb, k, 'vx0');
     await addAddress(tb, k, 'vx2');
     const rig = new SoakRig(tb, vteps as [VtepHost, VtepHost], k);
-    // The accounting pairs carry only what the soak sends: no ARP in their counts.
+    // The accounting pairs carry only what the soak sends: no ARP in their counts. vx2 too:
+    // its TCP leaves h1 and h2 neighbours, whose later reachability probes (unicast ARP, seconds
+    // after the transfer) would otherwise land in the refused check's window as frames received.
     const [v1, v2] = rig.vteps;
     for (const [a, b] of [[v1, v2], [v2, v1]] as const) {
-      for (const dev of ['vx1', 'gt0'] as const) await rig.pinNeighbour(a, b, dev);
+      for (const dev of ['vx1', 'vx2', 'gt0'] as const) await rig.pinNeighbour(a, b, dev);
     }
     await rig.pinNeighbour(k, v1, 'vx2');
     return rig;
