@@ -1,21 +1,20 @@
-// What a point-to-point device (gretap and its kin) is to its user: a TAP whose frames
+// What a point-to-point device (gretap, Geneve, an L2TPv3 session) is to its user: a TAP whose frames
 // go to its one peer, so no FDB and no learning; each kind's device.ts adds how it is made.
 import { EventEmitter } from 'node:events';
 import type { DeviceStats, GretapFeatures, LinkInfo } from '../link/linkInfo.js';
-import type { ResolvedLinkSpec } from '../link/linkSpecTypes.js';
 import type { NativePeerDevice, NativeOnGone } from './addon.js';
 import { type DeviceEvents, callNative, linkInfo } from './common.js';
 
-export abstract class PeerDevice<R extends ResolvedLinkSpec> extends EventEmitter<DeviceEvents> {
+export abstract class PeerDevice<R extends LinkInfo['spec'], N extends NativePeerDevice = NativePeerDevice> extends EventEmitter<DeviceEvents> {
   /** The interface name the kernel gave the TAP. */
   readonly name: string;
   readonly ifindex: number;
   /** The settings the device runs with (host defaults filled in). */
   readonly spec: R;
-  private readonly device: NativePeerDevice;
+  protected readonly device: N;
 
   /** `open` makes the native device, which calls its argument should the TAP go. */
-  protected constructor(open: (onGone: NativeOnGone) => NativePeerDevice, spec: R) {
+  protected constructor(open: (onGone: NativeOnGone) => N, spec: R) {
     super();
     this.device = open(() => this.emit('gone'));
     this.name = this.device.name;

@@ -49,7 +49,7 @@ export interface NativeL2tpSessionDevice {
   /** Whether it numbers what it sends now (it follows the peer). */
   readonly sendSeq: boolean;
   stats(): NativeStats;
-  /** As NativeVxlanDevice.close. */
+  /** As NativePeerDevice.close. */
   close(remove?: boolean): void;
 }
 

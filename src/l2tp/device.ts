@@ -2,9 +2,8 @@
 // (UDP, or IP protocol 115) with the thread that receives for all its sessions; a session is a
 // device, a TAP whose frames go to the peer's session through the tunnel, as the kernel's
 // l2tp_eth does (`ip l2tp add tunnel` / `ip l2tp add session`).
-import { EventEmitter } from 'node:events';
 import { defaultMtu } from '../link/hostDefaults.js';
-import type { DeviceStats, GretapFeatures, LinkInfo } from '../link/linkInfo.js';
+import type { DeviceStats } from '../link/linkInfo.js';
 import {
   L2TP_SESSION_NAME_TEMPLATE,
   type L2tpSessionSpec,
@@ -13,9 +12,10 @@ import {
   l2tpOverhead,
   seqDirections,
 } from './spec.js';
-import { type NativeAddon, loadAddon } from '../device/addon.js';
+import { type NativeAddon, type NativeOnGone, loadAddon } from '../device/addon.js';
+import { PeerDevice } from '../device/peerDevice.js';
 import type { NativeL2tpSessionDevice, NativeL2tpTunnel } from './addon.js';
-import { type DeviceEvents, type DeviceOptions, callNative, linkInfo, nativeTapOptions } from '../device/common.js';
+import { type DeviceOptions, callNative, nativeTapOptions } from '../device/common.js';
 
 /** One static tunnel. close() closes its sessions too, as the kernel deletes them with it. */
 export class L2tpTunnel {
@@ -80,15 +80,12 @@ export class L2tpTunnel {
   }
 }
 
-/** One session of a tunnel: an Ethernet pseudowire whose TAP is an ordinary interface. */
-export class L2tpSessionDevice extends EventEmitter<DeviceEvents> {
-  /** The interface name the kernel gave the TAP (l2tpethN without a name). */
-  readonly name: string;
-  readonly ifindex: number;
-  /** The settings the session runs with (its name and MTU filled in). */
-  readonly spec: ResolvedL2tpSessionSpec;
+/**
+ * One session of a tunnel: an Ethernet pseudowire whose TAP is an ordinary interface, a
+ * point-to-point device whose peer is reached through its tunnel (l2tpethN without a name).
+ */
+export class L2tpSessionDevice extends PeerDevice<ResolvedL2tpSessionSpec, NativeL2tpSessionDevice> {
   readonly tunnel: L2tpTunnel;
-  private readonly device: NativeL2tpSessionDevice;
 
   /**
    * Creates the TAP (admin-down) and starts the session in `tunnel`, which must be its
@@ -103,48 +100,37 @@ export class L2tpSessionDevice extends EventEmitter<DeviceEvents> {
   }
 
   private constructor(addon: NativeAddon, spec: ResolvedL2tpSessionSpec, tunnel: L2tpTunnel, native: NativeL2tpTunnel, options: DeviceOptions) {
-    super();
     const { send, recv } = seqDirections(spec.seq);
     const what = `session ${spec.session_id} in tunnel ${spec.tunnel_id}`;
-    try {
-      this.device = new addon.L2tpSessionDevice(
-        {
-          name: spec.name,
-          sessionId: spec.session_id,
-          peerSessionId: spec.peer_session_id,
-          cookie: spec.cookie ?? '',
-          peerCookie: spec.peer_cookie ?? '',
-          l2specType: spec.l2spec_type,
-          sendSeq: send,
-          recvSeq: recv,
-          mtu: spec.mtu,
-          offloads: spec.offloads,
-          ...nativeTapOptions(options),
-        },
-        native,
-        () => {
-          this.tunnel.detach(this);
-          this.emit('gone');
-        },
-      );
-    } catch (err) {
-      const { code, message } = err as Error & { code?: string };
-      // The kernel's words for a session ID its tunnel has already.
-      throw Object.assign(new Error(code === 'EEXIST' && message.startsWith('session_id') ? `${what}: File exists` : `${what}: ${message}`), { code });
-    }
+    const open = (onGone: NativeOnGone): NativeL2tpSessionDevice => {
+      try {
+        return new addon.L2tpSessionDevice(
+          {
+            name: spec.name,
+            sessionId: spec.session_id,
+            peerSessionId: spec.peer_session_id,
+            cookie: spec.cookie ?? '',
+            peerCookie: spec.peer_cookie ?? '',
+            l2specType: spec.l2spec_type,
+            sendSeq: send,
+            recvSeq: recv,
+            mtu: spec.mtu,
+            offloads: spec.offloads,
+            ...nativeTapOptions(options),
+          },
+          native,
+          onGone,
+        );
+      } catch (err) {
+        const { code, message } = err as Error & { code?: string };
+        // The kernel's words for a session ID its tunnel has already.
+        throw Object.assign(new Error(code === 'EEXIST' && message.startsWith('session_id') ? `${what}: File exists` : `${what}: ${message}`), { code });
+      }
+    };
+    super(open, spec);
     this.tunnel = tunnel;
-    this.name = this.device.name;
-    this.ifindex = this.device.ifindex;
-    this.spec = { ...spec, name: this.name };
-  }
-
-  stats(): DeviceStats {
-    return callNative(this.name, () => this.device.stats());
-  }
-
-  /** TAP offloads only: the tunnel's socket has no UDP offloads here. */
-  get features(): GretapFeatures {
-    return callNative(this.name, () => this.device.features);
+    // First of the 'gone' listeners: the tunnel forgets the session before anyone hears of it.
+    this.once('gone', () => this.tunnel.detach(this));
   }
 
   /** Whether it numbers what it sends now: set by seq send|both, then following the peer as the kernel's does. */
@@ -152,13 +138,9 @@ export class L2tpSessionDevice extends EventEmitter<DeviceEvents> {
     return callNative(this.name, () => this.device.sendSeq);
   }
 
-  info(): LinkInfo {
-    return linkInfo(this.ifindex, this.name, this.spec, this.features);
-  }
-
   /** Stops the session and removes the TAP; close(false) leaves a persistent TAP for a later reattach. Idempotent. */
-  close(remove = true): void {
-    this.device.close(remove);
+  override close(remove = true): void {
+    super.close(remove);
     this.tunnel.detach(this);
   }
 }
