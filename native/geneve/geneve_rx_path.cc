@@ -49,7 +49,7 @@ Served GeneveRxPath::Serve() {
     }
   }
   Switch(nullptr);
-  return received > 0 ? Served::kTraffic : Served::kIdle;
+  return DatagramBatch::Outcome(received);
 }
 
 void GeneveRxPath::Receive(const GeneveTable& table, const Endpoint& source,

@@ -15,12 +15,21 @@
 #include "base/batch.h"
 #include "base/counters.h"
 #include "base/page_buffer.h"
+#include "base/worker_pool.h"
 #include "net/endpoint.h"
 
 namespace vtepd {
 
 class DatagramBatch {
  public:
+  // What a Receive that returned `received` found, for its worker (worker_pool.h): fewer
+  // than a batch means recvmmsg emptied the socket, so the worker waits for its poll instead
+  // of looking again.
+  static Served Outcome(int received) {
+    if (received <= 0) return Served::kIdle;
+    return static_cast<size_t>(received) < kBatch ? Served::kDrained : Served::kTraffic;
+  }
+
   static constexpr size_t kMaxDatagram = 65536;
 
   DatagramBatch();

@@ -38,7 +38,7 @@ Served ReceiveBatch(int socket, DatagramBatch& packets, OnBatch&& on_batch) {
   int received = packets.Receive(socket, /*want_control=*/false);
   on_batch(received < 0 ? size_t{0} : static_cast<size_t>(received),
            received < 0 ? ClassifyReceiveError(errno) : ReceiveFailure::kNone);
-  return received > 0 ? Served::kTraffic : Served::kIdle;
+  return DatagramBatch::Outcome(received);
 }
 
 }  // namespace vtepd

@@ -34,9 +34,7 @@ Served VxlanRxPath::Serve() {
     }
   }
   counts.FlushInto(&stats_);
-  // Fewer than a batch: recvmmsg found the socket empty.
-  if (received <= 0) return Served::kIdle;
-  return static_cast<size_t>(received) < kBatch ? Served::kDrained : Served::kTraffic;
+  return DatagramBatch::Outcome(received);
 }
 
 void VxlanRxPath::Decapsulate(const VxlanPort::Table& table, size_t datagrams,
