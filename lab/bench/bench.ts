@@ -28,7 +28,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { requestResponse, smallFrameRate, tcpThroughput } from './measure.js';
 import { OPTIONAL_PLANES, PLANES, PlaneRig, baselineDescription, type Endpoints, type PlaneName } from './planes.js';
-import { profiled, writeProfile, type ProfileReport } from './profile.js';
+import { categoryTable, profiled, writeProfile, type ProfileReport } from './profile.js';
+import { targetsTable } from './targets.js';
 import { throughputSearch } from './rfc2544.js';
 import { countWork, perUnit, type WorkCounts } from './workCounts.js';
 import { DEFAULT_FANOUTS, MAX_FANOUT, runReplication, type ReplicationSamples } from './replication.js';
@@ -75,6 +76,7 @@ const USAGE =
 /** Where results go without --out, and the page that shows the latest run's tables. */
 const RESULTS_DIR = path.join(ROOT, 'lab', 'bench', 'results');
 const DOCS_BENCHMARK = path.join(ROOT, 'docs', 'benchmark.md');
+const README = path.join(ROOT, 'README.md');
 
 /** RFC 2544 search: trials of 2 s, at most 7, from 10 kpps up to the flat-out run's sent rate, 0.1% loss. */
 const RFC2544 = { trialSeconds: 2, trials: 7, low: 10_000, maxLoss: 0.001 };
@@ -293,15 +295,20 @@ export async function runBench(argv: string[]): Promise<void> {
     await tb.destroy();
   }
   const docsTables: Array<[string, string]> = [];
+  // The README's benchmark section: the targets judged on a run of both the kernel and vtepd,
+  // and where the time went when that run was profiled.
+  const readmeTables: Array<[string, string]> = [];
   if (opts.sections.includes('planes')) {
     const report = buildReport(samples, { rounds: opts.rounds, seconds: opts.seconds }, micro, opts.baseline);
     const files = [...writeReport(report, opts.out), ...writePictures(opts.out, planesPictures(report))];
     docsTables.push(['bench', planesSummary(report)]);
+    if (report.results.kernel && report.results.vtepd) readmeTables.push(['targets', targetsTable(report)]);
     console.log('\n' + markdown(report));
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
   if (opts.profile && Object.keys(profiles).length) {
     const files = writeProfile(profiles, opts.seconds, opts.out);
+    if (profiles.kernel && profiles.vtepd) readmeTables.push(['profile', categoryTable({ kernel: profiles.kernel, vtepd: profiles.vtepd })]);
     console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
   if (replication) {
@@ -333,6 +340,10 @@ export async function runBench(argv: string[]): Promise<void> {
   if (docsTables.length && opts.out === RESULTS_DIR) {
     writeDocsTables(DOCS_BENCHMARK, docsTables);
     console.log(`wrote ${docsTables.map(([name]) => name).join(' and ')} tables into ${path.relative(process.cwd(), DOCS_BENCHMARK)}`);
+  }
+  if (readmeTables.length && opts.out === RESULTS_DIR) {
+    writeDocsTables(README, readmeTables);
+    console.log(`wrote ${readmeTables.map(([name]) => name).join(' and ')} tables into ${path.relative(process.cwd(), README)}`);
   }
 }
 

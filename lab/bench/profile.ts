@@ -23,7 +23,7 @@ export interface ProfileRow {
 export const CATEGORIES = {
   copy: 'copying data',
   syscall: 'system call entry and exit, return to user mode',
-  sched: 'scheduling, waking and waiting',
+  sched: 'scheduling, waking and waiting (polling too)',
   vtepd: "vtepd's own code (vtepd.node)",
   other: 'everything else busy',
   idle: 'idle',
@@ -34,7 +34,8 @@ const PATTERNS: Array<[Category, RegExp]> = [
   ['idle', /idle|^pv_.*halt|safe_halt|native_halt/],
   ['copy', /memcpy|memmove|^_?_copy_(to|from)_iter|^_?copy_(to|from)_user|^copy_user|^rep_movs|^skb_copy|csum_partial_copy/],
   // Before syscall, so a wait's own system call (epoll_wait, sched_yield, futex) counts here.
-  ['sched', /sched|^try_to_wake_up|^finish_task_switch|^__switch_to|^switch_mm|epoll_wait|^ep_poll|futex|^pick_next_task|^(en|de)queue_task|^update_curr|wake_up/],
+  // A polling worker reads the clock (through the vDSO) between its looks at the ring: waiting.
+  ['sched', /^__vdso_clock_gettime$|sched|^try_to_wake_up|^finish_task_switch|^__switch_to|^switch_mm|epoll_wait|^ep_poll|futex|^pick_next_task|^(en|de)queue_task|^update_curr|wake_up/],
   ['syscall', /^entry_SYSCALL|^entry_SYSRET|^syscall_|^do_syscall_64$|irq_enable|exit_to_user_mode|^x64_sys_call$|^syscall_return_via_sysret/],
 ];
 
@@ -133,6 +134,20 @@ export async function profiled(measure: (window: CountWindow) => Promise<unknown
   return profiler.finish();
 }
 
+/** Each category's share of all samples (%), a column per plane. */
+export function categoryTable(profiles: ProfileReport['planes']): string {
+  const planes = Object.keys(profiles) as PlaneName[];
+  return (
+    [
+      `| category (% of all samples) | ${planes.join(' | ')} |`,
+      `|---|${planes.map(() => '---').join('|')}|`,
+      ...(Object.entries(CATEGORIES) as Array<[Category, string]>).map(
+        ([c, label]) => `| ${label} | ${planes.map((p) => fmt(profiles[p]!.categories[c])).join(' | ')} |`,
+      ),
+    ].join('\n') + '\n'
+  );
+}
+
 export function profileMarkdown(report: ProfileReport): string {
   const planes = Object.keys(report.planes) as PlaneName[];
   const lines = [
@@ -146,11 +161,7 @@ export function profileMarkdown(report: ProfileReport): string {
           '',
         ]
       : []),
-    `| category | ${planes.join(' | ')} |`,
-    `|---|${planes.map(() => '---').join('|')}|`,
-    ...(Object.entries(CATEGORIES) as Array<[Category, string]>).map(
-      ([c, label]) => `| ${label} | ${planes.map((p) => fmt(report.planes[p]!.categories[c])).join(' | ')} |`,
-    ),
+    categoryTable(report.planes).trimEnd(),
   ];
   for (const p of planes) {
     lines.push('', `Top ${TOP} symbols, ${p}:`, '', '| % | shared object | symbol | category |', '|---|---|---|---|');

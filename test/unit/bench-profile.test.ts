@@ -1,6 +1,6 @@
 // The --profile summary: perf report's rows and their categories (lab/bench/profile.ts).
 import { describe, expect, it } from 'vitest';
-import { categorize, categoryShares, parsePerfReport, planeProfile } from '../../lab/bench/profile.js';
+import { categorize, categoryShares, categoryTable, parsePerfReport, planeProfile } from '../../lab/bench/profile.js';
 
 describe('profile categories', () => {
   it('sorts symbols into copying, system calls, scheduling, vtepd, idle and the rest', () => {
@@ -22,6 +22,8 @@ describe('profile categories', () => {
     expect(categorize('finish_task_switch.isra.0', k)).toBe('sched');
     expect(categorize('ep_poll', k)).toBe('sched');
     expect(categorize('do_sched_yield', k)).toBe('sched');
+    // A polling worker's clock reads between its looks at the ring are waiting.
+    expect(categorize('__vdso_clock_gettime', '[vdso]')).toBe('sched');
     expect(categorize('default_idle', k)).toBe('idle');
     expect(categorize('pv_native_safe_halt', k)).toBe('idle');
     expect(categorize('cpuidle_enter_state', k)).toBe('idle');
@@ -57,5 +59,18 @@ describe('profile categories', () => {
     const profile = planeProfile(out);
     expect(profile.event).toBe('cpu-clock:ppp');
     expect(profile.top.map((r) => r.category)).toEqual(['syscall', 'other', 'vtepd', 'copy', 'idle']);
+  });
+
+  it('tabulates the categories a column per plane, as the README shows them', () => {
+    const shares = (copy: number, idle: number) => ({ ...categoryShares([]), copy, idle });
+    const table = categoryTable({
+      kernel: { event: 'cpu-clock', categories: shares(12.9, 29.6), top: [] },
+      vtepd: { event: 'cpu-clock', categories: shares(38.2, 6.3), top: [] },
+    });
+    const lines = table.trimEnd().split('\n');
+    expect(lines[0]).toBe('| category (% of all samples) | kernel | vtepd |');
+    expect(lines).toContain('| copying data | 12.9 | 38.2 |');
+    expect(lines).toContain('| idle | 29.6 | 6.30 |');
+    expect(lines).toHaveLength(2 + 6);
   });
 });
