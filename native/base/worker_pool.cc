@@ -202,7 +202,6 @@ class WorkerPool::Worker {
         continue;
       }
       empty = 0;
-      last_yield = 0;  // what this batch wrote may have woken a thread here: let it run first
       bool traffic = false;
       uint64_t spin_ns = 0;
       Registration* served[kMaxEvents];
