@@ -174,7 +174,6 @@ class WorkerPool::Worker {
     uint64_t removals = removals_.load();
     uint64_t spin_until = 0;
     uint32_t empty = 0;  // empty polls in a row
-    uint64_t last_yield = 0;  // while polling, when it last yielded the CPU
     for (;;) {
       passes_.fetch_add(1);  // quiescent point: nothing served before is touched again
       if (stopping_.load(std::memory_order_relaxed)) return;
@@ -191,13 +190,9 @@ class WorkerPool::Worker {
         if (spinning) {
           empty++;
           PauseFor(PollBackoffNanos(empty));
-          if (PollYieldDue(before, last_yield)) {
-            sched_yield();  // take turns with whatever else is runnable
-            last_yield = MonotonicNanos();
-          }
+          sched_yield();  // take turns with whatever else is runnable
         } else {
           spin_until = 0;
-          last_yield = 0;
         }
         continue;
       }

@@ -32,13 +32,14 @@
 // reply arrives on the socket soon; after that reply, the next request may be far off. One
 // window per worker would poll after both or neither. An idle worker polls once after its
 // last packet and then sleeps: idle costs nothing. Between empty polls the worker pauses 1-4
-// µs in userspace (the clock is read through the vDSO) and looks again; it yields the CPU at
-// most every 10 µs, the first time at its first empty poll. The yield lets the host's other
-// threads run: the application a frame just woke gets the CPU soon, and on a machine with fewer
-// cores than busy threads polling without yielding delays them for a whole time slice (p99
-// latency 4-8 times worse, measured). Yielding at every empty poll instead cost a context switch
-// whenever another thread was runnable: 7.2-7.9 per round trip at 2,000/s for the two
-// daemons against 5.2-5.8 when spaced 10 µs apart, at the same latency.
+// µs in userspace (the clock is read through the vDSO) before it yields the CPU and looks
+// again, so a poll costs one system call (the yield; two with epoll, which is asked again)
+// every few microseconds, not every few hundred nanoseconds, while the yield still lets the
+// host's other threads run (on a machine with fewer cores than busy threads, pausing
+// without yielding delays them: p99 4-8 times worse, measured). Yielding only every 10 µs cut
+// the context switches per round trip at 2,000/s by a quarter, but the back-to-back p50 rose
+// 5-45% in the planes benchmark (a woken application waits longer for the CPU), so every
+// empty poll yields.
 //
 // Removal is safe against a batch in progress: Remove() returns once the source's worker has
 // passed its quiescent point (the top of its loop) after the source left its epoll set (or,
@@ -75,13 +76,6 @@ uint64_t AdaptPollWindow(uint64_t window_ns, uint64_t slept_ns, uint64_t ceiling
 // The pause after the `empty`-th empty poll in a row (from 1): it doubles from 1 µs up to
 // 4 µs, so a packet waits a few microseconds at most for a polling worker.
 uint64_t PollBackoffNanos(uint32_t empty);
-
-// Whether a polling worker yields the CPU now, `now_ns`, having last yielded at
-// `last_yield_ns` (0: not since it began polling): at most every kPollYieldNanos.
-constexpr uint64_t kPollYieldNanos = 10000;
-inline bool PollYieldDue(uint64_t now_ns, uint64_t last_yield_ns) {
-  return last_yield_ns == 0 || now_ns - last_yield_ns >= kPollYieldNanos;
-}
 
 class PollSource {
  public:

@@ -170,13 +170,6 @@ TEST(poll_backoff_pauses_a_few_microseconds) {
   CHECK_EQ(PollBackoffNanos(1000), 4000u);  // capped: a packet never waits long
 }
 
-TEST(worker_pool_polling_yields_first_and_then_every_ten_microseconds) {
-  CHECK(PollYieldDue(5'000'000, 0));  // the first empty poll: the woken application runs now
-  CHECK(!PollYieldDue(5'004'000, 5'000'000));
-  CHECK(!PollYieldDue(5'009'999, 5'000'000));
-  CHECK(PollYieldDue(5'010'000, 5'000'000));
-}
-
 TEST(worker_pool_serves_a_source_that_may_hold_more_until_it_finds_nothing) {
   WorkerPool pool(1);
   CountingSource source;
