@@ -26,9 +26,13 @@ size_t TapReader::Read() {
   size_t frames = ring ? ReadRing(*ring) : 0;
   if (frames > 0 || gone_) {
     ring_misses_ = 0;
+    ring_proven_ = ring_proven_ || frames > 0;
     return frames;
   }
-  // Called on readiness, the ring found nothing: read() confirms the queue is empty.
+  // The ring found nothing. Once its reads have delivered frames, that means the queue is
+  // empty (a poll completion can outlive the frames a batch already took). Until then,
+  // read() confirms it, in case this kernel's TAP refuses RWF_NOWAIT reads.
+  if (ring && ring_proven_) return 0;
   frames = ReadLoop();
   if (ring && frames > 0) ring_misses_++;
   return frames;

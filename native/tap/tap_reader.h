@@ -85,6 +85,9 @@ class TapReader {
   // refuses RWF_NOWAIT reads. After kMaxRingMisses in a row this reader keeps to read().
   static constexpr int kMaxRingMisses = 4;
   int ring_misses_ = 0;
+  // The ring's reads have delivered frames: this TAP takes RWF_NOWAIT reads, so a ring batch
+  // that found nothing found the queue empty, and no read() need confirm it.
+  bool ring_proven_ = false;
   PreparedFrame prepared_[kBatch];
   PageBuffer arena_bytes_;
   HeaderArena arena_;
