@@ -36,9 +36,9 @@
 // again, so a poll costs one system call (the yield; two with epoll, which is asked again)
 // every few microseconds, not every few hundred nanoseconds, while the yield still lets the
 // host's other threads run (on a machine with fewer cores than busy threads, pausing
-// without yielding delays them: p99 4-8 times worse, measured). Yielding only every 10 µs cut
+// without yielding delays them: p99 2-8 times worse, measured). Yielding only every 10 µs cut
 // the context switches per round trip at 2,000/s by a quarter, but the back-to-back p50 rose
-// 5-45% in the planes benchmark (a woken application waits longer for the CPU), so every
+// 6-47% in the planes benchmark (a woken application waits longer for the CPU), so every
 // empty poll yields.
 //
 // Removal is safe against a batch in progress: Remove() returns once the source's worker has
