@@ -15,6 +15,7 @@ constexpr size_t kEthernetHeaderSize = 14;  // destination, source, EtherType
 constexpr size_t kVlanTagSize = 4;          // TPID and TCI, before the EtherType
 constexpr uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
+constexpr uint16_t kEtherTypeArp = 0x0806;
 constexpr uint16_t kEtherTypeVlan = 0x8100;  // 802.1Q tag
 constexpr uint16_t kEtherTypeQinQ = 0x88a8;  // 802.1ad outer tag
 constexpr uint16_t kEtherTypeTeb = 0x6558;   // Transparent Ethernet Bridging: a tunnel's inner frame

@@ -19,6 +19,11 @@ inline MacAddress ReadMac(const uint8_t* p) {
          (uint64_t{p[3]} << 16) | (uint64_t{p[4]} << 8) | uint64_t{p[5]};
 }
 
+// Stores `mac` at `p` in network order (6 bytes, any alignment).
+inline void WriteMac(uint8_t* p, MacAddress mac) {
+  for (int i = 0; i < 6; i++) p[i] = static_cast<uint8_t>(mac >> (40 - 8 * i));
+}
+
 // Group bit: broadcast and multicast destinations are always flooded.
 inline bool IsMulticastMac(MacAddress mac) { return (mac >> 40) & 0x01; }
 

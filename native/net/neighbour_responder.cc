@@ -7,31 +7,20 @@
 #include "base/byte_order.h"
 #include "net/checksum.h"
 #include "net/ethernet.h"
-#include "net/neighbour_snoop.h"
+#include "net/neighbour_wire.h"
 
 namespace vtepd {
 
 namespace {
 
-constexpr size_t kArpSize = 28;  // for Ethernet and IPv4
-constexpr uint16_t kArpRequest = 1;
-constexpr uint16_t kArpReply = 2;
 constexpr uint16_t kRarpRequest = 3;
 constexpr uint16_t kRarpReply = 4;
-constexpr size_t kIpv6HeaderSize = 40;
-constexpr size_t kNdSize = 24;  // type, code, checksum, flags, target
 constexpr size_t kNaSize = kNdSize + 8;  // with the target link-layer address option
-constexpr uint8_t kNeighbourSolicitation = 135;
-constexpr uint8_t kNeighbourAdvertisement = 136;
 constexpr uint8_t kOptionSourceLinkLayer = 1;
 constexpr uint8_t kOptionTargetLinkLayer = 2;
 constexpr uint8_t kNaRouter = 0x80;
 constexpr uint8_t kNaSolicited = 0x40;
 constexpr uint8_t kNaOverride = 0x20;
-
-void WriteMac(uint8_t* p, MacAddress mac) {
-  for (int i = 0; i < 6; i++) p[i] = static_cast<uint8_t>(mac >> (40 - 8 * i));
-}
 
 // The reply's Ethernet header (and the request's VLAN tag, if any): returns where its
 // payload starts.
@@ -92,17 +81,10 @@ bool Ipv6Unspecified(const uint8_t* a) {
 
 NeighbourVerdict Nd(const uint8_t* frame, size_t l3, size_t len, const NeighbourTable& table,
                     NeighbourReply* reply) {
-  if (len < l3 + kIpv6HeaderSize + kNdSize) return NeighbourVerdict::kPass;
   const uint8_t* ip = frame + l3;
-  size_t payload = Load16(ip + 4);
-  // No extension headers: the kernel sends NS and NA without them. RFC 4861's checks a
-  // sender can fail (hop limit 255, code 0, length) make the frame none of ours.
-  if (ip[0] >> 4 != 6 || ip[6] != IPPROTO_ICMPV6 || ip[7] != 255 || payload < kNdSize ||
-      l3 + kIpv6HeaderSize + payload > len) {
-    return NeighbourVerdict::kPass;
-  }
-  const uint8_t* icmp = ip + kIpv6HeaderSize;
-  if (icmp[1] != 0) return NeighbourVerdict::kPass;
+  size_t payload;
+  const uint8_t* icmp = NeighbourDiscovery(ip, len - l3, &payload);
+  if (!icmp) return NeighbourVerdict::kPass;
   if (icmp[0] == kNeighbourAdvertisement) {
     // Unsolicited advertisements announce: not flooded.
     return icmp[4] & kNaSolicited ? NeighbourVerdict::kPass : NeighbourVerdict::kSuppress;
@@ -154,14 +136,7 @@ NeighbourVerdict Nd(const uint8_t* frame, size_t l3, size_t len, const Neighbour
 
 NeighbourVerdict AnswerNeighbour(const uint8_t* frame, size_t len, const NeighbourTable& table,
                                  NeighbourReply* reply) {
-  if (len < kEthernetHeaderSize) return NeighbourVerdict::kPass;
-  size_t l3 = kEthernetHeaderSize;
-  uint16_t ethertype = EthernetType(frame);
-  if (ethertype == kEtherTypeVlan) {
-    if (len < kEthernetHeaderSize + kVlanTagSize) return NeighbourVerdict::kPass;
-    ethertype = Load16(frame + 16);
-    l3 += kVlanTagSize;
-  }
+  auto [ethertype, l3] = NeighbourPayload(frame, len);
   if (ethertype == kEtherTypeArp) return Arp(frame, l3, len, table, reply);
   if (ethertype == kEtherTypeIpv6) return Nd(frame, l3, len, table, reply);
   return NeighbourVerdict::kPass;

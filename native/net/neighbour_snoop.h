@@ -12,8 +12,6 @@
 
 namespace vtepd {
 
-constexpr uint16_t kEtherTypeArp = 0x0806;
-
 // The address (port 0) the frame binds to its Ethernet source MAC, or an Endpoint of family
 // AF_UNSPEC when it binds none: not ARP or NS/NA, truncated or malformed (RFC 4861's checks
 // a sender can fail: hop limit 255, code 0, length), or an address that names no host
